@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_build.h - the tree builder: a kf_sink that turns a stream of
+ * kf_events into invocations and call trees in a kf_model.
+ *
+ * Per task it keeps a stack of open functions, so interleaved CPUs and
+ * tasks that migrate are fine.  It repairs what the kernel loses: an exit
+ * whose entry was lost becomes a KF_NODE_NOENTRY node that adopts the
+ * children recorded after its start; an entry whose exit never came is
+ * closed as KF_NODE_NOEXIT at the next record that proves it returned, or
+ * at the end of the capture.
+ */
+#ifndef KF_BUILD_H
+#define KF_BUILD_H
+
+#include <stdint.h>
+#include "kf_event.h"
+#include "kf_model.h"
+
+enum kf_build_mode {
+	/* Invocations are delimited by KF_EV_SYS_ENTER/KF_EV_SYS_EXIT. */
+	KF_BUILD_SYSCALL,
+	/* Each top-level function call of a task is one invocation. */
+	KF_BUILD_FUNCTION,
+};
+
+struct kf_build_opts {
+	enum kf_build_mode mode;
+	/* Drop (and count in meta.dropped) trees outside any syscall
+	 * invocation, for graph roots shared with other syscalls. */
+	int drop_outside;
+	/* Cut the trees below this depth (0: keep all), for kernels whose
+	 * max_graph_depth kfollow could not set. */
+	int max_depth;
+	/* In syscall mode, the syscall a tree outside any invocation is
+	 * attributed to (KF_NONE: unknown), e.g. the only one traced. */
+	uint32_t default_sys;
+};
+
+struct kf_builder;
+
+/*
+ * Start building into m (which the caller owns and must outlive the
+ * builder).  Returns a builder to free with kf_builder_free, or NULL.
+ */
+struct kf_builder *kf_builder_new(struct kf_model *m,
+				  const struct kf_build_opts *opts);
+
+/* Feed one event.  Returns 0, or -1 (out of memory, kf_err set). */
+int kf_builder_event(struct kf_builder *b, const struct kf_event *ev);
+
+/*
+ * Tell the builder a task's name before its first event (tasks that
+ * existed before the capture: -p PID).  comm is a strtab id in the model.
+ */
+void kf_builder_task_comm(struct kf_builder *b, int32_t pid, uint32_t comm);
+
+/* A kf_sink that feeds b. */
+struct kf_sink kf_builder_sink(struct kf_builder *b);
+
+/*
+ * Close everything still open as of `end_ts` (the capture ended): open
+ * functions become KF_NODE_NOEXIT, open invocations KF_CALL_NOEXIT.  Then
+ * compute self times.  Call once, after the last event.
+ */
+int kf_builder_finish(struct kf_builder *b, uint64_t end_ts);
+
+/* Free the builder (not the model). */
+void kf_builder_free(struct kf_builder *b);
+
+/*
+ * Compute every node's self time from dur and its children, for models
+ * filled by other means (the capture reader).  Returns 0.
+ */
+int kf_model_compute_self(struct kf_model *m);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_capfile.h - the saved capture: a versioned JSON document holding a
+ * model (meta, syscall descriptors, invocations and their trees), written
+ * by --output and --format json, read back by --input with no root and no
+ * tracefs.  The format is documented in kfollow-capture(5) and
+ * man/kfollow-capture.schema.json.
+ */
+#ifndef KF_CAPFILE_H
+#define KF_CAPFILE_H
+
+#include <stdio.h>
+#include "kf_model.h"
+
+#define KF_CAPFILE_FORMAT "kfollow-capture"
+#define KF_CAPFILE_VERSION 1
+
+/* Write m as a capture document to f.  Returns 0 or -1 (kf_err set). */
+int kf_capfile_write(FILE *f, const struct kf_model *m);
+
+/* Write m to the file at path (created 0644, replaced atomically). */
+int kf_capfile_save(const char *path, const struct kf_model *m);
+
+/*
+ * Read a capture document from buf[0..len) into m (initialised by the
+ * caller).  Returns 0, or -1 with kf_err set to a one-line message naming
+ * what is wrong and where (KF_EXIT_DATAERR).  Never trusts the input:
+ * bounds nesting depth, numbers and sizes.
+ */
+int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
+		     const char *name);
+
+/* Does buf look like a capture document (vs function_graph text)? */
+int kf_capfile_sniff(const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_common.h - things every part of kfollow shares: exit codes, error
+ * reporting, small helpers.
+ *
+ * Errors: functions return -1 or NULL and leave a message in the per-thread
+ * error buffer (kf_err_set); only main() prints it and exits.
+ */
+#ifndef KF_COMMON_H
+#define KF_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define KF_VERSION "0.1.0"
+
+/* "no index": a node, call or string id that is absent */
+#define KF_NONE UINT32_MAX
+
+/*
+ * kfollow's own exit codes (documented in kfollow(1), EXIT STATUS).  When a
+ * command was traced, kfollow exits with the command's status instead
+ * (128+N when a signal N killed it), as strace does.
+ */
+#define KF_EXIT_CODES(X)                                                       \
+	X(KF_EXIT_OK, 0, "success")                                            \
+	X(KF_EXIT_FAILURE, 1, "tracing failed (see the message)")              \
+	X(KF_EXIT_USAGE, 64, "invalid command line or option value")           \
+	X(KF_EXIT_DATAERR, 65, "input file is not a valid capture or trace")   \
+	X(KF_EXIT_NOINPUT, 66, "input file cannot be opened")                  \
+	X(KF_EXIT_UNAVAILABLE, 69, "tracefs or a needed tracer is unavailable")\
+	X(KF_EXIT_SOFTWARE, 70, "internal error")                              \
+	X(KF_EXIT_OSERR, 71, "system error (out of memory, fork failed)")      \
+	X(KF_EXIT_IOERR, 74, "cannot write the output file")                   \
+	X(KF_EXIT_NOPERM, 77, "permission denied (run as root)")               \
+	X(KF_EXIT_NOEXEC, 126, "command found but not executable")             \
+	X(KF_EXIT_NOTFOUND, 127, "command not found")
+
+enum kf_exit {
+#define KF_X(name, code, text) name = code,
+	KF_EXIT_CODES(KF_X)
+#undef KF_X
+};
+
+/* Text describing an exit code, for the man page generator and --help. */
+const char *kf_exit_text(int code);
+
+/*
+ * Record an error message (printf format, no "kfollow: " prefix, no
+ * newline) and the exit code main() should use.  Returns -1 so callers can
+ * write `return kf_err(KF_EXIT_USAGE, "...")`.
+ */
+int kf_err(int exit_code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like kf_err, then appends ": strerror(errno)". */
+int kf_err_errno(int exit_code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The last message recorded, or "" if none.  Owned by kfollow. */
+const char *kf_err_msg(void);
+/* The exit code of the last error (KF_EXIT_FAILURE if none was set). */
+int kf_err_code(void);
+/* Forget the last error. */
+void kf_err_clear(void);
+
+/* Warnings go straight to stderr as "kfollow: warning: ..." lines. */
+void kf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Notes ("kfollow: ...") go to stderr unless quiet. */
+void kf_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int kf_quiet;
+extern int kf_verbose;
+
+/*
+ * Parse a duration such as "10us", "1.5ms", "2s", "300" (ns) into
+ * nanoseconds.  Returns 0 or -1 (with kf_err set) on a malformed value.
+ */
+int kf_parse_duration(const char *s, uint64_t *ns);
+
+/* Levenshtein distance, for "did you mean" lists. */
+int kf_edit_distance(const char *a, const char *b);
+
+#endif

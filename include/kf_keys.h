@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_keys.h - the TUI's keys: one table that the TUI dispatches from,
+ * that draws the help screen (?) and that `kfollow --keys` prints for the
+ * man page's KEYS section (a test keeps the two in step).
+ */
+#ifndef KF_KEYS_H
+#define KF_KEYS_H
+
+#include <stdio.h>
+
+enum kf_action {
+	KF_ACT_NONE,
+	KF_ACT_UP, KF_ACT_DOWN, KF_ACT_PGUP, KF_ACT_PGDN, KF_ACT_HOME,
+	KF_ACT_END,
+	KF_ACT_OPEN,        /* list: open the tree; tree: toggle fold */
+	KF_ACT_TOGGLE,      /* fold/unfold the row */
+	KF_ACT_FOLD,        /* fold, or go to the parent if folded */
+	KF_ACT_UNFOLD,
+	KF_ACT_EXPAND_ALL, KF_ACT_COLLAPSE_ALL,
+	KF_ACT_HOT,         /* hottest path */
+	KF_ACT_PARENT,
+	KF_ACT_SORT,        /* list: time/duration; tree: call order/time */
+	KF_ACT_SEARCH, KF_ACT_NEXT, KF_ACT_PREV,
+	KF_ACT_FILTER,      /* list: filter text; tree: hide shorter than */
+	KF_ACT_MARK,        /* mark the invocation for a diff */
+	KF_ACT_DIFF,        /* diff the marked invocation with this one */
+	KF_ACT_SUMMARY,
+	KF_ACT_WRITE,       /* write the view to a text file */
+	KF_ACT_NEXT_VIEW,   /* Tab */
+	KF_ACT_BACK,        /* Esc, Backspace: back to the list */
+	KF_ACT_HELP,
+	KF_ACT_QUIT,
+	KF_ACT_SORT_COL,    /* summary: sort by the next column */
+};
+
+/* Key codes beyond ASCII, the TUI maps ncurses' KEY_* onto these. */
+enum {
+	KF_KEY_UP = 0x101, KF_KEY_DOWN, KF_KEY_LEFT, KF_KEY_RIGHT,
+	KF_KEY_PGUP, KF_KEY_PGDN, KF_KEY_HOME, KF_KEY_END, KF_KEY_ENTER,
+	KF_KEY_BACKSPACE, KF_KEY_ESC, KF_KEY_TAB,
+};
+
+struct kf_key {
+	int keys[3];          /* codes, 0-terminated */
+	const char *names;    /* as shown: "j, Down" */
+	enum kf_action action;
+	const char *help;
+};
+
+extern const struct kf_key kf_keys[];
+extern const int kf_nkeys;
+
+/* The action bound to key code k, or KF_ACT_NONE. */
+enum kf_action kf_key_action(int k);
+
+/* The table as text: "  names  help" per line (help screen, --keys). */
+void kf_keys_write(FILE *f);
+
+#endif

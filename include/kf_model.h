@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_model.h - a capture: the invocations kfollow saw and their timed kernel
+ * call trees.  The tree builder (kf_build.h) and the capture reader
+ * (kf_capfile.h) produce it; renderers and the TUI's view model read it.
+ *
+ * Nodes live in a chunked arena and refer to each other by 32-bit index,
+ * so they never move and a node costs sizeof(struct kf_node) bytes.
+ */
+#ifndef KF_MODEL_H
+#define KF_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kf_common.h"
+#include "kf_strtab.h"
+
+#define KF_MAX_ARGS 6
+
+enum kf_node_flags {
+	KF_NODE_IRQ = 1 << 0,      /* hard interrupt entered inside the parent */
+	KF_NODE_SOFTIRQ = 1 << 1,  /* softirq entered inside the parent */
+	KF_NODE_NOENTRY = 1 << 2,  /* entry record missing: start from calltime */
+	KF_NODE_NOEXIT = 1 << 3,   /* exit never seen: dur is a lower bound */
+	KF_NODE_LOST = 1 << 4,     /* events were lost on its CPU while it ran */
+	KF_NODE_OVERRUN = 1 << 5,  /* the kernel's return stack overran */
+	KF_NODE_NMI = 1 << 6,      /* NMI entered inside the parent */
+};
+
+struct kf_node {
+	uint64_t start;  /* ns on the trace clock */
+	uint64_t dur;    /* ns, total time (children included) */
+	uint64_t self;   /* ns, dur minus the children's dur */
+	uint32_t func;   /* strtab id of the function name */
+	uint32_t parent; /* node index, KF_NONE at the top of a call's tree */
+	uint32_t child;  /* first child, KF_NONE for a leaf */
+	uint32_t next;   /* next sibling, KF_NONE for the last */
+	uint16_t depth;  /* 0 at the top of a call's tree */
+	uint16_t cpu;    /* CPU of the entry (or exit if no entry) */
+	uint16_t flags;  /* enum kf_node_flags */
+	uint16_t pad;
+};
+
+enum kf_call_flags {
+	KF_CALL_NOENTER = 1 << 0,    /* no syscall enter event: args unknown */
+	KF_CALL_NOEXIT = 1 << 1,     /* capture ended before it returned */
+	KF_CALL_INCOMPLETE = 1 << 2, /* events were lost while it ran */
+	KF_CALL_HAS_RET = 1 << 3,    /* ret is valid */
+	KF_CALL_REPAIRED = 1 << 4,   /* tree repaired (missing entry/exit) */
+	KF_CALL_OPEN = 1 << 5,       /* still running (live capture) */
+};
+
+/* Kind of a syscall argument, from the type in the event's format file. */
+enum kf_arg_kind {
+	KF_ARG_INT,  /* signed integer */
+	KF_ARG_UINT, /* unsigned integer, size_t, umode_t */
+	KF_ARG_PTR,  /* pointer to user memory */
+	KF_ARG_STR,  /* const char * (a string the kernel may record) */
+};
+
+/* One syscall kfollow traced, as described by its sys_enter/exit events. */
+struct kf_sysdesc {
+	uint32_t name;                 /* strtab id: "openat" */
+	int32_t nr;                    /* syscall number, -1 if unknown */
+	uint8_t nargs;
+	uint8_t argkind[KF_MAX_ARGS];  /* enum kf_arg_kind */
+	uint32_t argname[KF_MAX_ARGS]; /* strtab ids: "dfd", "filename", ... */
+};
+
+/*
+ * One invocation: a syscall from enter to exit (syscall mode), or one
+ * top-level call of a traced function (function mode).
+ */
+struct kf_call {
+	uint64_t start, end;           /* ns; end == start if unknown */
+	int64_t ret;                   /* valid if KF_CALL_HAS_RET */
+	uint64_t args[KF_MAX_ARGS];
+	uint32_t argstr[KF_MAX_ARGS];  /* strtab id of a recorded string or KF_NONE */
+	uint32_t sys;                  /* index in model->sys, KF_NONE in function mode */
+	uint32_t root;                 /* first top-level node, KF_NONE if no tree */
+	uint32_t nnodes;               /* nodes in its tree */
+	int32_t pid;                   /* thread id */
+	uint32_t comm;                 /* strtab id */
+	uint16_t cpu;
+	uint16_t flags;                /* enum kf_call_flags */
+};
+
+enum kf_mode {
+	KF_MODE_GRAPH,    /* function_graph trees under each invocation */
+	KF_MODE_BOUNDARY, /* degraded: syscall events only, no trees */
+	KF_MODE_TEXT,     /* imported from function_graph text */
+};
+
+/* Facts about a capture, saved in the capture file. */
+struct kf_meta {
+	char *kfollow_version;
+	char *kernel;        /* uname -r of the traced kernel */
+	char *machine;       /* uname -m */
+	char *date;          /* ISO 8601, UTC, when the capture started */
+	char *command;       /* the traced command line, or "-p 123,456" */
+	char *targets;       /* what was followed: "openat,read" or "-g vfs_read" */
+	char *roots;         /* graph functions kfollow set, comma-separated */
+	char *notrace;       /* notrace globs, comma-separated */
+	char *degraded;      /* why the capture is boundary-only, or NULL */
+	char *source;        /* "live", "vm", "text:<file>", "capture:<file>" */
+	enum kf_mode mode;
+	int max_depth;       /* 0: unlimited */
+	uint64_t min_duration; /* ns; render-time filter that was asked for */
+	int exit_status;     /* traced command's wait status, -1 if none */
+	uint64_t events;     /* records read from the ring buffer */
+	uint64_t lost;       /* records the kernel dropped (all CPUs) */
+	uint64_t dropped;    /* trees kfollow dropped (outside any invocation) */
+	int ncpus;
+	uint64_t *lost_cpu;  /* ncpus entries */
+};
+
+#define KF_NODE_CHUNK_SHIFT 16
+#define KF_NODE_CHUNK (1u << KF_NODE_CHUNK_SHIFT)
+
+struct kf_model {
+	struct kf_strtab strs;
+	struct kf_node **chunks;  /* KF_NODE_CHUNK nodes each */
+	uint32_t nnodes, nchunks;
+	struct kf_call *calls;
+	uint32_t ncalls, calls_cap;
+	struct kf_sysdesc *sys;
+	uint32_t nsys, sys_cap;
+	struct kf_meta meta;
+};
+
+/* Set up an empty model.  Returns 0 or -1 (out of memory). */
+int kf_model_init(struct kf_model *m);
+/* Release everything the model holds (not the struct). */
+void kf_model_release(struct kf_model *m);
+
+static inline struct kf_node *kf_node_get(const struct kf_model *m, uint32_t i)
+{
+	return &m->chunks[i >> KF_NODE_CHUNK_SHIFT][i & (KF_NODE_CHUNK - 1)];
+}
+
+/* Append a zeroed node (links set to KF_NONE); returns its index or KF_NONE. */
+uint32_t kf_model_node_new(struct kf_model *m);
+/* Append a zeroed call (sys, root = KF_NONE); returns its index or KF_NONE. */
+uint32_t kf_model_call_new(struct kf_model *m);
+/*
+ * Find or add the descriptor of syscall `name`; returns its index or
+ * KF_NONE.  A new descriptor has nargs 0 and nr -1 for the caller to fill.
+ */
+uint32_t kf_model_sys_get(struct kf_model *m, const char *name);
+
+/* Set a meta string field (copies s; NULL clears). Returns 0 or -1. */
+int kf_meta_set(char **field, const char *s);
+
+/* Bytes of memory the model holds, for --stats and benchmarks. */
+size_t kf_model_bytes(const struct kf_model *m);
+
+#endif

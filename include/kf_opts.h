@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_opts.h - the command line, parsed.  One table in src/cli.c defines
+ * every option, the --help text and the man page's OPTIONS list.
+ */
+#ifndef KF_OPTS_H
+#define KF_OPTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+enum kf_format { KF_FMT_TEXT, KF_FMT_JSON };
+
+struct kf_opts {
+	char **syscalls;     /* SYSCALL... before "--" */
+	int nsyscalls;
+	char **funcs;        /* -g/--function FUNC (repeatable) */
+	int nfuncs;
+	pid_t *pids;         /* -p/--pid */
+	int npids;
+	char **cmd;          /* after "--", NULL-terminated; NULL if none */
+	int ncmd;
+	char **notrace;      /* --notrace GLOB (repeatable) */
+	int nnotrace;
+	int max_depth;       /* --max-depth, 0: unlimited */
+	uint64_t min_duration; /* --min-duration, ns */
+	uint64_t duration;   /* --duration, ns, 0: until the command ends */
+	int batch;           /* --batch (or stdout not a terminal) */
+	enum kf_format format;
+	const char *output;  /* --output FILE: save the capture */
+	int no_show;         /* --no-show: with --output, save only */
+	const char *input;   /* --input FILE: render a saved capture */
+	const char *preset;  /* --preset NAME|FILE */
+	int no_preset;       /* --no-preset */
+	int list_presets;    /* --list-presets */
+	int list_keys;       /* --keys */
+	int no_children;     /* --no-children: do not follow forks */
+	int ascii;           /* --ascii */
+	unsigned long buffer_kb; /* --buffer-size KB per CPU, 0: leave it */
+	int vm;              /* --vm given */
+	const char *vm_kernel; /* --vm=KERNEL: vmlinuz path or bookworm/trixie/sid */
+	const char *vm_script; /* --vm-script FILE (tests) */
+	char **vm_files;     /* --vm-file PATH (repeatable) */
+	int nvm_files;
+	int quiet, verbose;
+	int stats;           /* --stats: timing and memory on stderr */
+	const char *tracefs; /* --tracefs DIR (tests: a fake tracefs) */
+	int argc;            /* the original command line, for --vm */
+	char **argv;
+};
+
+/*
+ * Parse argv into o (zeroed by the caller).  Returns 0 to run, 1 when
+ * --help/--version was printed (exit 0), -1 on a usage error (kf_err set,
+ * KF_EXIT_USAGE).  Arrays in o point into argv or are allocated;
+ * kf_opts_release frees them.
+ */
+int kf_opts_parse(struct kf_opts *o, int argc, char **argv);
+void kf_opts_release(struct kf_opts *o);
+
+/* Print the usage text (generated from the option table) to f. */
+void kf_opts_usage(FILE *f);
+/* Every long option, "--name" per line (to check the man page). */
+void kf_opts_list(FILE *f);
+
+#endif

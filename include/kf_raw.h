@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_raw.h - the raw reader: per-CPU ring-buffer pages in, kf_events out,
+ * merged across CPUs by timestamp.  Field offsets and types come from the
+ * event format files (through libtraceevent), never from assumptions, so
+ * layout changes between kernels (depth's type, calltime/rettime, args[])
+ * are handled by reading the format.
+ */
+#ifndef KF_RAW_H
+#define KF_RAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kf_event.h"
+#include "kf_model.h"
+
+struct tep_handle;
+struct kf_raw;
+
+/* Function addresses to names.  Returns NULL if unknown. */
+typedef const char *(*kf_symbolize_fn)(void *ctx, uint64_t addr);
+
+/*
+ * Start a reader for pages recorded with the formats in tep (which the
+ * caller owns and must outlive the reader).  Names are interned in m.
+ * ncpus: the number of per-CPU buffers.  Returns NULL with kf_err set.
+ */
+struct kf_raw *kf_raw_new(struct tep_handle *tep, struct kf_model *m,
+			  int ncpus, kf_symbolize_fn sym, void *sym_ctx);
+void kf_raw_free(struct kf_raw *r);
+
+/*
+ * Declare syscall `name` traced: its sys_enter_/sys_exit_ events become
+ * KF_EV_SYS_ENTER/EXIT, and its descriptor (argument names and kinds) is
+ * added to the model.  Returns the descriptor index, or KF_NONE (kf_err)
+ * if the kernel has no such events.
+ */
+uint32_t kf_raw_add_syscall(struct kf_raw *r, const char *name);
+
+/*
+ * Declare the dynamic event system/event as carrying string argument
+ * `arg` of syscall descriptor `sys` in its field `field`.
+ */
+int kf_raw_add_string_event(struct kf_raw *r, const char *system,
+			    const char *event, const char *field, uint32_t sys,
+			    int arg);
+
+/* Which of the syscall's string arguments the kernel records itself
+ * (7.x: __filename_val); bit i for argument i. */
+unsigned kf_raw_kernel_strings(struct kf_raw *r, uint32_t sys);
+
+/* Take a copy of one ring-buffer page read from CPU cpu. */
+int kf_raw_add_page(struct kf_raw *r, int cpu, const void *page, size_t size);
+
+/*
+ * Send the buffered events, in timestamp order, to sink.  Unless final,
+ * only events older than every CPU's newest buffered event are sent (the
+ * rest may still be preceded by records not yet read).  Returns 0 or -1.
+ */
+int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final);
+
+struct kf_raw_stats {
+	uint64_t events;      /* records decoded */
+	uint64_t skipped;     /* records of events kfollow did not ask for */
+	uint64_t bad;         /* records too short for their format */
+	uint64_t pages;
+	uint64_t bytes;       /* page bytes held now */
+	uint64_t lost;        /* records the kernel reported missing */
+	uint64_t lost_unknown;/* pages that said "missed events" with no count */
+};
+void kf_raw_stats(const struct kf_raw *r, struct kf_raw_stats *st);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_render.h - batch output of a model: stable text for people, courses
+ * and CI, and the JSON capture document (see kfollow-capture(5)).
+ */
+#ifndef KF_RENDER_H
+#define KF_RENDER_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include "kf_model.h"
+
+struct kf_render_opts {
+	uint64_t min_duration; /* hide functions shorter than this (ns) */
+	int max_depth;         /* hide nodes deeper than this (0: all) */
+	int ascii;             /* ASCII tree lines instead of UTF-8 */
+	int no_tree;           /* headers only */
+	int show_time;         /* print each call's start time */
+};
+
+/*
+ * Print every invocation of m as text to f: a header line (strace-like
+ * call, duration, comm[pid], cpu) and the call tree with total and self
+ * times, then a summary (invocations, nodes, lost events).  Returns 0 or
+ * -1 on a write error (kf_err set).
+ */
+int kf_render_text(FILE *f, const struct kf_model *m,
+		   const struct kf_render_opts *o);
+
+/* "12.345 us": ns below 1 us, else us, ms or s with three decimals.  The
+ * screen uses it too, so the TUI and --batch agree.  buf is the caller's. */
+void kf_render_fmt_dur(char *buf, size_t len, uint64_t ns);
+/* A node's flags as words after its name (" [irq]", " [entry lost]", ...),
+ * into the caller's buf (always NUL-terminated, cut at a whole word). */
+const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len);
+
+/* Print the node count summary/trailer lines only. */
+int kf_render_summary(FILE *f, const struct kf_model *m);
+
+#endif

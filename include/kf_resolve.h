@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_resolve.h - from what the user typed to what the kernel can trace.
+ *
+ * A syscall name resolves, using what this kernel shows (the syscall
+ * events in events/syscalls/ and the traceable functions in
+ * available_filter_functions), to its enter/exit events and a graph root:
+ * the arch's entry (__x64_sys_openat, __arm64_sys_openat, ...), else a
+ * preset's root (do_sys_openat2), else __se_sys_/__do_sys_/sys_, else a
+ * shared dispatcher (x64_sys_call).  Never from version numbers.
+ */
+#ifndef KF_RESOLVE_H
+#define KF_RESOLVE_H
+
+#include "kf_preset.h"
+#include "kf_strtab.h"
+
+struct kf_tracer;
+
+struct kf_kinfo {
+	struct kf_strtab funcs;   /* traceable functions */
+	int have_funcs;           /* available_filter_functions was readable */
+	char *funcs_error;        /* why not, if not */
+	char **syscalls;          /* names with sys_enter_ and sys_exit_ events */
+	int nsyscalls;
+	const char *arch_prefix;  /* "__x64_sys_", or NULL */
+};
+
+/* Read what the kernel behind t offers.  Returns 0 or -1 (kf_err). */
+int kf_kinfo_load(struct kf_kinfo *ki, const struct kf_tracer *t,
+		  const char *machine);
+/*
+ * Build from lists (tests): funcs and syscalls NULL-terminated (either may
+ * be NULL: "not readable").  Returns 0 or -1.
+ */
+int kf_kinfo_init(struct kf_kinfo *ki, const char *const *funcs,
+		  const char *const *syscalls, const char *machine);
+void kf_kinfo_release(struct kf_kinfo *ki);
+
+/* The arch's syscall entry prefix for `uname -m`, or NULL. */
+const char *kf_arch_entry_prefix(const char *machine);
+
+struct kf_target {
+	char *name;      /* syscall name ("openat") or function glob */
+	int is_syscall;
+	int has_events;  /* sys_enter_/sys_exit_ events exist */
+	char *root;      /* graph function chosen, NULL if none */
+	int shared;      /* root runs for other syscalls too */
+	int nmatch;      /* functions a -g glob matched */
+};
+
+/*
+ * Resolve syscall `name` ("openat", "sys_openat", "__x64_sys_openat").
+ * With need_root, it must also have a traceable graph root (the preset's
+ * roots are tried in order; "@entry" is the arch entry).  Returns 0, or -1
+ * with kf_err set: an unknown name lists the nearest valid names.
+ * kf_target_release frees out.
+ */
+int kf_resolve_syscall(const struct kf_kinfo *ki, const char *name,
+		       const struct kf_preset *preset, int need_root,
+		       struct kf_target *out);
+
+/* Resolve -g FUNC (a name or glob) against the traceable functions. */
+int kf_resolve_function(const struct kf_kinfo *ki, const char *glob,
+			struct kf_target *out);
+
+void kf_target_release(struct kf_target *t);
+
+/*
+ * Up to n names from `names` nearest to `word` by edit distance, comma
+ * separated into buf ("openat, openat2, open"); "" if none is near.
+ */
+void kf_nearest(const char *word, const char *const *names, size_t count,
+		char *buf, size_t len, int n);
+
+#endif

@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * build.c - the tree builder: kf_events in, invocations and call trees out.
+ *
+ * Every task has its own stack of open functions.  The kernel's graph depth
+ * of each record tells whether records were lost: an entry at a depth not
+ * deeper than the top of the stack proves the top returned (its exit was
+ * lost); an exit that matches no open frame had its entry lost.  Repairs
+ * are flagged on the nodes and their invocation, never hidden.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_build.h"
+#include "kf_common.h"
+
+struct frame {
+	uint32_t node;       /* KF_NONE when not recorded (depth cut, dropped) */
+	uint32_t func;
+	int32_t depth;       /* the kernel's depth of the record */
+	uint32_t last_child; /* for O(1) append */
+	uint8_t ctx;
+	uint8_t dropped;     /* part of a tree outside any invocation */
+};
+
+struct task {
+	int32_t pid;
+	int used;
+	uint32_t call;       /* open invocation or KF_NONE */
+	uint32_t last_top;   /* last top-level node of the open invocation */
+	uint32_t comm;
+	uint16_t cpu;
+	struct frame *stack;
+	uint32_t nstack, cap;
+};
+
+struct kf_builder {
+	struct kf_model *m;
+	struct kf_build_opts opts;
+	struct task *tasks;  /* open addressing by pid */
+	uint32_t ntasks, tasks_cap;
+	uint64_t last_ts;
+	/*
+	 * Entry records carry ring-buffer timestamps; exits carry calltime
+	 * and rettime, which some kernels take from another clock base
+	 * (seen on 6.1: 194 ms apart).  Node starts stay on the ring-buffer
+	 * clock; an exit without its entry is placed with the offset the
+	 * last matched pair showed.
+	 */
+	int64_t clock_off;
+};
+
+static uint32_t pid_hash(int32_t pid)
+{
+	return (uint32_t)pid * 2654435761u;
+}
+
+static int tasks_grow(struct kf_builder *b)
+{
+	uint32_t cap = b->tasks_cap ? b->tasks_cap * 2 : 64, i;
+	struct task *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < b->tasks_cap; i++) {
+		struct task *o = &b->tasks[i];
+		uint32_t slot;
+
+		if (!o->used)
+			continue;
+		slot = pid_hash(o->pid) & (cap - 1);
+		while (t[slot].used)
+			slot = (slot + 1) & (cap - 1);
+		t[slot] = *o;
+	}
+	free(b->tasks);
+	b->tasks = t;
+	b->tasks_cap = cap;
+	return 0;
+}
+
+static struct task *task_get(struct kf_builder *b, int32_t pid)
+{
+	uint32_t slot;
+	struct task *t;
+
+	if ((b->ntasks + 1) * 2 > b->tasks_cap && tasks_grow(b) < 0)
+		return NULL;
+	slot = pid_hash(pid) & (b->tasks_cap - 1);
+	while (b->tasks[slot].used) {
+		if (b->tasks[slot].pid == pid)
+			return &b->tasks[slot];
+		slot = (slot + 1) & (b->tasks_cap - 1);
+	}
+	t = &b->tasks[slot];
+	memset(t, 0, sizeof(*t));
+	t->used = 1;
+	t->pid = pid;
+	t->call = KF_NONE;
+	t->last_top = KF_NONE;
+	b->ntasks++;
+	return t;
+}
+
+static int oom(void)
+{
+	return kf_err(KF_EXIT_OSERR, "out of memory while building call trees");
+}
+
+struct kf_builder *kf_builder_new(struct kf_model *m,
+				  const struct kf_build_opts *opts)
+{
+	struct kf_builder *b = calloc(1, sizeof(*b));
+
+	if (!b) {
+		oom();
+		return NULL;
+	}
+	b->m = m;
+	if (opts)
+		b->opts = *opts;
+	else
+		b->opts.default_sys = KF_NONE;
+	return b;
+}
+
+void kf_builder_free(struct kf_builder *b)
+{
+	uint32_t i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->tasks_cap; i++)
+		free(b->tasks[i].stack);
+	free(b->tasks);
+	free(b);
+}
+
+void kf_builder_task_comm(struct kf_builder *b, int32_t pid, uint32_t comm)
+{
+	struct task *t = task_get(b, pid);
+
+	if (t)
+		t->comm = comm;
+}
+
+/* self = dur minus the children's dur, never below zero. */
+static void node_self(struct kf_model *m, uint32_t ni)
+{
+	struct kf_node *n = kf_node_get(m, ni);
+	uint64_t sum = 0;
+	uint32_t c;
+
+	for (c = n->child; c != KF_NONE; c = kf_node_get(m, c)->next)
+		sum += kf_node_get(m, c)->dur;
+	n->self = sum > n->dur ? 0 : n->dur - sum;
+}
+
+int kf_model_compute_self(struct kf_model *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->nnodes; i++)
+		node_self(m, i);
+	return 0;
+}
+
+/* End time of the latest-ending child of node ni, or its start. */
+static uint64_t children_end(struct kf_model *m, uint32_t ni)
+{
+	struct kf_node *n = kf_node_get(m, ni);
+	uint64_t end = n->start;
+	uint32_t c;
+
+	for (c = n->child; c != KF_NONE; c = kf_node_get(m, c)->next) {
+		struct kf_node *k = kf_node_get(m, c);
+
+		if (k->start + k->dur > end)
+			end = k->start + k->dur;
+	}
+	return end;
+}
+
+static void call_flag(struct kf_builder *b, struct task *t, uint16_t flags)
+{
+	if (t->call != KF_NONE)
+		b->m->calls[t->call].flags |= flags;
+}
+
+/*
+ * Close the top frame without its exit: the function returned but the
+ * record was lost, or the capture ended.  The duration is a lower bound:
+ * up to the end of its last child.
+ */
+static void pop_noexit(struct kf_builder *b, struct task *t)
+{
+	struct frame *f = &t->stack[--t->nstack];
+	struct kf_node *n;
+
+	if (f->node == KF_NONE)
+		return;
+	n = kf_node_get(b->m, f->node);
+	n->flags |= KF_NODE_NOEXIT;
+	n->dur = children_end(b->m, f->node) - n->start;
+	node_self(b->m, f->node);
+	call_flag(b, t, KF_CALL_REPAIRED);
+}
+
+/* Open a new invocation for t, starting at ts. */
+static uint32_t call_open(struct kf_builder *b, struct task *t, uint64_t ts,
+			  uint16_t cpu, uint32_t sys, uint16_t flags)
+{
+	uint32_t ci = kf_model_call_new(b->m);
+	struct kf_call *c;
+
+	if (ci == KF_NONE)
+		return KF_NONE;
+	c = &b->m->calls[ci];
+	c->start = c->end = ts;
+	c->pid = t->pid;
+	c->comm = t->comm;
+	c->cpu = cpu;
+	c->sys = sys;
+	c->flags = flags | KF_CALL_OPEN;
+	t->call = ci;
+	t->last_top = KF_NONE;
+	return ci;
+}
+
+static void call_close(struct kf_builder *b, struct task *t, uint64_t end)
+{
+	struct kf_call *c;
+
+	if (t->call == KF_NONE)
+		return;
+	c = &b->m->calls[t->call];
+	if (end > c->start)
+		c->end = end;
+	c->flags &= ~KF_CALL_OPEN;
+	t->call = KF_NONE;
+	t->last_top = KF_NONE;
+}
+
+static int push(struct task *t, const struct frame *f)
+{
+	if (t->nstack == t->cap) {
+		uint32_t cap = t->cap ? t->cap * 2 : 32;
+		struct frame *s = realloc(t->stack, cap * sizeof(*s));
+
+		if (!s)
+			return -1;
+		t->stack = s;
+		t->cap = cap;
+	}
+	t->stack[t->nstack++] = *f;
+	return 0;
+}
+
+static uint16_t ctx_flags(uint8_t ctx, uint8_t parent_ctx)
+{
+	uint8_t entered = ctx & ~parent_ctx;
+	uint16_t fl = 0;
+
+	if (entered & KF_CTX_NMI)
+		fl |= KF_NODE_NMI;
+	else if (entered & KF_CTX_HARDIRQ)
+		fl |= KF_NODE_IRQ;
+	else if (entered & KF_CTX_SOFTIRQ)
+		fl |= KF_NODE_SOFTIRQ;
+	return fl;
+}
+
+/* Link node ni as the last child of the top frame, or as a top-level node. */
+static void link_node(struct kf_builder *b, struct task *t, uint32_t ni)
+{
+	struct kf_model *m = b->m;
+	struct kf_node *n = kf_node_get(m, ni);
+	struct frame *parent = t->nstack ? &t->stack[t->nstack - 1] : NULL;
+
+	if (parent && parent->node != KF_NONE) {
+		struct kf_node *p = kf_node_get(m, parent->node);
+
+		n->parent = parent->node;
+		n->depth = p->depth + 1;
+		if (parent->last_child == KF_NONE)
+			p->child = ni;
+		else
+			kf_node_get(m, parent->last_child)->next = ni;
+		parent->last_child = ni;
+		return;
+	}
+	n->depth = 0;
+	if (t->call == KF_NONE)
+		return;
+	if (t->last_top == KF_NONE) {
+		if (m->calls[t->call].root == KF_NONE)
+			m->calls[t->call].root = ni;
+		else {
+			/* find the end of the list (after a repair) */
+			uint32_t k = m->calls[t->call].root;
+
+			while (kf_node_get(m, k)->next != KF_NONE)
+				k = kf_node_get(m, k)->next;
+			kf_node_get(m, k)->next = ni;
+		}
+	} else {
+		kf_node_get(m, t->last_top)->next = ni;
+	}
+	t->last_top = ni;
+}
+
+/* Make sure t has an invocation for a record outside one. */
+static int need_call(struct kf_builder *b, struct task *t,
+		     const struct kf_event *ev, int *dropped)
+{
+	*dropped = 0;
+	if (t->call != KF_NONE)
+		return 0;
+	if (b->opts.mode == KF_BUILD_SYSCALL) {
+		if (b->opts.drop_outside) {
+			*dropped = 1;
+			return 0;
+		}
+		if (call_open(b, t, ev->ts, ev->cpu, b->opts.default_sys,
+			      KF_CALL_NOENTER) == KF_NONE)
+			return oom();
+		return 0;
+	}
+	if (call_open(b, t, ev->ts, ev->cpu, KF_NONE, 0) == KF_NONE)
+		return oom();
+	return 0;
+}
+
+/* Close whatever t has open as of `end`, flagging it. */
+static void task_flush(struct kf_builder *b, struct task *t, uint64_t end,
+		       uint16_t call_flags)
+{
+	while (t->nstack)
+		pop_noexit(b, t);
+	if (t->call != KF_NONE) {
+		struct kf_call *c = &b->m->calls[t->call];
+		uint64_t last = c->start;
+		uint32_t k;
+
+		for (k = c->root; k != KF_NONE; k = kf_node_get(b->m, k)->next) {
+			struct kf_node *n = kf_node_get(b->m, k);
+
+			if (n->start + n->dur > last)
+				last = n->start + n->dur;
+		}
+		c->flags |= call_flags;
+		call_close(b, t, end ? end : last);
+	}
+}
+
+static int on_entry(struct kf_builder *b, struct task *t,
+		    const struct kf_event *ev)
+{
+	struct frame f = { .node = KF_NONE, .last_child = KF_NONE };
+	struct frame *top;
+	int dropped = 0;
+
+	/* An entry no deeper than the top proves the top returned. */
+	while (t->nstack && t->stack[t->nstack - 1].depth >= ev->entry.depth)
+		pop_noexit(b, t);
+	top = t->nstack ? &t->stack[t->nstack - 1] : NULL;
+
+	f.func = ev->entry.func;
+	f.depth = ev->entry.depth;
+	f.ctx = ev->ctx;
+	if (!top) {
+		/*
+		 * Function mode: a new root ends an invocation left open by
+		 * orphans (children whose root's entry was lost).
+		 */
+		if (b->opts.mode == KF_BUILD_FUNCTION && t->call != KF_NONE &&
+		    ev->entry.depth <= 0) {
+			call_flag(b, t, KF_CALL_REPAIRED);
+			task_flush(b, t, 0, 0);
+		}
+		if (need_call(b, t, ev, &dropped) < 0)
+			return -1;
+		if (dropped) {
+			f.dropped = 1;
+			b->m->meta.dropped++;
+		} else if (b->opts.mode == KF_BUILD_FUNCTION &&
+			   ev->entry.depth > 0) {
+			/* its callers' entries are not in the capture */
+			call_flag(b, t, KF_CALL_REPAIRED);
+		}
+	} else if (top->dropped) {
+		f.dropped = 1;
+	}
+	if (!f.dropped && (!top || top->node != KF_NONE) &&
+	    !(b->opts.max_depth && t->nstack >= (uint32_t)b->opts.max_depth)) {
+		uint32_t ni = kf_model_node_new(b->m);
+		struct kf_node *n;
+
+		if (ni == KF_NONE)
+			return oom();
+		n = kf_node_get(b->m, ni);
+		n->start = ev->ts;
+		n->func = ev->entry.func;
+		n->cpu = ev->cpu;
+		n->flags = ctx_flags(ev->ctx, top ? top->ctx : 0);
+		link_node(b, t, ni);
+		b->m->calls[t->call].nnodes++;
+		f.node = ni;
+	}
+	return push(t, &f) < 0 ? oom() : 0;
+}
+
+/* Make the sibling list starting at `first` the children of `adopter`. */
+static void reparent(struct kf_model *m, uint32_t first, uint32_t adopter)
+{
+	uint32_t c;
+
+	for (c = first; c != KF_NONE; c = kf_node_get(m, c)->next)
+		kf_node_get(m, c)->parent = adopter;
+	kf_node_get(m, adopter)->child = first;
+	/* the adopted subtrees are one level deeper now */
+	c = first;
+	while (c != KF_NONE) {
+		struct kf_node *n = kf_node_get(m, c);
+
+		n->depth = kf_node_get(m, n->parent)->depth + 1;
+		if (n->child != KF_NONE) {
+			c = n->child;
+			continue;
+		}
+		while (c != adopter && kf_node_get(m, c)->next == KF_NONE)
+			c = kf_node_get(m, c)->parent;
+		if (c == adopter)
+			break;
+		c = kf_node_get(m, c)->next;
+	}
+}
+
+/*
+ * An exit with no open frame: its entry was lost (or came before the
+ * capture).  The new node adopts the siblings recorded after its start,
+ * which were its children.
+ */
+static int on_exit_noentry(struct kf_builder *b, struct task *t,
+			   const struct kf_event *ev)
+{
+	struct kf_model *m = b->m;
+	struct frame *top;
+	uint32_t ni, *headp, c, prev = KF_NONE, *lastp;
+
+	struct kf_node *n;
+	int dropped = 0;
+
+	while (t->nstack && t->stack[t->nstack - 1].depth >= ev->exit.depth)
+		pop_noexit(b, t);
+	top = t->nstack ? &t->stack[t->nstack - 1] : NULL;
+	if (top && top->node == KF_NONE)
+		return 0; /* below a cut or dropped frame */
+	if (!top) {
+		if (need_call(b, t, ev, &dropped) < 0)
+			return -1;
+		if (dropped) {
+			m->meta.dropped++;
+			return 0;
+		}
+	}
+	if (b->opts.max_depth && t->nstack >= (uint32_t)b->opts.max_depth)
+		return 0;
+
+	ni = kf_model_node_new(m);
+	if (ni == KF_NONE)
+		return oom();
+	n = kf_node_get(m, ni);
+	n->func = ev->exit.func;
+	n->start = ev->exit.calltime + b->clock_off;
+	n->dur = ev->exit.rettime > ev->exit.calltime ?
+		 ev->exit.rettime - ev->exit.calltime : 0;
+	n->cpu = ev->cpu;
+	n->flags = KF_NODE_NOENTRY | ctx_flags(ev->ctx, top ? top->ctx : 0);
+	if (ev->exit.overrun)
+		n->flags |= KF_NODE_OVERRUN;
+	m->calls[t->call].nnodes++;
+	m->calls[t->call].flags |= KF_CALL_REPAIRED;
+
+	/* siblings that started inside [calltime, rettime] become children */
+	if (top) {
+		headp = &kf_node_get(m, top->node)->child;
+		lastp = &top->last_child;
+		n->parent = top->node;
+		n->depth = kf_node_get(m, top->node)->depth + 1;
+	} else {
+		headp = &m->calls[t->call].root;
+		lastp = &t->last_top;
+		n->parent = KF_NONE;
+		n->depth = 0;
+	}
+	for (c = *headp; c != KF_NONE; c = kf_node_get(m, c)->next) {
+		if (kf_node_get(m, c)->start >= n->start)
+			break;
+		prev = c;
+	}
+	if (c != KF_NONE) {
+		if (prev == KF_NONE)
+			*headp = KF_NONE;
+		else
+			kf_node_get(m, prev)->next = KF_NONE;
+		reparent(m, c, ni);
+		*lastp = prev;
+	}
+	/* append n */
+	if (*lastp == KF_NONE) {
+		/* list may be non-empty if lastp was never set (repairs) */
+		uint32_t k = *headp;
+
+		if (k == KF_NONE) {
+			*headp = ni;
+		} else {
+			while (kf_node_get(m, k)->next != KF_NONE)
+				k = kf_node_get(m, k)->next;
+			kf_node_get(m, k)->next = ni;
+		}
+	} else {
+		kf_node_get(m, *lastp)->next = ni;
+	}
+	*lastp = ni;
+	node_self(m, ni);
+	return 0;
+}
+
+static int on_func_exit(struct kf_builder *b, struct task *t,
+		   const struct kf_event *ev)
+{
+	struct kf_model *m = b->m;
+	uint32_t i = t->nstack;
+	struct frame *f;
+
+	while (i > 0) {
+		f = &t->stack[i - 1];
+		if (f->func == ev->exit.func && f->depth == ev->exit.depth)
+			break;
+		if (f->depth < ev->exit.depth)
+			break;
+		i--;
+	}
+	if (i == 0 || t->stack[i - 1].func != ev->exit.func ||
+	    t->stack[i - 1].depth != ev->exit.depth) {
+		if (on_exit_noentry(b, t, ev) < 0)
+			return -1;
+		goto closed;
+	}
+	/* frames above the match returned without their exit record */
+	while (t->nstack > i)
+		pop_noexit(b, t);
+	f = &t->stack[--t->nstack];
+	if (f->node != KF_NONE) {
+		struct kf_node *n = kf_node_get(m, f->node);
+
+		b->clock_off = (int64_t)(n->start - ev->exit.calltime);
+		n->dur = ev->exit.rettime > ev->exit.calltime ?
+			 ev->exit.rettime - ev->exit.calltime : 0;
+		if (ev->exit.overrun)
+			n->flags |= KF_NODE_OVERRUN;
+		node_self(m, f->node);
+	}
+closed:
+	/* In function mode a returning depth-0 function ends the invocation. */
+	if (b->opts.mode == KF_BUILD_FUNCTION && t->nstack == 0 &&
+	    ev->exit.depth <= 0)
+		call_close(b, t, ev->exit.rettime + b->clock_off);
+	return 0;
+}
+
+static int on_sys_enter(struct kf_builder *b, struct task *t,
+			const struct kf_event *ev)
+{
+	struct kf_call *c;
+	uint32_t ci;
+
+	if (t->call != KF_NONE)
+		/* the previous call's exit record was lost */
+		task_flush(b, t, 0, KF_CALL_NOEXIT | KF_CALL_INCOMPLETE);
+	while (t->nstack)
+		pop_noexit(b, t);
+	ci = call_open(b, t, ev->ts, ev->cpu, ev->sys_enter.sys, 0);
+	if (ci == KF_NONE)
+		return oom();
+	c = &b->m->calls[ci];
+	memcpy(c->args, ev->sys_enter.args, sizeof(c->args));
+	return 0;
+}
+
+static int on_sys_exit(struct kf_builder *b, struct task *t,
+		       const struct kf_event *ev)
+{
+	struct kf_call *c;
+
+	if (t->call != KF_NONE && b->m->calls[t->call].sys != ev->sys_exit.sys &&
+	    !(b->m->calls[t->call].flags & KF_CALL_NOENTER))
+		/* enter of one syscall, exit of another: records were lost */
+		task_flush(b, t, 0, KF_CALL_NOEXIT | KF_CALL_INCOMPLETE);
+	if (t->call == KF_NONE &&
+	    call_open(b, t, ev->ts, ev->cpu, ev->sys_exit.sys,
+		      KF_CALL_NOENTER) == KF_NONE)
+		return oom();
+	while (t->nstack)
+		pop_noexit(b, t);
+	c = &b->m->calls[t->call];
+	c->sys = ev->sys_exit.sys;
+	c->ret = ev->sys_exit.ret;
+	c->flags |= KF_CALL_HAS_RET;
+	call_close(b, t, ev->ts);
+	return 0;
+}
+
+static void on_lost(struct kf_builder *b, const struct kf_event *ev)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < b->tasks_cap; i++) {
+		struct task *t = &b->tasks[i];
+
+		if (!t->used || t->cpu != ev->cpu)
+			continue;
+		call_flag(b, t, KF_CALL_INCOMPLETE);
+		for (k = 0; k < t->nstack; k++)
+			if (t->stack[k].node != KF_NONE)
+				kf_node_get(b->m, t->stack[k].node)->flags |=
+					KF_NODE_LOST;
+	}
+}
+
+int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
+{
+	struct task *t;
+
+	if (ev->ts > b->last_ts)
+		b->last_ts = ev->ts;
+	if (ev->type == KF_EV_LOST) {
+		on_lost(b, ev);
+		return 0;
+	}
+	t = task_get(b, ev->pid);
+	if (!t)
+		return oom();
+	t->cpu = ev->cpu;
+
+	switch (ev->type) {
+	case KF_EV_ENTRY:
+		return on_entry(b, t, ev);
+	case KF_EV_EXIT:
+		if (ev->exit.rettime + b->clock_off > b->last_ts)
+			b->last_ts = ev->exit.rettime + b->clock_off;
+		return on_func_exit(b, t, ev);
+	case KF_EV_SYS_ENTER:
+		return on_sys_enter(b, t, ev);
+	case KF_EV_SYS_EXIT:
+		return on_sys_exit(b, t, ev);
+	case KF_EV_STRING:
+		if (t->call != KF_NONE && ev->string.arg < KF_MAX_ARGS &&
+		    b->m->calls[t->call].sys == ev->string.sys)
+			b->m->calls[t->call].argstr[ev->string.arg] =
+				ev->string.str;
+		return 0;
+	case KF_EV_FORK: {
+		uint32_t comm = ev->fork.comm ? ev->fork.comm : t->comm;
+		struct task *c = task_get(b, ev->fork.child);
+
+		if (!c)
+			return oom();
+		c->comm = comm;
+		return 0;
+	}
+	case KF_EV_EXEC:
+		t->comm = ev->task.comm;
+		return 0;
+	case KF_EV_TASK_EXIT:
+		if (ev->task.comm)
+			t->comm = ev->task.comm;
+		/* the task died inside a call (exit_group never returns) */
+		task_flush(b, t, ev->ts, KF_CALL_NOEXIT);
+		return 0;
+	}
+	return 0;
+}
+
+static int sink_event(void *ctx, const struct kf_event *ev)
+{
+	return kf_builder_event(ctx, ev);
+}
+
+struct kf_sink kf_builder_sink(struct kf_builder *b)
+{
+	struct kf_sink s = { .event = sink_event, .ctx = b };
+
+	return s;
+}
+
+int kf_builder_finish(struct kf_builder *b, uint64_t end_ts)
+{
+	uint32_t i;
+
+	if (!end_ts)
+		end_ts = b->last_ts;
+	for (i = 0; i < b->tasks_cap; i++) {
+		struct task *t = &b->tasks[i];
+
+		if (!t->used)
+			continue;
+		if (t->call != KF_NONE || t->nstack)
+			task_flush(b, t, 0, t->nstack ? KF_CALL_NOEXIT : 0);
+	}
+	(void)end_ts;
+	return 0;
+}

@@ -1,0 +1,2302 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * capfile.c - the saved capture, kfollow-capture(5): a streaming JSON
+ * writer and a zero-trust reader for the same document.
+ *
+ * Times in the file are ns after meta.t0_ns, the earliest time in the
+ * capture, so the numbers stay short.  A 64-bit value a double cannot hold
+ * exactly (2^53 and above) is written as a "0x..." string, because most
+ * JSON tools read numbers as doubles.  Bytes that are not UTF-8 are written
+ * as "\udcXX" (U+DC00 + the byte, as Python's surrogateescape does) and
+ * read back as the byte, so every C string survives the round trip.
+ *
+ * Neither side recurses: hostile input can nest trees arbitrarily deep.
+ * The writer walks the tree with its parent links; the reader keeps an
+ * explicit stack of open nodes and bounds every size it reads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kf_build.h"
+#include "kf_capfile.h"
+#include "kf_common.h"
+
+/* Limits of the reader, documented in kfollow-capture(5). */
+#define MAX_TREE_DEPTH 65535  /* kf_node.depth is 16 bits */
+#define MAX_SKIP_DEPTH 1000   /* nesting of values under unknown keys */
+#define MAX_SYSCALLS 4096     /* Linux has ~460; bounds a quadratic check */
+#define MAX_CPUS 65536        /* kf_node.cpu is 16 bits */
+
+/* Node lines are indented a space per level, up to this depth (cosmetic). */
+#define INDENT_DEPTH 64
+
+/* 2^53: integers from here on are written as hex strings. */
+#define EXACT_LIMIT (UINT64_C(1) << 53)
+
+static const char *const mode_names[] = {
+	[KF_MODE_GRAPH] = "graph",
+	[KF_MODE_BOUNDARY] = "boundary",
+	[KF_MODE_TEXT] = "text",
+};
+
+static const char *const kind_names[] = {
+	[KF_ARG_INT] = "int",
+	[KF_ARG_UINT] = "uint",
+	[KF_ARG_PTR] = "ptr",
+	[KF_ARG_STR] = "str",
+};
+
+struct flag_name {
+	uint16_t flag;
+	const char *name;
+};
+
+/* KF_CALL_HAS_RET is not listed: the "ret" key carries it. */
+static const struct flag_name call_flags[] = {
+	{ KF_CALL_NOENTER, "noenter" },
+	{ KF_CALL_NOEXIT, "noexit" },
+	{ KF_CALL_INCOMPLETE, "incomplete" },
+	{ KF_CALL_REPAIRED, "repaired" },
+	{ KF_CALL_OPEN, "open" },
+	{ 0, NULL },
+};
+
+static const struct flag_name node_flags[] = {
+	{ KF_NODE_IRQ, "irq" },
+	{ KF_NODE_SOFTIRQ, "softirq" },
+	{ KF_NODE_NMI, "nmi" },
+	{ KF_NODE_NOENTRY, "noentry" },
+	{ KF_NODE_NOEXIT, "noexit" },
+	{ KF_NODE_LOST, "lost" },
+	{ KF_NODE_OVERRUN, "overrun" },
+	{ 0, NULL },
+};
+
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0.  Stops at the first
+ * byte that does not fit, so with end NULL a NUL-terminated string is
+ * never overread.
+ */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < n; i++) {
+		if ((end && p + i >= end) || p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n;
+}
+
+/* --- writer ------------------------------------------------------------- */
+
+struct out {
+	FILE *f;
+	size_t n;
+	int err;  /* errno of the first failed write, 0 if none */
+	char buf[16384];
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->n && !o->err && fwrite(o->buf, 1, o->n, o->f) != o->n)
+		o->err = errno ? errno : EIO;
+	o->n = 0;
+}
+
+static void out_mem(struct out *o, const void *s, size_t len)
+{
+	const char *p = s;
+
+	while (len) {
+		size_t k = sizeof(o->buf) - o->n;
+
+		if (!k) {
+			out_flush(o);
+			continue;
+		}
+		if (k > len)
+			k = len;
+		memcpy(o->buf + o->n, p, k);
+		o->n += k;
+		p += k;
+		len -= k;
+	}
+}
+
+static inline void out_c(struct out *o, char c)
+{
+	if (o->n == sizeof(o->buf))
+		out_flush(o);
+	o->buf[o->n++] = c;
+}
+
+static void out_s(struct out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+static void out_u64(struct out *o, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out_mem(o, tmp + i, sizeof(tmp) - i);
+}
+
+static void out_i64(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		out_c(o, '-');
+		out_u64(o, -(uint64_t)v);
+	} else {
+		out_u64(o, (uint64_t)v);
+	}
+}
+
+static void out_hex(struct out *o, uint64_t v)
+{
+	char tmp[24];
+
+	snprintf(tmp, sizeof(tmp), "\"0x%" PRIx64 "\"", v);
+	out_s(o, tmp);
+}
+
+/* An unsigned 64-bit value: a number while a double holds it exactly. */
+static void out_big(struct out *o, uint64_t v)
+{
+	if (v < EXACT_LIMIT)
+		out_u64(o, v);
+	else
+		out_hex(o, v);
+}
+
+/* A signed one: beyond +-2^53, the two's complement bits in hex. */
+static void out_sbig(struct out *o, int64_t v)
+{
+	if (v > -(int64_t)EXACT_LIMIT && v < (int64_t)EXACT_LIMIT)
+		out_i64(o, v);
+	else
+		out_hex(o, (uint64_t)v);
+}
+
+/* A JSON string; bytes that are not UTF-8 become "\udcXX". */
+static void out_str(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[8];
+
+	out_c(o, '"');
+	while (*p) {
+		const unsigned char *run = p;
+		unsigned char c;
+		size_t n;
+
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run) {
+			out_mem(o, run, (size_t)(p - run));
+			continue;
+		}
+		c = *p;
+		if (c == '"' || c == '\\') {
+			out_c(o, '\\');
+			out_c(o, (char)c);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': out_s(o, "\\n"); break;
+			case '\t': out_s(o, "\\t"); break;
+			case '\r': out_s(o, "\\r"); break;
+			case '\b': out_s(o, "\\b"); break;
+			case '\f': out_s(o, "\\f"); break;
+			default:
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[c >> 4];
+				esc[5] = hex[c & 15];
+				out_mem(o, esc, 6);
+			}
+			p++;
+		} else if ((n = utf8_seq(p, NULL)) != 0) {
+			out_mem(o, p, n);
+			p += n;
+		} else {
+			memcpy(esc, "\\udc", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			out_mem(o, esc, 6);
+			p++;
+		}
+	}
+	out_c(o, '"');
+}
+
+/* A meta string: null when unset. */
+static void out_opt_str(struct out *o, const char *s)
+{
+	if (s)
+		out_str(o, s);
+	else
+		out_s(o, "null");
+}
+
+static void out_flags(struct out *o, const struct flag_name *t,
+		      uint16_t flags)
+{
+	int first = 1;
+
+	out_c(o, '[');
+	for (; t->name; t++) {
+		if (!(flags & t->flag))
+			continue;
+		if (!first)
+			out_s(o, ", ");
+		out_c(o, '"');
+		out_s(o, t->name);
+		out_c(o, '"');
+		first = 0;
+	}
+	out_c(o, ']');
+}
+
+static void out_indent(struct out *o, unsigned int n)
+{
+	static const char spaces[] = "                                "
+				     "                                ";
+
+	out_c(o, '\n');
+	while (n) {
+		unsigned int k = n < sizeof(spaces) - 1 ? n :
+				 sizeof(spaces) - 1;
+
+		out_mem(o, spaces, k);
+		n -= k;
+	}
+}
+
+/*
+ * Walk the tree of call ci once before writing anything: count its nodes,
+ * check its depth fits the format and that its links end (the writer
+ * trusts the model, but must never write a file its reader refuses), and
+ * lower *t0 to the earliest node start.
+ */
+static int tree_check(const struct kf_model *m, uint32_t ci, uint32_t *count,
+		      uint64_t *t0)
+{
+	uint32_t ni = m->calls[ci].root, n = 0;
+	unsigned int depth = 0;
+
+	while (ni != KF_NONE) {
+		const struct kf_node *k;
+
+		if (ni >= m->nnodes || ++n > m->nnodes)
+			goto damaged;
+		k = kf_node_get(m, ni);
+		if (k->start < *t0)
+			*t0 = k->start;
+		if (k->child != KF_NONE) {
+			if (depth == MAX_TREE_DEPTH)
+				return kf_err(KF_EXIT_SOFTWARE, "cannot write "
+					      "the capture: call %u has a tree "
+					      "deeper than %u levels", ci,
+					      MAX_TREE_DEPTH + 1);
+			depth++;
+			ni = k->child;
+			continue;
+		}
+		while (k->next == KF_NONE && depth) {
+			ni = k->parent;
+			if (ni >= m->nnodes)
+				goto damaged;
+			k = kf_node_get(m, ni);
+			depth--;
+		}
+		ni = k->next;
+	}
+	*count = n;
+	return 0;
+damaged:
+	return kf_err(KF_EXIT_SOFTWARE, "cannot write the capture: the tree "
+		      "of call %u has broken links", ci);
+}
+
+/* The string keys of meta, in the order they are written. */
+static const struct {
+	const char *key;
+	size_t off;
+} meta_strs[] = {
+	{ "kfollow_version", offsetof(struct kf_meta, kfollow_version) },
+	{ "kernel", offsetof(struct kf_meta, kernel) },
+	{ "machine", offsetof(struct kf_meta, machine) },
+	{ "date", offsetof(struct kf_meta, date) },
+	{ "command", offsetof(struct kf_meta, command) },
+	{ "targets", offsetof(struct kf_meta, targets) },
+	{ "roots", offsetof(struct kf_meta, roots) },
+	{ "notrace", offsetof(struct kf_meta, notrace) },
+	{ "degraded", offsetof(struct kf_meta, degraded) },
+	{ "source", offsetof(struct kf_meta, source) },
+};
+
+#define N_META_STRS (sizeof(meta_strs) / sizeof(meta_strs[0]))
+
+/* A meta key on a line of its own. */
+static void meta_key(struct out *o, const char *key, int first)
+{
+	out_s(o, first ? "\n    \"" : ",\n    \"");
+	out_s(o, key);
+	out_s(o, "\": ");
+}
+
+static void write_meta(struct out *o, const struct kf_meta *mt, uint64_t t0)
+{
+	size_t i;
+	int k;
+
+	out_s(o, "  \"meta\": {");
+	for (i = 0; i < N_META_STRS; i++) {
+		meta_key(o, meta_strs[i].key, i == 0);
+		out_opt_str(o, *(char *const *)((const char *)mt +
+						meta_strs[i].off));
+	}
+	meta_key(o, "mode", 0);
+	out_c(o, '"');
+	out_s(o, mode_names[(unsigned int)mt->mode <= KF_MODE_TEXT ?
+			    mt->mode : KF_MODE_GRAPH]);
+	out_c(o, '"');
+	meta_key(o, "max_depth", 0);
+	out_i64(o, mt->max_depth);
+	meta_key(o, "min_duration_ns", 0);
+	out_big(o, mt->min_duration);
+	meta_key(o, "exit_status", 0);
+	out_i64(o, mt->exit_status);
+	meta_key(o, "events", 0);
+	out_big(o, mt->events);
+	meta_key(o, "lost", 0);
+	out_big(o, mt->lost);
+	meta_key(o, "dropped", 0);
+	out_big(o, mt->dropped);
+	meta_key(o, "ncpus", 0);
+	out_i64(o, mt->ncpus);
+	meta_key(o, "lost_per_cpu", 0);
+	if (mt->lost_cpu && mt->ncpus > 0) {
+		out_c(o, '[');
+		for (k = 0; k < mt->ncpus; k++) {
+			if (k)
+				out_s(o, ", ");
+			out_big(o, mt->lost_cpu[k]);
+		}
+		out_c(o, ']');
+	} else {
+		out_s(o, "null");
+	}
+	meta_key(o, "t0_ns", 0);
+	out_big(o, t0);
+	out_s(o, "\n  },\n");
+}
+
+static void write_syscalls(struct out *o, const struct kf_model *m)
+{
+	uint32_t i;
+	int k;
+
+	out_s(o, "  \"syscalls\": [");
+	for (i = 0; i < m->nsys; i++) {
+		const struct kf_sysdesc *d = &m->sys[i];
+		int nargs = d->nargs < KF_MAX_ARGS ? d->nargs : KF_MAX_ARGS;
+
+		out_s(o, i ? ",\n    " : "\n    ");
+		out_s(o, "{\"name\": ");
+		out_str(o, kf_strtab_get(&m->strs, d->name));
+		out_s(o, ", \"nr\": ");
+		out_i64(o, d->nr);
+		out_s(o, ", \"args\": [");
+		for (k = 0; k < nargs; k++) {
+			out_s(o, k ? ", {\"name\": " : "{\"name\": ");
+			out_str(o, kf_strtab_get(&m->strs, d->argname[k]));
+			out_s(o, ", \"kind\": \"");
+			out_s(o, kind_names[d->argkind[k]]);
+			out_s(o, "\"}");
+		}
+		out_s(o, "]}");
+	}
+	out_s(o, m->nsys ? "\n  ],\n" : "],\n");
+}
+
+/* Write one node's own keys, without its children or closing brace. */
+static void write_node(struct out *o, const struct kf_model *m,
+		       const struct kf_node *n, uint64_t t0)
+{
+	out_s(o, "{\"f\": ");
+	out_str(o, kf_strtab_get(&m->strs, n->func));
+	out_s(o, ", \"start\": ");
+	out_big(o, n->start - t0);
+	out_s(o, ", \"dur\": ");
+	out_big(o, n->dur);
+	out_s(o, ", \"cpu\": ");
+	out_u64(o, n->cpu);
+	if (n->flags) {
+		out_s(o, ", \"flags\": ");
+		out_flags(o, node_flags, n->flags);
+	}
+}
+
+/*
+ * One node per line, indented by depth; a list's closing brackets end the
+ * line of its last node, so a node is always exactly one line.
+ */
+static void write_tree(struct out *o, const struct kf_model *m, uint32_t ni,
+		       uint64_t t0)
+{
+	unsigned int depth = 0;
+
+	while (ni != KF_NONE) {
+		const struct kf_node *n = kf_node_get(m, ni);
+
+		out_indent(o, 6 + (depth < INDENT_DEPTH ? depth :
+				   INDENT_DEPTH));
+		write_node(o, m, n, t0);
+		if (n->child != KF_NONE) {
+			out_s(o, ", \"children\": [");
+			depth++;
+			ni = n->child;
+			continue;
+		}
+		out_c(o, '}');
+		while (n->next == KF_NONE && depth) {
+			n = kf_node_get(m, n->parent);
+			depth--;
+			out_s(o, "]}");
+		}
+		ni = n->next;
+		if (ni != KF_NONE)
+			out_c(o, ',');
+	}
+}
+
+/* Trailing arguments that are zero and beyond the syscall's are left out. */
+static int call_nargs(const struct kf_model *m, const struct kf_call *c)
+{
+	int n = KF_MAX_ARGS, want = 0;
+
+	if (c->sys < m->nsys)
+		want = m->sys[c->sys].nargs;
+	while (n > want && !c->args[n - 1])
+		n--;
+	return n;
+}
+
+static void write_call(struct out *o, const struct kf_model *m,
+		       const struct kf_call *c, uint32_t nnodes, uint64_t t0)
+{
+	int k, n, first;
+
+	out_s(o, "{\"syscall\": ");
+	if (c->sys < m->nsys)
+		out_str(o, kf_strtab_get(&m->strs, m->sys[c->sys].name));
+	else
+		out_s(o, "null");
+	out_s(o, ", \"pid\": ");
+	out_i64(o, c->pid);
+	out_s(o, ", \"comm\": ");
+	out_str(o, kf_strtab_get(&m->strs, c->comm));
+	out_s(o, ", \"cpu\": ");
+	out_u64(o, c->cpu);
+	out_s(o, ", \"start_ns\": ");
+	out_big(o, c->start - t0);
+	out_s(o, ", \"end_ns\": ");
+	out_big(o, c->end - t0);
+	if (c->flags & KF_CALL_HAS_RET) {
+		out_s(o, ", \"ret\": ");
+		out_sbig(o, c->ret);
+	}
+	out_s(o, ", \"args\": [");
+	n = call_nargs(m, c);
+	for (k = 0; k < n; k++) {
+		if (k)
+			out_s(o, ", ");
+		out_big(o, c->args[k]);
+	}
+	out_c(o, ']');
+	first = 1;
+	for (k = 0; k < KF_MAX_ARGS; k++) {
+		if (c->argstr[k] == KF_NONE)
+			continue;
+		out_s(o, first ? ", \"strings\": {\"" : ", \"");
+		out_c(o, (char)('0' + k));
+		out_s(o, "\": ");
+		out_str(o, kf_strtab_get(&m->strs, c->argstr[k]));
+		first = 0;
+	}
+	if (!first)
+		out_c(o, '}');
+	out_s(o, ", \"flags\": ");
+	out_flags(o, call_flags, c->flags);
+	out_s(o, ", \"nodes\": ");
+	out_u64(o, nnodes);
+	out_s(o, ", \"tree\": [");
+	if (c->root != KF_NONE) {
+		write_tree(o, m, c->root, t0);
+		out_indent(o, 4);
+	}
+	out_s(o, "]}");
+}
+
+/* The writer behind kf_capfile_write and kf_capfile_save. */
+static int capfile_write(FILE *f, const struct kf_model *m, const char *what)
+{
+	struct out *o;
+	uint32_t *counts = NULL, i;
+	uint64_t t0 = UINT64_MAX;
+	int rc = -1;
+
+	o = malloc(sizeof(*o));
+	if (m->ncalls)
+		counts = malloc((size_t)m->ncalls * sizeof(*counts));
+	if (!o || (m->ncalls && !counts)) {
+		kf_err(KF_EXIT_OSERR, "out of memory writing %s", what);
+		goto out;
+	}
+	for (i = 0; i < m->nsys; i++) {
+		const struct kf_sysdesc *d = &m->sys[i];
+		int k;
+
+		for (k = 0; k < d->nargs && k < KF_MAX_ARGS; k++)
+			if (d->argkind[k] > KF_ARG_STR) {
+				kf_err(KF_EXIT_SOFTWARE, "cannot write the "
+				       "capture: argument %d of syscall '%s' "
+				       "has unknown kind %u", k,
+				       kf_strtab_get(&m->strs, d->name),
+				       d->argkind[k]);
+				goto out;
+			}
+	}
+	for (i = 0; i < m->ncalls; i++) {
+		const struct kf_call *c = &m->calls[i];
+
+		if (c->start < t0)
+			t0 = c->start;
+		if (c->end < t0)
+			t0 = c->end;
+		if (tree_check(m, i, &counts[i], &t0) < 0)
+			goto out;
+	}
+	if (t0 == UINT64_MAX)
+		t0 = 0;
+	o->f = f;
+	o->n = 0;
+	o->err = 0;
+	out_s(o, "{\n  \"format\": \"" KF_CAPFILE_FORMAT "\",\n");
+	out_s(o, "  \"version\": ");
+	out_u64(o, KF_CAPFILE_VERSION);
+	out_s(o, ",\n");
+	write_meta(o, &m->meta, t0);
+	write_syscalls(o, m);
+	out_s(o, "  \"calls\": [");
+	for (i = 0; i < m->ncalls; i++) {
+		out_s(o, i ? ",\n    " : "\n    ");
+		write_call(o, m, &m->calls[i], counts[i], t0);
+	}
+	out_s(o, m->ncalls ? "\n  ]\n}\n" : "]\n}\n");
+	out_flush(o);
+	if (!o->err && (fflush(f) != 0 || ferror(f)))
+		o->err = errno ? errno : EIO;
+	if (o->err) {
+		errno = o->err;
+		kf_err_errno(KF_EXIT_IOERR, "cannot write %s", what);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(counts);
+	free(o);
+	return rc;
+}
+
+int kf_capfile_write(FILE *f, const struct kf_model *m)
+{
+	errno = 0;
+	return capfile_write(f, m, "the output");
+}
+
+int kf_capfile_save(const char *path, const struct kf_model *m)
+{
+	char *tmp = NULL, *what = NULL;
+	FILE *f = NULL;
+	int fd = -1, rc = -1, tries;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0) {
+		tmp = NULL;
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	if (asprintf(&what, "'%s'", path) < 0) {
+		what = NULL;
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		goto out;
+	}
+	/*
+	 * O_EXCL|O_NOFOLLOW: never write through a file or link someone
+	 * else left at path.tmp (kfollow runs as root); a stale one is
+	 * removed once and the create tried again.
+	 */
+	for (tries = 0; tries < 2; tries++) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			  O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST || unlink(tmp) < 0)
+			break;
+	}
+	if (fd < 0) {
+		kf_err_errno(KF_EXIT_IOERR, "cannot create '%s'", tmp);
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot write '%s'", path);
+		close(fd);
+		goto fail;
+	}
+	errno = 0;
+	if (capfile_write(f, m, what) < 0)
+		goto fail;
+	if (fsync(fileno(f)) < 0 && errno != EINVAL) {
+		kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
+		goto fail;
+	}
+	rc = fclose(f);
+	f = NULL;
+	if (rc != 0) {
+		kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
+		goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	rc = -1;
+	if (f)
+		fclose(f);
+	unlink(tmp);
+out:
+	free(tmp);
+	free(what);
+	return rc;
+}
+
+/* --- reader ------------------------------------------------------------- */
+
+/* A string from the input: in the buffer, or decoded into rd.tmp. */
+struct str {
+	const char *s;
+	size_t len;
+	const char *at;  /* its opening quote in the input */
+};
+
+struct frame {
+	uint32_t node;  /* KF_NONE for the call's top-level list */
+	uint32_t last;  /* last child linked so far, KF_NONE if none */
+	uint8_t seen;   /* node keys seen */
+	uint8_t list;   /* reading the children list, not the node's keys */
+	uint8_t first;  /* the next item is the first of its list or object */
+};
+
+struct rd {
+	const char *buf, *p, *end;
+	const char *name;
+	struct kf_model *m;
+	int quiet;                /* probing: record no error */
+	char *tmp;                /* strings that had escapes, decoded */
+	size_t tmp_cap;
+	struct frame *stack;
+	uint32_t stack_cap;
+	uint32_t node_base, call_base;
+	uint64_t t0;
+	int64_t version;
+	char format[68];          /* the "format" value, cut short */
+	int have_format, have_version;
+};
+
+static int rd_verr(struct rd *r, const char *at, const char *fmt, va_list ap)
+{
+	size_t line = 1, col = 1;
+	const char *p = r->buf, *nl;
+	char msg[512];
+
+	if (r->quiet)
+		return -1;
+	if (at > r->end || at < r->buf)
+		at = r->end;
+	while ((nl = memchr(p, '\n', (size_t)(at - p))) != NULL) {
+		line++;
+		p = nl + 1;
+	}
+	col += (size_t)(at - p);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	return kf_err(KF_EXIT_DATAERR, "cannot read '%s': line %zu, column "
+		      "%zu: %s", r->name, line, col, msg);
+}
+
+/* A data error at `at`: returns -1. */
+__attribute__((format(printf, 3, 4)))
+static int rd_err(struct rd *r, const char *at, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = rd_verr(r, at, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* A data error with no useful position. */
+__attribute__((format(printf, 2, 3)))
+static int rd_err_nopos(struct rd *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (r->quiet)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return kf_err(KF_EXIT_DATAERR, "cannot read '%s': %s", r->name, msg);
+}
+
+static int rd_oom(struct rd *r)
+{
+	if (r->quiet)
+		return -1;
+	return kf_err(KF_EXIT_OSERR, "out of memory reading '%s'", r->name);
+}
+
+/* s[0..len) for an error message: cut at 64 bytes, no control chars. */
+static const char *shown(const char *s, size_t len, char buf[68])
+{
+	size_t n = len < 64 ? len : 64, i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+			 s[i];
+	strcpy(buf + n, len > n ? "..." : "");
+	return buf;
+}
+
+static inline void ws(struct rd *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' ||
+				 *r->p == '\t' || *r->p == '\r'))
+		r->p++;
+}
+
+static inline int peek(struct rd *r)
+{
+	ws(r);
+	return r->p < r->end ? (unsigned char)*r->p : -1;
+}
+
+/* "expected X", saying so when the file ended or holds a NUL byte. */
+static int bad(struct rd *r, const char *what)
+{
+	if (r->p >= r->end)
+		return rd_err(r, r->p, "expected %s, found the end of the file",
+			      what);
+	if (!*r->p)
+		return rd_err(r, r->p, "expected %s, found a NUL byte", what);
+	return rd_err(r, r->p, "expected %s", what);
+}
+
+static inline int expect(struct rd *r, char c, const char *what)
+{
+	if (peek(r) != (unsigned char)c)
+		return bad(r, what);
+	r->p++;
+	return 0;
+}
+
+static int tmp_reserve(struct rd *r, size_t need)
+{
+	char *t;
+	size_t cap;
+
+	if (need <= r->tmp_cap)
+		return 0;
+	cap = r->tmp_cap ? r->tmp_cap : 256;
+	while (cap < need)
+		cap *= 2;
+	t = realloc(r->tmp, cap);
+	if (!t)
+		return rd_oom(r);
+	r->tmp = t;
+	r->tmp_cap = cap;
+	return 0;
+}
+
+static int hex4(const char *p, unsigned int *v)
+{
+	unsigned int x = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		x <<= 4;
+		if (c >= '0' && c <= '9')
+			x |= (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			x |= (unsigned int)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			x |= (unsigned int)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+/*
+ * The rest of a string with escapes, from p (just at a backslash) on,
+ * decoded into r->tmp after the `done` bytes already copied there.
+ */
+static int rd_string_slow(struct rd *r, const char *p, size_t done,
+			  struct str *out)
+{
+	const char *end = r->end;
+	size_t n = done;
+
+	for (;;) {
+		unsigned char c;
+		unsigned int cp, lo;
+		size_t k;
+
+		/* the longest step appends 4 bytes */
+		if (tmp_reserve(r, n + 4) < 0)
+			return -1;
+		if (p >= end)
+			return rd_err(r, p, "the file ends inside a string");
+		c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (!c)
+			return rd_err(r, p, "NUL byte in a string");
+		if (c < 0x20)
+			return rd_err(r, p, "control character in a string "
+				      "(write it as \\u%04x)", c);
+		if (c >= 0x80) {
+			k = utf8_seq((const unsigned char *)p,
+				     (const unsigned char *)end);
+			if (!k)
+				return rd_err(r, p, "invalid UTF-8 in a "
+					      "string");
+			memcpy(r->tmp + n, p, k);
+			n += k;
+			p += k;
+			continue;
+		}
+		if (c != '\\') {
+			r->tmp[n++] = (char)c;
+			p++;
+			continue;
+		}
+		if (end - p < 2)
+			return rd_err(r, p, "the file ends inside a string");
+		switch (p[1]) {
+		case '"': case '\\': case '/':
+			r->tmp[n++] = p[1];
+			p += 2;
+			continue;
+		case 'b': r->tmp[n++] = '\b'; p += 2; continue;
+		case 'f': r->tmp[n++] = '\f'; p += 2; continue;
+		case 'n': r->tmp[n++] = '\n'; p += 2; continue;
+		case 'r': r->tmp[n++] = '\r'; p += 2; continue;
+		case 't': r->tmp[n++] = '\t'; p += 2; continue;
+		case 'u':
+			break;
+		default:
+			return rd_err(r, p, "invalid escape in a string");
+		}
+		if (end - p < 6 || hex4(p + 2, &cp) < 0)
+			return rd_err(r, p, "invalid \\u escape in a string");
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+			    hex4(p + 8, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
+				return rd_err(r, p, "unpaired surrogate escape "
+					      "in a string");
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			r->tmp[n++] = (char)(0xf0 | cp >> 18);
+			r->tmp[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+			r->tmp[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			r->tmp[n++] = (char)(0x80 | (cp & 0x3f));
+			p += 12;
+			continue;
+		}
+		if (cp >= 0xdc80 && cp <= 0xdcff) {
+			/* a byte that was not UTF-8, back as itself */
+			r->tmp[n++] = (char)(cp - 0xdc00);
+		} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+			return rd_err(r, p, "unpaired surrogate escape in a "
+				      "string");
+		} else if (cp == 0) {
+			return rd_err(r, p, "\\u0000 (NUL) in a string");
+		} else if (cp < 0x80) {
+			r->tmp[n++] = (char)cp;
+		} else if (cp < 0x800) {
+			r->tmp[n++] = (char)(0xc0 | cp >> 6);
+			r->tmp[n++] = (char)(0x80 | (cp & 0x3f));
+		} else {
+			r->tmp[n++] = (char)(0xe0 | cp >> 12);
+			r->tmp[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+			r->tmp[n++] = (char)(0x80 | (cp & 0x3f));
+		}
+		p += 6;
+	}
+	r->p = p + 1;
+	out->s = r->tmp;
+	out->len = n;
+	return 0;
+}
+
+/*
+ * A string value.  The result points into the input or into r->tmp, valid
+ * until the next string is read.  Never contains a NUL byte.
+ */
+static int rd_string(struct rd *r, struct str *out, const char *what)
+{
+	const unsigned char *p, *start, *end = (const unsigned char *)r->end;
+
+	if (peek(r) != '"')
+		return bad(r, what);
+	out->at = r->p;
+	start = p = (const unsigned char *)r->p + 1;
+	for (;;) {
+		size_t k;
+
+		if (p >= end)
+			return rd_err(r, (const char *)p,
+				      "the file ends inside a string");
+		if (*p == '"')
+			break;
+		if (*p == '\\' || *p < 0x20) {
+			/* +4: never memcpy to a NULL r->tmp */
+			if (tmp_reserve(r, (size_t)(p - start) + 4) < 0)
+				return -1;
+			memcpy(r->tmp, start, (size_t)(p - start));
+			return rd_string_slow(r, (const char *)p,
+					      (size_t)(p - start), out);
+		}
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		k = utf8_seq(p, end);
+		if (!k)
+			return rd_err(r, (const char *)p,
+				      "invalid UTF-8 in a string");
+		p += k;
+	}
+	out->s = (const char *)start;
+	out->len = (size_t)(p - start);
+	r->p = (const char *)p + 1;
+	return 0;
+}
+
+static inline int str_is(const struct str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s->len == n && memcmp(s->s, lit, n) == 0;
+}
+
+/* Intern a string value; returns its id or KF_NONE (error set). */
+static uint32_t rd_intern(struct rd *r, const char *what)
+{
+	struct str s;
+	uint32_t id;
+
+	if (rd_string(r, &s, what) < 0)
+		return KF_NONE;
+	id = kf_strtab_intern_n(&r->m->strs, s.s, s.len);
+	if (id == KF_NONE)
+		rd_oom(r);
+	return id;
+}
+
+/* Check a literal (true, false, null) at r->p. */
+static int rd_literal(struct rd *r, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(r->end - r->p) < n || memcmp(r->p, lit, n) != 0)
+		return bad(r, "a value");
+	r->p += n;
+	return 0;
+}
+
+static inline int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Skip any JSON number (fractions and exponents too), checking its form. */
+static int skip_number(struct rd *r)
+{
+	const char *p = r->p, *end = r->end;
+
+	if (p < end && *p == '-')
+		p++;
+	if (p >= end || !is_digit(*p))
+		return rd_err(r, p, "invalid number");
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && is_digit(*p))
+			p++;
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || !is_digit(*p))
+			return rd_err(r, p, "invalid number");
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || !is_digit(*p))
+			return rd_err(r, p, "invalid number");
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	r->p = p;
+	return 0;
+}
+
+/*
+ * An integer: a JSON number with no fraction or exponent, or for a 64-bit
+ * key (`hex`) also a string of "0x" and 1 to 16 hex digits giving the 64
+ * bits.  Sets *neg (a number with a minus sign) and *mag (its magnitude,
+ * or the bits for hex).
+ */
+static int rd_int(struct rd *r, int *neg, uint64_t *mag, int hex)
+{
+	const char *p, *start, *end = r->end;
+	uint64_t v = 0;
+	int c = peek(r);
+
+	p = start = r->p;
+	*neg = 0;
+	if (c == '"' && hex) {
+		int n = 0;
+
+		if (end - p < 4 || p[1] != '0' || (p[2] != 'x' && p[2] != 'X'))
+			return rd_err(r, p, "expected an integer or a "
+				      "\"0x...\" string");
+		for (p += 3; p < end && *p != '"'; p++, n++) {
+			char h = *p;
+			unsigned int d;
+
+			if (h >= '0' && h <= '9')
+				d = (unsigned int)(h - '0');
+			else if (h >= 'a' && h <= 'f')
+				d = (unsigned int)(h - 'a' + 10);
+			else if (h >= 'A' && h <= 'F')
+				d = (unsigned int)(h - 'A' + 10);
+			else
+				return rd_err(r, p, "invalid hex digit");
+			if (n == 16)
+				return rd_err(r, start, "hex number out of "
+					      "range (more than 64 bits)");
+			v = v << 4 | d;
+		}
+		if (p >= end)
+			return rd_err(r, p, "the file ends inside a string");
+		if (n == 0)
+			return rd_err(r, p, "invalid hex digit");
+		r->p = p + 1;
+		*mag = v;
+		return 0;
+	}
+	if (c == '-') {
+		*neg = 1;
+		p++;
+	}
+	if (p >= end || !is_digit(*p))
+		return c == '-' ? rd_err(r, p, "invalid number") :
+		       bad(r, "an integer");
+	if (*p == '0' && p + 1 < end && is_digit(p[1]))
+		return rd_err(r, p, "invalid number (leading zero)");
+	while (p < end && is_digit(*p)) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return rd_err(r, start, "number out of range");
+		v = v * 10 + d;
+		p++;
+	}
+	if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+		return rd_err(r, start, "expected an integer");
+	r->p = p;
+	*mag = v;
+	return 0;
+}
+
+static int rd_u64(struct rd *r, uint64_t *v)
+{
+	const char *at;
+	int neg;
+
+	ws(r);
+	at = r->p;
+	if (rd_int(r, &neg, v, 1) < 0)
+		return -1;
+	if (neg && *v)
+		return rd_err(r, at, "number out of range (must not be "
+			      "negative)");
+	return 0;
+}
+
+static int rd_i64(struct rd *r, int64_t *v, const char **at, int hex)
+{
+	uint64_t mag;
+	int neg;
+
+	ws(r);
+	*at = r->p;
+	if (rd_int(r, &neg, &mag, hex) < 0)
+		return -1;
+	if (**at == '"') {
+		*v = (int64_t)mag;  /* the two's complement bits */
+	} else if (neg) {
+		if (mag > (uint64_t)INT64_MAX + 1)
+			return rd_err(r, *at, "number out of range");
+		*v = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN :
+		     -(int64_t)mag;
+	} else {
+		if (mag > INT64_MAX)
+			return rd_err(r, *at, "number out of range");
+		*v = (int64_t)mag;
+	}
+	return 0;
+}
+
+/* An integer in [lo, hi], for a key narrower than 64 bits: no hex. */
+static int rd_range(struct rd *r, int64_t lo, int64_t hi, int64_t *v)
+{
+	const char *at;
+
+	if (rd_i64(r, v, &at, 0) < 0)
+		return -1;
+	if (*v < lo || *v > hi)
+		return rd_err(r, at, "number out of range (%" PRId64 " to %"
+			      PRId64 ")", lo, hi);
+	return 0;
+}
+
+/*
+ * Skip a value of any type (under a key this reader does not know),
+ * checking that it is valid JSON.  Iterative, nesting bounded.
+ */
+static int rd_skip(struct rd *r)
+{
+	char stack[MAX_SKIP_DEPTH];
+	int sp = 0, c;
+	struct str s;
+
+value:
+	c = peek(r);
+	switch (c) {
+	case '{':
+	case '[':
+		if (sp == MAX_SKIP_DEPTH)
+			return rd_err(r, r->p, "values nested more than %d "
+				      "deep", MAX_SKIP_DEPTH);
+		stack[sp++] = (char)c;
+		r->p++;
+		if (peek(r) == (c == '{' ? '}' : ']')) {
+			r->p++;
+			sp--;
+			goto next;
+		}
+		if (c == '{')
+			goto key;
+		goto value;
+	case '"':
+		if (rd_string(r, &s, "a value") < 0)
+			return -1;
+		goto next;
+	case 't':
+		if (rd_literal(r, "true") < 0)
+			return -1;
+		goto next;
+	case 'f':
+		if (rd_literal(r, "false") < 0)
+			return -1;
+		goto next;
+	case 'n':
+		if (rd_literal(r, "null") < 0)
+			return -1;
+		goto next;
+	default:
+		if (c == '-' || is_digit(c)) {
+			if (skip_number(r) < 0)
+				return -1;
+			goto next;
+		}
+		return bad(r, "a value");
+	}
+key:
+	if (rd_string(r, &s, "a key (a string)") < 0 ||
+	    expect(r, ':', "':'") < 0)
+		return -1;
+	goto value;
+next:
+	/* a value ended: what follows depends on where it was */
+	if (!sp)
+		return 0;
+	c = peek(r);
+	if (c == ',') {
+		r->p++;
+		if (stack[sp - 1] == '{')
+			goto key;
+		goto value;
+	}
+	if (c == (stack[sp - 1] == '{' ? '}' : ']')) {
+		r->p++;
+		sp--;
+		goto next;
+	}
+	return bad(r, stack[sp - 1] == '{' ? "',' or '}'" : "',' or ']'");
+}
+
+/*
+ * Iterate an object whose '{' was read: returns 1 with the next key read
+ * (and its ':'), 0 at the closing '}', -1 on error.
+ */
+static int rd_key(struct rd *r, uint8_t *first, struct str *key)
+{
+	int c = peek(r);
+
+	if (c == '}') {
+		r->p++;
+		return 0;
+	}
+	if (!*first) {
+		if (c != ',')
+			return bad(r, "',' or '}'");
+		r->p++;
+	}
+	*first = 0;
+	if (rd_string(r, key, "a key (a string)") < 0 ||
+	    expect(r, ':', "':'") < 0)
+		return -1;
+	return 1;
+}
+
+/* Iterate an array whose '[' was read: 1 before an element, 0 at ']'. */
+static int rd_elem(struct rd *r, uint8_t *first)
+{
+	int c = peek(r);
+
+	if (c == ']') {
+		r->p++;
+		return 0;
+	}
+	if (!*first) {
+		if (c != ',')
+			return bad(r, "',' or ']'");
+		r->p++;
+	}
+	*first = 0;
+	return 1;
+}
+
+/* Index of key in a NULL-terminated table, or -1 for an unknown key. */
+static int key_index(const struct str *k, const char *const *tab)
+{
+	int i;
+
+	for (i = 0; tab[i]; i++)
+		if (k->len && k->s[0] == tab[i][0] && str_is(k, tab[i]))
+			return i;
+	return -1;
+}
+
+/*
+ * Mark key i of an object as seen; a known key twice is an error (which
+ * value would be meant?).
+ */
+static int seen_key(struct rd *r, uint32_t *mask, int i, const char *name,
+		    const char *at)
+{
+	if (*mask & (UINT32_C(1) << i))
+		return rd_err(r, at, "duplicate key '%s'", name);
+	*mask |= UINT32_C(1) << i;
+	return 0;
+}
+
+/* Report the first key in `required` that is not in `mask`. */
+static int need_keys(struct rd *r, uint32_t mask, uint32_t required,
+		     const char *const *tab, const char *at, const char *in)
+{
+	int i;
+
+	for (i = 0; tab[i]; i++)
+		if ((required & (UINT32_C(1) << i)) &&
+		    !(mask & (UINT32_C(1) << i)))
+			return rd_err(r, at, "missing key '%s' in %s", tab[i],
+				      in);
+	return 0;
+}
+
+/* A flags array: known names set bits, unknown names are ignored. */
+static int rd_flags(struct rd *r, const struct flag_name *tab, uint16_t *out)
+{
+	uint8_t first = 1;
+	int k;
+
+	*out = 0;
+	if (expect(r, '[', "'['") < 0)
+		return -1;
+	while ((k = rd_elem(r, &first)) > 0) {
+		const struct flag_name *t;
+		struct str s;
+
+		if (rd_string(r, &s, "a flag name (a string)") < 0)
+			return -1;
+		for (t = tab; t->name; t++)
+			if (str_is(&s, t->name))
+				*out |= t->flag;
+	}
+	return k;
+}
+
+/* null, or a string copied into *field. */
+static int rd_opt_str(struct rd *r, char **field)
+{
+	struct str s;
+	char *copy;
+
+	if (peek(r) == 'n')
+		return rd_literal(r, "null");
+	if (rd_string(r, &s, "a string or null") < 0)
+		return -1;
+	copy = strndup(s.s, s.len);
+	if (!copy)
+		return rd_oom(r);
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+enum {
+	MK_KFOLLOW_VERSION, MK_KERNEL, MK_MACHINE, MK_DATE, MK_COMMAND,
+	MK_TARGETS, MK_ROOTS, MK_NOTRACE, MK_DEGRADED, MK_SOURCE, MK_MODE,
+	MK_MAX_DEPTH, MK_MIN_DURATION, MK_EXIT_STATUS, MK_EVENTS, MK_LOST,
+	MK_DROPPED, MK_NCPUS, MK_LOST_PER_CPU, MK_T0,
+};
+
+/* the string keys come first, in the order of meta_strs */
+_Static_assert(MK_MODE == N_META_STRS, "meta_keys and meta_strs disagree");
+
+static const char *const meta_keys[] = {
+	"kfollow_version", "kernel", "machine", "date", "command",
+	"targets", "roots", "notrace", "degraded", "source", "mode",
+	"max_depth", "min_duration_ns", "exit_status", "events", "lost",
+	"dropped", "ncpus", "lost_per_cpu", "t0_ns", NULL,
+};
+
+/* null (*n stays UINT32_MAX) or an array of *n counts. */
+static int rd_lost_per_cpu(struct rd *r, struct kf_meta *mt, uint32_t *n)
+{
+	uint32_t cap = 0;
+	uint8_t first = 1;
+	uint64_t *v;
+	int k;
+
+	if (peek(r) == 'n')
+		return rd_literal(r, "null");
+	if (expect(r, '[', "'[' or null") < 0)
+		return -1;
+	*n = 0;
+	while ((k = rd_elem(r, &first)) > 0) {
+		if (*n == MAX_CPUS) {
+			ws(r);
+			return rd_err(r, r->p, "more than %d CPUs",
+				      MAX_CPUS);
+		}
+		if (*n == cap) {
+			uint64_t *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(mt->lost_cpu, cap * sizeof(*nv));
+			if (!nv)
+				return rd_oom(r);
+			mt->lost_cpu = nv;
+		}
+		v = mt->lost_cpu;
+		if (rd_u64(r, &v[*n]) < 0)
+			return -1;
+		(*n)++;
+	}
+	return k;
+}
+
+static int rd_meta(struct rd *r)
+{
+	struct kf_meta *mt = &r->m->meta;
+	uint32_t mask = 0, nlost = UINT32_MAX;
+	uint8_t first = 1;
+	int64_t v;
+	struct str key;
+	int k, i;
+
+	if (expect(r, '{', "'{'") < 0)
+		return -1;
+	while ((k = rd_key(r, &first, &key)) > 0) {
+		const char *at = key.at;
+
+		i = key_index(&key, meta_keys);
+		if (i < 0) {
+			if (rd_skip(r) < 0)
+				return -1;
+			continue;
+		}
+		if (seen_key(r, &mask, i, meta_keys[i], at) < 0)
+			return -1;
+		switch (i) {
+		case MK_MODE: {
+			struct str s;
+			char sb[68];
+			int mode;
+
+			ws(r);
+			at = r->p;
+			if (rd_string(r, &s, "a string") < 0)
+				return -1;
+			for (mode = 0; mode <= KF_MODE_TEXT; mode++)
+				if (str_is(&s, mode_names[mode]))
+					break;
+			if (mode > KF_MODE_TEXT)
+				return rd_err(r, at, "unknown mode '%s' "
+					      "(expected graph, boundary or "
+					      "text)", shown(s.s, s.len, sb));
+			mt->mode = (enum kf_mode)mode;
+			break;
+		}
+		case MK_MAX_DEPTH:
+			if (rd_range(r, 0, INT_MAX, &v) < 0)
+				return -1;
+			mt->max_depth = (int)v;
+			break;
+		case MK_MIN_DURATION:
+			if (rd_u64(r, &mt->min_duration) < 0)
+				return -1;
+			break;
+		case MK_EXIT_STATUS:
+			if (rd_range(r, INT_MIN, INT_MAX, &v) < 0)
+				return -1;
+			mt->exit_status = (int)v;
+			break;
+		case MK_EVENTS:
+			if (rd_u64(r, &mt->events) < 0)
+				return -1;
+			break;
+		case MK_LOST:
+			if (rd_u64(r, &mt->lost) < 0)
+				return -1;
+			break;
+		case MK_DROPPED:
+			if (rd_u64(r, &mt->dropped) < 0)
+				return -1;
+			break;
+		case MK_NCPUS:
+			if (rd_range(r, 0, MAX_CPUS, &v) < 0)
+				return -1;
+			mt->ncpus = (int)v;
+			break;
+		case MK_LOST_PER_CPU:
+			if (rd_lost_per_cpu(r, mt, &nlost) < 0)
+				return -1;
+			break;
+		case MK_T0:
+			if (rd_u64(r, &r->t0) < 0)
+				return -1;
+			break;
+		default:
+			/* MK_* start with the strings, as in meta_strs */
+			if (rd_opt_str(r, (char **)((char *)mt +
+						    meta_strs[i].off)) < 0)
+				return -1;
+		}
+	}
+	if (k < 0)
+		return -1;
+	if (need_keys(r, mask, UINT32_C(1) << MK_MODE | UINT32_C(1) << MK_T0,
+		      meta_keys, r->p - 1, "\"meta\"") < 0)
+		return -1;
+	if (nlost != UINT32_MAX && nlost != (uint32_t)mt->ncpus)
+		return rd_err(r, r->p - 1, "\"lost_per_cpu\" has %u entries "
+			      "but \"ncpus\" is %d", nlost, mt->ncpus);
+	return 0;
+}
+
+static const char *const sys_keys[] = { "name", "nr", "args", NULL };
+static const char *const arg_keys[] = { "name", "kind", NULL };
+
+static int rd_sys_args(struct rd *r, struct kf_sysdesc *d)
+{
+	uint8_t first = 1, ofirst;
+	uint32_t mask;
+	struct str key, s;
+	char sb[68];
+	int k, i, kind;
+
+	if (expect(r, '[', "'['") < 0)
+		return -1;
+	while ((k = rd_elem(r, &first)) > 0) {
+		if (d->nargs == KF_MAX_ARGS) {
+			ws(r);
+			return rd_err(r, r->p, "more than %d arguments",
+				      KF_MAX_ARGS);
+		}
+		if (expect(r, '{', "'{'") < 0)
+			return -1;
+		mask = 0;
+		ofirst = 1;
+		while ((k = rd_key(r, &ofirst, &key)) > 0) {
+			const char *at = key.at;
+
+			i = key_index(&key, arg_keys);
+			if (i < 0) {
+				if (rd_skip(r) < 0)
+					return -1;
+				continue;
+			}
+			if (seen_key(r, &mask, i, arg_keys[i], at) < 0)
+				return -1;
+			if (i == 0) {
+				d->argname[d->nargs] = rd_intern(r, "a string");
+				if (d->argname[d->nargs] == KF_NONE)
+					return -1;
+				continue;
+			}
+			ws(r);
+			at = r->p;
+			if (rd_string(r, &s, "a string") < 0)
+				return -1;
+			for (kind = 0; kind <= KF_ARG_STR; kind++)
+				if (str_is(&s, kind_names[kind]))
+					break;
+			if (kind > KF_ARG_STR)
+				return rd_err(r, at, "unknown argument kind "
+					      "'%s' (expected int, uint, ptr "
+					      "or str)", shown(s.s, s.len, sb));
+			d->argkind[d->nargs] = (uint8_t)kind;
+		}
+		if (k < 0 || need_keys(r, mask, 3, arg_keys, r->p - 1,
+				       "a syscall argument") < 0)
+			return -1;
+		d->nargs++;
+	}
+	return k;
+}
+
+static int rd_syscalls(struct rd *r)
+{
+	struct kf_model *m = r->m;
+	uint8_t first = 1, ofirst;
+	struct str key;
+	char sb[68];
+	int k, i;
+
+	if (expect(r, '[', "'['") < 0)
+		return -1;
+	while ((k = rd_elem(r, &first)) > 0) {
+		struct kf_sysdesc d = { .nr = -1 };
+		uint32_t mask = 0, si;
+		const char *at;
+		int64_t v;
+
+		if (m->nsys >= MAX_SYSCALLS) {
+			ws(r);
+			return rd_err(r, r->p, "more than %d syscalls",
+				      MAX_SYSCALLS);
+		}
+		ws(r);
+		at = r->p;
+		if (expect(r, '{', "'{'") < 0)
+			return -1;
+		ofirst = 1;
+		while ((k = rd_key(r, &ofirst, &key)) > 0) {
+			const char *kat = key.at;
+
+			i = key_index(&key, sys_keys);
+			if (i < 0) {
+				if (rd_skip(r) < 0)
+					return -1;
+				continue;
+			}
+			if (seen_key(r, &mask, i, sys_keys[i], kat) < 0)
+				return -1;
+			if (i == 0) {
+				d.name = rd_intern(r, "a string");
+				if (d.name == KF_NONE)
+					return -1;
+			} else if (i == 1) {
+				if (rd_range(r, INT32_MIN, INT32_MAX, &v) < 0)
+					return -1;
+				d.nr = (int32_t)v;
+			} else {
+				if (rd_sys_args(r, &d) < 0)
+					return -1;
+			}
+		}
+		if (k < 0 || need_keys(r, mask, 7, sys_keys, r->p - 1,
+				       "a syscall") < 0)
+			return -1;
+		for (si = 0; si < m->nsys; si++)
+			if (m->sys[si].name == d.name)
+				return rd_err(r, at, "syscall '%s' is listed "
+					      "twice",
+					      shown(m->strs.str[d.name],
+						    m->strs.len[d.name], sb));
+		si = kf_model_sys_get(m, kf_strtab_get(&m->strs, d.name));
+		if (si == KF_NONE)
+			return rd_oom(r);
+		m->sys[si] = d;
+	}
+	return k;
+}
+
+enum {
+	NK_F, NK_START, NK_DUR, NK_CPU, NK_FLAGS, NK_CHILDREN,
+};
+
+static const char *const node_keys[] = {
+	"f", "start", "dur", "cpu", "flags", "children", NULL,
+};
+
+#define NODE_REQUIRED (1u << NK_F | 1u << NK_START | 1u << NK_DUR | \
+		       1u << NK_CPU)
+
+static int push_frame(struct rd *r, uint32_t sp, uint32_t node,
+		      uint8_t list)
+{
+	struct frame *f;
+
+	if (sp == r->stack_cap) {
+		uint32_t cap = r->stack_cap ? r->stack_cap * 2 : 64;
+
+		f = realloc(r->stack, cap * sizeof(*f));
+		if (!f)
+			return rd_oom(r);
+		r->stack = f;
+		r->stack_cap = cap;
+	}
+	f = &r->stack[sp];
+	f->node = node;
+	f->last = KF_NONE;
+	f->seen = 0;
+	f->list = list;
+	f->first = 1;
+	return 0;
+}
+
+/*
+ * The "tree" of call ci: nodes are created in preorder and linked as they
+ * are read, with one stack frame per open node (not recursion: a hostile
+ * tree can be as deep as the format allows).  *count gets the number of
+ * nodes.
+ */
+static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
+{
+	struct kf_model *m = r->m;
+	uint32_t sp = 0;
+
+	*count = 0;
+	if (expect(r, '[', "'['") < 0 || push_frame(r, sp++, KF_NONE, 1) < 0)
+		return -1;
+	for (;;) {
+		struct frame *f = &r->stack[sp - 1];
+		struct kf_node *n;
+		struct str key;
+		uint32_t ni, mask;
+		const char *at;
+		int64_t v;
+		int k, i;
+
+		if (f->list) {
+			k = rd_elem(r, &f->first);
+			if (k < 0)
+				return -1;
+			if (!k) {
+				if (sp == 1)
+					return 0;
+				/* back to the keys of the node */
+				f->list = 0;
+				f->first = 0;
+				continue;
+			}
+			if (peek(r) != '{')
+				return bad(r, "'{' (a node)");
+			if (sp - 1 > MAX_TREE_DEPTH)
+				return rd_err(r, r->p, "tree nested deeper "
+					      "than %u levels",
+					      MAX_TREE_DEPTH + 1);
+			r->p++;
+			ni = kf_model_node_new(m);
+			if (ni == KF_NONE)
+				return rd_oom(r);
+			n = kf_node_get(m, ni);
+			n->parent = f->node;
+			n->depth = (uint16_t)(sp - 1);
+			if (f->last != KF_NONE)
+				kf_node_get(m, f->last)->next = ni;
+			else if (f->node != KF_NONE)
+				kf_node_get(m, f->node)->child = ni;
+			else
+				m->calls[ci].root = ni;
+			f->last = ni;
+			(*count)++;
+			if (push_frame(r, sp++, ni, 0) < 0)
+				return -1;
+			continue;
+		}
+		k = rd_key(r, &f->first, &key);
+		if (k < 0)
+			return -1;
+		n = kf_node_get(m, f->node);
+		if (!k) {
+			if ((f->seen & NODE_REQUIRED) != NODE_REQUIRED) {
+				mask = f->seen;
+				return need_keys(r, mask, NODE_REQUIRED,
+						 node_keys, r->p - 1, "a node");
+			}
+			sp--;
+			continue;
+		}
+		at = key.at;
+		i = key_index(&key, node_keys);
+		if (i < 0) {
+			if (rd_skip(r) < 0)
+				return -1;
+			continue;
+		}
+		mask = f->seen;
+		if (seen_key(r, &mask, i, node_keys[i], at) < 0)
+			return -1;
+		f->seen = (uint8_t)mask;
+		switch (i) {
+		case NK_F:
+			n->func = rd_intern(r, "a string");
+			if (n->func == KF_NONE)
+				return -1;
+			break;
+		case NK_START:
+			if (rd_u64(r, &n->start) < 0)
+				return -1;
+			break;
+		case NK_DUR:
+			if (rd_u64(r, &n->dur) < 0)
+				return -1;
+			break;
+		case NK_CPU:
+			if (rd_range(r, 0, UINT16_MAX, &v) < 0)
+				return -1;
+			n->cpu = (uint16_t)v;
+			break;
+		case NK_FLAGS:
+			if (rd_flags(r, node_flags, &n->flags) < 0)
+				return -1;
+			break;
+		case NK_CHILDREN:
+			if (expect(r, '[', "'['") < 0)
+				return -1;
+			f->list = 1;
+			f->first = 1;
+			break;
+		}
+	}
+}
+
+enum {
+	CK_SYSCALL, CK_PID, CK_COMM, CK_CPU, CK_START, CK_END, CK_RET,
+	CK_ARGS, CK_STRINGS, CK_FLAGS, CK_NODES, CK_TREE,
+};
+
+static const char *const call_keys[] = {
+	"syscall", "pid", "comm", "cpu", "start_ns", "end_ns", "ret", "args",
+	"strings", "flags", "nodes", "tree", NULL,
+};
+
+#define CALL_REQUIRED (1u << CK_SYSCALL | 1u << CK_PID | 1u << CK_COMM | \
+		       1u << CK_CPU | 1u << CK_START | 1u << CK_END | \
+		       1u << CK_NODES | 1u << CK_TREE)
+
+static int rd_call_args(struct rd *r, struct kf_call *c)
+{
+	uint8_t first = 1;
+	int k, n = 0;
+
+	if (expect(r, '[', "'['") < 0)
+		return -1;
+	while ((k = rd_elem(r, &first)) > 0) {
+		if (n == KF_MAX_ARGS) {
+			ws(r);
+			return rd_err(r, r->p, "more than %d arguments",
+				      KF_MAX_ARGS);
+		}
+		if (rd_u64(r, &c->args[n++]) < 0)
+			return -1;
+	}
+	return k;
+}
+
+static int rd_call_strings(struct rd *r, struct kf_call *c)
+{
+	uint8_t first = 1;
+	struct str key;
+	int k;
+
+	if (expect(r, '{', "'{'") < 0)
+		return -1;
+	while ((k = rd_key(r, &first, &key)) > 0) {
+		int a;
+
+		if (key.len != 1 || key.s[0] < '0' ||
+		    key.s[0] >= '0' + KF_MAX_ARGS)
+			return rd_err(r, key.at, "\"strings\" keys are "
+				      "argument indexes 0 to %d",
+				      KF_MAX_ARGS - 1);
+		a = key.s[0] - '0';
+		if (c->argstr[a] != KF_NONE)
+			return rd_err(r, key.at, "duplicate key '%d'", a);
+		c->argstr[a] = rd_intern(r, "a string");
+		if (c->argstr[a] == KF_NONE)
+			return -1;
+	}
+	return k;
+}
+
+/*
+ * One invocation.  Until the whole document is read, c->sys holds the
+ * strtab id of the syscall's name and the times are relative to t0.
+ */
+static int rd_call(struct rd *r)
+{
+	struct kf_model *m = r->m;
+	uint32_t ci, mask = 0, count = 0;
+	uint64_t nodes = 0;
+	uint8_t first = 1;
+	struct kf_call *c;
+	struct str key;
+	int64_t v;
+	int k, i;
+
+	if (expect(r, '{', "'{'") < 0)
+		return -1;
+	ci = kf_model_call_new(m);
+	if (ci == KF_NONE)
+		return rd_oom(r);
+	c = &m->calls[ci];
+	while ((k = rd_key(r, &first, &key)) > 0) {
+		const char *at = key.at;
+
+		i = key_index(&key, call_keys);
+		if (i < 0) {
+			if (rd_skip(r) < 0)
+				return -1;
+			continue;
+		}
+		if (seen_key(r, &mask, i, call_keys[i], at) < 0)
+			return -1;
+		switch (i) {
+		case CK_SYSCALL:
+			if (peek(r) == 'n') {
+				if (rd_literal(r, "null") < 0)
+					return -1;
+				c->sys = KF_NONE;
+				break;
+			}
+			c->sys = rd_intern(r, "a string or null");
+			if (c->sys == KF_NONE)
+				return -1;
+			break;
+		case CK_PID:
+			if (rd_range(r, INT32_MIN, INT32_MAX, &v) < 0)
+				return -1;
+			c->pid = (int32_t)v;
+			break;
+		case CK_COMM:
+			c->comm = rd_intern(r, "a string");
+			if (c->comm == KF_NONE)
+				return -1;
+			break;
+		case CK_CPU:
+			if (rd_range(r, 0, UINT16_MAX, &v) < 0)
+				return -1;
+			c->cpu = (uint16_t)v;
+			break;
+		case CK_START:
+			if (rd_u64(r, &c->start) < 0)
+				return -1;
+			break;
+		case CK_END:
+			if (rd_u64(r, &c->end) < 0)
+				return -1;
+			break;
+		case CK_RET:
+			if (rd_i64(r, &c->ret, &at, 1) < 0)
+				return -1;
+			break;
+		case CK_ARGS:
+			if (rd_call_args(r, c) < 0)
+				return -1;
+			break;
+		case CK_STRINGS:
+			if (rd_call_strings(r, c) < 0)
+				return -1;
+			break;
+		case CK_FLAGS:
+			if (rd_flags(r, call_flags, &c->flags) < 0)
+				return -1;
+			break;
+		case CK_NODES:
+			if (rd_range(r, 0, UINT32_MAX, &v) < 0)
+				return -1;
+			nodes = (uint64_t)v;
+			break;
+		case CK_TREE:
+			if (rd_tree(r, ci, &count) < 0)
+				return -1;
+			break;
+		}
+	}
+	if (k < 0 || need_keys(r, mask, CALL_REQUIRED, call_keys, r->p - 1,
+			       "a call") < 0)
+		return -1;
+	/* flags may come after ret: set HAS_RET last */
+	if (mask & (1u << CK_RET))
+		c->flags |= KF_CALL_HAS_RET;
+	else
+		c->flags &= (uint16_t)~KF_CALL_HAS_RET;
+	if (nodes != count)
+		return rd_err(r, r->p - 1, "\"nodes\" is %" PRIu64 " but the "
+			      "tree has %u", nodes, count);
+	c->nnodes = count;
+	return 0;
+}
+
+static int rd_calls(struct rd *r)
+{
+	uint8_t first = 1;
+	int k;
+
+	if (expect(r, '[', "'['") < 0)
+		return -1;
+	while ((k = rd_elem(r, &first)) > 0)
+		if (rd_call(r) < 0)
+			return -1;
+	return k;
+}
+
+enum { DK_FORMAT, DK_VERSION, DK_META, DK_SYSCALLS, DK_CALLS };
+
+static const char *const doc_keys[] = {
+	"format", "version", "meta", "syscalls", "calls", NULL,
+};
+
+static int not_capture(struct rd *r)
+{
+	if (r->quiet)
+		return -1;
+	if (!r->have_format)
+		return kf_err(KF_EXIT_DATAERR, "cannot read '%s': not a "
+			      "kfollow capture (no \"format\" key)", r->name);
+	return kf_err(KF_EXIT_DATAERR, "cannot read '%s': not a kfollow "
+		      "capture (its format is '%s')", r->name, r->format);
+}
+
+static int too_new(struct rd *r)
+{
+	if (r->quiet)
+		return -1;
+	return kf_err(KF_EXIT_DATAERR, "'%s' is a %s version %" PRId64
+		      " file; this kfollow reads version %d: upgrade kfollow",
+		      r->name, KF_CAPFILE_FORMAT, r->version,
+		      KF_CAPFILE_VERSION);
+}
+
+/* format and version, checked as soon as they are read. */
+static int rd_head_key(struct rd *r, int i)
+{
+	const char *at;
+
+	ws(r);
+	at = r->p;
+	if (i == DK_FORMAT) {
+		struct str s;
+
+		if (rd_string(r, &s, "a string") < 0)
+			return -1;
+		r->have_format = 1;
+		shown(s.s, s.len, r->format);
+		if (!str_is(&s, KF_CAPFILE_FORMAT))
+			return not_capture(r);
+		return 0;
+	}
+	if (rd_i64(r, &r->version, &at, 0) < 0)
+		return -1;
+	r->have_version = 1;
+	if (r->version > KF_CAPFILE_VERSION)
+		return too_new(r);
+	if (r->version < 1)
+		return rd_err(r, at, "unsupported version %" PRId64,
+			      r->version);
+	return 0;
+}
+
+/*
+ * The whole document.  Skipping is what makes the format forward
+ * compatible: keys this version does not know are checked as JSON and
+ * ignored.
+ */
+static int rd_doc(struct rd *r)
+{
+	uint8_t first = 1;
+	uint32_t mask = 0;
+	struct str key;
+	int k, i;
+
+	if (expect(r, '{', "'{'") < 0)
+		return -1;
+	while ((k = rd_key(r, &first, &key)) > 0) {
+		const char *at = key.at;
+
+		i = key_index(&key, doc_keys);
+		if (r->quiet && i >= 0 && i <= DK_VERSION) {
+			/* probing: note what is there, skip what is not */
+			const char *save = r->p;
+
+			if (rd_head_key(r, i) == 0)
+				continue;
+			r->p = save;
+			i = -1;
+		}
+		if (i < 0 || r->quiet) {
+			if (rd_skip(r) < 0)
+				return -1;
+			continue;
+		}
+		if (seen_key(r, &mask, i, doc_keys[i], at) < 0)
+			return -1;
+		switch (i) {
+		case DK_FORMAT:
+		case DK_VERSION:
+			if (rd_head_key(r, i) < 0)
+				return -1;
+			break;
+		case DK_META:
+			if (rd_meta(r) < 0)
+				return -1;
+			break;
+		case DK_SYSCALLS:
+			if (rd_syscalls(r) < 0)
+				return -1;
+			break;
+		case DK_CALLS:
+			if (rd_calls(r) < 0)
+				return -1;
+			break;
+		}
+	}
+	if (k < 0)
+		return -1;
+	if (r->quiet)
+		return 0;
+	if (!r->have_format)
+		return not_capture(r);
+	if (need_keys(r, mask, 0x1f, doc_keys, r->p - 1, "the capture") < 0)
+		return -1;
+	ws(r);
+	if (r->p < r->end)
+		return rd_err(r, r->p, *r->p ? "unexpected data after the end "
+			      "of the capture" : "a NUL byte after the end of "
+			      "the capture");
+	return 0;
+}
+
+/* Link calls to their syscall descriptors, times back to absolute. */
+static int rd_finish(struct rd *r)
+{
+	struct kf_model *m = r->m;
+	uint32_t *sys_of = NULL, i;
+	char sb[68];
+	int rc = -1;
+
+	sys_of = malloc((size_t)m->strs.count * sizeof(*sys_of));
+	if (!sys_of)
+		return rd_oom(r);
+	memset(sys_of, 0xff, (size_t)m->strs.count * sizeof(*sys_of));
+	for (i = 0; i < m->nsys; i++)
+		sys_of[m->sys[i].name] = i;
+	for (i = r->call_base; i < m->ncalls; i++) {
+		struct kf_call *c = &m->calls[i];
+
+		if (c->sys != KF_NONE) {
+			uint32_t name = c->sys;
+
+			c->sys = sys_of[name];
+			if (c->sys == KF_NONE) {
+				rd_err_nopos(r, "call %u names syscall '%s', "
+					     "which \"syscalls\" does not "
+					     "list", i - r->call_base + 1,
+					     shown(m->strs.str[name],
+						   m->strs.len[name], sb));
+				goto out;
+			}
+		}
+		if (c->start > UINT64_MAX - r->t0 ||
+		    c->end > UINT64_MAX - r->t0) {
+			rd_err_nopos(r, "call %u: a time plus \"t0_ns\" is "
+				     "beyond 2^64 ns", i - r->call_base + 1);
+			goto out;
+		}
+		c->start += r->t0;
+		c->end += r->t0;
+	}
+	for (i = r->node_base; i < m->nnodes; i++) {
+		struct kf_node *n = kf_node_get(m, i);
+
+		if (n->start > UINT64_MAX - r->t0) {
+			rd_err_nopos(r, "a node's start plus \"t0_ns\" is "
+				     "beyond 2^64 ns");
+			goto out;
+		}
+		n->start += r->t0;
+	}
+	kf_model_compute_self(m);
+	rc = 0;
+out:
+	free(sys_of);
+	return rc;
+}
+
+/*
+ * After an error: if the document says early enough that it is not a
+ * capture, or a newer version, say that instead of what broke.
+ */
+static void rd_probe(struct rd *r)
+{
+	struct rd q = *r;
+	int complete;
+
+	q.quiet = 1;
+	q.p = q.buf;
+	if (q.end - q.p >= 3 && !memcmp(q.p, "\xef\xbb\xbf", 3))
+		q.p += 3;
+	q.have_format = q.have_version = 0;
+	q.tmp = NULL;
+	q.tmp_cap = 0;
+	complete = rd_doc(&q) == 0;
+	free(q.tmp);
+	if (q.have_format ? strcmp(q.format, KF_CAPFILE_FORMAT) != 0 :
+	    complete) {
+		memcpy(r->format, q.format, sizeof(r->format));
+		r->have_format = q.have_format;
+		not_capture(r);
+	} else if (q.have_version && q.version > KF_CAPFILE_VERSION) {
+		r->version = q.version;
+		too_new(r);
+	}
+}
+
+int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
+		     const char *name)
+{
+	struct rd r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.buf = r.p = buf;
+	r.end = buf + len;
+	r.name = name ? name : "capture";
+	r.m = m;
+	r.node_base = m->nnodes;
+	r.call_base = m->ncalls;
+	/* a UTF-8 byte order mark, as some editors save (RFC 8259 8.1) */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		r.p += 3;
+	rc = rd_doc(&r);
+	if (rc == 0)
+		rc = rd_finish(&r);
+	if (rc < 0 && !(r.have_format && r.have_version))
+		rd_probe(&r);
+	free(r.tmp);
+	free(r.stack);
+	if (rc < 0) {
+		/* leave no half-read model behind (calls hold name ids) */
+		char msg[1024];
+		int code = kf_err_code();
+
+		snprintf(msg, sizeof(msg), "%s", kf_err_msg());
+		kf_model_release(m);
+		kf_model_init(m);
+		kf_err(code, "%s", msg);
+	}
+	return rc;
+}
+
+int kf_capfile_sniff(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	/*
+	 * function_graph text never starts with '{'; any JSON object goes
+	 * to the capture reader, whose errors say more than "neither"
+	 */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' ||
+			   buf[i] == '\r'))
+		i++;
+	return i < len && buf[i] == '{';
+}

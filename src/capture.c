@@ -1,0 +1,1404 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * capture.c - a live capture from arming to trees.
+ *
+ * Order matters: everything that can fail for a reason the user can fix
+ * (unknown syscall, missing command, no such pid) is checked before the
+ * first tracefs write; the command is forked held on a pipe, so tracing is
+ * armed for its pid before it execs; tracefs is restored before the trees
+ * are built, so a slow or failing post-processing step never leaves the
+ * kernel tracing.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+#include <tracefs.h>
+
+#include "kf_build.h"
+#include "kf_capture.h"
+#include "kf_common.h"
+#include "kf_preset.h"
+#include "kf_raw.h"
+#include "kf_resolve.h"
+#include "kf_tracer.h"
+
+#define TICK_MS 50
+
+/* x86-64 struct pt_regs offsets of the syscall arguments (di si dx r10 r8 r9) */
+static const int x64_arg_off[KF_MAX_ARGS] = { 112, 104, 96, 56, 72, 64 };
+
+static volatile sig_atomic_t stop_signal;
+static int sig_pipe[2] = { -1, -1 };
+static pid_t forward_pid;
+
+struct cap {
+	const struct kf_opts *o;
+	struct kf_model *m;
+	struct kf_tracer tr;
+	int tr_open;
+	struct kf_kinfo ki;
+	struct kf_preset *presets;
+	int npresets;
+	struct kf_target *targets;
+	int ntargets;
+	int graph;          /* function_graph mode */
+	int inst;           /* events and reading in kfollow's instance */
+	char *degraded;
+	char machine[65];
+	char release[65];
+	struct tep_handle *tep;
+	struct kf_raw *raw;
+	struct kf_builder *b;
+	int ncpus;
+	struct tracefs_cpu **tcpu;
+	int *cpufd;
+	void *page;
+	int page_size;
+	uint64_t *overrun0;
+	pid_t child;
+	int go[2], errp[2];
+	char *cmd_path;
+	pid_t *pids;
+	int npids;
+	int armed;
+	int child_pre_exec;  /* drop the child's records before its exec */
+	int keep_exec;
+	char dynsys[64];
+	char *kallsyms;
+	int out_fd;            /* > 0: the command's stdout and stderr */
+};
+
+static void on_signal(int sig)
+{
+	int e = errno;
+
+	if (!stop_signal)
+		stop_signal = sig;
+	if (forward_pid > 0)
+		kill(forward_pid, sig);
+	if (sig_pipe[1] >= 0)
+		(void)!write(sig_pipe[1], "", 1);
+	errno = e;
+}
+
+/* A signal before the command ran: nothing worth printing was traced. */
+static int interrupted(void)
+{
+	if (!stop_signal)
+		return 0;
+	kf_err(128 + stop_signal, "interrupted (%s) before tracing began: "
+	       "nothing was traced", strsignal(stop_signal));
+	return 1;
+}
+
+int kf_capture_stop_signal(void)
+{
+	return stop_signal;
+}
+
+static struct sigaction old_int, old_term, old_hup, old_pipe;
+static int sig_installed;
+
+/* Installed before anything slow, so a Ctrl-C during set-up ends kfollow
+ * cleanly instead of killing it half-way through changing tracefs. */
+static int signals_install(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	sig_installed = 1;
+	return 0;
+}
+
+static void signals_restore(void)
+{
+	if (!sig_installed)
+		return;
+	sig_installed = 0;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	forward_pid = 0;
+	if (sig_pipe[0] >= 0)
+		close(sig_pipe[0]);
+	if (sig_pipe[1] >= 0)
+		close(sig_pipe[1]);
+	sig_pipe[0] = sig_pipe[1] = -1;
+}
+
+/* Find a command the way execvp would, so errors come before tracing. */
+static char *find_command(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *dirs, *dir, *save = NULL, *full = NULL;
+	int saw_noexec = 0;
+	struct stat st;
+
+	if (!*name) {
+		kf_err(KF_EXIT_NOTFOUND, "empty command name");
+		return NULL;
+	}
+	if (strchr(name, '/')) {
+		if (stat(name, &st) < 0) {
+			kf_err(KF_EXIT_NOTFOUND, "command not found: '%s'", name);
+			return NULL;
+		}
+		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0) {
+			kf_err(KF_EXIT_NOEXEC, "command is not executable: '%s'",
+			       name);
+			return NULL;
+		}
+		return strdup(name);
+	}
+	dirs = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (dir = strtok_r(dirs, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		free(full);
+		if (asprintf(&full, "%s/%s", *dir ? dir : ".", name) < 0) {
+			full = NULL;
+			break;
+		}
+		if (stat(full, &st) < 0 || S_ISDIR(st.st_mode))
+			continue;
+		if (access(full, X_OK) == 0) {
+			free(dirs);
+			return full;
+		}
+		saw_noexec = 1;
+	}
+	free(full);
+	free(dirs);
+	if (saw_noexec)
+		kf_err(KF_EXIT_NOEXEC, "command is not executable: '%s'", name);
+	else
+		kf_err(KF_EXIT_NOTFOUND, "command not found: '%s' (not in "
+		       "PATH)", name);
+	return NULL;
+}
+
+static int add_pid(struct cap *c, pid_t pid)
+{
+	pid_t *p = realloc(c->pids, (c->npids + 1) * sizeof(*p));
+	int i;
+
+	if (!p)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	c->pids = p;
+	for (i = 0; i < c->npids; i++)
+		if (p[i] == pid)
+			return 0;
+	p[c->npids++] = pid;
+	return 0;
+}
+
+/* -p PID: the process and all its threads must exist now. */
+static int collect_pids(struct cap *c)
+{
+	int i;
+
+	for (i = 0; i < c->o->npids; i++) {
+		pid_t pid = c->o->pids[i];
+		char path[64];
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		d = opendir(path);
+		if (!d)
+			return kf_err(KF_EXIT_USAGE, "no process with pid %d",
+				      (int)pid);
+		while ((e = readdir(d))) {
+			if (!isdigit((unsigned char)e->d_name[0]))
+				continue;
+			if (add_pid(c, atoi(e->d_name)) < 0) {
+				closedir(d);
+				return -1;
+			}
+		}
+		closedir(d);
+	}
+	return 0;
+}
+
+static char *join(char **v, int n, const char *sep)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += strlen(v[i]) + strlen(sep);
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(s, sep);
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+static int load_presets(struct cap *c)
+{
+	const struct kf_opts *o = c->o;
+	struct kf_preset p;
+	int i, rc;
+
+	if (o->preset) {
+		if (kf_preset_load(&p, o->preset, 0) < 0)
+			return -1;
+		c->presets = malloc(sizeof(p));
+		if (!c->presets)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		c->presets[0] = p;
+		c->npresets = 1;
+		return 0;
+	}
+	if (o->no_preset)
+		return 0;
+	/* a preset named after each syscall applies by itself */
+	c->presets = calloc(o->nsyscalls ? o->nsyscalls : 1, sizeof(p));
+	if (!c->presets)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (i = 0; i < o->nsyscalls; i++) {
+		const char *s = o->syscalls[i];
+
+		if (strncmp(s, "__x64_sys_", 10) == 0)
+			s += 10;
+		else if (strncmp(s, "sys_", 4) == 0)
+			s += 4;
+		rc = kf_preset_load(&p, s, 1);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			c->presets[c->npresets++] = p;
+	}
+	return 0;
+}
+
+/* The preset that speaks for syscall `name`, if any. */
+static const struct kf_preset *preset_for(const struct cap *c,
+					  const char *name)
+{
+	int i, k;
+
+	for (i = 0; i < c->npresets; i++) {
+		if (c->o->preset)
+			return &c->presets[i];
+		if (c->presets[i].name && !strcmp(c->presets[i].name, name))
+			return &c->presets[i];
+		for (k = 0; k < c->presets[i].nsyscalls; k++)
+			if (!strcmp(c->presets[i].syscalls[k], name))
+				return &c->presets[i];
+	}
+	return NULL;
+}
+
+static int add_target(struct cap *c, struct kf_target *t)
+{
+	struct kf_target *n = realloc(c->targets,
+				      (c->ntargets + 1) * sizeof(*n));
+
+	if (!n) {
+		kf_target_release(t);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	c->targets = n;
+	c->targets[c->ntargets++] = *t;
+	return 0;
+}
+
+static int resolve_targets(struct cap *c)
+{
+	const struct kf_opts *o = c->o;
+	char **sys = o->syscalls;
+	int nsys = o->nsyscalls, i;
+	struct kf_target t;
+
+	if (!nsys && !o->nfuncs && o->preset && c->npresets) {
+		sys = c->presets[0].syscalls;
+		nsys = c->presets[0].nsyscalls;
+	}
+	for (i = 0; i < nsys; i++) {
+		if (kf_resolve_syscall(&c->ki, sys[i], preset_for(c, sys[i]),
+				       c->graph, &t) < 0) {
+			kf_target_release(&t);
+			return -1;
+		}
+		if (!t.has_events && !c->graph) {
+			kf_err(KF_EXIT_UNAVAILABLE, "cannot follow syscall '%s' "
+			       "here: the kernel has no syscall events for it "
+			       "and %s", t.name, c->degraded);
+			kf_target_release(&t);
+			return -1;
+		}
+		if (add_target(c, &t) < 0)
+			return -1;
+	}
+	for (i = 0; i < o->nfuncs; i++) {
+		if (!c->graph)
+			return kf_err(KF_EXIT_UNAVAILABLE, "cannot follow "
+				      "function '%s': %s", o->funcs[i],
+				      c->degraded);
+		if (kf_resolve_function(&c->ki, o->funcs[i], &t) < 0) {
+			kf_target_release(&t);
+			return -1;
+		}
+		if (add_target(c, &t) < 0)
+			return -1;
+	}
+	if (!c->ntargets)
+		return kf_err(KF_EXIT_USAGE, "nothing to follow: name a "
+			      "syscall (kfollow openat -- cat FILE), a "
+			      "function (-g FUNC) or a preset");
+	return 0;
+}
+
+/* Why function_graph cannot be used here, or NULL if it can. */
+static char *graph_refusal(struct cap *c)
+{
+	char *tracers = kf_tracer_read(&c->tr, 0, "available_tracers", NULL);
+	char *why = NULL;
+
+	if (!tracers) {
+		if (asprintf(&why, "%s", kf_err_msg()) < 0)
+			why = NULL;
+	} else if (!strstr(tracers, "function_graph")) {
+		why = strdup("this kernel has no function_graph tracer "
+			     "(not in available_tracers)");
+	} else if (!c->ki.have_funcs) {
+		why = strdup(c->ki.funcs_error ? c->ki.funcs_error :
+			     "available_filter_functions is not readable");
+	}
+	free(tracers);
+	kf_err_clear();
+	return why;
+}
+
+static int count_cpus(struct cap *c)
+{
+	int i;
+
+	c->ncpus = 0;
+	for (i = 0; i < 8192; i++) {
+		char f[64];
+
+		snprintf(f, sizeof(f), "per_cpu/cpu%d", i);
+		if (!kf_tracer_exists(&c->tr, 0, f))
+			break;
+		c->ncpus = i + 1;
+	}
+	if (!c->ncpus)
+		return kf_err(KF_EXIT_UNAVAILABLE, "tracefs shows no per_cpu "
+			      "buffers in '%s'", c->tr.dir);
+	return 0;
+}
+
+static int tcpu_open(struct cap *c)
+{
+	int i;
+
+	c->tcpu = calloc(c->ncpus, sizeof(*c->tcpu));
+	c->cpufd = calloc(c->ncpus, sizeof(*c->cpufd));
+	c->overrun0 = calloc(c->ncpus, sizeof(*c->overrun0));
+	if (!c->tcpu || !c->cpufd || !c->overrun0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (i = 0; i < c->ncpus; i++) {
+		char f[64], *path;
+
+		snprintf(f, sizeof(f), "per_cpu/cpu%d/trace_pipe_raw", i);
+		path = kf_tracer_path(&c->tr, c->inst, f);
+		c->cpufd[i] = path ? open(path, O_RDONLY | O_NONBLOCK |
+					   O_CLOEXEC) : -1;
+		if (c->cpufd[i] < 0) {
+			kf_err_errno(KF_EXIT_UNAVAILABLE, "cannot open '%s'",
+				     path ? path : f);
+			free(path);
+			return -1;
+		}
+		free(path);
+		c->tcpu[i] = tracefs_cpu_alloc_fd(c->cpufd[i],
+						  getpagesize(), true);
+		if (!c->tcpu[i])
+			return kf_err(KF_EXIT_UNAVAILABLE, "cannot read the ring "
+				      "buffer of CPU %d", i);
+		if (tracefs_cpu_read_size(c->tcpu[i]) > c->page_size)
+			c->page_size = tracefs_cpu_read_size(c->tcpu[i]);
+	}
+	c->page = malloc(c->page_size);
+	if (!c->page)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	return 0;
+}
+
+static void tcpu_close(struct cap *c)
+{
+	int i;
+
+	for (i = 0; c->tcpu && i < c->ncpus; i++) {
+		if (c->tcpu[i])
+			tracefs_cpu_free_fd(c->tcpu[i]);
+		if (c->cpufd[i] > 0)
+			close(c->cpufd[i]);
+		c->tcpu[i] = NULL;
+		c->cpufd[i] = -1;
+	}
+}
+
+/* "overrun: N" of per_cpu/cpuN/stats: records the kernel overwrote. */
+static uint64_t cpu_overrun(struct cap *c, int cpu)
+{
+	char f[64], *s, *p;
+	uint64_t v = 0;
+
+	snprintf(f, sizeof(f), "per_cpu/cpu%d/stats", cpu);
+	s = kf_tracer_read(&c->tr, c->inst, f, NULL);
+	if (s && (p = strstr(s, "overrun:")))
+		v = strtoull(p + 8, NULL, 10);
+	free(s);
+	kf_err_clear();
+	return v;
+}
+
+/* Read every page the kernel has for us; flush partial pages if final. */
+static int drain(struct cap *c, int final)
+{
+	int i, n;
+
+	for (i = 0; i < c->ncpus; i++) {
+		if (!c->tcpu[i])
+			continue;
+		for (;;) {
+			n = final ? tracefs_cpu_flush(c->tcpu[i], c->page) :
+				    tracefs_cpu_read(c->tcpu[i], c->page, true);
+			if (n <= 0)
+				break;
+			if (kf_raw_add_page(c->raw, i, c->page, n) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *symbolize(void *ctx, uint64_t addr)
+{
+	struct cap *c = ctx;
+
+	if (!c->kallsyms) {
+		FILE *f = fopen("/proc/kallsyms", "re");
+		size_t cap = 1 << 20, len = 0, n;
+
+		c->kallsyms = malloc(cap + 1);
+		if (!c->kallsyms) {
+			if (f)
+				fclose(f);
+			return NULL;
+		}
+		while (f && (n = fread(c->kallsyms + len, 1, cap - len, f)) > 0) {
+			len += n;
+			if (len == cap) {
+				char *nb = realloc(c->kallsyms, cap * 2 + 1);
+
+				if (!nb)
+					break;
+				c->kallsyms = nb;
+				cap *= 2;
+			}
+		}
+		if (f)
+			fclose(f);
+		c->kallsyms[len] = '\0';
+		if (tep_parse_kallsyms(c->tep, c->kallsyms) < 0 || !len)
+			kf_warn("cannot read '/proc/kallsyms': function names "
+				"will show as addresses");
+	}
+	return tep_find_function(c->tep, addr);
+}
+
+static int tep_load(struct cap *c)
+{
+	const char *systems[] = { "ftrace", "syscalls", "sched", NULL };
+	int i;
+
+	c->tep = tracefs_local_events_system(c->tr.dir, systems);
+	if (!c->tep)
+		return kf_err(KF_EXIT_UNAVAILABLE, "cannot read the event "
+			      "formats in '%s/events'", c->tr.dir);
+	c->raw = kf_raw_new(c->tep, c->m, c->ncpus, symbolize, c);
+	if (!c->raw)
+		return -1;
+	for (i = 0; i < c->ntargets; i++) {
+		if (!c->targets[i].is_syscall || !c->targets[i].has_events)
+			continue;
+		if (kf_raw_add_syscall(c->raw, c->targets[i].name) == KF_NONE)
+			return -1;
+	}
+	return 0;
+}
+
+static void tep_unload(struct cap *c)
+{
+	kf_raw_free(c->raw);
+	c->raw = NULL;
+	if (c->tep)
+		tep_free(c->tep);
+	c->tep = NULL;
+	free(c->kallsyms);
+	c->kallsyms = NULL;
+}
+
+/* Parse a format file we created (a kprobe) into the tep. */
+static int tep_add_format(struct cap *c, const char *sys, const char *ev)
+{
+	char f[256], *buf;
+	size_t len;
+	int rc;
+
+	snprintf(f, sizeof(f), "events/%s/%s/format", sys, ev);
+	buf = kf_tracer_read(&c->tr, 0, f, &len);
+	if (!buf)
+		return -1;
+	rc = tep_parse_event(c->tep, buf, len, sys);
+	free(buf);
+	return rc ? kf_err(KF_EXIT_UNAVAILABLE, "cannot parse '%s'", f) : 0;
+}
+
+/*
+ * String arguments (paths) the syscall events do not record: a kprobe at
+ * the syscall's entry fetches them from user memory (x86-64 only: the
+ * arguments' places in struct pt_regs are known there).
+ */
+static void string_probes(struct cap *c)
+{
+	int i, k;
+
+	if (strcmp(c->machine, "x86_64") != 0 || !c->ki.arch_prefix)
+		return;
+	snprintf(c->dynsys, sizeof(c->dynsys), "kfollow_%d", (int)getpid());
+	for (i = 0; i < c->ntargets; i++) {
+		struct kf_target *t = &c->targets[i];
+		uint32_t sys;
+		const struct kf_sysdesc *sd;
+		unsigned kmask;
+
+		if (!t->is_syscall || !t->has_events)
+			continue;
+		sys = kf_model_sys_get(c->m, t->name);
+		sd = &c->m->sys[sys];
+		kmask = kf_raw_kernel_strings(c->raw, sys);
+		for (k = 0; k < sd->nargs; k++) {
+			char def[512], rm[256], ev[64], en[320];
+
+			if (sd->argkind[k] != KF_ARG_STR || (kmask & (1u << k)))
+				continue;
+			snprintf(ev, sizeof(ev), "%.40s_%d", t->name, k);
+			snprintf(def, sizeof(def), "p:%s/%s %s%s "
+				 "arg=+0(+%d(%%di)):ustring", c->dynsys, ev,
+				 c->ki.arch_prefix, t->name, x64_arg_off[k]);
+			snprintf(rm, sizeof(rm), "-:%s/%s", c->dynsys, ev);
+			if (kf_tracer_dynevent(&c->tr, def, rm) < 0 ||
+			    tep_add_format(c, c->dynsys, ev) < 0 ||
+			    kf_raw_add_string_event(c->raw, c->dynsys, ev,
+						    "arg", sys, k) < 0) {
+				if (kf_verbose)
+					kf_note("no path strings for '%s': %s",
+						t->name, kf_err_msg());
+				kf_err_clear();
+				continue;
+			}
+			snprintf(en, sizeof(en), "events/%s/%s/enable",
+				 c->dynsys, ev);
+			if (kf_tracer_write(&c->tr, c->inst, en, "1") < 0) {
+				kf_err_clear();
+				continue;
+			}
+		}
+	}
+}
+
+static char *pid_list(const struct cap *c)
+{
+	char *s = malloc(c->npids * 12 + 1);
+	size_t len = 0;
+	int i;
+
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < c->npids; i++)
+		len += sprintf(s + len, "%s%d", i ? " " : "", (int)c->pids[i]);
+	return s;
+}
+
+static int file_has_entries(struct cap *c, const char *file)
+{
+	char *s = kf_tracer_read(&c->tr, 0, file, NULL), *p;
+	int has = 0;
+
+	if (!s) {
+		kf_err_clear();
+		return 0;
+	}
+	for (p = s; *p; p = strchrnul(p, '\n'), p += !!*p)
+		if (*p != '\n' && *p != '#' && strncmp(p, "no pid", 6))
+			has = 1;
+	free(s);
+	return has;
+}
+
+static int write_list(struct cap *c, int inst, const char *file,
+		      char **items, int n)
+{
+	int i;
+
+	if (!n)
+		return kf_tracer_write(&c->tr, inst, file, "");
+	for (i = 0; i < n; i++) {
+		int rc = i ? kf_tracer_append(&c->tr, inst, file, items[i]) :
+			     kf_tracer_write(&c->tr, inst, file, items[i]);
+
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int enable_events(struct cap *c)
+{
+	static const char *const sched[] = {
+		"events/sched/sched_process_exec/enable",
+		"events/sched/sched_process_fork/enable",
+		"events/sched/sched_process_exit/enable",
+	};
+	char path[300];
+	size_t i;
+	int k;
+
+	for (k = 0; k < c->ntargets; k++) {
+		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
+			continue;
+		snprintf(path, sizeof(path),
+			 "events/syscalls/sys_enter_%s/enable",
+			 c->targets[k].name);
+		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
+			return -1;
+		snprintf(path, sizeof(path),
+			 "events/syscalls/sys_exit_%s/enable",
+			 c->targets[k].name);
+		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
+			return -1;
+	}
+	for (i = 0; i < sizeof(sched) / sizeof(sched[0]); i++)
+		if (kf_tracer_exists(&c->tr, c->inst, sched[i]) &&
+		    kf_tracer_write(&c->tr, c->inst, sched[i], "1") < 0)
+			return -1;
+	return 0;
+}
+
+static int arm_graph(struct cap *c)
+{
+	const struct kf_opts *o = c->o;
+	char **roots = NULL, **notrace = NULL;
+	int nroots = 0, nnotrace = 0, i, k, rc = -1, depth = o->max_depth;
+	char *pids = pid_list(c), num[32];
+
+	roots = calloc(c->ntargets + 1, sizeof(*roots));
+	notrace = calloc(o->nnotrace + 1 + (c->npresets ? 256 : 0),
+			 sizeof(*notrace));
+	if (!pids || !roots || !notrace) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		goto out;
+	}
+	/* first: the notrace list below depends on whether it worked */
+	string_probes(c);
+	for (i = 0; i < c->ntargets; i++) {
+		for (k = 0; k < nroots; k++)
+			if (!strcmp(roots[k], c->targets[i].root))
+				break;
+		if (k == nroots)
+			roots[nroots++] = c->targets[i].root;
+	}
+	for (i = 0; i < o->nnotrace; i++)
+		notrace[nnotrace++] = o->notrace[i];
+	/* kfollow's own path-string kprobes run inside the syscall entry:
+	 * keep their handler out of the trees */
+	if (c->dynsys[0] && kf_strtab_find(&c->ki.funcs,
+					   "kprobe_ftrace_handler") != KF_NONE)
+		notrace[nnotrace++] = "kprobe_ftrace_handler";
+	for (i = 0; i < c->npresets; i++) {
+		for (k = 0; k < c->presets[i].nnotrace && nnotrace <
+			    o->nnotrace + 256; k++)
+			notrace[nnotrace++] = c->presets[i].notrace[k];
+		if (!depth && c->presets[i].max_depth)
+			depth = c->presets[i].max_depth;
+	}
+
+	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0)
+		goto out;
+	/* someone else's function filters would cut our trees */
+	if (file_has_entries(c, "set_ftrace_filter") &&
+	    kf_tracer_write(&c->tr, 0, "set_ftrace_filter", "") < 0)
+		goto out;
+	if (file_has_entries(c, "set_ftrace_notrace") &&
+	    kf_tracer_write(&c->tr, 0, "set_ftrace_notrace", "") < 0)
+		goto out;
+	if ((nnotrace || file_has_entries(c, "set_graph_notrace")) &&
+	    write_list(c, 0, "set_graph_notrace", notrace, nnotrace) < 0)
+		goto out;
+	if (write_list(c, 0, "set_graph_function", roots, nroots) < 0)
+		goto out;
+	if (kf_tracer_exists(&c->tr, 0, "max_graph_depth")) {
+		char *cur = kf_tracer_read(&c->tr, 0, "max_graph_depth", NULL);
+
+		snprintf(num, sizeof(num), "%d", depth);
+		if (cur && atoi(cur) != depth &&
+		    kf_tracer_write(&c->tr, 0, "max_graph_depth", num) < 0) {
+			free(cur);
+			goto out;
+		}
+		free(cur);
+	}
+	if (kf_tracer_exists(&c->tr, 0, "tracing_thresh")) {
+		char *cur = kf_tracer_read(&c->tr, 0, "tracing_thresh", NULL);
+
+		/* a threshold records exits only: no trees */
+		if (cur && atoi(cur) != 0 &&
+		    kf_tracer_write(&c->tr, 0, "tracing_thresh", "0") < 0) {
+			free(cur);
+			goto out;
+		}
+		free(cur);
+	}
+	if (kf_tracer_write(&c->tr, 0, "set_ftrace_pid", pids) < 0 ||
+	    kf_tracer_write(&c->tr, 0, "set_event_pid", pids) < 0)
+		goto out;
+	if (kf_tracer_exists(&c->tr, 0, "options/function-fork") &&
+	    kf_tracer_write(&c->tr, 0, "options/function-fork",
+			    o->no_children ? "0" : "1") < 0)
+		goto out;
+	if (kf_tracer_exists(&c->tr, 0, "options/event-fork") &&
+	    kf_tracer_write(&c->tr, 0, "options/event-fork",
+			    o->no_children ? "0" : "1") < 0)
+		goto out;
+	if (o->buffer_kb) {
+		snprintf(num, sizeof(num), "%lu", o->buffer_kb);
+		if (kf_tracer_write(&c->tr, 0, "buffer_size_kb", num) < 0)
+			goto out;
+	}
+	if (enable_events(c) < 0)
+		goto out;
+	if (kf_tracer_write(&c->tr, 0, "current_tracer", "function_graph") < 0)
+		goto out;
+	rc = 0;
+out:
+	free(pids);
+	free(roots);
+	free(notrace);
+	return rc;
+}
+
+static int arm_boundary(struct cap *c)
+{
+	char *pids = pid_list(c), num[32];
+	int rc = -1;
+
+	if (!pids)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (kf_tracer_instance_create(&c->tr) < 0)
+		goto out;
+	c->inst = 1;
+	if (kf_tracer_write(&c->tr, 1, "tracing_on", "0") < 0 ||
+	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0)
+		goto out;
+	if (kf_tracer_exists(&c->tr, 1, "options/event-fork") &&
+	    kf_tracer_write(&c->tr, 1, "options/event-fork",
+			    c->o->no_children ? "0" : "1") < 0)
+		goto out;
+	if (c->o->buffer_kb) {
+		snprintf(num, sizeof(num), "%lu", c->o->buffer_kb);
+		if (kf_tracer_write(&c->tr, 1, "buffer_size_kb", num) < 0)
+			goto out;
+	}
+	string_probes(c);
+	if (enable_events(c) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(pids);
+	return rc;
+}
+
+/* Start tracing: open readers, note overrun counters, tracing_on. */
+static int start(struct cap *c)
+{
+	int i;
+
+	/* anything already in the buffer is not ours */
+	if (!c->inst)
+		tracefs_instance_file_clear(NULL, "trace");
+	if (tcpu_open(c) < 0)
+		return -1;
+	for (i = 0; i < c->ncpus; i++)
+		c->overrun0[i] = cpu_overrun(c, i);
+	if (kf_tracer_write(&c->tr, c->inst, "tracing_on", "1") < 0)
+		return -1;
+	c->armed = 1;
+	return 0;
+}
+
+static void child_run(struct cap *c)
+{
+	char go = 0;
+	int e;
+
+	close(c->go[1]);
+	close(c->errp[0]);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	while (read(c->go[0], &go, 1) < 0 && errno == EINTR)
+		;
+	if (go != 'g')
+		_exit(127); /* kfollow gave up before tracing */
+	close(c->go[0]);
+	if (c->out_fd > 0) {
+		int nul = open("/dev/null", O_RDONLY);
+
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(c->out_fd, 1) < 0 ||
+		    dup2(c->out_fd, 2) < 0)
+			_exit(126);
+	}
+	execv(c->cmd_path, c->o->cmd);
+	e = errno;
+	(void)!write(c->errp[1], &e, sizeof(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static int fork_child(struct cap *c)
+{
+	if (pipe2(c->go, O_CLOEXEC) < 0 || pipe2(c->errp, O_CLOEXEC) < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
+	fflush(NULL);
+	c->child = fork();
+	if (c->child < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot fork");
+	if (c->child == 0)
+		child_run(c);
+	close(c->go[0]);
+	close(c->errp[1]);
+	c->go[0] = c->errp[1] = -1;
+	return add_pid(c, c->child);
+}
+
+/* Let the held command exec; learn whether the exec worked. */
+static int release_child(struct cap *c)
+{
+	int e = 0;
+	ssize_t n;
+
+	if (write(c->go[1], "g", 1) != 1)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot start the command");
+	close(c->go[1]);
+	c->go[1] = -1;
+	forward_pid = c->child;
+	do
+		n = read(c->errp[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(c->errp[0]);
+	c->errp[0] = -1;
+	if (n == (ssize_t)sizeof(e))
+		return kf_err(e == ENOENT ? KF_EXIT_NOTFOUND : KF_EXIT_NOEXEC,
+			      "cannot run '%s': %s", c->o->cmd[0], strerror(e));
+	return 0;
+}
+
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return KF_EXIT_FAILURE;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int pids_alive(const struct cap *c)
+{
+	int i;
+
+	for (i = 0; i < c->o->npids; i++)
+		if (kill(c->o->pids[i], 0) == 0 || errno == EPERM)
+			return 1;
+	return 0;
+}
+
+/* Filter between reader and builder: the child's own setup before exec
+ * (waiting on the start pipe) is kfollow's, not the command's. */
+static int filter_event(void *ctx, const struct kf_event *ev)
+{
+	struct cap *c = ctx;
+
+	if (c->child_pre_exec && ev->pid == c->child) {
+		if (ev->type == KF_EV_EXEC) {
+			c->child_pre_exec = 0;
+		} else if (ev->type == KF_EV_SYS_ENTER && !c->keep_exec) {
+			const char *n = kf_strtab_get(&c->m->strs,
+				c->m->sys[ev->sys_enter.sys].name);
+
+			if (!strcmp(n, "execve") || !strcmp(n, "execveat"))
+				c->keep_exec = 1;
+			else
+				return 0;
+		} else if (!c->keep_exec) {
+			return 0;
+		}
+	}
+	return kf_builder_event(c->b, ev);
+}
+
+static void fill_meta(struct cap *c, uint64_t start_wall)
+{
+	const struct kf_opts *o = c->o;
+	struct kf_meta *mt = &c->m->meta;
+	char buf[64], *s;
+	struct tm tm;
+	time_t t = (time_t)start_wall;
+	int i;
+
+	kf_meta_set(&mt->kfollow_version, KF_VERSION);
+	kf_meta_set(&mt->kernel, c->release);
+	kf_meta_set(&mt->machine, c->machine);
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	kf_meta_set(&mt->date, buf);
+	if (o->ncmd) {
+		s = join(o->cmd, o->ncmd, " ");
+		kf_meta_set(&mt->command, s);
+		free(s);
+	} else {
+		char *p = malloc(o->npids * 12 + 4);
+
+		if (p) {
+			size_t l = sprintf(p, "-p ");
+
+			for (i = 0; i < o->npids; i++)
+				l += sprintf(p + l, "%s%d", i ? "," : "",
+					     (int)o->pids[i]);
+			kf_meta_set(&mt->command, p);
+			free(p);
+		}
+	}
+	{
+		char **names = calloc(c->ntargets + 1, sizeof(*names));
+		char **roots = calloc(c->ntargets + 1, sizeof(*roots));
+		int nr = 0;
+
+		for (i = 0; names && roots && i < c->ntargets; i++) {
+			names[i] = c->targets[i].name;
+			if (c->targets[i].root)
+				roots[nr++] = c->targets[i].root;
+		}
+		if (names) {
+			s = join(names, c->ntargets, ",");
+			kf_meta_set(&mt->targets, s);
+			free(s);
+		}
+		if (roots && nr) {
+			s = join(roots, nr, ",");
+			kf_meta_set(&mt->roots, s);
+			free(s);
+		}
+		free(names);
+		free(roots);
+	}
+	if (o->nnotrace) {
+		s = join(o->notrace, o->nnotrace, ",");
+		kf_meta_set(&mt->notrace, s);
+		free(s);
+	}
+	kf_meta_set(&mt->degraded, c->degraded);
+	kf_meta_set(&mt->source, "live");
+	mt->mode = c->graph ? KF_MODE_GRAPH : KF_MODE_BOUNDARY;
+	mt->max_depth = o->max_depth;
+	mt->min_duration = o->min_duration;
+}
+
+static void cap_release(struct cap *c)
+{
+	int i;
+
+	tcpu_close(c);
+	free(c->tcpu);
+	free(c->cpufd);
+	free(c->overrun0);
+	free(c->page);
+	kf_raw_free(c->raw);
+	kf_builder_free(c->b);
+	if (c->tep)
+		tep_free(c->tep);
+	free(c->kallsyms);
+	for (i = 0; i < c->ntargets; i++)
+		kf_target_release(&c->targets[i]);
+	free(c->targets);
+	for (i = 0; i < c->npresets; i++)
+		kf_preset_release(&c->presets[i]);
+	free(c->presets);
+	kf_kinfo_release(&c->ki);
+	if (c->tr_open)
+		kf_tracer_release(&c->tr);
+	free(c->degraded);
+	free(c->cmd_path);
+	free(c->pids);
+	for (i = 0; i < 2; i++) {
+		if (c->go[i] > 0)
+			close(c->go[i]);
+		if (c->errp[i] > 0)
+			close(c->errp[i]);
+	}
+}
+
+/* Undo tracefs, warn about anything that did not come back. */
+static void restore(struct cap *c)
+{
+	if (!c->tr_open)
+		return;
+	tcpu_close(c);
+	if (kf_tracer_restore_files(&c->tr) < 0 ||
+	    kf_tracer_verify(&c->tr) > 0)
+		kf_warn("tracefs was not fully restored (see above): check "
+			"'%s'", c->tr.dir);
+	kf_tracer_restore(&c->tr);
+}
+
+static void kill_child(struct cap *c)
+{
+	int st;
+
+	if (c->child <= 0)
+		return;
+	kill(c->child, SIGKILL);
+	waitpid(c->child, &st, 0);
+	c->child = 0;
+}
+
+int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
+		   const struct kf_capture_hooks *hooks, int *exit_code)
+{
+	struct cap c;
+	struct utsname un;
+	struct kf_build_opts bo = { .default_sys = KF_NONE };
+	struct kf_sink sink;
+	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
+	uint64_t t_capture = 0, t_post = 0, t_run = 0;
+	int st = 0, exited = 0, rc = -1, i;
+
+	memset(&c, 0, sizeof(c));
+	c.go[0] = c.go[1] = c.errp[0] = c.errp[1] = -1;
+	c.o = o;
+	c.m = m;
+	c.out_fd = hooks ? hooks->cmd_out_fd : 0;
+	stop_signal = 0;
+	*exit_code = KF_EXIT_FAILURE;
+	if (signals_install() < 0)
+		goto fail;
+
+	/* 1. what the user can fix, before any change */
+	if (o->ncmd && !(c.cmd_path = find_command(o->cmd[0])))
+		goto fail;
+	if (o->npids && collect_pids(&c) < 0)
+		goto fail;
+	if (!o->ncmd && !o->npids) {
+		kf_err(KF_EXIT_USAGE, "nothing to run: give a command after "
+		       "'--' or -p PID");
+		goto fail;
+	}
+	if (uname(&un) == 0) {
+		snprintf(c.machine, sizeof(c.machine), "%s", un.machine);
+		snprintf(c.release, sizeof(c.release), "%s", un.release);
+	}
+	if (kf_tracer_open(&c.tr, o->tracefs) < 0)
+		goto fail;
+	c.tr_open = 1;
+	if (kf_kinfo_load(&c.ki, &c.tr, c.machine) < 0 ||
+	    load_presets(&c) < 0)
+		goto fail_restore;
+	c.degraded = graph_refusal(&c);
+	c.graph = !c.degraded;
+	if (resolve_targets(&c) < 0)
+		goto fail_restore;
+
+	/* 2. the command, held until tracing is armed */
+	if (interrupted())
+		goto fail_restore;
+	if (o->ncmd && fork_child(&c) < 0)
+		goto fail_signals;
+
+	/* 3. arm */
+	if (count_cpus(&c) < 0 || tep_load(&c) < 0)
+		goto fail_child;
+	if (c.graph && arm_graph(&c) < 0) {
+		int err = errno;
+
+		if (err != EPERM && err != EACCES && err != ENODEV)
+			goto fail_child;
+		/* refused at the last step (lockdown, or this build machine's
+		 * EPERM): undo everything and follow the boundary */
+		free(c.degraded);
+		if (asprintf(&c.degraded, "%s", kf_err_msg()) < 0)
+			c.degraded = NULL;
+		kf_err_clear();
+		restore(&c);
+		kf_tracer_release(&c.tr);
+		c.tr_open = 0;
+		if (kf_tracer_open(&c.tr, o->tracefs) < 0)
+			goto fail_child;
+		c.tr_open = 1;
+		c.graph = 0;
+		tep_unload(&c);
+		if (tep_load(&c) < 0)
+			goto fail_child;
+	}
+	if (!c.graph) {
+		kf_note("function_graph unavailable: %s; tracing syscall "
+			"boundaries only", c.degraded ? c.degraded : "refused");
+		for (i = 0; i < c.ntargets; i++)
+			if (!c.targets[i].is_syscall) {
+				kf_err(KF_EXIT_UNAVAILABLE, "cannot follow "
+				       "function '%s' without function_graph",
+				       c.targets[i].name);
+				goto fail_child;
+			}
+		if (arm_boundary(&c) < 0)
+			goto fail_child;
+	}
+	if (start(&c) < 0)
+		goto fail_stop;
+
+	/* 4. the builder */
+	bo.mode = o->nfuncs && !o->nsyscalls ? KF_BUILD_FUNCTION :
+		  KF_BUILD_SYSCALL;
+	for (i = 0; i < c.ntargets; i++)
+		if (c.targets[i].shared)
+			bo.drop_outside = 1;
+	if (c.ntargets == 1 && c.targets[0].is_syscall)
+		bo.default_sys = kf_model_sys_get(m, c.targets[0].name);
+	if (!kf_tracer_exists(&c.tr, 0, "max_graph_depth") || c.inst)
+		bo.max_depth = o->max_depth;
+	c.b = kf_builder_new(m, &bo);
+	if (!c.b)
+		goto fail_stop;
+	sink.event = filter_event;
+	sink.ctx = &c;
+	if (o->ncmd) {
+		const char *base = strrchr(o->cmd[0], '/');
+
+		c.child_pre_exec = 1;
+		kf_builder_task_comm(c.b, c.child, kf_strtab_intern(&m->strs,
+				     base ? base + 1 : o->cmd[0]));
+	}
+	for (i = 0; i < c.npids && !o->ncmd; i++) {
+		char path[64], comm[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)c.pids[i]);
+		f = fopen(path, "re");
+		if (f) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		kf_builder_task_comm(c.b, c.pids[i],
+				     kf_strtab_intern(&m->strs, comm));
+	}
+
+	/* 5. run */
+	if (interrupted())
+		goto fail_stop;
+	if (o->ncmd && release_child(&c) < 0) {
+		kill_child(&c);
+		goto fail_stop;
+	}
+	t_run = now_ns();
+	if (o->duration)
+		deadline = t_run + o->duration;
+	while (!stop_signal) {
+		struct pollfd pfd = { .fd = sig_pipe[0], .events = POLLIN };
+		pid_t w;
+
+		poll(&pfd, 1, TICK_MS);
+		if (pfd.revents) {
+			char b[16];
+
+			while (read(sig_pipe[0], b, sizeof(b)) > 0)
+				;
+		}
+		if (drain(&c, 0) < 0)
+			goto fail_stop;
+		if (o->ncmd) {
+			w = waitpid(c.child, &st, WNOHANG);
+			if (w == c.child) {
+				exited = 1;
+				forward_pid = 0;
+				break;
+			}
+		} else if (!pids_alive(&c)) {
+			break;
+		}
+		if (deadline && now_ns() >= deadline)
+			break;
+		if (hooks && hooks->tick) {
+			struct kf_capture_progress pr = { .tracing = 1 };
+			struct kf_raw_stats rs;
+
+			if (kf_raw_process(c.raw, sink, 0) < 0)
+				goto fail_stop;
+			kf_raw_stats(c.raw, &rs);
+			pr.events = rs.events;
+			pr.lost = m->meta.lost;
+			pr.elapsed_ns = now_ns() - t_run;
+			if (hooks->tick(hooks->ctx, m, &pr))
+				break;
+		}
+	}
+
+	/* 6. stop, drain, restore: the kernel is left as it was */
+	t_capture = now_ns();
+	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
+	kf_err_clear();
+	if (drain(&c, 1) < 0)
+		goto fail_stop;
+	for (i = 0; i < c.ncpus; i++) {
+		uint64_t ov = cpu_overrun(&c, i);
+
+		if (ov > c.overrun0[i]) {
+			uint64_t d = ov - c.overrun0[i];
+
+			/* pages already flagged missed events: take the
+			 * larger of the two counts */
+			if (d > m->meta.lost_cpu[i]) {
+				m->meta.lost += d - m->meta.lost_cpu[i];
+				m->meta.lost_cpu[i] = d;
+			}
+		}
+	}
+	restore(&c);
+	signals_restore();
+
+	if (o->ncmd && !exited) {
+		/* stopped by a signal (forwarded) or a hook: give the command
+		 * a moment to finish, but never hang on it */
+		for (i = 0; i < 20; i++) {
+			if (waitpid(c.child, &st, WNOHANG) == c.child) {
+				exited = 1;
+				break;
+			}
+			usleep(50000);
+		}
+	}
+	if (exited)
+		*exit_code = status_code(st);
+	else if (stop_signal)
+		*exit_code = 128 + stop_signal;
+	else
+		*exit_code = 0;
+	m->meta.exit_status = exited ? st : -1;
+
+	/* 7. trees */
+	t_post = now_ns();
+	if (kf_raw_process(c.raw, sink, 1) < 0 ||
+	    kf_builder_finish(c.b, 0) < 0)
+		goto fail;
+	t_post = now_ns() - t_post;
+	{
+		struct kf_raw_stats rs;
+
+		kf_raw_stats(c.raw, &rs);
+		m->meta.events = rs.events;
+		if (o->stats) {
+			size_t arena = (size_t)m->nchunks * KF_NODE_CHUNK *
+				       sizeof(struct kf_node);
+
+			fprintf(stderr, "kfollow: stats: %llu events (%llu lost, "
+				"%llu of other events, %llu malformed) in %llu "
+				"pages; capture %.3f s; post-processing %.3f s "
+				"(%.0f events/s); %u invocations, %u nodes, "
+				"%zu bytes per node (%zu B node, arena %zu KiB); "
+				"model %zu KiB\n",
+				(unsigned long long)rs.events,
+				(unsigned long long)m->meta.lost,
+				(unsigned long long)rs.skipped,
+				(unsigned long long)rs.bad,
+				(unsigned long long)rs.pages,
+				(t_capture - t0) / 1e9, t_post / 1e9,
+				t_post ? rs.events / (t_post / 1e9) : 0.0,
+				m->ncalls, m->nnodes,
+				m->nnodes ? kf_model_bytes(m) / m->nnodes : 0,
+				sizeof(struct kf_node), arena / 1024,
+				kf_model_bytes(m) / 1024);
+		}
+	}
+	fill_meta(&c, start_wall);
+	if (m->meta.lost)
+		kf_warn("the kernel dropped %llu events (ring buffer full): "
+			"trees marked incomplete; try --buffer-size %lu",
+			(unsigned long long)m->meta.lost,
+			(o->buffer_kb ? o->buffer_kb : 1408) * 4);
+	rc = 0;
+	goto done;
+
+fail_stop:
+	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
+fail_child:
+	kill_child(&c);
+fail_signals:
+	signals_restore();
+fail_restore:
+	{
+		char msg[1024];
+		int code = kf_err_code();
+
+		snprintf(msg, sizeof(msg), "%s", kf_err_msg());
+		restore(&c);
+		kf_err(code, "%s", msg);
+	}
+fail:
+done:
+	if (c.child > 0 && !exited && rc < 0)
+		kill_child(&c);
+	signals_restore();
+	cap_release(&c);
+	return rc;
+}

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cli.c - the command line.  One table defines every option; --help is
+ * printed from it, and a test checks that man/kfollow.1 documents exactly
+ * these options.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_common.h"
+#include "kf_opts.h"
+
+enum {
+	OPT_NO_CHILDREN = 256, OPT_NO_PRESET, OPT_LIST_PRESETS,
+	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
+	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
+};
+
+struct opt_def {
+	const char *name;
+	int val;        /* short option char or OPT_* */
+	int has_arg;    /* no_argument, required_argument, optional_argument */
+	const char *arg;
+	const char *help;
+};
+
+static const struct opt_def defs[] = {
+	{ "function", 'g', required_argument, "FUNC",
+	  "follow a kernel function or glob instead of a syscall (repeatable)" },
+	{ "pid", 'p', required_argument, "PID[,PID...]",
+	  "attach to running processes, all their threads, until Ctrl-C or --duration" },
+	{ "duration", 'd', required_argument, "DUR",
+	  "stop after DUR (e.g. 10s, 500ms)" },
+	{ "no-children", OPT_NO_CHILDREN, no_argument, NULL,
+	  "do not follow the processes the command forks" },
+	{ "max-depth", 'D', required_argument, "N",
+	  "keep N levels of calls below each root" },
+	{ "notrace", 'N', required_argument, "GLOB",
+	  "leave out functions matching GLOB and all they call (repeatable)" },
+	{ "min-duration", 'm', required_argument, "DUR",
+	  "hide calls shorter than DUR (units ns, us, ms, s)" },
+	{ "batch", 'b', no_argument, NULL,
+	  "print the trees as text and exit instead of opening the interactive view (the default when not on a terminal)" },
+	{ "format", 'f', required_argument, "text|json",
+	  "batch output format" },
+	{ "output", 'o', required_argument, "FILE",
+	  "also save the capture to FILE (see kfollow-capture(5))" },
+	{ "no-show", OPT_NO_SHOW, no_argument, NULL,
+	  "with --output: only save, do not show the trees" },
+	{ "input", 'i', required_argument, "FILE",
+	  "show a saved capture or function_graph text instead of tracing" },
+	{ "preset", 'P', required_argument, "NAME|FILE",
+	  "apply a preset (see kfollow-preset(5))" },
+	{ "no-preset", OPT_NO_PRESET, no_argument, NULL,
+	  "do not apply the preset named after a syscall" },
+	{ "keys", OPT_KEYS, no_argument, NULL,
+	  "list the interactive view's keys and exit" },
+	{ "list-presets", OPT_LIST_PRESETS, no_argument, NULL,
+	  "list the presets kfollow can find and exit" },
+	{ "buffer-size", OPT_BUFFER_SIZE, required_argument, "KB",
+	  "ring buffer size per CPU while tracing" },
+	{ "vm", OPT_VM, optional_argument, "KERNEL",
+	  "capture inside a qemu VM booted from a Debian kernel (bookworm, trixie, sid) or a vmlinuz" },
+	{ "vm-file", OPT_VM_FILE, required_argument, "PATH",
+	  "with --vm: copy PATH into the VM too (repeatable)" },
+	{ "vm-script", OPT_VM_SCRIPT, required_argument, "FILE",
+	  "with --vm: run the shell script FILE in the VM instead (for tests)" },
+	{ "ascii", OPT_ASCII, no_argument, NULL,
+	  "draw trees with ASCII characters" },
+	{ "stats", OPT_STATS, no_argument, NULL,
+	  "print event counts, timings and memory use to stderr" },
+	{ "tracefs", OPT_TRACEFS, required_argument, "DIR",
+	  "use DIR as the tracefs mount point" },
+	{ "quiet", 'q', no_argument, NULL, "print only errors" },
+	{ "verbose", 'v', no_argument, NULL, "say more about what kfollow does" },
+	{ "help", 'h', no_argument, NULL, "show this help and exit" },
+	{ "version", OPT_VERSION, no_argument, NULL,
+	  "show the version and exit" },
+};
+
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+/* Print text from column `col` (the cursor is there), wrapped at `width`. */
+static void print_wrapped(FILE *f, const char *text, int col, int width)
+{
+	int at = col, first = 1;
+
+	while (*text) {
+		size_t w = strcspn(text, " ");
+
+		if (!first && at + 1 + (int)w > width) {
+			fprintf(f, "\n%*s", col, "");
+			at = col;
+			first = 1;
+		}
+		fprintf(f, " %.*s", (int)w, text);
+		at += 1 + (int)w;
+		first = 0;
+		text += w;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', f);
+}
+
+void kf_opts_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"usage: kfollow [options] SYSCALL... [-- COMMAND [ARG...]]\n"
+		"       kfollow [options] -g FUNC [-- COMMAND [ARG...]]\n"
+		"       kfollow [options] SYSCALL... -p PID[,PID...]\n"
+		"       kfollow [options] --input FILE\n"
+		"\n"
+		"Follow a syscall from user space into the kernel with ftrace's\n"
+		"function_graph tracer: one timed kernel call tree per invocation.\n"
+		"\n"
+		"options:\n");
+	for (i = 0; i < NDEFS; i++) {
+		char left[64];
+		int n = 0;
+
+		if (defs[i].val < 256)
+			n = snprintf(left, sizeof(left), "-%c, ", defs[i].val);
+		else
+			n = snprintf(left, sizeof(left), "    ");
+		if (defs[i].has_arg == required_argument)
+			snprintf(left + n, sizeof(left) - n, "--%s %s",
+				 defs[i].name, defs[i].arg);
+		else if (defs[i].has_arg == optional_argument)
+			snprintf(left + n, sizeof(left) - n, "--%s[=%s]",
+				 defs[i].name, defs[i].arg);
+		else
+			snprintf(left + n, sizeof(left) - n, "--%s",
+				 defs[i].name);
+		if (strlen(left) > 26)
+			fprintf(f, "  %s\n  %-26s", left, "");
+		else
+			fprintf(f, "  %-26s", left);
+		print_wrapped(f, defs[i].help, 28, 79);
+	}
+	fprintf(f,
+		"\nexamples:\n"
+		"  sudo kfollow --batch openat -- cat /tmp/demo.txt\n"
+		"  sudo kfollow read write -p 1234 --duration 5s\n"
+		"  kfollow --vm --batch openat -- cat /etc/hostname\n"
+		"  kfollow --input capture.json\n"
+		"\nExit status: the traced command's, or kfollow's own code "
+		"(see kfollow(1)).\n");
+}
+
+static int push_str(char ***arr, int *n, char *s)
+{
+	char **a = realloc(*arr, (*n + 2) * sizeof(*a));
+
+	if (!a)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	a[(*n)++] = s;
+	a[*n] = NULL;
+	*arr = a;
+	return 0;
+}
+
+static int parse_pids(struct kf_opts *o, const char *arg)
+{
+	const char *p = arg;
+
+	while (*p) {
+		char *end;
+		long v;
+		pid_t *a;
+
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (end == p || errno || v <= 0 || v > 4194304 ||
+		    (*end && *end != ','))
+			return kf_err(KF_EXIT_USAGE, "invalid pid list '%s': use "
+				      "PID[,PID...] with positive numbers", arg);
+		a = realloc(o->pids, (o->npids + 1) * sizeof(*a));
+		if (!a)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		o->pids = a;
+		o->pids[o->npids++] = (pid_t)v;
+		p = *end ? end + 1 : end;
+		if (*end == ',' && !*p)
+			return kf_err(KF_EXIT_USAGE, "invalid pid list '%s'", arg);
+	}
+	if (!o->npids)
+		return kf_err(KF_EXIT_USAGE, "invalid pid list '%s'", arg);
+	return 0;
+}
+
+static int parse_uint(const char *opt, const char *arg, long min, long max,
+		      long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end || errno || v < min || v > max)
+		return kf_err(KF_EXIT_USAGE, "invalid value '%s' for --%s: use "
+			      "a whole number from %ld to %ld", arg, opt, min,
+			      max);
+	*out = v;
+	return 0;
+}
+
+int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
+{
+	struct option longopts[NDEFS + 1];
+	char shortopts[NDEFS * 3 + 2];
+	int i, n = 0, nargs = argc, c;
+	size_t k;
+
+	o->argc = argc;
+	o->argv = argv;
+	o->format = KF_FMT_TEXT;
+	/* "--" splits kfollow's arguments from the command's */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			nargs = i;
+			o->cmd = argv + i + 1;
+			o->ncmd = argc - i - 1;
+			break;
+		}
+	}
+	if (o->cmd && !o->ncmd)
+		return kf_err(KF_EXIT_USAGE, "no command after '--'");
+
+	shortopts[n++] = '+';
+	shortopts[n++] = ':';
+	for (k = 0; k < NDEFS; k++) {
+		longopts[k].name = defs[k].name;
+		longopts[k].has_arg = defs[k].has_arg;
+		longopts[k].flag = NULL;
+		longopts[k].val = defs[k].val;
+		if (defs[k].val < 256) {
+			shortopts[n++] = (char)defs[k].val;
+			if (defs[k].has_arg == required_argument)
+				shortopts[n++] = ':';
+		}
+	}
+	shortopts[n] = '\0';
+	memset(&longopts[NDEFS], 0, sizeof(longopts[0]));
+
+	optind = 1;
+	opterr = 0;
+	for (;;) {
+		long v;
+
+		/* stop at the first non-option: a syscall name; then go on
+		 * after it, so options may follow syscalls */
+		c = getopt_long(nargs, argv, shortopts, longopts, NULL);
+		if (c == -1) {
+			if (optind < nargs) {
+				if (push_str(&o->syscalls, &o->nsyscalls,
+					     argv[optind]) < 0)
+					return -1;
+				optind++;
+				continue;
+			}
+			break;
+		}
+		switch (c) {
+		case 'g':
+			if (push_str(&o->funcs, &o->nfuncs, optarg) < 0)
+				return -1;
+			break;
+		case 'p':
+			if (parse_pids(o, optarg) < 0)
+				return -1;
+			break;
+		case 'd':
+			if (kf_parse_duration(optarg, &o->duration) < 0)
+				return -1;
+			if (!o->duration)
+				return kf_err(KF_EXIT_USAGE, "--duration must "
+					      "be more than zero");
+			break;
+		case OPT_NO_CHILDREN:
+			o->no_children = 1;
+			break;
+		case 'D':
+			if (parse_uint("max-depth", optarg, 1, 1000, &v) < 0)
+				return -1;
+			o->max_depth = (int)v;
+			break;
+		case 'N':
+			if (push_str(&o->notrace, &o->nnotrace, optarg) < 0)
+				return -1;
+			break;
+		case 'm':
+			if (kf_parse_duration(optarg, &o->min_duration) < 0)
+				return -1;
+			break;
+		case 'b':
+			o->batch = 1;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				o->format = KF_FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = KF_FMT_JSON;
+			else
+				return kf_err(KF_EXIT_USAGE, "invalid format "
+					      "'%s': use text or json", optarg);
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_NO_SHOW:
+			o->no_show = 1;
+			break;
+		case 'i':
+			o->input = optarg;
+			break;
+		case 'P':
+			o->preset = optarg;
+			break;
+		case OPT_NO_PRESET:
+			o->no_preset = 1;
+			break;
+		case OPT_KEYS:
+			o->list_keys = 1;
+			break;
+		case OPT_LIST_PRESETS:
+			o->list_presets = 1;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (parse_uint("buffer-size", optarg, 4, 4194304, &v) < 0)
+				return -1;
+			o->buffer_kb = (unsigned long)v;
+			break;
+		case OPT_VM:
+			o->vm = 1;
+			o->vm_kernel = optarg;
+			break;
+		case OPT_VM_FILE:
+			if (push_str(&o->vm_files, &o->nvm_files, optarg) < 0)
+				return -1;
+			break;
+		case OPT_VM_SCRIPT:
+			o->vm_script = optarg;
+			break;
+		case OPT_ASCII:
+			o->ascii = 1;
+			break;
+		case OPT_STATS:
+			o->stats = 1;
+			break;
+		case OPT_TRACEFS:
+			o->tracefs = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			kf_opts_usage(stdout);
+			return 1;
+		case OPT_VERSION:
+			printf("kfollow %s\n", KF_VERSION);
+			return 1;
+		case ':':
+			return kf_err(KF_EXIT_USAGE, "option '%s' needs a value "
+				      "(see kfollow --help)", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256)
+				return kf_err(KF_EXIT_USAGE, "unknown option '-%c' "
+					      "(see kfollow --help)", optopt);
+			return kf_err(KF_EXIT_USAGE, "unknown option '%s' (see "
+				      "kfollow --help)", argv[optind - 1]);
+		}
+	}
+
+	/* what goes with what */
+	if (o->list_presets || o->list_keys)
+		return 0;
+	if (o->no_show && !o->output)
+		return kf_err(KF_EXIT_USAGE, "--no-show needs --output FILE "
+			      "(else the capture would be lost)");
+	if (o->input) {
+		if (o->nsyscalls || o->nfuncs || o->ncmd || o->npids || o->vm)
+			return kf_err(KF_EXIT_USAGE, "--input shows a saved "
+				      "capture: give it no syscalls, command, "
+				      "-p or --vm");
+		return 0;
+	}
+	if (o->vm_script) {
+		if (!o->vm)
+			return kf_err(KF_EXIT_USAGE, "--vm-script needs --vm");
+		return 0;
+	}
+	if (o->nvm_files && !o->vm)
+		return kf_err(KF_EXIT_USAGE, "--vm-file needs --vm");
+	if (o->npids && o->ncmd)
+		return kf_err(KF_EXIT_USAGE, "give either a command after '--' "
+			      "or -p PID, not both");
+	if (o->npids && o->vm)
+		return kf_err(KF_EXIT_USAGE, "-p attaches to processes on this "
+			      "machine: it cannot go with --vm");
+	if (!o->npids && !o->ncmd)
+		return kf_err(KF_EXIT_USAGE, "nothing to trace: give a command "
+			      "after '--' (kfollow openat -- cat FILE) or -p PID");
+	if (!o->nsyscalls && !o->nfuncs && !o->preset)
+		return kf_err(KF_EXIT_USAGE, "nothing to follow: name a syscall "
+			      "(kfollow openat -- cat FILE), -g FUNC or "
+			      "--preset NAME");
+	if (o->duration && !o->npids)
+		return kf_err(KF_EXIT_USAGE, "--duration goes with -p PID (a "
+			      "command is traced until it exits)");
+	return 0;
+}
+
+void kf_opts_release(struct kf_opts *o)
+{
+	free(o->syscalls);
+	free(o->funcs);
+	free(o->pids);
+	free(o->notrace);
+	free(o->vm_files);
+	memset(o, 0, sizeof(*o));
+}
+
+/* For the man page check: every long option name, one per line. */
+void kf_opts_list(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < NDEFS; i++)
+		fprintf(f, "--%s\n", defs[i].name);
+}

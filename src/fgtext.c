@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fgtext.c - import the kernel's own function_graph text (a saved `trace`
+ * or `trace_pipe`) as kf_events, so people can explore traces they made
+ * with plain tracefs, trace-cmd or perf ftrace.
+ *
+ * A line is columns separated by '|': [abstime |] [cpu)] [task-pid |]
+ * [latency flags |] [overhead mark + duration] | indent + function.  The
+ * function column is always last; which other columns are present varies
+ * per option (funcgraph-abstime, -cpu, -proc, -duration, -overhead,
+ * latency-format), so each is recognised by its shape, not its position.
+ *
+ * Depth comes from the indentation (two spaces per level), as the kernel
+ * printed it, so lines lost in between do not shift the rest.  Times:
+ * with abstime, an entry's time is its own column and a return's start is
+ * its time minus its duration.  Without abstime the text has durations
+ * only: each CPU keeps a clock that starts a call where the previous one
+ * ended and moves past each return, so parents still contain their
+ * children and every duration is the kernel's.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_common.h"
+#include "kf_fgtext.h"
+
+#define MAX_CPUS 4096
+#define MAX_DEPTH 4096
+#define MAX_LINE 4096
+
+struct open_fn {
+	uint32_t func;
+	uint64_t start;
+};
+
+/* Per CPU: who runs there, its clock, the open functions by depth. */
+struct cpu_state {
+	int32_t pid;
+	uint64_t clock;
+	int irq;                 /* inside ==========> ... <========== */
+	int named;               /* its synthetic task got a name */
+	uint64_t lost;
+	struct open_fn *open;    /* MAX_DEPTH entries, allocated lazily */
+};
+
+struct fg {
+	struct kf_model *m;
+	struct kf_sink sink;
+	struct cpu_state *cpus;
+	int ncpus;               /* highest CPU seen + 1 */
+	int have_abstime;
+	uint32_t unknown;        /* "[unknown]": a return whose name is lost */
+};
+
+static struct cpu_state *cpu_get(struct fg *g, int cpu)
+{
+	if (cpu < 0 || cpu >= MAX_CPUS)
+		return NULL;
+	if (cpu >= g->ncpus) {
+		struct cpu_state *n = realloc(g->cpus, (cpu + 1) * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		memset(n + g->ncpus, 0, (cpu + 1 - g->ncpus) * sizeof(*n));
+		for (int i = g->ncpus; i <= cpu; i++)
+			n[i].pid = -1 - i; /* no task column: one per CPU */
+		g->cpus = n;
+		g->ncpus = cpu + 1;
+	}
+	if (!g->cpus[cpu].open) {
+		g->cpus[cpu].open = calloc(MAX_DEPTH, sizeof(struct open_fn));
+		if (!g->cpus[cpu].open)
+			return NULL;
+	}
+	return &g->cpus[cpu];
+}
+
+static const char *skip_sp(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static const char *rskip_sp(const char *b, const char *e)
+{
+	while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return e;
+}
+
+/* "  123.456789 " -> ns; returns 0 if the text is exactly a time. */
+static int parse_abstime(const char *b, const char *e, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0;
+	int digits = 0, fd = 0;
+
+	b = skip_sp(b, e);
+	e = rskip_sp(b, e);
+	while (b < e && isdigit((unsigned char)*b) && digits < 12) {
+		sec = sec * 10 + (*b++ - '0');
+		digits++;
+	}
+	if (!digits || b >= e || *b != '.')
+		return -1;
+	b++;
+	while (b < e && isdigit((unsigned char)*b) && fd < 9) {
+		frac = frac * 10 + (*b++ - '0');
+		fd++;
+	}
+	if (b != e || fd < 6)
+		return -1;
+	while (fd++ < 9)
+		frac *= 10;
+	*ns = sec * 1000000000ull + frac;
+	return 0;
+}
+
+/* Find "N)" (the CPU column) in [b, e); returns the CPU or -1. */
+static int parse_cpu(const char *b, const char *e, const char **after)
+{
+	const char *p = skip_sp(b, e);
+	int cpu = 0, digits = 0;
+
+	while (p < e && isdigit((unsigned char)*p) && digits < 5) {
+		cpu = cpu * 10 + (*p++ - '0');
+		digits++;
+	}
+	if (!digits || p >= e || *p != ')')
+		return -1;
+	*after = p + 1;
+	return cpu;
+}
+
+/* "comm-pid" (comm may hold spaces and dashes): the pid after the last
+ * dash.  Returns 0 with *pid set, the comm in [*cb, *ce). */
+static int parse_task(const char *b, const char *e, int32_t *pid,
+		      const char **cb, const char **ce)
+{
+	const char *dash;
+	long v = 0;
+
+	b = skip_sp(b, e);
+	e = rskip_sp(b, e);
+	for (dash = e; dash > b && dash[-1] != '-'; dash--)
+		;
+	if (dash <= b + 1 || dash == e)
+		return -1;
+	for (const char *p = dash; p < e; p++) {
+		if (!isdigit((unsigned char)*p) || v > 100000000)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	*pid = (int32_t)v;
+	*cb = b;
+	*ce = dash - 1;
+	return 0;
+}
+
+/* The duration column: "+ 10.440 us", "  0.962 us", "1234567 us". */
+static int parse_duration(const char *b, const char *e, uint64_t *ns)
+{
+	const char *u;
+	uint64_t whole = 0, frac = 0;
+	int fd = 0, digits = 0;
+
+	e = rskip_sp(b, e);
+	if (e - b < 4 || memcmp(e - 2, "us", 2) || e[-3] != ' ')
+		return -1;
+	u = e - 3;
+	/* back over the number */
+	while (u > b && (isdigit((unsigned char)u[-1]) || u[-1] == '.'))
+		u--;
+	for (; u < e - 3 && *u != '.'; u++, digits++)
+		whole = whole * 10 + (*u - '0');
+	if (*u == '.')
+		for (u++; u < e - 3 && fd < 3; u++, fd++)
+			frac = frac * 10 + (*u - '0');
+	if (!digits || digits > 12)
+		return -1;
+	while (fd++ < 3)
+		frac *= 10;
+	*ns = whole * 1000 + frac;
+	return 0;
+}
+
+static int emit(struct fg *g, struct kf_event *ev)
+{
+	return g->sink.event(g->sink.ctx, ev);
+}
+
+/* Lines outside the call trees: lost events, task switches, irqs. */
+static int special_line(struct fg *g, const char *b, const char *e,
+			struct kf_fgtext_stats *st, int *handled)
+{
+	const char *p;
+	int cpu;
+
+	*handled = 1;
+	p = skip_sp(b, e);
+	if (e - p > 4 && !memcmp(p, "CPU:", 4)) {
+		/* "CPU:1 [LOST 24 EVENTS]" */
+		unsigned long long n = 0;
+		struct kf_event ev = { .type = KF_EV_LOST };
+		struct cpu_state *cs;
+
+		if (sscanf(p, "CPU:%d [LOST %llu EVENTS]", &cpu, &n) != 2 ||
+		    !(cs = cpu_get(g, cpu)))
+			goto not_special;
+		ev.cpu = (uint16_t)cpu;
+		ev.pid = cs->pid;
+		ev.ts = cs->clock;
+		ev.lost.count = (int64_t)n;
+		st->lost += n;
+		cs->lost += n;
+		g->m->meta.lost += n;
+		return emit(g, &ev);
+	}
+	if (e - p >= 6 && !memcmp(p, "------", 6))
+		return 0;
+	if (memmem(p, e - p, "(Overruns:", 10))
+		return 0;
+	cpu = parse_cpu(b, e, &p);
+	if (cpu < 0)
+		goto not_special;
+	{
+		const char *arrow = memmem(p, e - p, " => ", 4);
+		struct cpu_state *cs = cpu_get(g, cpu);
+		const char *cb, *ce;
+		int32_t pid;
+
+		if (!cs)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		if (memmem(p, e - p, "==========>", 11)) {
+			cs->irq = 1;
+			return 0;
+		}
+		if (memmem(p, e - p, "<==========", 11)) {
+			cs->irq = 0;
+			return 0;
+		}
+		if (arrow && !memchr(p, '|', e - p)) {
+			/* " 0)    sh-94     =>    cat-121   ": a switch */
+			if (parse_task(arrow + 4, e, &pid, &cb, &ce) == 0)
+				cs->pid = pid;
+			return 0;
+		}
+	}
+not_special:
+	*handled = 0;
+	return 0;
+}
+
+static int graph_line(struct fg *g, const char *b, const char *e,
+		      struct kf_fgtext_stats *st)
+{
+	const char *bar, *fn, *p, *cols = b, *name, *name_end;
+	int cpu = 0, depth, spaces, have_dur = 0;
+	uint64_t ts = 0, dur = 0;
+	int32_t pid;
+	struct cpu_state *cs;
+	struct kf_event ev = { 0 };
+	enum { OPEN, LEAF, CLOSE } kind;
+	int have_ts = 0, have_cpu = 0;
+
+	/* the function column: after the last '|' */
+	for (bar = e; bar > b && bar[-1] != '|'; bar--)
+		;
+	if (bar == b) {
+		/* funcgraph-duration off: " 1)   func() {" with no bars */
+		const char *after;
+
+		cpu = parse_cpu(b, e, &after);
+		if (cpu < 0)
+			return 1;
+		have_cpu = 1;
+		fn = after;
+		spaces = 0;
+		while (fn < e && *fn == ' ') {
+			fn++;
+			spaces++;
+		}
+		/* " N) " then one space, then two per level */
+		depth = (spaces - 1) / 2;
+		if (depth < 0)
+			depth = 0;
+		goto function;
+	}
+	fn = bar;
+	spaces = 0;
+	while (fn < e && *fn == ' ') {
+		fn++;
+		spaces++;
+	}
+	depth = (spaces - 2) / 2;
+	if (spaces < 2 || depth < 0)
+		return 1;
+
+	/* the other columns, by shape */
+	p = b;
+	while (p < bar - 1) {
+		const char *q = memchr(p, '|', (bar - 1) - p);
+		const char *segend = q ? q : bar - 1;
+		const char *after;
+		uint64_t v;
+		int c;
+
+		if (!have_ts && !have_cpu && parse_abstime(p, segend, &v) == 0) {
+			ts = v;
+			have_ts = 1;
+		} else {
+			const char *s = p;
+
+			c = parse_cpu(s, segend, &after);
+			if (c >= 0 && !have_cpu) {
+				cpu = c;
+				have_cpu = 1;
+				s = after;
+			}
+			s = skip_sp(s, segend);
+			if (s < segend) {
+				const char *cb, *ce;
+				int32_t tp;
+
+				if (parse_duration(s, segend, &v) == 0) {
+					dur = v;
+					have_dur = 1;
+				} else if (parse_task(s, segend, &tp, &cb,
+						      &ce) == 0) {
+					cs = cpu_get(g, cpu);
+					if (!cs)
+						return kf_err(KF_EXIT_OSERR,
+							      "out of memory");
+					if (cs->pid != tp) {
+						struct kf_event xe = {
+							.type = KF_EV_EXEC,
+							.pid = tp,
+							.cpu = (uint16_t)cpu,
+							.ts = cs->clock,
+						};
+
+						cs->pid = tp;
+						xe.task.comm = kf_strtab_intern_n(
+							&g->m->strs, cb, ce - cb);
+						if (emit(g, &xe) < 0)
+							return -1;
+					}
+				}
+				/* else: latency flags ("d..1.") */
+			}
+		}
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	(void)cols;
+function:
+	cs = cpu_get(g, cpu);
+	if (!cs)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (depth >= MAX_DEPTH)
+		return 1;
+	pid = cs->pid;
+	if (pid < 0 && !cs->named) {
+		/* no task column: the CPU stands for the task */
+		struct kf_event xe = { .type = KF_EV_EXEC, .pid = pid,
+				       .cpu = (uint16_t)cpu, .ts = cs->clock };
+		char nm[16];
+
+		snprintf(nm, sizeof(nm), "cpu%d", cpu);
+		xe.task.comm = kf_strtab_intern(&g->m->strs, nm);
+		cs->named = 1;
+		if (emit(g, &xe) < 0)
+			return -1;
+	}
+	p = rskip_sp(fn, e);
+	if (fn >= p)
+		return 1;
+	/* a closing brace may carry a comment: its name, its return value */
+	name = fn;
+	name_end = p;
+	if (*fn == '}') {
+		kind = CLOSE;
+		name = NULL;
+		p = skip_sp(fn + 1, name_end);
+		if (name_end - p > 5 && !memcmp(p, "/*", 2)) {
+			const char *ce = name_end;
+
+			p = skip_sp(p + 2, ce);
+			while (ce > p && (ce[-1] == '/' || ce[-1] == '*' ||
+					  ce[-1] == ' '))
+				ce--;
+			/* "do_sys_openat2 = 0x3" or "ret=..." */
+			name = p;
+			name_end = p;
+			while (name_end < ce && *name_end != ' ' &&
+			       *name_end != '=')
+				name_end++;
+			if (name_end == name || !strncmp(name, "ret", 3))
+				name = NULL;
+		}
+	} else {
+		const char *paren = memchr(fn, '(', p - fn);
+
+		if (!paren || paren == fn)
+			return 1;
+		name_end = paren;
+		if (p - paren >= 4 && !memcmp(paren, "() {", 4))
+			kind = OPEN;
+		else if (memmem(paren, p - paren, ");", 2))
+			kind = LEAF;
+		else
+			return 1;
+	}
+	for (const char *q = name; q && q < name_end; q++)
+		if (!(isalnum((unsigned char)*q) || strchr("_.$@:[]-", *q)))
+			return 1;
+
+	ev.pid = pid;
+	ev.cpu = (uint16_t)cpu;
+	ev.ctx = cs->irq ? KF_CTX_HARDIRQ : 0;
+	if (kind != CLOSE)
+		ev.entry.func = kf_strtab_intern_n(&g->m->strs, name,
+						   name_end - name);
+	switch (kind) {
+	case OPEN:
+		if (!have_ts)
+			ts = cs->clock;
+		else if (ts > cs->clock)
+			cs->clock = ts;
+		cs->open[depth].func = ev.entry.func;
+		cs->open[depth].start = ts;
+		ev.type = KF_EV_ENTRY;
+		ev.ts = ts;
+		ev.entry.depth = depth;
+		if (emit(g, &ev) < 0)
+			return -1;
+		break;
+	case LEAF: {
+		uint64_t start = have_ts ? ts : cs->clock;
+		uint32_t func = ev.entry.func;
+
+		ev.type = KF_EV_ENTRY;
+		ev.ts = start;
+		ev.entry.depth = depth;
+		if (emit(g, &ev) < 0)
+			return -1;
+		memset(&ev.exit, 0, sizeof(ev.exit));
+		ev.type = KF_EV_EXIT;
+		ev.exit.func = func;
+		ev.exit.depth = depth;
+		ev.exit.calltime = start;
+		ev.exit.rettime = start + dur;
+		ev.ts = start + dur;
+		if (emit(g, &ev) < 0)
+			return -1;
+		if (start + dur > cs->clock)
+			cs->clock = start + dur;
+		break;
+	}
+	case CLOSE: {
+		uint64_t end, start;
+		uint32_t func;
+
+		if (name)
+			func = kf_strtab_intern_n(&g->m->strs, name,
+						  name_end - name);
+		else if (cs->open[depth].func)
+			func = cs->open[depth].func;
+		else
+			func = g->unknown;
+		if (have_ts) {
+			end = ts;
+			start = end > dur ? end - dur : 0;
+		} else {
+			start = cs->open[depth].func == func ?
+				cs->open[depth].start : cs->clock;
+			end = start + dur;
+			if (end < cs->clock) {
+				/* children took longer than the parent's
+				 * duration (rounding): keep the order */
+				end = cs->clock;
+			}
+		}
+		if (end > cs->clock)
+			cs->clock = end;
+		cs->open[depth].func = 0;
+		ev.type = KF_EV_EXIT;
+		ev.ts = end;
+		ev.exit.func = func;
+		ev.exit.depth = depth;
+		ev.exit.calltime = start;
+		ev.exit.rettime = end;
+		if (emit(g, &ev) < 0)
+			return -1;
+		break;
+	}
+	}
+	(void)have_dur;
+	st->records++;
+	return 0;
+}
+
+int kf_fgtext_parse(const char *buf, size_t len, struct kf_model *m,
+		    struct kf_sink sink, const char *name,
+		    struct kf_fgtext_stats *stats)
+{
+	struct fg g = { .m = m, .sink = sink };
+	struct kf_fgtext_stats st = { 0 };
+	const char *p = buf, *end = buf + len;
+	int rc = -1;
+
+	if (!kf_fgtext_sniff(buf, len))
+		return kf_err(KF_EXIT_DATAERR, "'%s' is not function_graph "
+			      "text (no '# tracer: function_graph' header and "
+			      "no graph lines)", name);
+	g.unknown = kf_strtab_intern(&m->strs, "[unknown]");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *le = nl ? nl : end;
+		int handled, r;
+
+		st.lines++;
+		if (le > p && le[-1] == '\r')
+			le--;
+		if (le <= p || le - p > MAX_LINE ||
+		    memchr(p, '\0', (size_t)(le - p)) ||
+		    *skip_sp(p, le) == '#') {
+			st.skipped++;
+		} else {
+			if (special_line(&g, p, le, &st, &handled) < 0)
+				goto out;
+			if (!handled) {
+				r = graph_line(&g, p, le, &st);
+				if (r < 0)
+					goto out;
+				if (r > 0)
+					st.skipped++;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (st.records == 0) {
+		kf_err(KF_EXIT_DATAERR, "'%s' holds no function_graph records "
+		       "(was the tracer function_graph, and did it run?)",
+		       name);
+		goto out;
+	}
+	if (g.ncpus > m->meta.ncpus) {
+		uint64_t *l = realloc(m->meta.lost_cpu,
+				      g.ncpus * sizeof(*l));
+
+		if (!l) {
+			kf_err(KF_EXIT_OSERR, "out of memory");
+			goto out;
+		}
+		memset(l + m->meta.ncpus, 0,
+		       (g.ncpus - m->meta.ncpus) * sizeof(*l));
+		m->meta.lost_cpu = l;
+		m->meta.ncpus = g.ncpus;
+	}
+	for (int i = 0; i < g.ncpus; i++)
+		m->meta.lost_cpu[i] += g.cpus[i].lost;
+	rc = 0;
+out:
+	for (int i = 0; i < g.ncpus; i++)
+		free(g.cpus[i].open);
+	free(g.cpus);
+	if (stats)
+		*stats = st;
+	return rc;
+}
+
+int kf_fgtext_sniff(const char *buf, size_t len)
+{
+	size_t n = len < 65536 ? len : 65536;
+	const char *p = buf, *end = buf + n;
+	int lines = 0;
+
+	if (memmem(buf, n, "# tracer: function_graph", 24))
+		return 1;
+	/* a headerless trace_pipe: graph-shaped lines */
+	while (p < end && lines < 50) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *le = nl ? nl : end;
+
+		if (memchr(p, '|', le - p) &&
+		    (memmem(p, le - p, "() {", 4) || memmem(p, le - p, "();", 3)))
+			return 1;
+		lines++;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - kfollow's entry point, the only place that exits.
+ *
+ * Data flows one way: a source (live capture, VM capture, saved capture or
+ * function_graph text) fills a model; a view (text, JSON, the TUI) shows
+ * it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kf_build.h"
+#include "kf_capfile.h"
+#include "kf_capture.h"
+#include "kf_common.h"
+#include "kf_fgtext.h"
+#include "kf_model.h"
+#include "kf_opts.h"
+#include "kf_preset.h"
+#include "kf_keys.h"
+#include "kf_render.h"
+#include "kf_tui.h"
+#include "kf_vm.h"
+
+#define MAX_INPUT_BYTES (4ull << 30)
+
+static int die(void)
+{
+	fprintf(stderr, "kfollow: %s\n", kf_err_msg());
+	return kf_err_code();
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	size_t cap, n = 0;
+	char *buf;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+
+	if (fd < 0) {
+		kf_err_errno(KF_EXIT_NOINPUT, "cannot open '%s'", path);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		kf_err(KF_EXIT_NOINPUT, "cannot read '%s': %s", path,
+		       S_ISDIR(st.st_mode) ? "it is a directory" :
+		       strerror(errno));
+		goto fail;
+	}
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 :
+	      1 << 16;
+	if ((uint64_t)cap > MAX_INPUT_BYTES) {
+		kf_err(KF_EXIT_DATAERR, "'%s' is too large (over 4 GiB)", path);
+		goto fail;
+	}
+	buf = malloc(cap + 1);
+	if (!buf) {
+		kf_err(KF_EXIT_OSERR, "out of memory reading '%s'", path);
+		goto fail;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if ((uint64_t)cap * 2 > MAX_INPUT_BYTES) {
+				free(buf);
+				kf_err(KF_EXIT_DATAERR, "'%s' is too large "
+				       "(over 4 GiB)", path);
+				goto fail;
+			}
+			nb = realloc(buf, cap * 2 + 1);
+			if (!nb) {
+				free(buf);
+				kf_err(KF_EXIT_OSERR, "out of memory reading "
+				       "'%s'", path);
+				goto fail;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s'", path);
+			free(buf);
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	if (fd)
+		close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	if (fd > 0)
+		close(fd);
+	return NULL;
+}
+
+/* --input: a saved capture or the kernel's function_graph text. */
+static int load_input(const char *path, struct kf_model *m)
+{
+	size_t len = 0;
+	char *buf = read_file(path, &len), *src;
+	int rc = -1;
+
+	if (!buf)
+		return -1;
+	if (len == 0) {
+		kf_err(KF_EXIT_DATAERR, "'%s' is empty: expected a kfollow "
+		       "capture (--output) or function_graph text", path);
+	} else if (kf_capfile_sniff(buf, len)) {
+		rc = kf_capfile_parse(buf, len, m, path);
+	} else if (kf_fgtext_sniff(buf, len)) {
+		struct kf_build_opts bo = { .mode = KF_BUILD_FUNCTION,
+					    .default_sys = KF_NONE };
+		struct kf_builder *b = kf_builder_new(m, &bo);
+		struct kf_fgtext_stats st = { 0 };
+
+		if (b && kf_fgtext_parse(buf, len, m, kf_builder_sink(b), path,
+					 &st) == 0 &&
+		    kf_builder_finish(b, 0) == 0) {
+			m->meta.mode = KF_MODE_TEXT;
+			if (asprintf(&src, "text:%s", path) >= 0) {
+				kf_meta_set(&m->meta.source, src);
+				free(src);
+			}
+			kf_meta_set(&m->meta.targets, "function_graph text");
+			m->meta.events = st.records;
+			rc = 0;
+		}
+		kf_builder_free(b);
+	} else {
+		kf_err(KF_EXIT_DATAERR, "'%s' is neither a kfollow capture nor "
+		       "function_graph text (save one with --output, or the "
+		       "kernel's 'trace' file with current_tracer "
+		       "function_graph)", path);
+	}
+	free(buf);
+	return rc;
+}
+
+/* kfollow's own arguments for the guest in --vm mode. */
+static char **guest_args(const struct kf_opts *o)
+{
+	char **a = calloc(4 * (o->nsyscalls + o->nfuncs + o->nnotrace) + 32,
+			  sizeof(*a));
+	int n = 0, i;
+	static char depth[32], buf[32];
+
+	if (!a)
+		return NULL;
+	for (i = 0; i < o->nsyscalls; i++)
+		a[n++] = o->syscalls[i];
+	for (i = 0; i < o->nfuncs; i++) {
+		a[n++] = "-g";
+		a[n++] = o->funcs[i];
+	}
+	for (i = 0; i < o->nnotrace; i++) {
+		a[n++] = "--notrace";
+		a[n++] = o->notrace[i];
+	}
+	if (o->max_depth) {
+		snprintf(depth, sizeof(depth), "%d", o->max_depth);
+		a[n++] = "--max-depth";
+		a[n++] = depth;
+	}
+	if (o->buffer_kb) {
+		snprintf(buf, sizeof(buf), "%lu", o->buffer_kb);
+		a[n++] = "--buffer-size";
+		a[n++] = buf;
+	}
+	if (o->preset) {
+		a[n++] = "--preset";
+		a[n++] = (char *)o->preset;
+	}
+	if (o->no_preset)
+		a[n++] = "--no-preset";
+	if (o->no_children)
+		a[n++] = "--no-children";
+	if (o->verbose)
+		a[n++] = "-v";
+	if (o->quiet)
+		a[n++] = "-q";
+	if (o->stats)
+		a[n++] = "--stats";
+	a[n] = NULL;
+	return a;
+}
+
+static int utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
+
+static int show(const struct kf_opts *o, struct kf_model *m)
+{
+	struct kf_render_opts ro = { 0 };
+
+	if (o->output && kf_capfile_save(o->output, m) < 0)
+		return -1;
+	if (o->no_show)
+		return 0;
+	if (o->format == KF_FMT_JSON) {
+		if (kf_capfile_write(stdout, m) < 0)
+			return -1;
+		if (fflush(stdout) != 0)
+			return kf_err_errno(KF_EXIT_IOERR, "cannot write the "
+					    "output");
+		return 0;
+	}
+	ro.min_duration = o->min_duration;
+	ro.max_depth = 0;
+	ro.ascii = o->ascii || !utf8_locale();
+	return kf_render_text(stdout, m, &ro);
+}
+
+static int list_presets(void)
+{
+	char **names = kf_preset_list();
+	int i;
+
+	for (i = 0; names && names[i]; i++) {
+		struct kf_preset p;
+
+		if (kf_preset_load(&p, names[i], 1) == 0) {
+			printf("%-16s %s\n", names[i], p.path);
+			kf_preset_release(&p);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+/* ---- the interactive view ------------------------------------------ */
+
+static int want_tui(const struct kf_opts *o)
+{
+	return !o->batch && !o->no_show && o->format == KF_FMT_TEXT &&
+	       !o->vm_script && kf_tui_possible();
+}
+
+/* Presets whose layer lines label the tree's layer column. */
+struct tui_layers {
+	struct kf_preset *p;
+	int np;
+	struct kf_layer *layers;
+	int nlayers;
+};
+
+static void layers_add(struct tui_layers *tl, const char *name)
+{
+	struct kf_preset p, *np;
+	struct kf_layer *nl;
+
+	memset(&p, 0, sizeof(p));
+	if (kf_preset_load(&p, name, 1) != 0) {
+		kf_err_clear(); /* no preset: no layer column, not an error */
+		return;
+	}
+	np = realloc(tl->p, (tl->np + 1) * sizeof(*np));
+	nl = np ? realloc(tl->layers, (tl->nlayers + p.nlayers + 1) *
+			  sizeof(*nl)) : NULL;
+	if (np)
+		tl->p = np;
+	if (!nl) {
+		kf_preset_release(&p);
+		return;
+	}
+	tl->layers = nl;
+	/* the preset owns the strings; it is kept until the end */
+	memcpy(tl->layers + tl->nlayers, p.layers,
+	       p.nlayers * sizeof(*nl));
+	tl->nlayers += p.nlayers;
+	tl->p[tl->np++] = p;
+}
+
+static void layers_load(struct tui_layers *tl, const struct kf_opts *o,
+			const struct kf_model *m)
+{
+	uint32_t i;
+
+	if (o->no_preset)
+		return;
+	if (o->preset) {
+		layers_add(tl, o->preset);
+		return;
+	}
+	for (i = 0; i < (uint32_t)o->nsyscalls; i++)
+		layers_add(tl, o->syscalls[i]);
+	for (i = 0; !o->nsyscalls && i < m->nsys; i++)
+		layers_add(tl, kf_strtab_get(&m->strs, m->sys[i].name));
+}
+
+static void layers_release(struct tui_layers *tl)
+{
+	for (int i = 0; i < tl->np; i++)
+		kf_preset_release(&tl->p[i]);
+	free(tl->p);
+	free(tl->layers);
+}
+
+/* The title line: what is traced, or what was loaded. */
+static char *tui_title(const struct kf_opts *o, const struct kf_model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i;
+
+	if (!f)
+		return NULL;
+	if (o->input) {
+		fprintf(f, "%s", o->input);
+		if (m->meta.command)
+			fprintf(f, ": %s", m->meta.command);
+		if (m->meta.kernel)
+			fprintf(f, " on %s", m->meta.kernel);
+	} else {
+		for (i = 0; i < o->nsyscalls; i++)
+			fprintf(f, "%s%s", i ? " " : "", o->syscalls[i]);
+		for (i = 0; i < o->nfuncs; i++)
+			fprintf(f, "%s-g %s", i || o->nsyscalls ? " " : "",
+				o->funcs[i]);
+		if (o->ncmd) {
+			fprintf(f, " --");
+			for (i = 0; i < o->ncmd; i++)
+				fprintf(f, " %s", o->cmd[i]);
+		}
+		for (i = 0; i < o->npids; i++)
+			fprintf(f, "%s%d", i ? "," : " -p ", (int)o->pids[i]);
+		if (o->vm)
+			fprintf(f, "  (VM: %s)", m->meta.kernel ?
+				m->meta.kernel : o->vm_kernel ? o->vm_kernel :
+				"bookworm");
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Why tracing ended, for the status line. */
+static void tui_stopped(const struct kf_model *m, char *buf, size_t len)
+{
+	int st = m->meta.exit_status, sig = kf_capture_stop_signal();
+
+	buf[0] = '\0';
+	if (sig)
+		snprintf(buf, len, "stopped by %s", strsignal(sig));
+	else if (st >= 0 && WIFEXITED(st))
+		snprintf(buf, len, "command exited %d", WEXITSTATUS(st));
+	else if (st >= 0 && WIFSIGNALED(st))
+		snprintf(buf, len, "command killed by %s",
+			 strsignal(WTERMSIG(st)));
+	else if (m->meta.source && !strncmp(m->meta.source, "live", 4))
+		snprintf(buf, len, "tracing stopped");
+}
+
+struct tui_live {
+	struct kf_tui *tui;
+	int failed;      /* the screen could not open: batch output instead */
+};
+
+static int tui_tick(void *ctx, struct kf_model *m,
+		    const struct kf_capture_progress *p)
+{
+	struct tui_live *l = ctx;
+	int rc;
+
+	(void)m;
+	if (l->failed)
+		return 0;
+	rc = kf_tui_tick(l->tui, p);
+	if (rc < 0) {
+		l->failed = 1;
+		kf_warn("%s; printing the trees instead", kf_err_msg());
+		kf_err_clear();
+		return 0;
+	}
+	return rc;
+}
+
+/* Copy what the command wrote while the screen was up to stdout. */
+static void pass_kept(int fd)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	fflush(stdout);
+	if (lseek(fd, 0, SEEK_SET) == 0)
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (write(1, buf, n) != n)
+				break;
+	close(fd);
+}
+
+/*
+ * The interactive path: the same sources as batch, with the TUI live
+ * during a capture and after it.  Returns kfollow's exit code.
+ */
+static int run_tui(struct kf_opts *o, struct kf_model *m)
+{
+	struct tui_layers tl = { 0 };
+	struct kf_tui_opts to = { 0 };
+	struct tui_live live = { 0 };
+	struct kf_capture_hooks hooks = { 0 };
+	char stopped[128], tmpl[] = "/tmp/kfollow-out-XXXXXX";
+	int exit_code = 0, kept = -1, rc;
+
+	if (o->input && load_input(o->input, m) < 0)
+		return die();
+	layers_load(&tl, o, m);
+	to.ascii = o->ascii || !utf8_locale();
+	to.min_duration = o->min_duration;
+	to.layers = tl.layers;
+	to.nlayers = tl.nlayers;
+	to.title = tui_title(o, m);
+	live.tui = kf_tui_new(m, &to);
+	if (!live.tui) {
+		rc = die();
+		goto out;
+	}
+	if (o->vm) {
+		struct kf_vm_request r = { 0 };
+		char **ga = guest_args(o);
+
+		r.kernel = o->vm_kernel;
+		r.guest_args = ga;
+		r.cmd = o->cmd;
+		r.files = o->vm_files;
+		r.verbose = o->verbose;
+		rc = kf_vm_capture(&r, m, &exit_code);
+		free(ga);
+		if (rc < 0) {
+			kf_tui_free(live.tui);
+			rc = die();
+			goto out;
+		}
+	} else if (!o->input) {
+		/* the screen is the TUI's: the command writes to a file that
+		 * is printed when the screen closes */
+		if (o->ncmd) {
+			kept = mkostemp(tmpl, O_CLOEXEC);
+			if (kept >= 0)
+				unlink(tmpl);
+		}
+		hooks.tick = tui_tick;
+		hooks.ctx = &live;
+		hooks.cmd_out_fd = kept;
+		if (kf_capture_run(o, m, &hooks, &exit_code) < 0) {
+			kf_tui_free(live.tui);
+			pass_kept(kept);
+			rc = die();
+			goto out;
+		}
+	}
+	if (o->output && kf_capfile_save(o->output, m) < 0) {
+		kf_warn("%s", kf_err_msg());
+		kf_err_clear();
+	}
+	tui_stopped(m, stopped, sizeof(stopped));
+	if (live.failed || kf_tui_run(live.tui, stopped) < 0) {
+		struct kf_render_opts ro = { 0 };
+
+		kf_tui_free(live.tui);
+		if (!live.failed)
+			kf_warn("%s; printing the trees instead",
+				kf_err_msg());
+		kf_err_clear();
+		pass_kept(kept);
+		ro.min_duration = o->min_duration;
+		ro.ascii = to.ascii;
+		rc = kf_render_text(stdout, m, &ro) < 0 ? die() : exit_code;
+		goto out;
+	}
+	kf_tui_free(live.tui);
+	pass_kept(kept);
+	rc = exit_code;
+out:
+	free((char *)to.title);
+	layers_release(&tl);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct kf_opts o = { 0 };
+	struct kf_model m;
+	int rc, exit_code = 0;
+
+	setlocale(LC_ALL, "");
+	rc = kf_opts_parse(&o, argc, argv);
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return die();
+	kf_quiet = o.quiet;
+	kf_verbose = o.verbose;
+	if (o.list_presets)
+		return list_presets();
+	if (o.list_keys) {
+		kf_keys_write(stdout);
+		return 0;
+	}
+	if (kf_model_init(&m) < 0)
+		return die();
+	if (want_tui(&o)) {
+		rc = run_tui(&o, &m);
+		kf_model_release(&m);
+		kf_opts_release(&o);
+		return rc;
+	}
+
+	if (o.input) {
+		if (load_input(o.input, &m) < 0)
+			return die();
+	} else if (o.vm) {
+		struct kf_vm_request r = { 0 };
+		char **ga = guest_args(&o);
+
+		r.kernel = o.vm_kernel;
+		r.guest_args = ga;
+		r.cmd = o.cmd;
+		r.files = o.vm_files;
+		r.script = o.vm_script;
+		r.verbose = o.verbose;
+		if (o.vm_script) {
+			r.out_dir = o.output;
+			rc = kf_vm_script(&r, &exit_code);
+			free(ga);
+			if (rc < 0)
+				return die();
+			return exit_code;
+		}
+		rc = kf_vm_capture(&r, &m, &exit_code);
+		free(ga);
+		if (rc < 0)
+			return die();
+	} else {
+		if (kf_capture_run(&o, &m, NULL, &exit_code) < 0)
+			return die();
+	}
+	if (show(&o, &m) < 0) {
+		/* the trees could not be written: say so, keep the code */
+		int code = die();
+
+		return code == KF_EXIT_FAILURE ? KF_EXIT_IOERR : code;
+	}
+	kf_model_release(&m);
+	kf_opts_release(&o);
+	return exit_code;
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* model.c - the capture model: node arena, calls, syscall descriptors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_common.h"
+#include "kf_model.h"
+
+int kf_model_init(struct kf_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->meta.exit_status = -1;
+	if (kf_strtab_init(&m->strs) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	return 0;
+}
+
+static void meta_release(struct kf_meta *mt)
+{
+	free(mt->kfollow_version);
+	free(mt->kernel);
+	free(mt->machine);
+	free(mt->date);
+	free(mt->command);
+	free(mt->targets);
+	free(mt->roots);
+	free(mt->notrace);
+	free(mt->degraded);
+	free(mt->source);
+	free(mt->lost_cpu);
+}
+
+void kf_model_release(struct kf_model *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->nchunks; i++)
+		free(m->chunks[i]);
+	free(m->chunks);
+	free(m->calls);
+	free(m->sys);
+	meta_release(&m->meta);
+	kf_strtab_release(&m->strs);
+	memset(m, 0, sizeof(*m));
+}
+
+uint32_t kf_model_node_new(struct kf_model *m)
+{
+	uint32_t i = m->nnodes;
+	struct kf_node *n;
+
+	if (i == KF_NONE - 1)
+		return KF_NONE;
+	if ((i >> KF_NODE_CHUNK_SHIFT) >= m->nchunks) {
+		struct kf_node **chunks;
+		struct kf_node *c;
+
+		chunks = realloc(m->chunks, (m->nchunks + 1) * sizeof(*chunks));
+		if (!chunks)
+			return KF_NONE;
+		m->chunks = chunks;
+		c = malloc(KF_NODE_CHUNK * sizeof(*c));
+		if (!c)
+			return KF_NONE;
+		m->chunks[m->nchunks++] = c;
+	}
+	n = kf_node_get(m, i);
+	memset(n, 0, sizeof(*n));
+	n->parent = n->child = n->next = KF_NONE;
+	m->nnodes++;
+	return i;
+}
+
+uint32_t kf_model_call_new(struct kf_model *m)
+{
+	struct kf_call *c;
+	int k;
+
+	if (m->ncalls == m->calls_cap) {
+		uint32_t cap = m->calls_cap ? m->calls_cap * 2 : 64;
+		struct kf_call *calls;
+
+		if (cap < m->calls_cap)
+			return KF_NONE;
+		calls = realloc(m->calls, (size_t)cap * sizeof(*calls));
+		if (!calls)
+			return KF_NONE;
+		m->calls = calls;
+		m->calls_cap = cap;
+	}
+	c = &m->calls[m->ncalls];
+	memset(c, 0, sizeof(*c));
+	c->sys = c->root = KF_NONE;
+	for (k = 0; k < KF_MAX_ARGS; k++)
+		c->argstr[k] = KF_NONE;
+	return m->ncalls++;
+}
+
+uint32_t kf_model_sys_get(struct kf_model *m, const char *name)
+{
+	uint32_t id = kf_strtab_intern(&m->strs, name), i;
+	struct kf_sysdesc *d;
+
+	if (id == KF_NONE)
+		return KF_NONE;
+	for (i = 0; i < m->nsys; i++)
+		if (m->sys[i].name == id)
+			return i;
+	if (m->nsys == m->sys_cap) {
+		uint32_t cap = m->sys_cap ? m->sys_cap * 2 : 16;
+		struct kf_sysdesc *sys = realloc(m->sys, cap * sizeof(*sys));
+
+		if (!sys)
+			return KF_NONE;
+		m->sys = sys;
+		m->sys_cap = cap;
+	}
+	d = &m->sys[m->nsys];
+	memset(d, 0, sizeof(*d));
+	d->name = id;
+	d->nr = -1;
+	return m->nsys++;
+}
+
+int kf_meta_set(char **field, const char *s)
+{
+	char *copy = NULL;
+
+	if (s) {
+		copy = strdup(s);
+		if (!copy)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+size_t kf_model_bytes(const struct kf_model *m)
+{
+	return (size_t)m->nchunks * KF_NODE_CHUNK * sizeof(struct kf_node) +
+	       (size_t)m->calls_cap * sizeof(struct kf_call) +
+	       (size_t)m->sys_cap * sizeof(struct kf_sysdesc) + m->strs.bytes;
+}

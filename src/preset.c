@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* preset.c - parse and find preset files (see kfollow-preset(5)). */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kf_common.h"
+#include "kf_preset.h"
+
+#define MAX_PRESET_BYTES (1 << 20)
+#define MAX_ENTRIES 4096
+
+static int push(char ***arr, int *n, const char *s, size_t len)
+{
+	char **a;
+
+	if (*n >= MAX_ENTRIES)
+		return -2;
+	a = realloc(*arr, (*n + 1) * sizeof(*a));
+	if (!a)
+		return -1;
+	*arr = a;
+	a[*n] = strndup(s, len);
+	if (!a[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* A function or syscall name or glob: no spaces, no control bytes. */
+static int valid_word(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > 255)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (!(isalnum(c) || strchr("_.*?[]!-@$:", c)))
+			return 0;
+	}
+	return 1;
+}
+
+/* Split the next whitespace-separated word from *p (up to end). */
+static const char *word(const char **p, const char *end, size_t *len)
+{
+	const char *s = *p, *w;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	w = s;
+	while (s < end && *s != ' ' && *s != '\t')
+		s++;
+	*len = s - w;
+	*p = s;
+	return *len ? w : NULL;
+}
+
+int kf_preset_parse(struct kf_preset *p, const char *buf, size_t len,
+		    const char *path)
+{
+	const char *line = buf, *end = buf + len;
+	int lineno = 0;
+
+	if (!p->path && !(p->path = strdup(path)))
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (len > MAX_PRESET_BYTES)
+		return kf_err(KF_EXIT_DATAERR, "'%s' is too large for a preset "
+			      "(over 1 MiB)", path);
+	while (line < end) {
+		const char *eol = memchr(line, '\n', end - line);
+		const char *cur, *kw, *hash;
+		size_t kwlen, wlen;
+		const char *w;
+		int rc = 0;
+
+		if (!eol)
+			eol = end;
+		lineno++;
+		if (memchr(line, '\0', eol - line))
+			return kf_err(KF_EXIT_DATAERR, "'%s' line %d: NUL byte "
+				      "in a preset", path, lineno);
+		/* "# ..." to the end of the line is a comment (the reason) */
+		hash = memchr(line, '#', eol - line);
+		cur = line;
+		kw = word(&cur, hash ? hash : eol, &kwlen);
+		if (!kw)
+			goto next;
+		if (kwlen == 7 && !memcmp(kw, "syscall", 7)) {
+			while ((w = word(&cur, hash ? hash : eol, &wlen)) &&
+			       rc == 0) {
+				if (!valid_word(w, wlen))
+					goto bad_word;
+				rc = push(&p->syscalls, &p->nsyscalls, w, wlen);
+			}
+		} else if (kwlen == 4 && !memcmp(kw, "root", 4)) {
+			while ((w = word(&cur, hash ? hash : eol, &wlen)) &&
+			       rc == 0) {
+				if (!valid_word(w, wlen))
+					goto bad_word;
+				rc = push(&p->roots, &p->nroots, w, wlen);
+			}
+		} else if (kwlen == 7 && !memcmp(kw, "notrace", 7)) {
+			while ((w = word(&cur, hash ? hash : eol, &wlen)) &&
+			       rc == 0) {
+				if (!valid_word(w, wlen))
+					goto bad_word;
+				rc = push(&p->notrace, &p->nnotrace, w, wlen);
+			}
+		} else if (kwlen == 9 && !memcmp(kw, "max-depth", 9)) {
+			char num[32];
+			char *e;
+			long v;
+
+			w = word(&cur, hash ? hash : eol, &wlen);
+			if (!w || wlen >= sizeof(num))
+				goto bad_value;
+			memcpy(num, w, wlen);
+			num[wlen] = '\0';
+			errno = 0;
+			v = strtol(num, &e, 10);
+			if (*e || errno || v < 1 || v > 1000)
+				goto bad_value;
+			p->max_depth = (int)v;
+		} else if (kwlen == 12 && !memcmp(kw, "min-duration", 12)) {
+			char num[64];
+
+			w = word(&cur, hash ? hash : eol, &wlen);
+			if (!w || wlen >= sizeof(num))
+				goto bad_value;
+			memcpy(num, w, wlen);
+			num[wlen] = '\0';
+			if (kf_parse_duration(num, &p->min_duration) < 0) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "%s", kf_err_msg());
+				return kf_err(KF_EXIT_DATAERR, "'%s' line %d: %s",
+					      path, lineno, msg);
+			}
+		} else if (kwlen == 5 && !memcmp(kw, "layer", 5)) {
+			const char *g, *n;
+			size_t glen, nlen;
+			struct kf_layer *l;
+
+			g = word(&cur, hash ? hash : eol, &glen);
+			n = word(&cur, hash ? hash : eol, &nlen);
+			if (!g || !n || !valid_word(g, glen) ||
+			    !valid_word(n, nlen))
+				return kf_err(KF_EXIT_DATAERR, "'%s' line %d: "
+					      "expected 'layer GLOB NAME'",
+					      path, lineno);
+			if (p->nlayers >= MAX_ENTRIES)
+				rc = -2;
+			l = rc ? NULL : realloc(p->layers,
+					(p->nlayers + 1) * sizeof(*l));
+			if (!rc && !l)
+				rc = -1;
+			if (!rc) {
+				p->layers = l;
+				l[p->nlayers].glob = strndup(g, glen);
+				l[p->nlayers].name = strndup(n, nlen);
+				if (!l[p->nlayers].glob || !l[p->nlayers].name)
+					rc = -1;
+				p->nlayers++;
+			}
+		} else {
+			return kf_err(KF_EXIT_DATAERR, "'%s' line %d: unknown "
+				      "directive '%.*s' (expected syscall, root, "
+				      "notrace, max-depth, min-duration or layer)",
+				      path, lineno, (int)(kwlen > 40 ? 40 : kwlen),
+				      kw);
+		}
+		if (rc == -1)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		if (rc == -2)
+			return kf_err(KF_EXIT_DATAERR, "'%s' line %d: too many "
+				      "entries (limit %d)", path, lineno,
+				      MAX_ENTRIES);
+		/* anything left before the comment is an error */
+		if (word(&cur, hash ? hash : eol, &wlen))
+			goto bad_value;
+next:
+		line = eol + 1;
+		continue;
+bad_word:
+		return kf_err(KF_EXIT_DATAERR, "'%s' line %d: '%.*s' is not a "
+			      "function or syscall name", path, lineno,
+			      (int)(wlen > 60 ? 60 : wlen), w);
+bad_value:
+		return kf_err(KF_EXIT_DATAERR, "'%s' line %d: invalid value for "
+			      "'%.*s'", path, lineno, (int)kwlen, kw);
+	}
+	return 0;
+}
+
+void kf_preset_release(struct kf_preset *p)
+{
+	int i;
+
+	for (i = 0; i < p->nsyscalls; i++)
+		free(p->syscalls[i]);
+	for (i = 0; i < p->nroots; i++)
+		free(p->roots[i]);
+	for (i = 0; i < p->nnotrace; i++)
+		free(p->notrace[i]);
+	for (i = 0; i < p->nlayers; i++) {
+		free(p->layers[i].glob);
+		free(p->layers[i].name);
+	}
+	free(p->syscalls);
+	free(p->roots);
+	free(p->notrace);
+	free(p->layers);
+	free(p->name);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Directories searched for NAME.preset, in order; caller frees each. */
+static int preset_dirs(char *dirs[3])
+{
+	const char *env = getenv("KFOLLOW_PRESETS");
+	char exe[PATH_MAX];
+	ssize_t n;
+	int k = 0;
+
+	if (env && *env)
+		dirs[k++] = strdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (asprintf(&dirs[k], "%s/presets", exe) >= 0)
+				k++;
+		}
+	}
+	dirs[k++] = strdup(KF_PKGDATADIR "/presets");
+	return k;
+}
+
+static char *read_small(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	struct stat st;
+
+	if (!f)
+		return NULL;
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > MAX_PRESET_BYTES) {
+		fclose(f);
+		errno = EINVAL;
+		return NULL;
+	}
+	buf = malloc(st.st_size + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	*len = fread(buf, 1, st.st_size, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int valid_name(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return 0;
+	return 1;
+}
+
+int kf_preset_load(struct kf_preset *p, const char *name, int quiet_missing)
+{
+	size_t len = strlen(name), blen = 0;
+	char *dirs[3] = { 0 }, *path = NULL, *buf = NULL;
+	int nd, i, rc;
+
+	memset(p, 0, sizeof(*p));
+	if (strchr(name, '/') ||
+	    (len > 7 && strcmp(name + len - 7, ".preset") == 0)) {
+		buf = read_small(name, &blen);
+		if (!buf)
+			return kf_err_errno(KF_EXIT_NOINPUT,
+					    "cannot read preset '%s'", name);
+		path = strdup(name);
+	} else {
+		if (!valid_name(name))
+			return kf_err(KF_EXIT_USAGE, "invalid preset name '%s'",
+				      name);
+		nd = preset_dirs(dirs);
+		for (i = 0; i < nd && !buf; i++) {
+			if (!dirs[i])
+				continue;
+			free(path);
+			if (asprintf(&path, "%s/%s.preset", dirs[i], name) < 0)
+				path = NULL;
+			if (path)
+				buf = read_small(path, &blen);
+		}
+		for (i = 0; i < nd; i++)
+			free(dirs[i]);
+		if (!buf) {
+			free(path);
+			if (quiet_missing)
+				return 1;
+			return kf_err(KF_EXIT_USAGE, "no preset named '%s' "
+				      "(see 'kfollow --list-presets')", name);
+		}
+	}
+	p->path = path;
+	p->name = strdup(name);
+	rc = kf_preset_parse(p, buf, blen, path ? path : name);
+	free(buf);
+	if (rc < 0) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s", kf_err_msg());
+		kf_preset_release(p);
+		return kf_err(kf_err_code(), "%s", msg);
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **kf_preset_list(void)
+{
+	char *dirs[3] = { 0 };
+	char **names = NULL;
+	int nd, i, n = 0;
+
+	nd = preset_dirs(dirs);
+	for (i = 0; i < nd; i++) {
+		DIR *d = dirs[i] ? opendir(dirs[i]) : NULL;
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			size_t l = strlen(e->d_name);
+			char **nn;
+			int k, dup = 0;
+
+			if (l <= 7 || strcmp(e->d_name + l - 7, ".preset"))
+				continue;
+			for (k = 0; k < n; k++)
+				if (!strncmp(names[k], e->d_name, l - 7) &&
+				    !names[k][l - 7])
+					dup = 1;
+			if (dup)
+				continue;
+			nn = realloc(names, (n + 2) * sizeof(*nn));
+			if (!nn)
+				break;
+			names = nn;
+			names[n++] = strndup(e->d_name, l - 7);
+			names[n] = NULL;
+		}
+		if (d)
+			closedir(d);
+		free(dirs[i]);
+	}
+	if (names)
+		qsort(names, n, sizeof(*names), cmp_str);
+	return names;
+}

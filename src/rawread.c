@@ -1,0 +1,863 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rawread.c - decode per-CPU ring-buffer pages into kf_events.
+ *
+ * Pages are parsed with libtraceevent's kbuffer; each record's fields are
+ * read at the offsets and sizes the event's format file gave, with bounds
+ * checks against the record's size (pages are outside data).  CPUs are
+ * merged oldest first.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+#include <kbuffer.h>
+
+#include "kf_common.h"
+#include "kf_raw.h"
+
+enum evkind {
+	EV_FG_ENTRY = 1, EV_FG_EXIT, EV_SYS_ENTER, EV_SYS_EXIT,
+	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING,
+};
+
+struct fld {
+	int ok;
+	int off, size;
+	int sign, dyn, rel;
+};
+
+struct evdef {
+	int kind;
+	uint32_t sys;
+	int arg;
+	struct fld a, b, c, d, e;       /* kind-specific fields */
+	int nargs;
+	struct fld args[KF_MAX_ARGS];
+	struct fld strs[KF_MAX_ARGS];   /* strings the kernel recorded */
+};
+
+#define PAGE_PAD 64
+/* ring-buffer page header flags in the commit word (kernel ring_buffer.c) */
+#define RB_MISSED_EVENTS (1ull << 31)
+#define RB_MISSED_STORED (1ull << 30)
+
+struct page {
+	struct page *next;
+	size_t size;
+	unsigned char data[];
+};
+
+struct cpuq {
+	struct page *head, *tail;  /* queued; head is loaded when ev != NULL */
+	struct kbuffer *kbuf;
+	int loaded;
+	void *ev;
+	unsigned long long ts;
+	uint64_t tail_ts;          /* header timestamp of the newest page */
+};
+
+struct symcache {
+	uint64_t addr;
+	uint32_t id;
+	int used;
+};
+
+struct kf_raw {
+	struct tep_handle *tep;
+	struct kf_model *m;
+	int ncpus;
+	struct cpuq *cpus;
+	struct evdef **byid;
+	int nbyid;
+	struct fld common_type, common_pid, common_flags;
+	kf_symbolize_fn sym;
+	void *sym_ctx;
+	struct symcache *syms;
+	uint32_t nsyms, syms_cap;
+	struct kf_raw_stats st;
+};
+
+static int oom(void)
+{
+	return kf_err(KF_EXIT_OSERR, "out of memory while reading events");
+}
+
+static void fld_set(struct fld *f, const struct tep_format_field *tf)
+{
+	if (!tf)
+		return;
+	f->ok = 1;
+	f->off = tf->offset;
+	f->size = tf->size;
+	f->sign = !!(tf->flags & TEP_FIELD_IS_SIGNED);
+	f->dyn = !!(tf->flags & TEP_FIELD_IS_DYNAMIC);
+	f->rel = !!(tf->flags & TEP_FIELD_IS_RELATIVE);
+}
+
+static int fld_get(struct tep_event *ev, const char *name, struct fld *f)
+{
+	struct tep_format_field *tf = tep_find_field(ev, name);
+
+	if (!tf)
+		tf = tep_find_common_field(ev, name);
+	fld_set(f, tf);
+	return f->ok ? 0 : -1;
+}
+
+/* Read a number field, sign-extended if the format says signed. */
+static int rd_num(const struct kf_raw *r, const unsigned char *data, int len,
+		  const struct fld *f, uint64_t *v)
+{
+	uint64_t x;
+
+	if (!f->ok || f->off < 0 || f->size <= 0 || f->size > 8 ||
+	    f->off + f->size > len)
+		return -1;
+	x = tep_read_number(r->tep, data + f->off, f->size);
+	if (f->sign && f->size < 8 && (x >> (f->size * 8 - 1)) & 1)
+		x |= ~0ULL << (f->size * 8);
+	*v = x;
+	return 0;
+}
+
+/* A string field: a fixed char array or a __data_loc/__rel_loc one. */
+static int rd_str(const struct kf_raw *r, const unsigned char *data, int len,
+		  const struct fld *f, const char **s, size_t *slen)
+{
+	const unsigned char *p;
+	size_t off, n;
+
+	if (!f->ok || f->off < 0 || f->off + f->size > len)
+		return -1;
+	if (f->dyn) {
+		uint64_t loc;
+
+		if (f->size != 4)
+			return -1;
+		loc = tep_read_number(r->tep, data + f->off, 4);
+		off = loc & 0xffff;
+		n = (loc >> 16) & 0xffff;
+		if (f->rel)
+			off += f->off + f->size;
+	} else {
+		off = f->off;
+		n = f->size;
+	}
+	if (off > (size_t)len || n > (size_t)len - off)
+		return -1;
+	p = data + off;
+	*s = (const char *)p;
+	*slen = strnlen((const char *)p, n);
+	return 0;
+}
+
+struct kf_raw *kf_raw_new(struct tep_handle *tep, struct kf_model *m,
+			  int ncpus, kf_symbolize_fn sym, void *sym_ctx)
+{
+	struct kf_raw *r;
+	struct tep_event *fg;
+	int i;
+
+	if (ncpus <= 0 || ncpus > 8192) {
+		kf_err(KF_EXIT_SOFTWARE, "invalid CPU count %d", ncpus);
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r || !(r->cpus = calloc(ncpus, sizeof(*r->cpus))))
+		goto fail;
+	r->tep = tep;
+	r->m = m;
+	r->ncpus = ncpus;
+	r->sym = sym;
+	r->sym_ctx = sym_ctx;
+	for (i = 0; i < ncpus; i++)
+		if (!(r->cpus[i].kbuf = tep_kbuffer(tep)))
+			goto fail;
+	if (!m->meta.lost_cpu || m->meta.ncpus < ncpus) {
+		uint64_t *l = realloc(m->meta.lost_cpu, ncpus * sizeof(*l));
+
+		if (!l)
+			goto fail;
+		for (i = m->meta.lost_cpu ? m->meta.ncpus : 0; i < ncpus; i++)
+			l[i] = 0;
+		m->meta.lost_cpu = l;
+		m->meta.ncpus = ncpus;
+	}
+
+	/* the common fields are the same in every event */
+	fg = tep_find_event_by_name(tep, "ftrace", "funcgraph_entry");
+	if (!fg)
+		fg = tep_find_event_by_name(tep, "sched", "sched_process_exit");
+	if (!fg) {
+		struct tep_event **all = tep_list_events(tep, TEP_EVENT_SORT_ID);
+
+		fg = all ? all[0] : NULL;
+	}
+	if (!fg || fld_get(fg, "common_type", &r->common_type) < 0 ||
+	    fld_get(fg, "common_pid", &r->common_pid) < 0) {
+		kf_err(KF_EXIT_UNAVAILABLE,
+		       "cannot read event formats: no common fields");
+		kf_raw_free(r);
+		return NULL;
+	}
+	fld_get(fg, "common_flags", &r->common_flags);
+	return r;
+fail:
+	oom();
+	kf_raw_free(r);
+	return NULL;
+}
+
+void kf_raw_free(struct kf_raw *r)
+{
+	int i;
+
+	if (!r)
+		return;
+	for (i = 0; r->cpus && i < r->ncpus; i++) {
+		struct page *p = r->cpus[i].head;
+
+		while (p) {
+			struct page *n = p->next;
+
+			free(p);
+			p = n;
+		}
+		if (r->cpus[i].kbuf)
+			kbuffer_free(r->cpus[i].kbuf);
+	}
+	for (i = 0; i < r->nbyid; i++)
+		free(r->byid[i]);
+	free(r->byid);
+	free(r->cpus);
+	free(r->syms);
+	free(r);
+}
+
+static int set_def(struct kf_raw *r, int id, struct evdef *d)
+{
+	if (id < 0 || id > 65535) {
+		free(d);
+		return kf_err(KF_EXIT_UNAVAILABLE, "invalid event id %d", id);
+	}
+	if (id >= r->nbyid) {
+		struct evdef **n = realloc(r->byid, (id + 1) * sizeof(*n));
+
+		if (!n) {
+			free(d);
+			return oom();
+		}
+		memset(n + r->nbyid, 0, (id + 1 - r->nbyid) * sizeof(*n));
+		r->byid = n;
+		r->nbyid = id + 1;
+	}
+	free(r->byid[id]);
+	r->byid[id] = d;
+	return 0;
+}
+
+static struct evdef *def_new(int kind)
+{
+	struct evdef *d = calloc(1, sizeof(*d));
+
+	if (d) {
+		d->kind = kind;
+		d->sys = KF_NONE;
+	}
+	return d;
+}
+
+/* Register the function_graph and sched events the kernel has. */
+static int add_base_events(struct kf_raw *r)
+{
+	struct tep_event *e;
+	struct evdef *d;
+
+	if ((e = tep_find_event_by_name(r->tep, "ftrace", "funcgraph_entry"))) {
+		if (!(d = def_new(EV_FG_ENTRY)))
+			return oom();
+		fld_get(e, "func", &d->a);
+		fld_get(e, "depth", &d->b);
+		if (set_def(r, e->id, d) < 0)
+			return -1;
+	}
+	if ((e = tep_find_event_by_name(r->tep, "ftrace", "funcgraph_exit"))) {
+		if (!(d = def_new(EV_FG_EXIT)))
+			return oom();
+		fld_get(e, "func", &d->a);
+		fld_get(e, "depth", &d->b);
+		fld_get(e, "overrun", &d->c);
+		fld_get(e, "calltime", &d->d);
+		fld_get(e, "rettime", &d->e);
+		if (set_def(r, e->id, d) < 0)
+			return -1;
+	}
+	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_exec"))) {
+		if (!(d = def_new(EV_EXEC)))
+			return oom();
+		fld_get(e, "filename", &d->a);
+		fld_get(e, "pid", &d->b);
+		if (set_def(r, e->id, d) < 0)
+			return -1;
+	}
+	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_fork"))) {
+		if (!(d = def_new(EV_FORK)))
+			return oom();
+		fld_get(e, "parent_pid", &d->a);
+		fld_get(e, "child_pid", &d->b);
+		fld_get(e, "child_comm", &d->c);
+		if (set_def(r, e->id, d) < 0)
+			return -1;
+	}
+	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_exit"))) {
+		if (!(d = def_new(EV_PEXIT)))
+			return oom();
+		fld_get(e, "pid", &d->a);
+		fld_get(e, "comm", &d->b);
+		if (set_def(r, e->id, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The kind of a syscall argument from its C type and name. */
+static uint8_t arg_kind(const char *type, const char *name)
+{
+	if (strchr(type, '*')) {
+		/* const char * of a name or path is a string; a write()
+		 * buffer is not */
+		if (strstr(type, "char") && strstr(type, "const") &&
+		    (strstr(name, "name") || strstr(name, "path") ||
+		     strstr(name, "file")))
+			return KF_ARG_STR;
+		return KF_ARG_PTR;
+	}
+	if (strstr(type, "unsigned") || strstr(type, "size_t") ||
+	    strstr(type, "umode_t") || strstr(type, "u32") ||
+	    strstr(type, "u64") || strstr(type, "dev_t") ||
+	    strstr(type, "uid_t") || strstr(type, "gid_t"))
+		return KF_ARG_UINT;
+	return KF_ARG_INT;
+}
+
+uint32_t kf_raw_add_syscall(struct kf_raw *r, const char *name)
+{
+	char ev_name[300];
+	struct tep_event *en, *ex;
+	struct tep_format_field **fields;
+	struct kf_sysdesc *sd;
+	struct evdef *d;
+	uint32_t sys;
+	int i;
+
+	if (!r->nbyid && add_base_events(r) < 0)
+		return KF_NONE;
+	snprintf(ev_name, sizeof(ev_name), "sys_enter_%s", name);
+	en = tep_find_event_by_name(r->tep, "syscalls", ev_name);
+	snprintf(ev_name, sizeof(ev_name), "sys_exit_%s", name);
+	ex = tep_find_event_by_name(r->tep, "syscalls", ev_name);
+	if (!en || !ex) {
+		kf_err(KF_EXIT_UNAVAILABLE, "this kernel has no events for "
+		       "syscall '%s' (events/syscalls/sys_enter_%s)", name, name);
+		return KF_NONE;
+	}
+	sys = kf_model_sys_get(r->m, name);
+	if (sys == KF_NONE) {
+		oom();
+		return KF_NONE;
+	}
+	sd = &r->m->sys[sys];
+	if (!(d = def_new(EV_SYS_ENTER))) {
+		oom();
+		return KF_NONE;
+	}
+	d->sys = sys;
+	fields = tep_event_fields(en);
+	sd->nargs = 0;
+	for (i = 0; fields && fields[i]; i++) {
+		struct tep_format_field *f = fields[i];
+		int k;
+
+		if (strcmp(f->name, "__syscall_nr") == 0) {
+			fld_set(&d->a, f);
+			continue;
+		}
+		if (strncmp(f->name, "__", 2) == 0) {
+			/* "__filename_val": the kernel recorded the string */
+			for (k = 0; k < sd->nargs; k++) {
+				const char *an = kf_strtab_get(&r->m->strs,
+							       sd->argname[k]);
+				size_t al = strlen(an);
+
+				if (!strncmp(f->name + 2, an, al) &&
+				    !strcmp(f->name + 2 + al, "_val"))
+					fld_set(&d->strs[k], f);
+			}
+			continue;
+		}
+		if (sd->nargs >= KF_MAX_ARGS)
+			continue;
+		fld_set(&d->args[sd->nargs], f);
+		sd->argname[sd->nargs] = kf_strtab_intern(&r->m->strs, f->name);
+		sd->argkind[sd->nargs] = arg_kind(f->type, f->name);
+		sd->nargs++;
+	}
+	free(fields);
+	d->nargs = sd->nargs;
+	if (set_def(r, en->id, d) < 0)
+		return KF_NONE;
+	if (!(d = def_new(EV_SYS_EXIT))) {
+		oom();
+		return KF_NONE;
+	}
+	d->sys = sys;
+	fld_get(ex, "__syscall_nr", &d->a);
+	fld_get(ex, "ret", &d->b);
+	if (set_def(r, ex->id, d) < 0)
+		return KF_NONE;
+	return sys;
+}
+
+unsigned kf_raw_kernel_strings(struct kf_raw *r, uint32_t sys)
+{
+	unsigned mask = 0;
+	int i, k;
+
+	for (i = 0; i < r->nbyid; i++) {
+		struct evdef *d = r->byid[i];
+
+		if (!d || d->kind != EV_SYS_ENTER || d->sys != sys)
+			continue;
+		for (k = 0; k < KF_MAX_ARGS; k++)
+			if (d->strs[k].ok)
+				mask |= 1u << k;
+	}
+	return mask;
+}
+
+int kf_raw_add_string_event(struct kf_raw *r, const char *system,
+			    const char *event, const char *field, uint32_t sys,
+			    int arg)
+{
+	struct tep_event *e = tep_find_event_by_name(r->tep, system, event);
+	struct evdef *d;
+
+	if (!e)
+		return kf_err(KF_EXIT_UNAVAILABLE, "no event '%s/%s'", system,
+			      event);
+	if (!(d = def_new(EV_STRING)))
+		return oom();
+	d->sys = sys;
+	d->arg = arg;
+	if (fld_get(e, field, &d->a) < 0) {
+		free(d);
+		return kf_err(KF_EXIT_UNAVAILABLE, "event '%s/%s' has no field "
+			      "'%s'", system, event, field);
+	}
+	return set_def(r, e->id, d);
+}
+
+int kf_raw_add_page(struct kf_raw *r, int cpu, const void *data, size_t size)
+{
+	struct cpuq *q;
+	struct page *p;
+
+	if (cpu < 0 || cpu >= r->ncpus)
+		return kf_err(KF_EXIT_SOFTWARE, "page from unknown CPU %d", cpu);
+	if (size < 16)
+		return 0;
+	/* zero padding: libtraceevent may peek a few bytes past a record */
+	p = malloc(sizeof(*p) + size + PAGE_PAD);
+	if (!p)
+		return oom();
+	p->next = NULL;
+	p->size = size;
+	memcpy(p->data, data, size);
+	memset(p->data + size, 0, PAGE_PAD);
+	q = &r->cpus[cpu];
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+	q->tail_ts = tep_read_number(r->tep, p->data, 8);
+	r->st.pages++;
+	r->st.bytes += size;
+	return 0;
+}
+
+static uint32_t func_id(struct kf_raw *r, uint64_t addr)
+{
+	uint32_t slot, i;
+	const char *name;
+	char hex[24];
+
+	if (r->nsyms * 2 >= r->syms_cap) {
+		uint32_t cap = r->syms_cap ? r->syms_cap * 2 : 4096;
+		struct symcache *n = calloc(cap, sizeof(*n));
+
+		if (!n)
+			return KF_NONE;
+		for (i = 0; i < r->syms_cap; i++) {
+			if (!r->syms[i].used)
+				continue;
+			slot = (uint32_t)((r->syms[i].addr * 0x9e3779b97f4a7c15ull)
+					  >> 40) & (cap - 1);
+			while (n[slot].used)
+				slot = (slot + 1) & (cap - 1);
+			n[slot] = r->syms[i];
+		}
+		free(r->syms);
+		r->syms = n;
+		r->syms_cap = cap;
+	}
+	slot = (uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 40) &
+	       (r->syms_cap - 1);
+	while (r->syms[slot].used) {
+		if (r->syms[slot].addr == addr)
+			return r->syms[slot].id;
+		slot = (slot + 1) & (r->syms_cap - 1);
+	}
+	name = r->sym ? r->sym(r->sym_ctx, addr) : NULL;
+	if (!name) {
+		snprintf(hex, sizeof(hex), "0x%llx", (unsigned long long)addr);
+		name = hex;
+	}
+	r->syms[slot].used = 1;
+	r->syms[slot].addr = addr;
+	r->syms[slot].id = kf_strtab_intern(&r->m->strs, name);
+	r->nsyms++;
+	return r->syms[slot].id;
+}
+
+static uint8_t ctx_of(const struct kf_raw *r, const unsigned char *data,
+		      int len)
+{
+	uint64_t fl = 0;
+	uint8_t ctx = 0;
+
+	/* TRACE_FLAG_HARDIRQ 0x08, SOFTIRQ 0x10, NMI 0x40 (kernel/trace/trace.h) */
+	if (rd_num(r, data, len, &r->common_flags, &fl) < 0)
+		return 0;
+	if (fl & 0x40)
+		ctx |= KF_CTX_NMI;
+	if (fl & 0x08)
+		ctx |= KF_CTX_HARDIRQ;
+	if (fl & 0x10)
+		ctx |= KF_CTX_SOFTIRQ;
+	return ctx;
+}
+
+static uint32_t intern_comm(struct kf_raw *r, const char *s, size_t n)
+{
+	if (n > 15)
+		n = 15;  /* TASK_COMM_LEN - 1 */
+	return kf_strtab_intern_n(&r->m->strs, s, n);
+}
+
+/* Decode one record into ev; returns 1 to deliver, 0 to skip, -1 on OOM. */
+static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
+		  int len, uint64_t ts, struct kf_event *ev)
+{
+	uint64_t type, v, w;
+	const struct evdef *d;
+	const char *s;
+	size_t sl;
+	int k;
+
+	if (rd_num(r, data, len, &r->common_type, &type) < 0) {
+		r->st.bad++;
+		return 0;
+	}
+	if (type >= (uint64_t)r->nbyid || !(d = r->byid[type])) {
+		r->st.skipped++;
+		return 0;
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = ts;
+	ev->cpu = cpu;
+	if (rd_num(r, data, len, &r->common_pid, &v) < 0)
+		goto bad;
+	ev->pid = (int32_t)v;
+	ev->ctx = ctx_of(r, data, len);
+
+	switch (d->kind) {
+	case EV_FG_ENTRY:
+		ev->type = KF_EV_ENTRY;
+		if (rd_num(r, data, len, &d->a, &v) < 0 ||
+		    rd_num(r, data, len, &d->b, &w) < 0)
+			goto bad;
+		ev->entry.func = func_id(r, v);
+		ev->entry.depth = (int32_t)w;
+		if (ev->entry.func == KF_NONE)
+			return -1;
+		break;
+	case EV_FG_EXIT:
+		ev->type = KF_EV_EXIT;
+		if (rd_num(r, data, len, &d->a, &v) < 0 ||
+		    rd_num(r, data, len, &d->b, &w) < 0 ||
+		    rd_num(r, data, len, &d->d, &ev->exit.calltime) < 0 ||
+		    rd_num(r, data, len, &d->e, &ev->exit.rettime) < 0)
+			goto bad;
+		ev->exit.func = func_id(r, v);
+		ev->exit.depth = (int32_t)w;
+		if (d->c.ok && rd_num(r, data, len, &d->c, &v) == 0)
+			ev->exit.overrun = (uint32_t)v;
+		if (ev->exit.func == KF_NONE)
+			return -1;
+		break;
+	case EV_SYS_ENTER:
+		ev->type = KF_EV_SYS_ENTER;
+		ev->sys_enter.sys = d->sys;
+		for (k = 0; k < d->nargs; k++)
+			if (rd_num(r, data, len, &d->args[k],
+				   &ev->sys_enter.args[k]) < 0)
+				goto bad;
+		break;
+	case EV_SYS_EXIT:
+		ev->type = KF_EV_SYS_EXIT;
+		ev->sys_exit.sys = d->sys;
+		if (rd_num(r, data, len, &d->b, &v) < 0)
+			goto bad;
+		ev->sys_exit.ret = (int64_t)v;
+		break;
+	case EV_EXEC:
+		ev->type = KF_EV_EXEC;
+		if (rd_num(r, data, len, &d->b, &v) == 0)
+			ev->pid = (int32_t)v;
+		if (rd_str(r, data, len, &d->a, &s, &sl) < 0)
+			goto bad;
+		{
+			const char *base = s, *e = s + sl, *p;
+
+			for (p = s; p < e; p++)
+				if (*p == '/')
+					base = p + 1;
+			ev->task.comm = intern_comm(r, base, e - base);
+		}
+		break;
+	case EV_FORK:
+		ev->type = KF_EV_FORK;
+		if (rd_num(r, data, len, &d->a, &v) < 0 ||
+		    rd_num(r, data, len, &d->b, &w) < 0)
+			goto bad;
+		ev->pid = (int32_t)v;
+		ev->fork.child = (int32_t)w;
+		if (rd_str(r, data, len, &d->c, &s, &sl) == 0)
+			ev->fork.comm = intern_comm(r, s, sl);
+		break;
+	case EV_PEXIT:
+		ev->type = KF_EV_TASK_EXIT;
+		if (rd_num(r, data, len, &d->a, &v) == 0)
+			ev->pid = (int32_t)v;
+		if (rd_str(r, data, len, &d->b, &s, &sl) == 0)
+			ev->task.comm = intern_comm(r, s, sl);
+		break;
+	case EV_STRING:
+		ev->type = KF_EV_STRING;
+		if (rd_str(r, data, len, &d->a, &s, &sl) < 0)
+			goto bad;
+		/* a kprobe that could not read user memory (a page not yet
+		 * in) records "" (6.1) or "(fault)": the string is unknown,
+		 * so the header shows the pointer rather than a false "" */
+		if (sl == 0 || (sl == 7 && !memcmp(s, "(fault)", 7)))
+			return 0;
+		ev->string.sys = d->sys;
+		ev->string.arg = d->arg;
+		ev->string.str = kf_strtab_intern_n(&r->m->strs, s, sl);
+		break;
+	default:
+		return 0;
+	}
+	r->st.events++;
+	return 1;
+bad:
+	r->st.bad++;
+	return 0;
+}
+
+/* Kernel-recorded string arguments travel as separate events. */
+static int sys_strings(struct kf_raw *r, const unsigned char *data, int len,
+		       const struct kf_event *enter, struct kf_sink sink)
+{
+	uint64_t type;
+	const struct evdef *d;
+	struct kf_event ev;
+	const char *s;
+	size_t sl;
+	int k;
+
+	if (rd_num(r, data, len, &r->common_type, &type) < 0 ||
+	    type >= (uint64_t)r->nbyid || !(d = r->byid[type]))
+		return 0;
+	for (k = 0; k < d->nargs; k++) {
+		if (!d->strs[k].ok || rd_str(r, data, len, &d->strs[k], &s,
+					     &sl) < 0)
+			continue;
+		ev = *enter;
+		ev.type = KF_EV_STRING;
+		ev.string.sys = d->sys;
+		ev.string.arg = k;
+		ev.string.str = kf_strtab_intern_n(&r->m->strs, s, sl);
+		if (sink.event(sink.ctx, &ev) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Check the page header before libtraceevent sees it: kbuffer trusts the
+ * commit size, and a page is outside data.
+ */
+static int page_sane(const struct kf_raw *r, const struct page *p)
+{
+	size_t lsize = tep_get_long_size(r->tep) == 4 ? 4 : 8;
+	size_t hdr = 8 + lsize, need;
+	uint64_t commit;
+
+	if (p->size < hdr)
+		return 0;
+	commit = tep_read_number(r->tep, p->data + 8, lsize);
+	need = hdr + (commit & (RB_MISSED_STORED - 1));
+	if (commit & RB_MISSED_STORED)
+		need += lsize;
+	return need <= p->size;
+}
+
+/* Make q->ev the next record of CPU cpu, loading pages as needed. */
+static int next_event(struct kf_raw *r, int cpu, struct kf_sink sink)
+{
+	struct cpuq *q = &r->cpus[cpu];
+
+	if (q->loaded && q->ev) {
+		unsigned char *prev = q->ev;
+
+		q->ev = kbuffer_next_event(q->kbuf, &q->ts);
+		/* a malformed record can stop the iterator from moving: the
+		 * rest of the page cannot be trusted */
+		if (q->ev && ((unsigned char *)q->ev <= prev ||
+			      (unsigned char *)q->ev >= q->head->data +
+			      q->head->size)) {
+			r->st.bad++;
+			q->ev = NULL;
+		}
+		if (q->ev)
+			return 0;
+	}
+	for (;;) {
+		struct page *p;
+		int missed;
+
+		if (q->loaded) {
+			/* done with the head page */
+			p = q->head;
+			q->head = p->next;
+			if (!q->head)
+				q->tail = NULL;
+			r->st.bytes -= p->size;
+			free(p);
+			q->loaded = 0;
+		}
+		if (!q->head) {
+			q->ev = NULL;
+			return 0;
+		}
+		p = q->head;
+		if (!page_sane(r, p) ||
+		    kbuffer_load_subbuffer(q->kbuf, p->data) < 0) {
+			/* a page that lies about its size: skip it */
+			r->st.bad++;
+			q->loaded = 1;
+			continue;
+		}
+		q->loaded = 1;
+		missed = kbuffer_missed_events(q->kbuf);
+		if (missed) {
+			struct kf_event ev = { .type = KF_EV_LOST, .cpu = cpu,
+					       .pid = -1 };
+
+			ev.ts = kbuffer_subbuf_timestamp(q->kbuf, p->data);
+			ev.lost.count = missed > 0 ? missed : -1;
+			if (missed > 0)
+				r->st.lost += missed;
+			else
+				r->st.lost_unknown++;
+			r->m->meta.lost += missed > 0 ? (uint64_t)missed : 1;
+			r->m->meta.lost_cpu[cpu] += missed > 0 ? missed : 1;
+			if (sink.event && sink.event(sink.ctx, &ev) < 0)
+				return -1;
+		}
+		q->ev = kbuffer_read_event(q->kbuf, &q->ts);
+		if (q->ev && ((unsigned char *)q->ev < p->data ||
+			      (unsigned char *)q->ev >= p->data + p->size)) {
+			r->st.bad++;
+			q->ev = NULL;
+		}
+		if (q->ev)
+			return 0;
+	}
+}
+
+int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final)
+{
+	uint64_t watermark = UINT64_MAX;
+	int i;
+
+	if (!r->nbyid && add_base_events(r) < 0)
+		return -1;
+	if (!final) {
+		/* records newer than the oldest CPU's newest page may still
+		 * be preceded by records not read yet */
+		for (i = 0; i < r->ncpus; i++)
+			if (r->cpus[i].tail && r->cpus[i].tail_ts < watermark)
+				watermark = r->cpus[i].tail_ts;
+	}
+	for (i = 0; i < r->ncpus; i++)
+		if (!r->cpus[i].loaded && next_event(r, i, sink) < 0)
+			return -1;
+	for (;;) {
+		int best = -1, len, rc;
+		struct kf_event ev;
+		struct cpuq *q;
+
+		for (i = 0; i < r->ncpus; i++)
+			if (r->cpus[i].ev &&
+			    (best < 0 || r->cpus[i].ts < r->cpus[best].ts))
+				best = i;
+		if (best < 0)
+			break;
+		q = &r->cpus[best];
+		if (q->ts > watermark)
+			break;
+		len = kbuffer_event_size(q->kbuf);
+		/* never trust a record's length past its page */
+		if (len < 0 || (unsigned char *)q->ev < q->head->data ||
+		    (unsigned char *)q->ev > q->head->data + q->head->size)
+			len = 0;
+		else if (len > q->head->data + q->head->size -
+			       (unsigned char *)q->ev)
+			len = q->head->data + q->head->size -
+			      (unsigned char *)q->ev;
+		rc = decode(r, best, q->ev, len, q->ts, &ev);
+		if (rc < 0)
+			return oom();
+		if (rc > 0) {
+			if (sink.event(sink.ctx, &ev) < 0)
+				return -1;
+			if (ev.type == KF_EV_SYS_ENTER &&
+			    sys_strings(r, q->ev, len, &ev, sink) < 0)
+				return -1;
+		}
+		if (next_event(r, best, sink) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void kf_raw_stats(const struct kf_raw *r, struct kf_raw_stats *st)
+{
+	*st = r->st;
+}

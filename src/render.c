@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * render.c - the batch text output.  Stable: one header line per
+ * invocation, then the tree with total and self time per function; lines
+ * that start with '#' are comments about the capture.  Nothing is dropped
+ * silently: hidden calls are counted on a line of their own.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_common.h"
+#include "kf_decode.h"
+#include "kf_render.h"
+
+void kf_render_fmt_dur(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+}
+
+static const struct {
+	uint16_t flag;
+	const char *text;
+} marks_table[] = {
+	{ KF_NODE_IRQ, " [irq]" },
+	{ KF_NODE_SOFTIRQ, " [softirq]" },
+	{ KF_NODE_NMI, " [nmi]" },
+	{ KF_NODE_NOENTRY, " [entry lost]" },
+	{ KF_NODE_NOEXIT, " [no return seen]" },
+	{ KF_NODE_LOST, " [events lost]" },
+	{ KF_NODE_OVERRUN, " [overrun]" },
+};
+
+const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len)
+{
+	size_t i, pos = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(marks_table) / sizeof(marks_table[0]); i++) {
+		size_t n;
+
+		if (!(flags & marks_table[i].flag))
+			continue;
+		n = strlen(marks_table[i].text);
+		if (pos + n >= len)
+			break;
+		memcpy(buf + pos, marks_table[i].text, n + 1);
+		pos += n;
+	}
+	return buf;
+}
+
+struct walk {
+	FILE *f;
+	const struct kf_model *m;
+	const struct kf_render_opts *o;
+	const char *branch, *last, *pipe, *space;
+	char prefix[4096];
+};
+
+static int visible(const struct walk *w, const struct kf_node *n)
+{
+	if (w->o->min_duration && n->dur < w->o->min_duration &&
+	    !(n->flags & KF_NODE_NOEXIT))
+		return 0;
+	if (w->o->max_depth && n->depth >= w->o->max_depth)
+		return 0;
+	return 1;
+}
+
+/*
+ * Print the sibling list starting at first, iteratively: trees can be
+ * thousands of levels deep.
+ */
+static void print_tree(struct walk *w, uint32_t first)
+{
+	const struct kf_model *m = w->m;
+	uint32_t *stack = NULL, sp = 0, cap = 0, ni;
+	size_t plen[1024];
+	char total[32], self[32], marks[128];
+
+	ni = first;
+	w->prefix[0] = '\0';
+	for (;;) {
+		/* print the sibling run starting at ni at the current level */
+		while (ni != KF_NONE) {
+			const struct kf_node *n = kf_node_get(m, ni);
+			uint32_t next = n->next, hidden = 0;
+			int is_last;
+
+			if (!visible(w, n)) {
+				/* a run of hidden siblings: one line */
+				while (ni != KF_NONE &&
+				       !visible(w, kf_node_get(m, ni))) {
+					hidden++;
+					ni = kf_node_get(m, ni)->next;
+				}
+				/* the footer says why calls are hidden */
+				fprintf(w->f, "%23s  %s%s(%u hidden call%s)\n",
+					"", w->prefix,
+					n->depth ? (ni == KF_NONE ? w->last :
+						    w->branch) : "",
+					hidden, hidden == 1 ? "" : "s");
+				continue;
+			}
+			is_last = next == KF_NONE;
+			kf_render_fmt_dur(total, sizeof(total), n->dur);
+			kf_render_fmt_dur(self, sizeof(self), n->self);
+			fprintf(w->f, "%11s %11s  %s%s%s%s\n", total, self,
+				w->prefix, n->depth ? (is_last ? w->last :
+						       w->branch) : "",
+				kf_strtab_get(&m->strs, n->func),
+				kf_render_node_marks(n->flags, marks, sizeof(marks)));
+			if (n->child != KF_NONE) {
+				/* descend: remember where to continue */
+				if (sp == cap) {
+					uint32_t *s;
+
+					cap = cap ? cap * 2 : 64;
+					s = realloc(stack, cap * sizeof(*s));
+					if (!s) {
+						free(stack);
+						return;
+					}
+					stack = s;
+				}
+				stack[sp] = next;
+				if (sp < 1024)
+					plen[sp] = strlen(w->prefix);
+				sp++;
+				if (n->depth && strlen(w->prefix) + 8 <
+				    sizeof(w->prefix))
+					strcat(w->prefix, is_last ? w->space :
+					       w->pipe);
+				ni = n->child;
+				continue;
+			}
+			ni = next;
+		}
+		if (!sp)
+			break;
+		sp--;
+		ni = stack[sp];
+		if (sp < 1024)
+			w->prefix[plen[sp]] = '\0';
+	}
+	free(stack);
+}
+
+static void call_header(FILE *f, const struct kf_model *m,
+			const struct kf_call *c)
+{
+	char head[2048], dur[32];
+
+	kf_decode_header(m, c, head, sizeof(head));
+	kf_render_fmt_dur(dur, sizeof(dur), c->end > c->start ? c->end - c->start : 0);
+	fprintf(f, "%s <%s> %s[%d] cpu %u", head, dur,
+		kf_strtab_get(&m->strs, c->comm), c->pid, c->cpu);
+	if (c->flags & KF_CALL_NOENTER)
+		fputs(" (entry not seen: arguments unknown)", f);
+	if (c->flags & KF_CALL_NOEXIT)
+		fputs(" (did not return before the capture ended)", f);
+	if (c->flags & KF_CALL_INCOMPLETE)
+		fputs(" (incomplete: the kernel dropped events)", f);
+	else if (c->flags & KF_CALL_REPAIRED)
+		fputs(" (tree repaired: some records were missing)", f);
+	fputc('\n', f);
+}
+
+int kf_render_summary(FILE *f, const struct kf_model *m)
+{
+	const struct kf_meta *mt = &m->meta;
+	uint64_t incomplete = 0;
+	uint32_t i;
+
+	for (i = 0; i < m->ncalls; i++)
+		if (m->calls[i].flags & KF_CALL_INCOMPLETE)
+			incomplete++;
+	fprintf(f, "# %u invocation%s, %u call%s in trees, %llu event%s "
+		"lost", m->ncalls, m->ncalls == 1 ? "" : "s", m->nnodes,
+		m->nnodes == 1 ? "" : "s", (unsigned long long)mt->lost,
+		mt->lost == 1 ? "" : "s");
+	if (incomplete)
+		fprintf(f, " (%llu invocation%s incomplete)",
+			(unsigned long long)incomplete,
+			incomplete == 1 ? "" : "s");
+	if (mt->dropped)
+		fprintf(f, ", %llu tree%s of other syscalls skipped",
+			(unsigned long long)mt->dropped,
+			mt->dropped == 1 ? "" : "s");
+	fputc('\n', f);
+	return 0;
+}
+
+int kf_render_text(FILE *f, const struct kf_model *m,
+		   const struct kf_render_opts *o)
+{
+	const struct kf_meta *mt = &m->meta;
+	struct walk *w = calloc(1, sizeof(*w));
+	uint32_t i;
+
+	if (!w)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	w->f = f;
+	w->m = m;
+	w->o = o;
+	if (o->ascii) {
+		w->branch = "|-- ";
+		w->last = "`-- ";
+		w->pipe = "|   ";
+		w->space = "    ";
+	} else {
+		w->branch = "├─ ";
+		w->last = "└─ ";
+		w->pipe = "│  ";
+		w->space = "   ";
+	}
+	fprintf(f, "# kfollow %s: %s%s%s on Linux %s (%s)\n",
+		mt->kfollow_version ? mt->kfollow_version : KF_VERSION,
+		mt->targets ? mt->targets : "?",
+		mt->command ? " -- " : "", mt->command ? mt->command : "",
+		mt->kernel ? mt->kernel : "?", mt->machine ? mt->machine : "?");
+	if (mt->mode == KF_MODE_BOUNDARY)
+		fprintf(f, "# syscall boundaries only: %s\n",
+			mt->degraded ? mt->degraded : "function_graph unavailable");
+	else if (mt->roots)
+		fprintf(f, "# graph: %s\n", mt->roots);
+	for (i = 0; i < m->ncalls; i++) {
+		const struct kf_call *c = &m->calls[i];
+
+		fputc('\n', f);
+		call_header(f, m, c);
+		if (o->no_tree || c->root == KF_NONE)
+			continue;
+		fprintf(f, "%11s %11s  %s\n", "total", "self", "function");
+		print_tree(w, c->root);
+	}
+	fputc('\n', f);
+	if (o->min_duration || o->max_depth) {
+		char d[32] = "";
+
+		if (o->min_duration)
+			kf_render_fmt_dur(d, sizeof(d), o->min_duration);
+		fprintf(f, "# hidden calls: %s%s%s", o->min_duration ?
+			"shorter than " : "", d, o->min_duration &&
+			o->max_depth ? " or " : "");
+		if (o->max_depth)
+			fprintf(f, "deeper than %d", o->max_depth);
+		fputc('\n', f);
+	}
+	kf_render_summary(f, m);
+	free(w);
+	if (fflush(f) != 0 || ferror(f))
+		return kf_err_errno(KF_EXIT_IOERR, "cannot write the output");
+	return 0;
+}

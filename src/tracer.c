@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tracer.c - tracefs access and the undo log.
+ *
+ * kfollow changes global kernel state.  Before a file's first change its
+ * bytes are read and kept with the data that puts it back; the restore
+ * writes that data, newest change first.  A few files read back in a form
+ * that cannot be written (the "#### all functions enabled ####" banner,
+ * "no pid", "7 (expanded: 1408)"); restore_data() turns what was read into
+ * what restores it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "kf_common.h"
+#include "kf_tracer.h"
+
+#define TRACEFS_MAGIC_NR 0x74726163
+#define DEFAULT_MOUNT "/sys/kernel/tracing"
+
+static int is_tracefs(const char *dir)
+{
+	struct statfs st;
+
+	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC_NR;
+}
+
+static int undo_push(struct kf_tracer *t, enum kf_undo_op op, char *path,
+		     char *data, size_t len, char *orig, size_t orig_len)
+{
+	struct kf_undo *u;
+
+	if (t->nundo == t->undo_cap) {
+		size_t cap = t->undo_cap ? t->undo_cap * 2 : 32;
+		struct kf_undo *n = realloc(t->undo, cap * sizeof(*n));
+
+		if (!n)
+			goto oom;
+		t->undo = n;
+		t->undo_cap = cap;
+	}
+	u = &t->undo[t->nundo++];
+	memset(u, 0, sizeof(*u));
+	u->op = op;
+	u->path = path;
+	u->data = data;
+	u->len = len;
+	u->orig = orig;
+	u->orig_len = orig_len;
+	return 0;
+oom:
+	free(path);
+	free(data);
+	free(orig);
+	return kf_err(KF_EXIT_OSERR, "out of memory");
+}
+
+int kf_tracer_open(struct kf_tracer *t, const char *dir)
+{
+	static const char *const candidates[] = {
+		DEFAULT_MOUNT, "/sys/kernel/debug/tracing",
+	};
+	struct stat st;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	if (dir) {
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return kf_err_errno(KF_EXIT_UNAVAILABLE,
+					    "cannot use tracefs directory '%s'",
+					    dir);
+		t->dir = strdup(dir);
+		goto found;
+	}
+	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		if (is_tracefs(candidates[i])) {
+			t->dir = strdup(candidates[i]);
+			goto found;
+		}
+	}
+	if (mount("nodev", DEFAULT_MOUNT, "tracefs", 0, NULL) < 0) {
+		if (errno == EPERM || errno == EACCES)
+			return kf_err(KF_EXIT_NOPERM,
+				      "cannot mount tracefs on '%s': %s "
+				      "(run kfollow as root, or use --vm)",
+				      DEFAULT_MOUNT, strerror(errno));
+		if (errno == ENODEV)
+			return kf_err(KF_EXIT_UNAVAILABLE,
+				      "this kernel has no tracefs "
+				      "(CONFIG_TRACING is off): use --vm");
+		return kf_err_errno(KF_EXIT_UNAVAILABLE,
+				    "cannot mount tracefs on '%s'",
+				    DEFAULT_MOUNT);
+	}
+	t->dir = strdup(DEFAULT_MOUNT);
+	t->mounted = 1;
+	if (!t->dir)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (undo_push(t, KF_UNDO_UMOUNT, strdup(DEFAULT_MOUNT), NULL, 0, NULL,
+		      0) < 0)
+		return -1;
+found:
+	if (!t->dir)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (tracefs_set_tracing_dir(t->dir) < 0)
+		return kf_err(KF_EXIT_UNAVAILABLE,
+			      "cannot use tracefs at '%s'", t->dir);
+	return 0;
+}
+
+char *kf_tracer_path(const struct kf_tracer *t, int inst, const char *file)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", inst && t->inst_dir ? t->inst_dir : t->dir,
+		     file) < 0)
+		return NULL;
+	return p;
+}
+
+int kf_tracer_exists(const struct kf_tracer *t, int inst, const char *file)
+{
+	char *p = kf_tracer_path(t, inst, file);
+	int ok = p && access(p, F_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+static char *read_path(const char *path, size_t *lenp)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap + 1);
+	int fd;
+
+	if (!buf) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		kf_err_errno(errno == EACCES || errno == EPERM ?
+			     KF_EXIT_NOPERM : KF_EXIT_UNAVAILABLE,
+			     "cannot read '%s'", path);
+		free(buf);
+		return NULL;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				kf_err(KF_EXIT_OSERR, "out of memory");
+				goto fail;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			kf_err_errno(errno == EPERM || errno == EACCES ?
+				     KF_EXIT_NOPERM : KF_EXIT_UNAVAILABLE,
+				     "cannot read '%s'", path);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+char *kf_tracer_read(const struct kf_tracer *t, int inst, const char *file,
+		     size_t *len)
+{
+	char *p = kf_tracer_path(t, inst, file);
+	char *buf;
+
+	if (!p) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		return NULL;
+	}
+	buf = read_path(p, len);
+	free(p);
+	return buf;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/*
+ * Turn what a file read as into the bytes that restore it.  Returns a
+ * malloc'd buffer (maybe empty: truncating restores an empty list).
+ */
+static char *restore_data(const char *path, const char *orig, size_t *lenp)
+{
+	const char *name = base_name(path);
+	char *out = malloc(strlen(orig) + 2), *o = out;
+	const char *line = orig;
+
+	if (!out)
+		return NULL;
+	*o = '\0';
+	if (strcmp(name, "buffer_size_kb") == 0) {
+		/* "7 (expanded: 1408)": the size it will have once used */
+		const char *e = strstr(orig, "(expanded: ");
+
+		if (e)
+			o += sprintf(o, "%lu\n", strtoul(e + 11, NULL, 10));
+		else
+			o += sprintf(o, "%lu\n", strtoul(orig, NULL, 10));
+		goto done;
+	}
+	if (strcmp(name, "trace_clock") == 0) {
+		/* "[local] global counter": the bracketed one is current */
+		const char *b = strchr(orig, '['), *e = b ? strchr(b, ']') : NULL;
+
+		if (b && e) {
+			memcpy(o, b + 1, e - b - 1);
+			o += e - b - 1;
+			*o++ = '\n';
+		}
+		goto done;
+	}
+	if (strncmp(name, "set_", 4) != 0) {
+		strcpy(out, orig);
+		o = out + strlen(out);
+		goto done;
+	}
+	/* list files: one entry per line */
+	while (*line) {
+		const char *end = strchrnul(line, '\n');
+		size_t n = end - line;
+		const char *mod;
+
+		if (n == 0 || strncmp(line, "####", 4) == 0 ||
+		    strncmp(line, "no pid", 6) == 0)
+			goto next;
+		/* function probes ("f:traceoff:unlimited") are not cleared
+		 * by truncating, so they must not be added again */
+		if (ends_with(name, "_filter") && memchr(line, ':', n) &&
+		    !memmem(line, n, ":mod:", 5))
+			goto next;
+		/* "func [module]" reads back; "func" writes */
+		mod = memchr(line, ' ', n);
+		if (mod && mod[1] == '[')
+			n = mod - line;
+		memcpy(o, line, n);
+		o += n;
+		*o++ = '\n';
+next:
+		line = *end ? end + 1 : end;
+	}
+done:
+	*o = '\0';
+	*lenp = o - out;
+	return out;
+}
+
+static struct kf_undo *find_undo(struct kf_tracer *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->nundo; i++)
+		if (t->undo[i].op == KF_UNDO_WRITE &&
+		    strcmp(t->undo[i].path, path) == 0)
+			return &t->undo[i];
+	return NULL;
+}
+
+/* Keep path's current value unless already kept. */
+static int save(struct kf_tracer *t, const char *path)
+{
+	char *orig, *data, *p;
+	size_t orig_len, len, i;
+
+	if (find_undo(t, path))
+		return 0;
+	if (t->inst_dir && strncmp(path, t->inst_dir, strlen(t->inst_dir)) == 0 &&
+	    path[strlen(t->inst_dir)] == '/')
+		return 0;  /* our own instance is removed whole */
+	for (i = 0; i < t->nown; i++) {
+		if (strncmp(path, t->own[i], strlen(t->own[i])) != 0)
+			continue;
+		/* kfollow's own event: disable it before removing it (an
+		 * enabled event cannot be removed); nothing to verify */
+		if (!ends_with(path, "/enable"))
+			return 0;
+		p = strdup(path);
+		data = strdup("0\n");
+		if (!p || !data) {
+			free(p);
+			free(data);
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		}
+		return undo_push(t, KF_UNDO_WRITE, p, data, 2, NULL, 0);
+	}
+	orig = read_path(path, &orig_len);
+	if (!orig)
+		return -1;
+	data = restore_data(path, orig, &len);
+	p = strdup(path);
+	if (!data || !p) {
+		free(orig);
+		free(data);
+		free(p);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	return undo_push(t, KF_UNDO_WRITE, p, data, len, orig, orig_len);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* The error_log's size now, to tell new kernel messages from old ones. */
+static size_t error_log_size(const struct kf_tracer *t, int inst)
+{
+	size_t len = 0;
+	char *log = kf_tracer_read(t, inst, "error_log", &len);
+
+	free(log);
+	kf_err_clear();
+	return log ? len : 0;
+}
+
+/* The kernel's newest error_log entry if it appeared after `before`. */
+static char *kernel_reason(const struct kf_tracer *t, int inst, size_t before)
+{
+	size_t len = 0;
+	char *log = kf_tracer_read(t, inst, "error_log", &len), *r = NULL;
+
+	kf_err_clear();
+	if (log && len > before) {
+		/* "[  12.3] ftrace: error: Invalid argument\n  Command: ..." */
+		char *msg = strstr(log + before, "error: ");
+		char *nl;
+
+		if (msg) {
+			msg += 7;
+			nl = strchr(msg, '\n');
+			if (nl)
+				*nl = '\0';
+			r = strdup(msg);
+		}
+	}
+	free(log);
+	return r;
+}
+
+static int do_write(struct kf_tracer *t, int inst, const char *file,
+		    const char *value, int append)
+{
+	char *path = kf_tracer_path(t, inst, file), *buf = NULL, *reason;
+	size_t before = 0;
+	int fd, err;
+
+	if (!path)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (save(t, path) < 0)
+		goto fail;
+	if (asprintf(&buf, "%s\n", value) < 0) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		goto fail;
+	}
+	before = error_log_size(t, inst);
+	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	if (fd < 0 || write_all(fd, buf, strlen(buf)) < 0) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		reason = kernel_reason(t, inst, before);
+		kf_err(err == EPERM || err == EACCES ? KF_EXIT_NOPERM :
+		       KF_EXIT_FAILURE, "cannot write '%s' to '%s': %s%s%s",
+		       value, path, strerror(err), reason ? ": " : "",
+		       reason ? reason : "");
+		free(reason);
+		errno = err;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		err = errno;
+		kf_err(KF_EXIT_FAILURE, "cannot write '%s' to '%s': %s", value,
+		       path, strerror(err));
+		errno = err;
+		goto fail;
+	}
+	free(buf);
+	free(path);
+	return 0;
+fail:
+	free(buf);
+	free(path);
+	return -1;
+}
+
+int kf_tracer_write(struct kf_tracer *t, int inst, const char *file,
+		    const char *value)
+{
+	return do_write(t, inst, file, value, 0);
+}
+
+int kf_tracer_append(struct kf_tracer *t, int inst, const char *file,
+		     const char *value)
+{
+	return do_write(t, inst, file, value, 1);
+}
+
+int kf_tracer_instance_create(struct kf_tracer *t)
+{
+	char name[64];
+	char *dir;
+
+	snprintf(name, sizeof(name), "kfollow-%d", (int)getpid());
+	if (asprintf(&dir, "%s/instances/%s", t->dir, name) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (mkdir(dir, 0750) < 0) {
+		kf_err_errno(errno == EPERM || errno == EACCES ?
+			     KF_EXIT_NOPERM : KF_EXIT_UNAVAILABLE,
+			     "cannot create tracefs instance '%s'", dir);
+		free(dir);
+		return -1;
+	}
+	if (undo_push(t, KF_UNDO_RMDIR, strdup(dir), NULL, 0, NULL, 0) < 0) {
+		rmdir(dir);
+		free(dir);
+		return -1;
+	}
+	t->inst_dir = dir;
+	t->inst = tracefs_instance_alloc(t->dir, name);
+	return 0;
+}
+
+int kf_tracer_dynevent(struct kf_tracer *t, const char *def,
+		       const char *removal)
+{
+	const char *file = kf_tracer_exists(t, 0, "dynamic_events") ?
+			   "dynamic_events" : "kprobe_events";
+	char *path = kf_tracer_path(t, 0, file), *data;
+	size_t before = error_log_size(t, 0);
+	int fd;
+
+	if (!path || asprintf(&data, "%s\n", removal) < 0) {
+		free(path);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, def, strlen(def)) < 0 ||
+	    write_all(fd, "\n", 1) < 0) {
+		int err = errno;
+		char *reason = kernel_reason(t, 0, before);
+
+		if (fd >= 0)
+			close(fd);
+		kf_err(KF_EXIT_FAILURE, "cannot create dynamic event '%s': %s%s%s",
+		       def, strerror(err), reason ? ": " : "",
+		       reason ? reason : "");
+		free(reason);
+		free(path);
+		free(data);
+		return -1;
+	}
+	close(fd);
+	/* "p:SYSTEM/EVENT ...": the event's directory is kfollow's */
+	{
+		const char *sys = strchr(def, ':'), *slash;
+		char **own = realloc(t->own, (t->nown + 1) * sizeof(*own));
+
+		slash = sys ? strchr(sys, '/') : NULL;
+		if (own) {
+			t->own = own;
+			if (slash && asprintf(&own[t->nown], "%s/events/%.*s/",
+					      t->dir, (int)(slash - sys - 1),
+					      sys + 1) >= 0)
+				t->nown++;
+		}
+	}
+	return undo_push(t, KF_UNDO_APPEND, path, data, strlen(data), NULL, 0);
+}
+
+/* Async-signal-safe: no allocation, no stdio. */
+static int undo_one(const struct kf_undo *u)
+{
+	int fd;
+
+	switch (u->op) {
+	case KF_UNDO_WRITE:
+	case KF_UNDO_APPEND:
+		fd = open(u->path, O_WRONLY | O_CLOEXEC |
+			  (u->op == KF_UNDO_WRITE ? O_TRUNC : O_APPEND));
+		if (fd < 0)
+			return -1;
+		if (u->len && write_all(fd, u->data, u->len) < 0) {
+			close(fd);
+			return -1;
+		}
+		return close(fd);
+	case KF_UNDO_RMDIR:
+		return rmdir(u->path);
+	case KF_UNDO_UMOUNT:
+		return umount2(u->path, MNT_DETACH);
+	}
+	return -1;
+}
+
+static int restore(struct kf_tracer *t, int umount_too)
+{
+	int saved_errno = errno, rc = 0;
+	size_t i;
+
+	t->restoring = 1;
+	for (i = t->nundo; i-- > 0;) {
+		struct kf_undo *u = &t->undo[i];
+
+		if (u->done || (u->op == KF_UNDO_UMOUNT && !umount_too))
+			continue;
+		if (undo_one(u) < 0)
+			rc = -1;
+		u->done = 1;
+	}
+	errno = saved_errno;
+	return rc;
+}
+
+int kf_tracer_restore(struct kf_tracer *t)
+{
+	return restore(t, 1);
+}
+
+int kf_tracer_restore_files(struct kf_tracer *t)
+{
+	return restore(t, 0);
+}
+
+int kf_tracer_verify(struct kf_tracer *t)
+{
+	int bad = 0;
+	size_t i;
+
+	for (i = 0; i < t->nundo; i++) {
+		struct kf_undo *u = &t->undo[i];
+		size_t len = 0;
+		char *now;
+
+		if (u->op != KF_UNDO_WRITE || !u->orig)
+			continue;
+		now = read_path(u->path, &len);
+		if (!now) {
+			kf_warn("cannot check '%s' after restoring it: %s",
+				u->path, kf_err_msg());
+			bad++;
+			continue;
+		}
+		if (len != u->orig_len || memcmp(now, u->orig, len) != 0) {
+			kf_warn("'%s' was not restored exactly: it was '%.*s' "
+				"and is now '%.*s'", u->path,
+				(int)strcspn(u->orig, "\n"), u->orig,
+				(int)strcspn(now, "\n"), now);
+			bad++;
+		}
+		free(now);
+	}
+	kf_err_clear();
+	return bad;
+}
+
+void kf_tracer_release(struct kf_tracer *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nundo; i++) {
+		free(t->undo[i].path);
+		free(t->undo[i].data);
+		free(t->undo[i].orig);
+	}
+	free(t->undo);
+	for (i = 0; i < t->nown; i++)
+		free(t->own[i]);
+	free(t->own);
+	if (t->inst)
+		tracefs_instance_free(t->inst);
+	free(t->inst_dir);
+	free(t->dir);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,98 @@
+#!/bin/sh
+# guest.sh - the benchmark, run inside one VM boot (kfollow --vm-script).
+#
+# For each workload (W0 /usr/bin/true, W1 a shell loop running cat on 80
+# files, W2 one process opening and reading 2000 files) it runs the
+# workload untraced, under kfollow, trace-cmd, perf ftrace and a plain
+# tracefs script reading trace_pipe, and prints one line per run:
+#   BENCH work=W1 tool=kfollow wall_ns=... calls=... lost=... [more]
+# "calls" counts do_sys_openat2 trees captured; the oracle is the number
+# of openat enter events trace-cmd records for the workload alone (events
+# only: no graph, nothing lost at these rates).
+T=/sys/kernel/tracing
+export PATH=/tmp/kfbench/bin:$PATH
+mountpoint -q $T 2>/dev/null || mount -t tracefs nodev $T
+cd /tmp
+mkdir -p /tmp/b
+i=0
+while [ $i -lt 2000 ]; do echo "file $i" >/tmp/b/f$i; i=$((i + 1)); done
+cat >/tmp/w1.sh <<'EOF'
+i=0
+while [ $i -lt 80 ]; do /usr/bin/cat /tmp/b/f$i >/dev/null; i=$((i + 1)); done
+EOF
+W0="/usr/bin/true"
+W1="/bin/sh /tmp/w1.sh"
+W2="kf-w2 /tmp/b 2000"
+PERF=$(ls /usr/bin/perf /usr/bin/perf_* 2>/dev/null | head -1)
+
+wall() { sed -n 's/.*wall_ns=\([0-9]*\).*/\1/p' "$1" | tail -1; }
+
+# warm up: expand the ring buffer, load the workload's pages
+echo 1 >$T/events/sched/sched_process_exit/enable
+echo 0 >$T/events/sched/sched_process_exit/enable
+for w in "$W0" "$W1" "$W2"; do $w >/dev/null 2>&1; done
+
+for work in W0 W1 W2; do
+	eval cmd=\$$work
+	# oracle: openat enter events of the workload and its children (-c)
+	trace-cmd record -q -c -e syscalls:sys_enter_openat -o /tmp/o.dat -F $cmd >/dev/null 2>&1
+	want=$(trace-cmd report -i /tmp/o.dat 2>/dev/null | grep -c 'sys_enter_openat')
+	echo "BENCH work=$work tool=oracle calls=$want"
+
+	for rep in 1 2 3; do
+		kf-time $cmd >/dev/null 2>/tmp/t
+		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
+	done
+
+	# kfollow
+	kf-time kfollow --batch --stats --no-preset openat -- $cmd >/tmp/k.txt 2>/tmp/t
+	calls=$(grep -c '^ *[0-9.]* [nmu]*s  *[0-9.]* [nmu]*s  .*do_sys_openat2$' /tmp/k.txt)
+	st=$(grep 'kfollow: stats:' /tmp/t)
+	lost=$(echo "$st" | sed -n 's/.*(\([0-9]*\) lost.*/\1/p')
+	events=$(echo "$st" | sed -n 's/.*stats: \([0-9]*\) events.*/\1/p')
+	pp=$(echo "$st" | sed -n 's/.*(\([0-9]*\) events\/s).*/\1/p')
+	bpn=$(echo "$st" | sed -n 's/.* \([0-9]*\) bytes per node.*/\1/p')
+	echo "BENCH work=$work tool=kfollow wall_ns=$(wall /tmp/t) calls=$calls lost=${lost:-?} events=${events:-?} pp_events_per_s=${pp:-?} bytes_per_node=${bpn:-?}"
+
+	# trace-cmd (raw per-CPU pages to a file, like kfollow)
+	kf-time trace-cmd record -p function_graph -g do_sys_openat2 -o /tmp/tc.dat -F $cmd >/dev/null 2>/tmp/t.rec
+	cat /tmp/t.rec >/tmp/t
+	calls=$(trace-cmd report -i /tmp/tc.dat 2>/dev/null | grep -c 'do_sys_openat2()')
+	lost=$(grep -E '^(overrun|dropped events):' /tmp/t.rec | awk '{s += $NF} END {print s + 0}')
+	records=$(trace-cmd report -R -i /tmp/tc.dat 2>/dev/null | grep -c 'funcgraph_')
+	kf-time trace-cmd report -i /tmp/tc.dat >/dev/null 2>/tmp/t.rep
+	rep_ns=$(wall /tmp/t.rep)
+	echo "BENCH work=$work tool=trace-cmd wall_ns=$(wall /tmp/t) calls=$calls lost=$lost events=$records report_ns=$rep_ns"
+
+	# perf ftrace (reads trace_pipe)
+	if [ -n "$PERF" ]; then
+		kf-time $PERF ftrace -G do_sys_openat2 -- $cmd >/tmp/p.txt 2>/tmp/t
+		calls=$(grep -c 'do_sys_openat2()' /tmp/p.txt)
+		lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/p.txt | awk '{s += $1} END {print s + 0}')
+		echo "BENCH work=$work tool=perf-ftrace wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
+	fi
+
+	# a plain tracefs script reading trace_pipe
+	cat >/tmp/plain.sh <<EOF
+echo 0 >$T/tracing_on
+echo do_sys_openat2 >$T/set_graph_function
+echo 1 >$T/options/function-fork
+echo function_graph >$T/current_tracer
+cat $T/trace_pipe >/tmp/plain.txt &
+reader=\$!
+sh -c 'echo \$\$ >$T/set_ftrace_pid; echo 1 >$T/tracing_on; exec $cmd' >/dev/null
+echo 0 >$T/tracing_on
+sleep 0.2
+kill \$reader
+echo nop >$T/current_tracer
+echo >$T/set_graph_function
+echo >$T/set_ftrace_pid
+echo 0 >$T/options/function-fork
+echo 1 >$T/tracing_on
+EOF
+	kf-time sh /tmp/plain.sh 2>/tmp/t
+	calls=$(grep -c 'do_sys_openat2()' /tmp/plain.txt)
+	lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/plain.txt | awk '{s += $1} END {print s + 0}')
+	echo "BENCH work=$work tool=trace_pipe-script wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
+done
+echo "BENCH done"

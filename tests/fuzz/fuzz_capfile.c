@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz_capfile - libFuzzer harness for the capture reader.  Whatever it
+ * accepts must write back out, and reading that must give the same
+ * document again (the writer is canonical): a difference is a bug.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_capfile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The document for m, or NULL (and abort: the writer must not fail). */
+static char *write_doc(const struct kf_model *m, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	if (kf_capfile_write(f, m) < 0) {
+		fprintf(stderr, "writer refused a model the reader made: %s\n",
+			kf_err_msg());
+		abort();
+	}
+	fclose(f);
+	return buf;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct kf_model m, m2;
+	char *doc = NULL, *doc2 = NULL;
+	size_t len = 0, len2 = 0;
+
+	if (kf_model_init(&m) < 0)
+		return 0;
+	if (kf_capfile_parse((const char *)data, size, &m, "fuzz.json") < 0) {
+		kf_model_release(&m);
+		return 0;
+	}
+	doc = write_doc(&m, &len);
+	if (doc && kf_model_init(&m2) == 0) {
+		if (kf_capfile_parse(doc, len, &m2, "rewrite") < 0) {
+			fprintf(stderr, "reader refused what the writer "
+				"wrote: %s\n", kf_err_msg());
+			abort();
+		}
+		doc2 = write_doc(&m2, &len2);
+		if (doc2 && (len != len2 || memcmp(doc, doc2, len) != 0)) {
+			fprintf(stderr, "a second round trip changed the "
+				"document\n");
+			abort();
+		}
+		kf_model_release(&m2);
+	}
+	free(doc);
+	free(doc2);
+	kf_model_release(&m);
+	return 0;
+}

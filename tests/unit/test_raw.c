@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_raw.c - the raw ring-buffer reader, fed the format text of a real
+ * 6.1 kernel (copied from its tracefs) and pages built byte by byte in the
+ * kernel's layout: a header (u64 timestamp, u64 commit with the missed-
+ * events flags), then records with a 32-bit header (type_len:5,
+ * time_delta:27).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <event-parse.h>
+
+#include "kf_common.h"
+#include "kf_raw.h"
+
+/* Formats as the 6.1.0-56-amd64 kernel shows them (ids are theirs). */
+static const char fmt_entry[] =
+	"name: funcgraph_entry\nID: 11\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:unsigned long func;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:int depth;\toffset:16;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"--> %ps (%d)\", (void *)REC->func, REC->depth\n";
+static const char fmt_exit[] =
+	"name: funcgraph_exit\nID: 10\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:unsigned long func;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:int depth;\toffset:16;\tsize:4;\tsigned:1;\n"
+	"\tfield:unsigned int overrun;\toffset:20;\tsize:4;\tsigned:0;\n"
+	"\tfield:unsigned long long calltime;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long long rettime;\toffset:32;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"<-- %ps (%d) (start: %llx  end: %llx) over: %d\", "
+	"(void *)REC->func, REC->depth, REC->calltime, REC->rettime, REC->depth\n";
+static const char fmt_enter[] =
+	"name: sys_enter_openat\nID: 659\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:int dfd;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:umode_t mode;\toffset:40;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"dfd: 0x%08lx, filename: 0x%08lx, flags: 0x%08lx, mode: "
+	"0x%08lx\", ((unsigned long)(REC->dfd)), ((unsigned long)(REC->filename)), "
+	"((unsigned long)(REC->flags)), ((unsigned long)(REC->mode))\n";
+static const char fmt_exit_sys[] =
+	"name: sys_exit_openat\nID: 658\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n\n"
+	"print fmt: \"0x%lx\", REC->ret\n";
+
+#define PAGE 4096
+
+struct pagebuf {
+	unsigned char b[PAGE];
+	size_t len;       /* bytes of records after the 16-byte header */
+	uint64_t last_ts;
+};
+
+static void page_init(struct pagebuf *p, uint64_t ts)
+{
+	memset(p, 0, sizeof(*p));
+	memcpy(p->b, &ts, 8);
+	p->last_ts = ts;
+}
+
+/* Append a record: type_len = words of data (payload padded to 4). */
+static void page_rec(struct pagebuf *p, uint64_t ts, const void *data,
+		     size_t n)
+{
+	uint32_t words = (n + 3) / 4, delta = ts - p->last_ts;
+	uint32_t hdr = (words & 31) | (delta << 5);
+
+	assert_true(words <= 28);
+	memcpy(p->b + 16 + p->len, &hdr, 4);
+	memcpy(p->b + 16 + p->len + 4, data, n);
+	p->len += 4 + words * 4;
+	p->last_ts = ts;
+}
+
+static void page_finish(struct pagebuf *p, uint64_t flags, long missed)
+{
+	uint64_t commit = p->len | flags;
+
+	memcpy(p->b + 8, &commit, 8);
+	if (missed >= 0)
+		memcpy(p->b + 16 + p->len, &missed, 8);
+}
+
+static void rec_entry(unsigned char *r, int pid, uint64_t func, int depth,
+		      uint8_t flags)
+{
+	uint16_t type = 11;
+
+	memset(r, 0, 20);
+	memcpy(r, &type, 2);
+	r[2] = flags;
+	memcpy(r + 4, &pid, 4);
+	memcpy(r + 8, &func, 8);
+	memcpy(r + 16, &depth, 4);
+}
+
+static void rec_exit(unsigned char *r, int pid, uint64_t func, int depth,
+		     uint64_t call, uint64_t ret)
+{
+	uint16_t type = 10;
+
+	memset(r, 0, 40);
+	memcpy(r, &type, 2);
+	memcpy(r + 4, &pid, 4);
+	memcpy(r + 8, &func, 8);
+	memcpy(r + 16, &depth, 4);
+	memcpy(r + 24, &call, 8);
+	memcpy(r + 32, &ret, 8);
+}
+
+struct rec {
+	struct kf_event ev[64];
+	int n;
+};
+
+static int record(void *ctx, const struct kf_event *ev)
+{
+	struct rec *r = ctx;
+
+	assert_true(r->n < 64);
+	r->ev[r->n++] = *ev;
+	return 0;
+}
+
+static const char *sym(void *ctx, uint64_t addr)
+{
+	switch (addr) {
+	case 0xffffffff81001004: return "__x64_sys_openat";
+	case 0xffffffff81002004: return "do_sys_openat2";
+	}
+	return NULL;
+}
+
+static struct tep_handle *make_tep(void)
+{
+	struct tep_handle *tep = tep_alloc();
+
+	assert_non_null(tep);
+	tep_set_long_size(tep, 8);
+	tep_set_page_size(tep, PAGE);
+	tep_set_file_bigendian(tep, TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, TEP_LITTLE_ENDIAN);
+	assert_int_equal(tep_parse_event(tep, fmt_entry, strlen(fmt_entry),
+					 "ftrace"), 0);
+	assert_int_equal(tep_parse_event(tep, fmt_exit, strlen(fmt_exit),
+					 "ftrace"), 0);
+	assert_int_equal(tep_parse_event(tep, fmt_enter, strlen(fmt_enter),
+					 "syscalls"), 0);
+	assert_int_equal(tep_parse_event(tep, fmt_exit_sys,
+					 strlen(fmt_exit_sys), "syscalls"), 0);
+	return tep;
+}
+
+/*
+ * One openat on CPU 1, with its tree split across two CPUs' pages (the
+ * task migrated): the reader must merge by time.
+ *   CPU1: sys_enter(t=1000) entry __x64_sys_openat(1010) entry do_sys_openat2(1020)
+ *   CPU0: exit do_sys_openat2(1500) exit __x64_sys_openat(1600) sys_exit(1700)
+ */
+static void test_decode_merge(void **state)
+{
+	struct tep_handle *tep = make_tep();
+	struct kf_model m;
+	struct kf_raw *r;
+	struct pagebuf p0, p1;
+	unsigned char rec[64];
+	struct rec out = { .n = 0 };
+	struct kf_sink sink = { record, &out };
+	uint32_t sys;
+	uint16_t t;
+	int pid = 42, nr = 257, i;
+	uint64_t v;
+
+	assert_int_equal(kf_model_init(&m), 0);
+	r = kf_raw_new(tep, &m, 2, sym, NULL);
+	assert_non_null(r);
+	sys = kf_raw_add_syscall(r, "openat");
+	assert_int_not_equal(sys, KF_NONE);
+	/* the descriptor came from the format: names and kinds */
+	assert_int_equal(m.sys[sys].nargs, 4);
+	assert_string_equal(kf_strtab_get(&m.strs, m.sys[sys].argname[1]),
+			    "filename");
+	assert_int_equal(m.sys[sys].argkind[1], KF_ARG_STR);
+	assert_int_equal(m.sys[sys].argkind[0], KF_ARG_INT);
+	assert_int_equal(m.sys[sys].argkind[3], KF_ARG_UINT);
+
+	page_init(&p1, 1000);
+	memset(rec, 0, sizeof(rec));
+	t = 659;
+	memcpy(rec, &t, 2);
+	memcpy(rec + 4, &pid, 4);
+	memcpy(rec + 8, &nr, 4);
+	v = 0xffffff9c;
+	memcpy(rec + 16, &v, 8);
+	v = 0x7ffd1000;
+	memcpy(rec + 24, &v, 8);
+	v = 0x80000;
+	memcpy(rec + 32, &v, 8);
+	page_rec(&p1, 1000, rec, 48);
+	rec_entry(rec, pid, 0xffffffff81001004, 0, 0);
+	page_rec(&p1, 1010, rec, 20);
+	rec_entry(rec, pid, 0xffffffff81002004, 1, 0x08 /* hardirq */);
+	page_rec(&p1, 1020, rec, 20);
+	page_finish(&p1, 0, -1);
+
+	page_init(&p0, 1500);
+	rec_exit(rec, pid, 0xffffffff81002004, 1, 20, 490);
+	page_rec(&p0, 1500, rec, 40);
+	rec_exit(rec, pid, 0xffffffff81001004, 0, 10, 590);
+	page_rec(&p0, 1600, rec, 40);
+	memset(rec, 0, sizeof(rec));
+	t = 658;
+	memcpy(rec, &t, 2);
+	memcpy(rec + 4, &pid, 4);
+	memcpy(rec + 8, &nr, 4);
+	v = (uint64_t)-2;
+	memcpy(rec + 16, &v, 8);
+	page_rec(&p0, 1700, rec, 24);
+	page_finish(&p0, 0, -1);
+
+	/* CPU 0's page arrives first: merging must not care */
+	assert_int_equal(kf_raw_add_page(r, 0, p0.b, PAGE), 0);
+	assert_int_equal(kf_raw_add_page(r, 1, p1.b, PAGE), 0);
+	assert_int_equal(kf_raw_process(r, sink, 1), 0);
+
+	assert_int_equal(out.n, 6);
+	for (i = 1; i < out.n; i++)
+		assert_true(out.ev[i].ts >= out.ev[i - 1].ts);
+	assert_int_equal(out.ev[0].type, KF_EV_SYS_ENTER);
+	assert_int_equal(out.ev[0].pid, 42);
+	assert_int_equal(out.ev[0].cpu, 1);
+	assert_int_equal(out.ev[0].sys_enter.args[0], 0xffffff9c);
+	assert_int_equal(out.ev[0].sys_enter.args[2], 0x80000);
+	assert_int_equal(out.ev[1].type, KF_EV_ENTRY);
+	assert_string_equal(kf_strtab_get(&m.strs, out.ev[1].entry.func),
+			    "__x64_sys_openat");
+	assert_int_equal(out.ev[2].entry.depth, 1);
+	assert_int_equal(out.ev[2].ctx, KF_CTX_HARDIRQ);
+	assert_int_equal(out.ev[3].type, KF_EV_EXIT);
+	assert_int_equal(out.ev[3].cpu, 0);
+	assert_int_equal(out.ev[3].exit.calltime, 20);
+	assert_int_equal(out.ev[3].exit.rettime, 490);
+	assert_string_equal(kf_strtab_get(&m.strs, out.ev[3].exit.func),
+			    "do_sys_openat2");
+	assert_int_equal(out.ev[5].type, KF_EV_SYS_EXIT);
+	assert_int_equal(out.ev[5].sys_exit.ret, -2);
+	assert_int_equal(out.ev[5].ts, 1700);
+
+	kf_raw_free(r);
+	kf_model_release(&m);
+	tep_free(tep);
+}
+
+/* A page that says events were missed before it: a LOST event, counted. */
+static void test_missed_events(void **state)
+{
+	struct tep_handle *tep = make_tep();
+	struct kf_model m;
+	struct kf_raw *r;
+	struct pagebuf p;
+	unsigned char rec[64];
+	struct rec out = { .n = 0 };
+	struct kf_sink sink = { record, &out };
+	struct kf_raw_stats st;
+
+	assert_int_equal(kf_model_init(&m), 0);
+	r = kf_raw_new(tep, &m, 2, sym, NULL);
+	assert_non_null(r);
+	page_init(&p, 5000);
+	rec_entry(rec, 7, 0xffffffff81001004, 0, 0);
+	page_rec(&p, 5000, rec, 20);
+	/* MISSING_EVENTS (1 << 31) | MISSING_STORED (1 << 30), count 123 */
+	page_finish(&p, (1ull << 31) | (1ull << 30), 123);
+	assert_int_equal(kf_raw_add_page(r, 1, p.b, PAGE), 0);
+	assert_int_equal(kf_raw_process(r, sink, 1), 0);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.ev[0].type, KF_EV_LOST);
+	assert_int_equal(out.ev[0].cpu, 1);
+	assert_int_equal(out.ev[0].lost.count, 123);
+	assert_int_equal(m.meta.lost, 123);
+	assert_int_equal(m.meta.lost_cpu[1], 123);
+	/* an unknown function address is shown as hex, not dropped */
+	assert_int_equal(out.ev[1].type, KF_EV_ENTRY);
+	kf_raw_stats(r, &st);
+	assert_int_equal(st.lost, 123);
+	kf_raw_free(r);
+	kf_model_release(&m);
+	tep_free(tep);
+}
+
+/* Pages that lie: commit larger than the page, records cut short. */
+static void test_bad_pages(void **state)
+{
+	struct tep_handle *tep = make_tep();
+	struct kf_model m;
+	struct kf_raw *r;
+	struct pagebuf p;
+	unsigned char rec[64];
+	struct rec out = { .n = 0 };
+	struct kf_sink sink = { record, &out };
+	struct kf_raw_stats st;
+	uint64_t commit;
+
+	assert_int_equal(kf_model_init(&m), 0);
+	r = kf_raw_new(tep, &m, 1, NULL, NULL);
+	assert_non_null(r);
+	/* commit says 100000 bytes in a 4096-byte page */
+	page_init(&p, 10);
+	rec_entry(rec, 7, 0x1234, 0, 0);
+	page_rec(&p, 10, rec, 20);
+	commit = 100000;
+	memcpy(p.b + 8, &commit, 8);
+	assert_int_equal(kf_raw_add_page(r, 0, p.b, PAGE), 0);
+	/* a record of an unknown event id, and one too short for its format */
+	page_init(&p, 20);
+	memset(rec, 0, sizeof(rec));
+	rec[0] = 0x34;
+	rec[1] = 0x12;
+	page_rec(&p, 20, rec, 8);
+	rec[0] = 10;  /* funcgraph_exit needs 40 bytes: give it 8 */
+	rec[1] = 0;
+	page_rec(&p, 21, rec, 8);
+	page_finish(&p, 0, -1);
+	assert_int_equal(kf_raw_add_page(r, 0, p.b, PAGE), 0);
+	/* a page shorter than its header is ignored */
+	assert_int_equal(kf_raw_add_page(r, 0, p.b, 8), 0);
+	assert_int_equal(kf_raw_process(r, sink, 1), 0);
+	assert_int_equal(out.n, 0);
+	kf_raw_stats(r, &st);
+	assert_int_equal(st.skipped, 1);
+	assert_true(st.bad >= 2);
+	kf_raw_free(r);
+	kf_model_release(&m);
+	tep_free(tep);
+}
+
+/* Not final: records newer than another CPU's newest page wait. */
+static void test_watermark(void **state)
+{
+	struct tep_handle *tep = make_tep();
+	struct kf_model m;
+	struct kf_raw *r;
+	struct pagebuf p0, p1;
+	unsigned char rec[64];
+	struct rec out = { .n = 0 };
+	struct kf_sink sink = { record, &out };
+
+	assert_int_equal(kf_model_init(&m), 0);
+	r = kf_raw_new(tep, &m, 2, sym, NULL);
+	assert_non_null(r);
+	page_init(&p0, 100);
+	rec_entry(rec, 7, 0xffffffff81001004, 0, 0);
+	page_rec(&p0, 100, rec, 20);
+	page_rec(&p0, 900, rec, 20);
+	page_finish(&p0, 0, -1);
+	page_init(&p1, 500);
+	rec_entry(rec, 8, 0xffffffff81001004, 0, 0);
+	page_rec(&p1, 500, rec, 20);
+	page_finish(&p1, 0, -1);
+	kf_raw_add_page(r, 0, p0.b, PAGE);
+	kf_raw_add_page(r, 1, p1.b, PAGE);
+	assert_int_equal(kf_raw_process(r, sink, 0), 0);
+	/* CPU 1's newest page starts at 500: only the record at 100 is safe */
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.ev[0].ts, 100);
+	assert_int_equal(kf_raw_process(r, sink, 1), 0);
+	assert_int_equal(out.n, 3);
+	assert_int_equal(out.ev[1].ts, 500);
+	assert_int_equal(out.ev[2].ts, 900);
+	kf_raw_free(r);
+	kf_model_release(&m);
+	tep_free(tep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_merge),
+		cmocka_unit_test(test_missed_events),
+		cmocka_unit_test(test_bad_pages),
+		cmocka_unit_test(test_watermark),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

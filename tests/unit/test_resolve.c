@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_resolve.c - syscall/function resolution and preset parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "kf_common.h"
+#include "kf_preset.h"
+#include "kf_resolve.h"
+
+/* A kernel like 6.1 on x86-64, trimmed: entries, cores, a dispatcher. */
+static const char *const funcs[] = {
+	"__x64_sys_openat", "__x64_sys_read", "do_sys_openat2",
+	"x64_sys_call", "vfs_read", "vfs_write", "__se_sys_foo",
+	"path_openat", NULL,
+};
+static const char *const syscalls[] = {
+	"close", "foo", "openat", "openat2", "read", NULL,
+};
+
+static void test_entry_root(void **state)
+{
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "openat", NULL, 1, &t), 0);
+	assert_string_equal(t.name, "openat");
+	assert_string_equal(t.root, "__x64_sys_openat");
+	assert_true(t.has_events);
+	assert_false(t.shared);
+	kf_target_release(&t);
+	/* typed with a prefix */
+	assert_int_equal(kf_resolve_syscall(&ki, "__x64_sys_read", NULL, 1, &t), 0);
+	assert_string_equal(t.name, "read");
+	assert_string_equal(t.root, "__x64_sys_read");
+	kf_target_release(&t);
+	assert_int_equal(kf_resolve_syscall(&ki, "sys_openat", NULL, 1, &t), 0);
+	assert_string_equal(t.name, "openat");
+	kf_target_release(&t);
+	/* generic wrapper when the arch entry is missing */
+	assert_int_equal(kf_resolve_syscall(&ki, "foo", NULL, 1, &t), 0);
+	assert_string_equal(t.root, "__se_sys_foo");
+	assert_false(t.shared);
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
+/* No entry of its own: the dispatcher serves, shared with all syscalls. */
+static void test_dispatcher(void **state)
+{
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "close", NULL, 1, &t), 0);
+	assert_string_equal(t.root, "x64_sys_call");
+	assert_true(t.shared);
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
+static void test_preset_roots(void **state)
+{
+	static const char *const no_entry[] = {
+		"do_sys_openat2", "path_openat", NULL,
+	};
+	struct kf_preset p = { 0 };
+	const char *text = "root @entry do_sys_openat2  # entry first\n";
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_preset_parse(&p, text, strlen(text), "t.preset"), 0);
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "openat", &p, 1, &t), 0);
+	assert_string_equal(t.root, "__x64_sys_openat");
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+	/* entry inlined or notrace: the preset's core function, shared */
+	assert_int_equal(kf_kinfo_init(&ki, no_entry, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "openat", &p, 1, &t), 0);
+	assert_string_equal(t.root, "do_sys_openat2");
+	assert_true(t.shared);
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+	kf_preset_release(&p);
+}
+
+static void test_arm64(void **state)
+{
+	static const char *const arm[] = { "__arm64_sys_openat", NULL };
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_kinfo_init(&ki, arm, syscalls, "aarch64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "openat", NULL, 1, &t), 0);
+	assert_string_equal(t.root, "__arm64_sys_openat");
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
+/* Unknown names list the nearest valid ones. */
+static void test_unknown(void **state)
+{
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "opnat", NULL, 1, &t), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_USAGE);
+	assert_non_null(strstr(kf_err_msg(), "unknown syscall 'opnat'"));
+	assert_non_null(strstr(kf_err_msg(), "did you mean: openat"));
+	kf_target_release(&t);
+	assert_int_equal(kf_resolve_syscall(&ki, "zzzzzzzzzz", NULL, 1, &t), -1);
+	assert_null(strstr(kf_err_msg(), "did you mean"));
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
+/* Known syscall with no traceable root at all. */
+static void test_no_root(void **state)
+{
+	static const char *const few[] = { "vfs_read", NULL };
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_kinfo_init(&ki, few, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "openat", NULL, 1, &t), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_UNAVAILABLE);
+	assert_non_null(strstr(kf_err_msg(), "'__x64_sys_openat'"));
+	kf_target_release(&t);
+	/* boundary mode needs no root */
+	assert_int_equal(kf_resolve_syscall(&ki, "openat", NULL, 0, &t), 0);
+	assert_null(t.root);
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
+/* Degraded kernel: no function list, events only. */
+static void test_degraded(void **state)
+{
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_kinfo_init(&ki, NULL, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_syscall(&ki, "openat", NULL, 0, &t), 0);
+	kf_target_release(&t);
+	assert_int_equal(kf_resolve_syscall(&ki, "openatt", NULL, 0, &t), -1);
+	assert_non_null(strstr(kf_err_msg(), "openat"));
+	kf_target_release(&t);
+	assert_int_equal(kf_resolve_function(&ki, "vfs_read", &t), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_UNAVAILABLE);
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
+static void test_functions(void **state)
+{
+	struct kf_kinfo ki;
+	struct kf_target t;
+
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_function(&ki, "vfs_*", &t), 0);
+	assert_int_equal(t.nmatch, 2);
+	assert_string_equal(t.root, "vfs_*");
+	kf_target_release(&t);
+	assert_int_equal(kf_resolve_function(&ki, "vfs_raed", &t), -1);
+	assert_non_null(strstr(kf_err_msg(), "nearest: vfs_read"));
+	kf_target_release(&t);
+	assert_int_equal(kf_resolve_function(&ki, "nosuch*", &t), -1);
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
+static void test_preset_parse(void **state)
+{
+	const char *text =
+		"# openat\n"
+		"syscall openat openat2\n"
+		"root @entry do_sys_openat2\n"
+		"notrace __cond_resched   # scheduler point\n"
+		"notrace rcu_read_*\n"
+		"max-depth 24\n"
+		"min-duration 2us\n"
+		"layer path_openat vfs\n"
+		"\n";
+	struct kf_preset p = { 0 };
+
+	assert_int_equal(kf_preset_parse(&p, text, strlen(text), "o.preset"), 0);
+	assert_int_equal(p.nsyscalls, 2);
+	assert_string_equal(p.syscalls[1], "openat2");
+	assert_int_equal(p.nroots, 2);
+	assert_int_equal(p.nnotrace, 2);
+	assert_string_equal(p.notrace[0], "__cond_resched");
+	assert_int_equal(p.max_depth, 24);
+	assert_int_equal(p.min_duration, 2000);
+	assert_int_equal(p.nlayers, 1);
+	assert_string_equal(p.layers[0].name, "vfs");
+	kf_preset_release(&p);
+}
+
+static void expect_bad(const char *text, size_t len, const char *msg)
+{
+	struct kf_preset p = { 0 };
+
+	assert_int_equal(kf_preset_parse(&p, text, len, "bad.preset"), -1);
+	if (!strstr(kf_err_msg(), msg))
+		fail_msg("message '%s' lacks '%s'", kf_err_msg(), msg);
+	assert_int_equal(kf_err_code(), KF_EXIT_DATAERR);
+	kf_preset_release(&p);
+}
+
+static void test_preset_errors(void **state)
+{
+	expect_bad("exec /bin/sh\n", 13, "line 1: unknown directive 'exec'");
+	expect_bad("root a;b\n", 9, "'a;b' is not a function");
+	expect_bad("max-depth 0\n", 12, "invalid value for 'max-depth'");
+	expect_bad("max-depth 5 6\n", 14, "invalid value");
+	expect_bad("min-duration fast\n", 18, "invalid duration");
+	expect_bad("layer vfs\n", 10, "expected 'layer GLOB NAME'");
+	expect_bad("root a\0b\n", 9, "NUL byte");
+	expect_bad("\n\nnotrace $(rm)\n", 16, "line 3");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_entry_root),
+		cmocka_unit_test(test_dispatcher),
+		cmocka_unit_test(test_preset_roots),
+		cmocka_unit_test(test_arm64),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_no_root),
+		cmocka_unit_test(test_degraded),
+		cmocka_unit_test(test_functions),
+		cmocka_unit_test(test_preset_parse),
+		cmocka_unit_test(test_preset_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_tracer.c - the undo log against a fake tracefs directory of plain
+ * files.  Plain files cannot show the kernel's banners ("no pid"), so these
+ * tests check what was written and what restore writes back; the
+ * real-kernel tests check byte-identical restores on real tracefs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "kf_common.h"
+#include "kf_tracer.h"
+
+static char dir[] = "/tmp/kf-fake-tracefs-XXXXXX";
+
+static void put(const char *file, const char *content)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static char *get(const char *file)
+{
+	static char buf[4096];
+	char path[512];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	char path[512];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/options", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/instances", dir);
+	mkdir(path, 0755);
+	put("current_tracer", "nop\n");
+	put("tracing_on", "1\n");
+	put("set_graph_function", "#### all functions enabled ####\n");
+	put("set_ftrace_filter", "vfs_read\next4_file_open [ext4]\n"
+				 "schedule:traceoff:unlimited\n*:mod:xfs\n");
+	put("set_ftrace_pid", "no pid\n");
+	put("set_event_pid", "12\n34\n");
+	put("buffer_size_kb", "7 (expanded: 1408)\n");
+	put("trace_clock", "[local] global counter uptime\n");
+	put("options/function-fork", "0\n");
+	put("error_log", "");
+	put("dynamic_events", "");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	strcpy(dir, "/tmp/kf-fake-tracefs-XXXXXX");
+	return 0;
+}
+
+/* Writes land; restore puts back the old values, newest change first. */
+static void test_write_restore(void **state)
+{
+	struct kf_tracer t;
+
+	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "tracing_on", "0"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "current_tracer",
+					 "function_graph"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "options/function-fork", "1"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "tracing_on", "1"), 0);
+	assert_string_equal(get("current_tracer"), "function_graph\n");
+	assert_string_equal(get("options/function-fork"), "1\n");
+	/* tracing_on was saved once, before its first change */
+	assert_int_equal(t.nundo, 3);
+
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	assert_string_equal(get("current_tracer"), "nop\n");
+	assert_string_equal(get("tracing_on"), "1\n");
+	assert_string_equal(get("options/function-fork"), "0\n");
+	assert_int_equal(kf_tracer_verify(&t), 0);
+	/* a second restore is a no-op */
+	put("current_tracer", "function\n");
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	assert_string_equal(get("current_tracer"), "function\n");
+	kf_tracer_release(&t);
+}
+
+/* List files: banners restore as empty, modules and probes are handled. */
+static void test_lists(void **state)
+{
+	struct kf_tracer t;
+
+	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "set_graph_function",
+					 "__x64_sys_openat"), 0);
+	assert_int_equal(kf_tracer_append(&t, 0, "set_graph_function",
+					  "do_sys_openat2"), 0);
+	assert_string_equal(get("set_graph_function"),
+			    "__x64_sys_openat\ndo_sys_openat2\n");
+	assert_int_equal(kf_tracer_write(&t, 0, "set_ftrace_filter", ""), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "set_ftrace_pid", "99"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "set_event_pid", "99"), 0);
+	assert_int_equal(kf_tracer_restore(&t), 0);
+
+	/* the kernel shows the banner again after truncation; a plain file
+	 * is simply empty */
+	assert_string_equal(get("set_graph_function"), "");
+	assert_string_equal(get("set_ftrace_pid"), "");
+	assert_string_equal(get("set_event_pid"), "12\n34\n");
+	/* "[ext4]" dropped, probe not re-added (truncation keeps probes),
+	 * :mod: kept */
+	assert_string_equal(get("set_ftrace_filter"),
+			    "vfs_read\next4_file_open\n*:mod:xfs\n");
+	/* verify reports the files whose bytes differ from the original */
+	assert_int_equal(kf_tracer_verify(&t), 3);
+	kf_tracer_release(&t);
+}
+
+/* buffer_size_kb and trace_clock read back in forms that do not write. */
+static void test_odd_formats(void **state)
+{
+	struct kf_tracer t;
+
+	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "buffer_size_kb", "8192"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "trace_clock", "global"), 0);
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	assert_string_equal(get("buffer_size_kb"), "1408\n");
+	assert_string_equal(get("trace_clock"), "local\n");
+	kf_tracer_release(&t);
+}
+
+/* A private instance: its files are not saved; restore removes it. */
+static void test_instance(void **state)
+{
+	struct kf_tracer t;
+	char path[600];
+	struct stat st;
+
+	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_instance_create(&t), 0);
+	snprintf(path, sizeof(path), "%s/instances/kfollow-%d", dir,
+		 (int)getpid());
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "instances/kfollow-%d/tracing_on",
+		 (int)getpid());
+	put(path, "1\n");
+	assert_int_equal(kf_tracer_write(&t, 1, "tracing_on", "0"), 0);
+	assert_string_equal(get(path), "0\n");
+	assert_int_equal(t.nundo, 1); /* only the rmdir */
+	/* the rmdir of a non-empty plain directory fails: make it empty */
+	snprintf(path, sizeof(path), "%s/instances/kfollow-%d/tracing_on", dir,
+		 (int)getpid());
+	unlink(path);
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	snprintf(path, sizeof(path), "%s/instances/kfollow-%d", dir,
+		 (int)getpid());
+	assert_int_not_equal(stat(path, &st), 0);
+	kf_tracer_release(&t);
+}
+
+/* Dynamic events are removed by appending their removal command. */
+static void test_dynevent(void **state)
+{
+	struct kf_tracer t;
+
+	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_dynevent(&t,
+		"p:kfollow_1/openat_1 __x64_sys_openat a=+0(+104(%di)):ustring",
+		"-:kfollow_1/openat_1"), 0);
+	/* the event's own files are kfollow's: not saved, not verified */
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "mkdir -p %s/events/kfollow_1/openat_1"
+			 " && echo 0 > %s/events/kfollow_1/openat_1/enable",
+			 dir, dir);
+		assert_int_equal(system(cmd), 0);
+		assert_int_equal(kf_tracer_write(&t, 0,
+			"events/kfollow_1/openat_1/enable", "1"), 0);
+		/* only a "0" to disable it before its removal */
+		assert_int_equal(t.nundo, 2);
+		assert_null(t.undo[1].orig);
+	}
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	assert_string_equal(get("dynamic_events"),
+		"p:kfollow_1/openat_1 __x64_sys_openat a=+0(+104(%di)):ustring\n"
+		"-:kfollow_1/openat_1\n");
+	assert_string_equal(get("events/kfollow_1/openat_1/enable"), "0\n");
+	assert_int_equal(kf_tracer_verify(&t), 0);
+	kf_tracer_release(&t);
+}
+
+/* A failed write says what, where and why; nothing is left half-done. */
+static void test_write_error(void **state)
+{
+	struct kf_tracer t;
+
+	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "no_such_file", "1"), -1);
+	assert_non_null(strstr(kf_err_msg(), "no_such_file"));
+	assert_non_null(strstr(kf_err_msg(), "cannot read"));
+	assert_int_equal(t.nundo, 0);
+	kf_tracer_release(&t);
+}
+
+/* A directory that does not exist is refused with its name. */
+static void test_open_missing(void **state)
+{
+	struct kf_tracer t;
+
+	assert_int_equal(kf_tracer_open(&t, "/nonexistent/tracefs"), -1);
+	assert_non_null(strstr(kf_err_msg(), "'/nonexistent/tracefs'"));
+	assert_int_equal(kf_err_code(), KF_EXIT_UNAVAILABLE);
+	kf_tracer_release(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_write_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_odd_formats, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_instance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dynevent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * keys.c - the TUI's key table (kf_keys.h).  Plain C: the help screen,
+ * `kfollow --keys` and the man page check read it without a terminal.
+ */
+#include "kf_keys.h"
+
+const struct kf_key kf_keys[] = {
+	{ { 'k', KF_KEY_UP }, "k, Up", KF_ACT_UP, "move up" },
+	{ { 'j', KF_KEY_DOWN }, "j, Down", KF_ACT_DOWN, "move down" },
+	{ { KF_KEY_PGUP, 'b' }, "PgUp, b", KF_ACT_PGUP, "page up" },
+	{ { KF_KEY_PGDN }, "PgDn", KF_ACT_PGDN, "page down" },
+	{ { KF_KEY_HOME, 'g' }, "Home, g", KF_ACT_HOME, "first row" },
+	{ { KF_KEY_END, 'G' }, "End, G", KF_ACT_END, "last row" },
+	{ { KF_KEY_ENTER }, "Enter", KF_ACT_OPEN,
+	  "open the invocation's tree; in a tree, fold or unfold" },
+	{ { ' ' }, "Space", KF_ACT_TOGGLE, "fold or unfold" },
+	{ { KF_KEY_RIGHT, 'l' }, "Right, l", KF_ACT_UNFOLD, "unfold" },
+	{ { KF_KEY_LEFT, 'h' }, "Left, h", KF_ACT_FOLD,
+	  "fold, or go to the parent when folded" },
+	{ { 'e' }, "e", KF_ACT_EXPAND_ALL, "expand all" },
+	{ { 'c' }, "c", KF_ACT_COLLAPSE_ALL, "collapse all" },
+	{ { 'H' }, "H", KF_ACT_HOT,
+	  "hottest path: follow the heaviest child from the top" },
+	{ { 'p', 'u' }, "p, u", KF_ACT_PARENT, "go to the parent" },
+	{ { 's' }, "s", KF_ACT_SORT,
+	  "sort: invocations by time or duration, children by call order "
+	  "or time" },
+	{ { '/' }, "/", KF_ACT_SEARCH, "search function names (headers in "
+	  "the list)" },
+	{ { 'n' }, "n", KF_ACT_NEXT, "next match" },
+	{ { 'N' }, "N", KF_ACT_PREV, "previous match" },
+	{ { 'f' }, "f", KF_ACT_FILTER,
+	  "filter invocations by text; in a tree, hide calls shorter than "
+	  "a duration" },
+	{ { 'm' }, "m", KF_ACT_MARK, "mark this invocation for a diff" },
+	{ { 'd' }, "d", KF_ACT_DIFF,
+	  "diff the marked invocation with this one" },
+	{ { 'S' }, "S", KF_ACT_SUMMARY,
+	  "summary per function (of the capture, or of the open tree)" },
+	{ { '>' }, ">", KF_ACT_SORT_COL, "summary: sort by the next column" },
+	{ { 'w' }, "w", KF_ACT_WRITE, "write the view to a text file" },
+	{ { KF_KEY_TAB }, "Tab", KF_ACT_NEXT_VIEW, "next view" },
+	{ { KF_KEY_ESC, KF_KEY_BACKSPACE }, "Esc, Backspace", KF_ACT_BACK,
+	  "back to the invocation list" },
+	{ { '?' }, "?", KF_ACT_HELP, "this help" },
+	{ { 'q' }, "q", KF_ACT_QUIT, "in the list: quit (while tracing: stop tracing first); "
+	  "elsewhere: back" },
+};
+
+const int kf_nkeys = sizeof(kf_keys) / sizeof(kf_keys[0]);
+
+enum kf_action kf_key_action(int k)
+{
+	for (int i = 0; i < kf_nkeys; i++)
+		for (int j = 0; j < 3 && kf_keys[i].keys[j]; j++)
+			if (kf_keys[i].keys[j] == k)
+				return kf_keys[i].action;
+	return KF_ACT_NONE;
+}
+
+void kf_keys_write(FILE *f)
+{
+	for (int i = 0; i < kf_nkeys; i++)
+		fprintf(f, "  %-16s %s\n", kf_keys[i].names, kf_keys[i].help);
+}

@@ -1,0 +1,711 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * view.c - the TUI's view model, part one: the cursor, shared helpers,
+ * the invocation list and the per-function summary.  The tree and diff
+ * views are in viewtree.c.  Plain C: no terminal here (kf_view.h).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kf_common.h"
+#include "kf_decode.h"
+#include "kf_render.h"
+#include "kf_view.h"
+
+#define DEFAULT_PAGE 20
+
+/* ---- the cursor ----------------------------------------------------- */
+
+void kf_cursor_clamp(struct kf_cursor *c, uint32_t nrows)
+{
+	uint32_t page, max_top;
+
+	if (!c->page)
+		c->page = 1;
+	page = c->page;
+	if (!nrows) {
+		c->row = c->top = 0;
+		return;
+	}
+	if (c->row >= nrows)
+		c->row = nrows - 1;
+	/* keep the screen full: no empty rows below the last one */
+	max_top = nrows > page ? nrows - page : 0;
+	if (c->top > max_top)
+		c->top = max_top;
+	if (c->row < c->top)
+		c->top = c->row;
+	if (c->row >= c->top + page)
+		c->top = c->row - page + 1;
+}
+
+static uint32_t add_clamped(uint32_t v, int64_t d, uint32_t n)
+{
+	int64_t r = (int64_t)v + d;
+
+	if (d == KF_CURSOR_HOME || r < 0)
+		return 0;
+	if (d == KF_CURSOR_END || r >= (int64_t)n)
+		return n ? n - 1 : 0;
+	return (uint32_t)r;
+}
+
+void kf_cursor_move(struct kf_cursor *c, uint32_t nrows, int64_t delta)
+{
+	if (!c->page)
+		c->page = 1;
+	if (!nrows) {
+		kf_cursor_clamp(c, nrows);
+		return;
+	}
+	if (delta == KF_CURSOR_HOME) {
+		c->row = c->top = 0;
+	} else if (delta == KF_CURSOR_END) {
+		c->row = nrows - 1;
+		c->top = nrows - 1; /* clamp pulls it back to a full page */
+	} else {
+		/* a page move scrolls with the cursor, as less(1) does */
+		if (delta >= c->page || -delta >= c->page)
+			c->top = add_clamped(c->top, delta, nrows);
+		c->row = add_clamped(c->row, delta, nrows);
+	}
+	kf_cursor_clamp(c, nrows);
+}
+
+void kf_cursor_set(struct kf_cursor *c, uint32_t nrows, uint32_t row)
+{
+	if (!c->page)
+		c->page = 1;
+	c->row = row;
+	if (nrows && row >= nrows)
+		c->row = nrows - 1;
+	if (c->row < c->top || c->row >= c->top + c->page)
+		c->top = c->row > c->page / 3 ? c->row - c->page / 3 : 0;
+	kf_cursor_clamp(c, nrows);
+}
+
+/* ---- shared helpers ------------------------------------------------- */
+
+char kf_overhead_mark(uint64_t ns)
+{
+	/* trace_find_mark() in kernel/trace/trace_output.c: strictly above */
+	static const struct {
+		uint64_t ns;
+		char mark;
+	} marks[] = {
+		{ 1000000000ULL, '$' }, { 100000000ULL, '@' },
+		{ 10000000ULL, '*' },   { 1000000ULL, '#' },
+		{ 100000ULL, '!' },     { 10000ULL, '+' },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (ns > marks[i].ns)
+			return marks[i].mark;
+	return ' ';
+}
+
+void kf_view_fmt_dur(char *buf, size_t len, uint64_t ns)
+{
+	kf_render_fmt_dur(buf, len, ns);
+}
+
+const char *kf_view_node_marks(uint16_t flags, char *buf, size_t len)
+{
+	return kf_render_node_marks(flags, buf, len);
+}
+
+int kf_view_match(const char *hay, const char *needle)
+{
+	const char *p;
+
+	for (p = needle; *p; p++)
+		if (isupper((unsigned char)*p))
+			return strstr(hay, needle) != NULL;
+	return strcasestr(hay, needle) != NULL;
+}
+
+static uint64_t call_dur(const struct kf_call *c)
+{
+	return c->end > c->start ? c->end - c->start : 0;
+}
+
+/* snprintf's return convention for a buffer filled in pieces */
+struct out {
+	char *buf;
+	size_t len, pos;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+outf(struct out *o, const char *fmt, ...)
+{
+	size_t room = o->pos < o->len ? o->len - o->pos : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? o->buf + o->pos : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->pos += (size_t)n;
+}
+
+size_t kf_view_call_header(const struct kf_model *m, uint32_t call,
+			   char *buf, size_t len)
+{
+	const struct kf_call *c = &m->calls[call];
+	struct out o = { buf, len, 0 };
+	char dur[32];
+	size_t n;
+
+	if (len)
+		buf[0] = '\0';
+	n = kf_decode_header(m, c, buf, len);
+	o.pos = n;
+	kf_view_fmt_dur(dur, sizeof(dur), call_dur(c));
+	outf(&o, " <%s> %s[%d] cpu %u", dur, kf_strtab_get(&m->strs, c->comm),
+	     c->pid, c->cpu);
+	if (c->flags & KF_CALL_NOENTER)
+		outf(&o, " (entry not seen: arguments unknown)");
+	if (c->flags & KF_CALL_NOEXIT)
+		outf(&o, " (did not return before the capture ended)");
+	if (c->flags & KF_CALL_INCOMPLETE)
+		outf(&o, " (incomplete: the kernel dropped events)");
+	else if (c->flags & KF_CALL_REPAIRED)
+		outf(&o, " (tree repaired: some records were missing)");
+	return o.pos;
+}
+
+/* ---- the invocation list -------------------------------------------- */
+
+struct sort_key {
+	uint64_t key;
+	uint32_t call;
+};
+
+/* Time order: start, then index (the order calls were seen in). */
+static int cmp_time(const struct kf_model *m, uint32_t x, uint32_t y)
+{
+	if (m->calls[x].start != m->calls[y].start)
+		return m->calls[x].start < m->calls[y].start ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_by_time(const void *a, const void *b, void *m)
+{
+	const struct sort_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->call < y->call ? -1 : x->call > y->call;
+}
+
+static int cmp_by_dur(const void *a, const void *b, void *m)
+{
+	const struct sort_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	return cmp_time(m, x->call, y->call);  /* ties: rare, so look */
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sort rows[0..n).  Calls captured in start order (the usual case) sort
+ * by time as plain indices; otherwise the keys are copied out first so
+ * the comparisons do not chase the call array.  Equal durations go in
+ * time order.
+ */
+static int sort_rows(const struct kf_model *m, uint32_t *rows, uint32_t n,
+		     enum kf_list_sort sort, int in_order)
+{
+	struct sort_key *k;
+	uint32_t i;
+
+	if (n < 2)
+		return 0;
+	if (sort == KF_LIST_BY_TIME && in_order) {
+		qsort(rows, n, sizeof(*rows), cmp_u32);
+		return 0;
+	}
+	k = malloc((size_t)n * sizeof(*k));
+	if (!k)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (i = 0; i < n; i++) {
+		const struct kf_call *c = &m->calls[rows[i]];
+
+		k[i].call = rows[i];
+		k[i].key = sort == KF_LIST_BY_TIME ? c->start : call_dur(c);
+	}
+	qsort_r(k, n, sizeof(*k),
+		sort == KF_LIST_BY_TIME ? cmp_by_time : cmp_by_dur,
+		(void *)m);
+	for (i = 0; i < n; i++)
+		rows[i] = k[i].call;
+	free(k);
+	return 0;
+}
+
+static int list_grow(struct kf_list *l, uint32_t need)
+{
+	uint32_t cap = l->cap ? l->cap : 64;
+	uint32_t *rows;
+
+	if (need <= l->cap)
+		return 0;
+	while (cap < need)
+		cap = cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2;
+	rows = realloc(l->rows, (size_t)cap * sizeof(*rows));
+	if (!rows)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	l->rows = rows;
+	l->cap = cap;
+	return 0;
+}
+
+static int list_passes(const struct kf_list *l, uint32_t ci)
+{
+	const struct kf_call *c = &l->m->calls[ci];
+	char buf[2048];
+
+	if (!l->filter)
+		return 1;
+	kf_decode_header(l->m, c, buf, sizeof(buf));
+	if (kf_view_match(buf, l->filter))
+		return 1;
+	snprintf(buf, sizeof(buf), "%s[%d]",
+		 kf_strtab_get(&l->m->strs, c->comm), c->pid);
+	return kf_view_match(buf, l->filter);
+}
+
+int kf_list_init(struct kf_list *l, const struct kf_model *m)
+{
+	memset(l, 0, sizeof(*l));
+	l->m = m;
+	l->cur.page = DEFAULT_PAGE;
+	l->in_order = 1;
+	l->t0 = UINT64_MAX;
+	return kf_list_update(l);
+}
+
+void kf_list_release(struct kf_list *l)
+{
+	free(l->rows);
+	free(l->filter);
+	l->rows = NULL;
+	l->filter = NULL;
+	l->nrows = l->cap = l->ncalls = 0;
+}
+
+int kf_list_update(struct kf_list *l)
+{
+	const struct kf_model *m = l->m;
+	uint32_t i, n0 = l->nrows, seen = l->ncalls, sel = kf_list_selected(l);
+	int was_in_order = l->in_order;
+
+	if (m->ncalls <= l->ncalls)
+		return 0;
+	if (list_grow(l, l->nrows + (m->ncalls - l->ncalls)) < 0)
+		return -1;
+	for (i = l->ncalls; i < m->ncalls; i++) {
+		const struct kf_call *c = &m->calls[i];
+
+		if (c->start < l->t0)
+			l->t0 = c->start;
+		if (i && c->start < m->calls[i - 1].start)
+			l->in_order = 0;
+		if (list_passes(l, i))
+			l->rows[l->nrows++] = i;
+	}
+	l->ncalls = m->ncalls;
+	/* appended in index order: only a sort other than that needs work */
+	if (l->sort != KF_LIST_BY_TIME || !l->in_order) {
+		if (sort_rows(m, l->rows, l->nrows, l->sort, l->in_order) < 0) {
+			l->nrows = n0;
+			l->ncalls = seen;
+			l->in_order = was_in_order;
+			return -1;
+		}
+		if (sel != KF_NONE)
+			kf_list_select(l, sel);
+	}
+	kf_cursor_clamp(&l->cur, l->nrows);
+	return 0;
+}
+
+int kf_list_sort(struct kf_list *l, enum kf_list_sort sort)
+{
+	uint32_t sel = kf_list_selected(l);
+
+	if (sort_rows(l->m, l->rows, l->nrows, sort, l->in_order) < 0)
+		return -1;
+	l->sort = sort;
+	if (sel != KF_NONE)
+		kf_list_select(l, sel);
+	return 0;
+}
+
+int kf_list_filter(struct kf_list *l, const char *text)
+{
+	uint32_t sel = kf_list_selected(l), i, n = 0;
+	char *old = l->filter, *copy = NULL;
+	int refine;
+
+	if (text && *text) {
+		copy = strdup(text);
+		if (!copy)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	/*
+	 * A filter that contains the old one can only drop rows: test the
+	 * rows shown instead of every call (typing narrows as you go).
+	 */
+	refine = old && copy && strstr(copy, old);
+	l->filter = copy;
+	if (refine) {
+		for (i = 0; i < l->nrows; i++)
+			if (list_passes(l, l->rows[i]))
+				l->rows[n++] = l->rows[i];
+		l->nrows = n;
+	} else {
+		if (list_grow(l, l->ncalls) < 0) {
+			l->filter = old;
+			free(copy);
+			return -1;
+		}
+		for (i = 0; i < l->ncalls; i++)
+			if (list_passes(l, i))
+				l->rows[n++] = i;
+		l->nrows = n;
+		if ((l->sort != KF_LIST_BY_TIME || !l->in_order) &&
+		    sort_rows(l->m, l->rows, l->nrows, l->sort,
+			      l->in_order) < 0) {
+			/* still a valid list: in capture order */
+			l->sort = KF_LIST_BY_TIME;
+			free(old);
+			kf_cursor_clamp(&l->cur, l->nrows);
+			return -1;
+		}
+	}
+	free(old);
+	if (sel == KF_NONE || kf_list_select(l, sel) < 0)
+		kf_cursor_clamp(&l->cur, l->nrows);
+	return 0;
+}
+
+uint32_t kf_list_selected(const struct kf_list *l)
+{
+	if (!l->nrows || l->cur.row >= l->nrows)
+		return KF_NONE;
+	return l->rows[l->cur.row];
+}
+
+int kf_list_select(struct kf_list *l, uint32_t call)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->nrows; i++) {
+		if (l->rows[i] == call) {
+			kf_cursor_set(&l->cur, l->nrows, i);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void kf_list_row(const struct kf_list *l, uint32_t i, struct kf_list_row *r)
+{
+	const struct kf_call *c = &l->m->calls[l->rows[i]];
+
+	memset(r, 0, sizeof(*r));
+	r->call = l->rows[i];
+	r->start = c->start >= l->t0 ? c->start - l->t0 : 0;
+	r->dur = call_dur(c);
+	r->heat = kf_overhead_mark(r->dur);
+	r->failed = (c->flags & KF_CALL_HAS_RET) && c->ret < 0;
+	r->incomplete = !!(c->flags & (KF_CALL_NOENTER | KF_CALL_NOEXIT |
+				       KF_CALL_INCOMPLETE | KF_CALL_REPAIRED |
+				       KF_CALL_OPEN));
+	r->status = r->failed ? 'x' : r->incomplete ? '?' : ' ';
+}
+
+const char *kf_list_columns(void)
+{
+	return "        start     duration  comm[pid]            cpu  call";
+}
+
+size_t kf_list_line(const struct kf_list *l, uint32_t i, char *buf,
+		    size_t len)
+{
+	const struct kf_call *c = &l->m->calls[l->rows[i]];
+	struct kf_list_row r;
+	struct out o = { buf, len, 0 };
+	char dur[32], who[64];
+	size_t n;
+
+	if (len)
+		buf[0] = '\0';
+	kf_list_row(l, i, &r);
+	kf_view_fmt_dur(dur, sizeof(dur), r.dur);
+	snprintf(who, sizeof(who), "%s[%d]",
+		 kf_strtab_get(&l->m->strs, c->comm), c->pid);
+	outf(&o, "%c %11.6f %c%11s  %-20s %3u  ", r.status, r.start / 1e9,
+	     r.heat, dur, who, c->cpu);
+	n = kf_decode_header(l->m, c, o.pos < len ? buf + o.pos : NULL,
+			     o.pos < len ? len - o.pos : 0);
+	return o.pos + n;
+}
+
+static int write_done(FILE *f)
+{
+	if (fflush(f) != 0 || ferror(f))
+		return kf_err_errno(KF_EXIT_IOERR, "cannot write the view");
+	return 0;
+}
+
+int kf_list_write(FILE *f, const struct kf_list *l)
+{
+	char buf[4096];
+	uint32_t i;
+
+	fprintf(f, "%s\n", kf_list_columns());
+	for (i = 0; i < l->nrows; i++) {
+		kf_list_line(l, i, buf, sizeof(buf));
+		fprintf(f, "%s\n", buf);
+	}
+	return write_done(f);
+}
+
+/* ---- the per-function summary --------------------------------------- */
+
+static int sum_cmp(const void *a, const void *b, void *arg)
+{
+	const struct kf_sum_row *x = a, *y = b;
+	enum kf_sum_col col = *(const enum kf_sum_col *)arg;
+	uint64_t u = 0, v = 0;
+	int r;
+
+	switch (col) {
+	case KF_SUM_CALLS: u = x->calls; v = y->calls; break;
+	case KF_SUM_TOTAL: u = x->total; v = y->total; break;
+	case KF_SUM_SELF: u = x->self; v = y->self; break;
+	case KF_SUM_AVG: u = x->avg; v = y->avg; break;
+	case KF_SUM_MAX: u = x->max; v = y->max; break;
+	case KF_SUM_NAME: break;
+	}
+	if (u != v)
+		return u > v ? -1 : 1;      /* numbers: most first */
+	r = strcmp(x->name, y->name);
+	if (r)
+		return r;
+	return x->func < y->func ? -1 : x->func > y->func;
+}
+
+void kf_summary_sort(struct kf_summary *s, enum kf_sum_col col)
+{
+	uint32_t func = s->nrows ? s->rows[s->cur.row].func : KF_NONE, i;
+
+	s->sort = col;
+	if (s->nrows > 1)
+		qsort_r(s->rows, s->nrows, sizeof(*s->rows), sum_cmp, &col);
+	for (i = 0; i < s->nrows; i++)
+		if (s->rows[i].func == func)
+			kf_cursor_set(&s->cur, s->nrows, i);
+	kf_cursor_clamp(&s->cur, s->nrows);
+}
+
+struct sum_build {
+	const struct kf_model *m;
+	uint32_t nids;
+	uint32_t *row_of;   /* strtab id -> row, KF_NONE */
+	uint32_t *active;   /* strtab id -> open calls on the current path */
+	uint32_t *stack;    /* nodes on the current path */
+	uint32_t sp, stack_cap;
+	uint32_t rows_cap;
+};
+
+static struct kf_sum_row *sum_row(struct kf_summary *s, struct sum_build *b,
+				  uint32_t func)
+{
+	struct kf_sum_row *r;
+
+	if (b->row_of[func] != KF_NONE)
+		return &s->rows[b->row_of[func]];
+	if (s->nrows == b->rows_cap) {
+		uint32_t cap = b->rows_cap ? b->rows_cap * 2 : 256;
+
+		r = realloc(s->rows, (size_t)cap * sizeof(*r));
+		if (!r)
+			return NULL;
+		s->rows = r;
+		b->rows_cap = cap;
+	}
+	r = &s->rows[s->nrows];
+	memset(r, 0, sizeof(*r));
+	r->func = func;
+	r->name = kf_strtab_get(&b->m->strs, func);
+	b->row_of[func] = s->nrows++;
+	return r;
+}
+
+static uint32_t node_func(const struct sum_build *b, const struct kf_node *n)
+{
+	return n->func < b->nids ? n->func : 0;
+}
+
+/*
+ * Add one call's tree.  A node's total counts only when no caller on its
+ * path is the same function, so recursion is not counted twice.
+ */
+static int sum_call(struct kf_summary *s, struct sum_build *b,
+		    const struct kf_call *c)
+{
+	const struct kf_model *m = b->m;
+	uint32_t ni = c->root, steps = 0;
+
+	b->sp = 0;
+	while (ni != KF_NONE) {
+		const struct kf_node *n;
+		struct kf_sum_row *r;
+		uint32_t f;
+
+		if (ni >= m->nnodes || ++steps > m->nnodes)
+			return kf_err(KF_EXIT_SOFTWARE,
+				      "call tree links are broken");
+		n = kf_node_get(m, ni);
+		f = node_func(b, n);
+		r = sum_row(s, b, f);
+		if (!r)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		r->calls++;
+		r->self += n->self;
+		r->avg += n->dur; /* the sum for now */
+		if (n->dur > r->max)
+			r->max = n->dur;
+		if (b->active[f]++ == 0)
+			r->total += n->dur;
+		if (n->child != KF_NONE) {
+			if (b->sp == b->stack_cap) {
+				uint32_t cap = b->stack_cap ? b->stack_cap * 2 :
+					       64;
+				uint32_t *st = realloc(b->stack,
+						       cap * sizeof(*st));
+
+				if (!st)
+					return kf_err(KF_EXIT_OSERR,
+						      "out of memory");
+				b->stack = st;
+				b->stack_cap = cap;
+			}
+			b->stack[b->sp++] = ni;
+			ni = n->child;
+			continue;
+		}
+		/* leave n, then every caller that has no next sibling */
+		for (;;) {
+			b->active[node_func(b, n)]--;
+			if (n->next != KF_NONE) {
+				ni = n->next;
+				break;
+			}
+			if (!b->sp) {
+				ni = KF_NONE;
+				break;
+			}
+			n = kf_node_get(m, b->stack[--b->sp]);
+		}
+	}
+	return 0;
+}
+
+int kf_summary_init(struct kf_summary *s, const struct kf_model *m,
+		    uint32_t call)
+{
+	struct sum_build b = { .m = m, .nids = m->strs.count };
+	uint32_t i, first = 0, end = m->ncalls;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->m = m;
+	s->call = call;
+	s->cur.page = DEFAULT_PAGE;
+	if (call != KF_NONE) {
+		if (call >= m->ncalls)
+			return kf_err(KF_EXIT_SOFTWARE, "no call %u", call);
+		first = call;
+		end = call + 1;
+	}
+	if (!b.nids)
+		b.nids = 1;
+	b.row_of = malloc((size_t)b.nids * sizeof(*b.row_of));
+	b.active = calloc(b.nids, sizeof(*b.active));
+	if (!b.row_of || !b.active) {
+		rc = kf_err(KF_EXIT_OSERR, "out of memory");
+		goto out;
+	}
+	memset(b.row_of, 0xff, (size_t)b.nids * sizeof(*b.row_of));
+	for (i = first; i < end && rc == 0; i++)
+		rc = sum_call(s, &b, &m->calls[i]);
+	if (rc < 0) {
+		kf_summary_release(s);
+		goto out;
+	}
+	for (i = 0; i < s->nrows; i++)
+		s->rows[i].avg /= s->rows[i].calls;
+	kf_summary_sort(s, KF_SUM_TOTAL);
+out:
+	free(b.row_of);
+	free(b.active);
+	free(b.stack);
+	return rc;
+}
+
+void kf_summary_release(struct kf_summary *s)
+{
+	free(s->rows);
+	s->rows = NULL;
+	s->nrows = 0;
+}
+
+const char *kf_summary_columns(void)
+{
+	return "     calls       total        self     average         max"
+	       "  function";
+}
+
+size_t kf_summary_line(const struct kf_summary *s, uint32_t i, char *buf,
+		       size_t len)
+{
+	const struct kf_sum_row *r = &s->rows[i];
+	char t[32], se[32], a[32], mx[32];
+
+	kf_view_fmt_dur(t, sizeof(t), r->total);
+	kf_view_fmt_dur(se, sizeof(se), r->self);
+	kf_view_fmt_dur(a, sizeof(a), r->avg);
+	kf_view_fmt_dur(mx, sizeof(mx), r->max);
+	return (size_t)snprintf(buf, len, "%10llu %11s %11s %11s %11s  %s",
+				(unsigned long long)r->calls, t, se, a, mx,
+				r->name);
+}
+
+int kf_summary_write(FILE *f, const struct kf_summary *s)
+{
+	char buf[4096];
+	uint32_t i;
+
+	fprintf(f, "%s\n", kf_summary_columns());
+	for (i = 0; i < s->nrows; i++) {
+		kf_summary_line(s, i, buf, sizeof(buf));
+		fprintf(f, "%s\n", buf);
+	}
+	return write_done(f);
+}
