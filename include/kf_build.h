@@ -35,6 +35,10 @@ struct kf_build_opts {
 	/* In syscall mode, the syscall a tree outside any invocation is
 	 * attributed to (KF_NONE: unknown), e.g. the only one traced. */
 	uint32_t default_sys;
+	/* Durations from the entry's and exit's record times (raw ring
+	 * buffer) rather than the exit's calltime and rettime (text traces,
+	 * which print those). */
+	int ts_durations;
 };
 
 struct kf_builder;

@@ -1119,7 +1119,8 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 {
 	struct cap c;
 	struct utsname un;
-	struct kf_build_opts bo = { .default_sys = KF_NONE };
+	struct kf_build_opts bo = { .default_sys = KF_NONE,
+				    .ts_durations = 1 };
 	struct kf_sink sink;
 	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
 	uint64_t t_capture = 0, t_post = 0, t_run = 0;

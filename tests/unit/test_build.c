@@ -287,6 +287,55 @@ static void test_lost_exit(void **state)
  *     B 60 [10..70]
  *       C +noexit
  */
+/*
+ * calltime and rettime on a clock that jumped (6.1 under emulation, at a
+ * timer tick): B's exit says 465 units where its record times say 2.
+ * With ts_durations the tree keeps to the record times, so B fits inside
+ * A; without, the exit's own numbers stand (text traces print those).
+ *   A [0..100]
+ *     B [10..12] (exit: calltime 500, rettime 965)
+ *     C [20..30]
+ */
+static void clock_jump(struct fixture *f)
+{
+	struct kf_event ev = { .ts = 12, .pid = 7, .type = KF_EV_EXIT };
+
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 10, "B", 1, 0);
+	ev.exit.func = fn(f, "B");
+	ev.exit.depth = 1;
+	ev.exit.calltime = 500;
+	ev.exit.rettime = 965;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	entry(f, 7, 0, 20, "C", 1, 0);
+	fexit(f, 7, 0, 20, 30, "C", 1);
+	fexit(f, 7, 0, 1, 101, "A", 0);
+	sys_exit(f, 7, 0, 102, f->sys_openat, 3);
+	kf_builder_finish(f->b, 0);
+}
+
+static void test_ts_durations(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	struct kf_build_opts o = { .mode = KF_BUILD_SYSCALL,
+				   .default_sys = KF_NONE,
+				   .ts_durations = 1 };
+
+	(void)state;
+	clock_jump(f);
+	assert_string_equal(tree(f, 0), "A[100/0]{B[465/465],C[10/10]}");
+	teardown(f);
+
+	f = setup(KF_BUILD_SYSCALL, 0, 0);
+	kf_builder_free(f->b);
+	f->b = kf_builder_new(&f->m, &o);
+	assert_non_null(f->b);
+	clock_jump(f);
+	assert_string_equal(tree(f, 0), "A[100/88]{B[2/2],C[10/10]}");
+	teardown(f);
+}
+
 static void test_buried_exit(void **state)
 {
 	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
@@ -649,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_lost_entry),
 		cmocka_unit_test(test_lost_exit),
 		cmocka_unit_test(test_buried_exit),
+		cmocka_unit_test(test_ts_durations),
 		cmocka_unit_test(test_irq),
 		cmocka_unit_test(test_interleaved),
 		cmocka_unit_test(test_exit_mid_call),
