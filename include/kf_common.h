@@ -76,6 +76,22 @@ extern int kf_verbose;
  */
 int kf_parse_duration(const char *s, uint64_t *ns);
 
+/*
+ * A caller's buffer filled in pieces with snprintf's convention: pos counts
+ * every byte asked for, so pos >= len after the fact means it was cut; the
+ * buffer stays NUL-terminated whenever len > 0.  Nothing to free.
+ */
+struct kf_out {
+	char *buf;
+	size_t len, pos;
+};
+
+void kf_out_init(struct kf_out *o, char *buf, size_t len);
+void kf_out_put(struct kf_out *o, const char *s, size_t n);
+void kf_out_puts(struct kf_out *o, const char *s);
+void kf_out_printf(struct kf_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Levenshtein distance, for "did you mean" lists. */
 int kf_edit_distance(const char *a, const char *b);
 

@@ -109,6 +109,8 @@ struct kf_list {
 	struct kf_cursor cur;
 	uint64_t t0;           /* start of the earliest call: time 0 */
 	int in_order;          /* calls are in start order already */
+	int who_w;             /* width of comm[pid]: the widest seen */
+	int hide_cpu;          /* leave the cpu column out (narrow screens) */
 };
 
 /* One row of the list, as data. */
@@ -158,7 +160,7 @@ void kf_list_row(const struct kf_list *l, uint32_t i, struct kf_list_row *r);
 size_t kf_list_line(const struct kf_list *l, uint32_t i, char *buf,
 		    size_t len);
 /* The column titles matching kf_list_line (a static string). */
-const char *kf_list_columns(void);
+size_t kf_list_columns(const struct kf_list *l, char *buf, size_t len);
 
 /* ---- the tree of one invocation (or a diff of two) ---------------- */
 
@@ -228,6 +230,7 @@ struct kf_tree {
 	 * wins); not owned: it must outlive the view */
 	const struct kf_layer *layers;
 	int nlayers;
+	int hide_layer;            /* leave the layer column out (narrow) */
 	struct kf_tree_priv *priv; /* tables, rows, caches (private) */
 };
 

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,4 +160,43 @@ int kf_edit_distance(const char *a, const char *b)
 		}
 	}
 	return row[lb];
+}
+
+void kf_out_init(struct kf_out *o, char *buf, size_t len)
+{
+	o->buf = buf;
+	o->len = len;
+	o->pos = 0;
+	if (len)
+		buf[0] = '\0';
+}
+
+void kf_out_put(struct kf_out *o, const char *s, size_t n)
+{
+	if (o->pos < o->len) {
+		size_t room = o->len - o->pos - 1;
+		size_t k = n < room ? n : room;
+
+		memcpy(o->buf + o->pos, s, k);
+		o->buf[o->pos + k] = '\0';
+	}
+	o->pos += n;
+}
+
+void kf_out_puts(struct kf_out *o, const char *s)
+{
+	kf_out_put(o, s, strlen(s));
+}
+
+void kf_out_printf(struct kf_out *o, const char *fmt, ...)
+{
+	size_t room = o->pos < o->len ? o->len - o->pos : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? o->buf + o->pos : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->pos += (size_t)n;
 }

@@ -22,58 +22,9 @@
 #define STR_MAX 256 /* bytes of a string shown before the "..." */
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
-/* An output buffer that counts what it could not hold (snprintf style). */
-struct out {
-	char *buf;
-	size_t len, pos;
-};
-
-static void out_init(struct out *o, char *buf, size_t len)
+static void put_hex(struct kf_out *o, uint64_t v)
 {
-	o->buf = buf;
-	o->len = len;
-	o->pos = 0;
-	if (len)
-		buf[0] = '\0';
-}
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->pos < o->len) {
-		size_t room = o->len - o->pos - 1;
-		size_t k = n < room ? n : room;
-
-		memcpy(o->buf + o->pos, s, k);
-		o->buf[o->pos + k] = '\0';
-	}
-	o->pos += n;
-}
-
-static void puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
-/* Numbers only: the scratch buffer is small. */
-static void __attribute__((format(printf, 2, 3))) putf(struct out *o,
-						       const char *fmt, ...)
-{
-	char tmp[64];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	if (n > 0)
-		put(o, tmp, (size_t)n);
-}
-
-static void put_hex(struct out *o, uint64_t v)
-{
-	putf(o, "%#llx", (unsigned long long)v);
+	kf_out_printf(o, "%#llx", (unsigned long long)v);
 }
 
 /* A value or flag bit(s) and its name. */
@@ -466,51 +417,51 @@ static int bit_matches(uint64_t v, const struct xlat *x)
  * items already written, and clear them from *v.  Returns the items
  * written in all.
  */
-static int put_known(struct out *o, uint64_t *v, const struct xlat *t,
+static int put_known(struct kf_out *o, uint64_t *v, const struct xlat *t,
 		     size_t nt, int n)
 {
 	for (size_t i = 0; i < nt && *v; i++) {
 		if (!bit_matches(*v, &t[i]))
 			continue;
 		if (n++)
-			put(o, "|", 1);
-		puts_(o, t[i].name);
+			kf_out_put(o, "|", 1);
+		kf_out_puts(o, t[i].name);
 		*v &= ~t[i].val;
 	}
 	return n;
 }
 
 /* Bits nobody named, as one hex number after n items. */
-static int put_rest(struct out *o, uint64_t v, int n)
+static int put_rest(struct kf_out *o, uint64_t v, int n)
 {
 	if (!v)
 		return n;
 	if (n++)
-		put(o, "|", 1);
+		kf_out_put(o, "|", 1);
 	put_hex(o, v);
 	return n;
 }
 
 /* A value no name fits: "0x30 / * PROT_??? * /" */
-static void put_unknown(struct out *o, uint64_t v, const char *what)
+static void put_unknown(struct kf_out *o, uint64_t v, const char *what)
 {
 	put_hex(o, v);
-	puts_(o, " /* ");
-	puts_(o, what);
-	puts_(o, " */");
+	kf_out_puts(o, " /* ");
+	kf_out_puts(o, what);
+	kf_out_puts(o, " */");
 }
 
 /*
  * A flags value as strace prints it: "0", "A|B|0x40", or
  * "0x40 / * PROT_??? * /" when no bit has a name here.
  */
-static void put_flags(struct out *o, uint64_t v, const struct xlat *t,
+static void put_flags(struct kf_out *o, uint64_t v, const struct xlat *t,
 		      size_t nt, const char *unknown)
 {
 	size_t i;
 
 	if (!v) {
-		put(o, "0", 1);
+		kf_out_put(o, "0", 1);
 		return;
 	}
 	for (i = 0; i < nt && !bit_matches(v, &t[i]); i++)
@@ -523,12 +474,12 @@ static void put_flags(struct out *o, uint64_t v, const struct xlat *t,
 }
 
 /* One of a set of values, or "0x5 / * SEEK_??? * /". */
-static void put_value(struct out *o, uint64_t v, const struct xlat *t,
+static void put_value(struct kf_out *o, uint64_t v, const struct xlat *t,
 		      size_t nt, const char *unknown)
 {
 	for (size_t i = 0; i < nt; i++) {
 		if (t[i].val == v) {
-			puts_(o, t[i].name);
+			kf_out_puts(o, t[i].name);
 			return;
 		}
 	}
@@ -590,71 +541,71 @@ static int arg_value(const struct arg *a, const char *name, uint64_t *v)
 	return 0;
 }
 
-static void dec_ptr(struct out *o, const struct arg *a)
+static void dec_ptr(struct kf_out *o, const struct arg *a)
 {
 	if (a->v)
 		put_hex(o, a->v);
 	else
-		puts_(o, "NULL");
+		kf_out_puts(o, "NULL");
 }
 
-static void dec_hex(struct out *o, const struct arg *a)
+static void dec_hex(struct kf_out *o, const struct arg *a)
 {
 	put_hex(o, a->v);
 }
 
-static void dec_fd(struct out *o, const struct arg *a)
+static void dec_fd(struct kf_out *o, const struct arg *a)
 {
-	putf(o, "%d", as_int(a->v));
+	kf_out_printf(o, "%d", as_int(a->v));
 }
 
 /* A directory fd: AT_FDCWD is -100 (include/uapi/linux/fcntl.h). */
-static void dec_dirfd(struct out *o, const struct arg *a)
+static void dec_dirfd(struct kf_out *o, const struct arg *a)
 {
 	if (as_int(a->v) == -100)
-		puts_(o, "AT_FDCWD");
+		kf_out_puts(o, "AT_FDCWD");
 	else
 		dec_fd(o, a);
 }
 
-static void put_open_flags(struct out *o, uint64_t v)
+static void put_open_flags(struct kf_out *o, uint64_t v)
 {
 	v &= 0xffffffff;
-	puts_(o, open_accmode[v & 3]);
+	kf_out_puts(o, open_accmode[v & 3]);
 	v &= ~(uint64_t)3;
 	put_rest(o, v, put_known(o, &v, open_flags, N(open_flags), 1));
 }
 
-static void dec_open_flags(struct out *o, const struct arg *a)
+static void dec_open_flags(struct kf_out *o, const struct arg *a)
 {
 	put_open_flags(o, a->v);
 }
 
 /* dup3, pipe2: O_CLOEXEC and friends without an access mode */
-static void dec_fd_flags(struct out *o, const struct arg *a)
+static void dec_fd_flags(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v & 0xffffffff, open_flags, N(open_flags), "O_???");
 }
 
 /* Modes in octal with at least 3 digits, as strace: 000, 0644, 0100644. */
-static void put_mode(struct out *o, uint64_t v)
+static void put_mode(struct kf_out *o, uint64_t v)
 {
-	putf(o, "%#03llo", (unsigned long long)(v & 0xffffffff));
+	kf_out_printf(o, "%#03llo", (unsigned long long)(v & 0xffffffff));
 }
 
-static void dec_mode(struct out *o, const struct arg *a)
+static void dec_mode(struct kf_out *o, const struct arg *a)
 {
 	put_mode(o, a->v);
 }
 
-static void dec_mknod_mode(struct out *o, const struct arg *a)
+static void dec_mknod_mode(struct kf_out *o, const struct arg *a)
 {
 	uint64_t v = a->v & 0xffffffff, type = v & KF_S_IFMT;
 
 	for (size_t i = 0; type && i < N(file_types); i++) {
 		if (file_types[i].val == type) {
-			puts_(o, file_types[i].name);
-			put(o, "|", 1);
+			kf_out_puts(o, file_types[i].name);
+			kf_out_put(o, "|", 1);
 			put_mode(o, v & ~(uint64_t)KF_S_IFMT);
 			return;
 		}
@@ -663,80 +614,80 @@ static void dec_mknod_mode(struct out *o, const struct arg *a)
 }
 
 /* mknod's dev: new_decode_dev() of include/linux/kdev_t.h */
-static void dec_mknod_dev(struct out *o, const struct arg *a)
+static void dec_mknod_dev(struct kf_out *o, const struct arg *a)
 {
 	uint64_t mode, dev = a->v & 0xffffffff;
 	unsigned int major, minor;
 
 	if (!arg_value(a, "mode", &mode) ||
 	    ((mode & KF_S_IFMT) != 020000 && (mode & KF_S_IFMT) != 060000)) {
-		putf(o, "%llu", (unsigned long long)dev);
+		kf_out_printf(o, "%llu", (unsigned long long)dev);
 		return;
 	}
 	major = (unsigned int)((dev & 0xfff00) >> 8);
 	minor = (unsigned int)((dev & 0xff) | ((dev >> 12) & 0xfff00));
-	putf(o, "makedev(%#x, %#x)", major, minor);
+	kf_out_printf(o, "makedev(%#x, %#x)", major, minor);
 }
 
-static void dec_at_flags(struct out *o, const struct arg *a)
+static void dec_at_flags(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v & 0xffffffff, at_flags, N(at_flags), "AT_???");
 }
 
-static void dec_at_unlink(struct out *o, const struct arg *a)
+static void dec_at_unlink(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v & 0xffffffff, at_flags_unlink, N(at_flags_unlink),
 		  "AT_???");
 }
 
-static void dec_at_access(struct out *o, const struct arg *a)
+static void dec_at_access(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v & 0xffffffff, at_flags_access, N(at_flags_access),
 		  "AT_???");
 }
 
 /* statx: the sync type always comes first, AT_STATX_SYNC_AS_STAT is 0 */
-static void dec_statx_flags(struct out *o, const struct arg *a)
+static void dec_statx_flags(struct kf_out *o, const struct arg *a)
 {
 	uint64_t v = a->v & 0xffffffff, sync = v & KF_AT_STATX_SYNC_TYPE;
 
 	if (!sync)
-		puts_(o, "AT_STATX_SYNC_AS_STAT");
+		kf_out_puts(o, "AT_STATX_SYNC_AS_STAT");
 	else if (sync == KF_AT_STATX_FORCE_SYNC)
-		puts_(o, "AT_STATX_FORCE_SYNC");
+		kf_out_puts(o, "AT_STATX_FORCE_SYNC");
 	else if (sync == KF_AT_STATX_DONT_SYNC)
-		puts_(o, "AT_STATX_DONT_SYNC");
+		kf_out_puts(o, "AT_STATX_DONT_SYNC");
 	else
-		puts_(o, "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC");
+		kf_out_puts(o, "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC");
 	v &= ~(uint64_t)KF_AT_STATX_SYNC_TYPE;
 	put_rest(o, v, put_known(o, &v, at_flags, N(at_flags), 1));
 }
 
-static void dec_statx_mask(struct out *o, const struct arg *a)
+static void dec_statx_mask(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v & 0xffffffff, statx_mask, N(statx_mask),
 		  "STATX_???");
 }
 
-static void dec_access(struct out *o, const struct arg *a)
+static void dec_access(struct kf_out *o, const struct arg *a)
 {
 	uint64_t v = a->v & 0xffffffff;
 
 	if (!v)
-		puts_(o, "F_OK");
+		kf_out_puts(o, "F_OK");
 	else
 		put_flags(o, v, access_modes, N(access_modes), "?_OK");
 }
 
-static void dec_prot(struct out *o, const struct arg *a)
+static void dec_prot(struct kf_out *o, const struct arg *a)
 {
 	if (!a->v)
-		puts_(o, "PROT_NONE");
+		kf_out_puts(o, "PROT_NONE");
 	else
 		put_flags(o, a->v, prot_flags, N(prot_flags), "PROT_???");
 }
 
-static void dec_map_flags(struct out *o, const struct arg *a)
+static void dec_map_flags(struct kf_out *o, const struct arg *a)
 {
 	uint64_t v = a->v, type = v & KF_MAP_TYPE, huge;
 	size_t i;
@@ -750,60 +701,60 @@ static void dec_map_flags(struct out *o, const struct arg *a)
 		return;
 	}
 	if (i < N(map_types))
-		puts_(o, map_types[i].name);
+		kf_out_puts(o, map_types[i].name);
 	else
 		put_hex(o, type);
 	v &= ~(uint64_t)KF_MAP_TYPE;
 	n = put_known(o, &v, map_flags, N(map_flags), 1);
 	huge = (v >> KF_MAP_HUGE_SHIFT) & KF_MAP_HUGE_MASK;
 	if (huge) {
-		putf(o, "|%llu<<MAP_HUGE_SHIFT", (unsigned long long)huge);
+		kf_out_printf(o, "|%llu<<MAP_HUGE_SHIFT", (unsigned long long)huge);
 		v &= ~((uint64_t)KF_MAP_HUGE_MASK << KF_MAP_HUGE_SHIFT);
 	}
 	put_rest(o, v, n);
 }
 
-static void dec_mremap_flags(struct out *o, const struct arg *a)
+static void dec_mremap_flags(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v, mremap_flags, N(mremap_flags), "MREMAP_???");
 }
 
-static void dec_madvise(struct out *o, const struct arg *a)
+static void dec_madvise(struct kf_out *o, const struct arg *a)
 {
 	put_value(o, a->v & 0xffffffff, madvise_advice, N(madvise_advice),
 		  "MADV_???");
 }
 
-static void dec_whence(struct out *o, const struct arg *a)
+static void dec_whence(struct kf_out *o, const struct arg *a)
 {
 	put_value(o, a->v & 0xffffffff, seek_whence, N(seek_whence),
 		  "SEEK_???");
 }
 
-static void dec_fcntl_cmd(struct out *o, const struct arg *a)
+static void dec_fcntl_cmd(struct kf_out *o, const struct arg *a)
 {
 	put_value(o, a->v & 0xffffffff, fcntl_cmds, N(fcntl_cmds), "F_???");
 }
 
-static void put_signal(struct out *o, int32_t s)
+static void put_signal(struct kf_out *o, int32_t s)
 {
 	if (s > 0 && s < 32)
-		puts_(o, signals[s]);
+		kf_out_puts(o, signals[s]);
 	else if (s == 32)
-		puts_(o, "SIGRTMIN");
+		kf_out_puts(o, "SIGRTMIN");
 	else if (s > 32 && s <= 64)
-		putf(o, "SIGRT_%d", s - 32);
+		kf_out_printf(o, "SIGRT_%d", s - 32);
 	else
-		putf(o, "%d", s);
+		kf_out_printf(o, "%d", s);
 }
 
-static void dec_signal(struct out *o, const struct arg *a)
+static void dec_signal(struct kf_out *o, const struct arg *a)
 {
 	put_signal(o, as_int(a->v));
 }
 
 /* fcntl's third argument means what the command says. */
-static void dec_fcntl_arg(struct out *o, const struct arg *a)
+static void dec_fcntl_arg(struct kf_out *o, const struct arg *a)
 {
 	uint64_t cmd;
 
@@ -813,7 +764,7 @@ static void dec_fcntl_arg(struct out *o, const struct arg *a)
 	}
 	switch (cmd & 0xffffffff) {
 	case 0: case 8: case 1030: case 1031: /* DUPFD, SETOWN, pipe size */
-		putf(o, "%d", as_int(a->v));
+		kf_out_printf(o, "%d", as_int(a->v));
 		break;
 	case 2: /* F_SETFD */
 		put_flags(o, a->v & 0xffffffff, fd_flags, N(fd_flags),
@@ -841,37 +792,37 @@ static void dec_fcntl_arg(struct out *o, const struct arg *a)
 }
 
 /* clone: flags, then the exit signal from the low byte (CSIGNAL) */
-static void dec_clone_flags(struct out *o, const struct arg *a)
+static void dec_clone_flags(struct kf_out *o, const struct arg *a)
 {
 	uint64_t v = a->v & ~(uint64_t)KF_CSIGNAL;
 	int32_t sig = (int32_t)(a->v & KF_CSIGNAL);
 	int n;
 
 	if (!a->v) {
-		put(o, "0", 1);
+		kf_out_put(o, "0", 1);
 		return;
 	}
 	n = put_rest(o, v, put_known(o, &v, clone_flags, N(clone_flags), 0));
 	if (sig) {
 		if (n)
-			put(o, "|", 1);
+			kf_out_put(o, "|", 1);
 		put_signal(o, sig);
 	}
 }
 
 /* unshare, setns: namespaces and other clone flags, no signal byte */
-static void dec_ns_flags(struct out *o, const struct arg *a)
+static void dec_ns_flags(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v, clone_flags, N(clone_flags), "CLONE_???");
 }
 
-static void dec_wait_options(struct out *o, const struct arg *a)
+static void dec_wait_options(struct kf_out *o, const struct arg *a)
 {
 	put_flags(o, a->v & 0xffffffff, wait_options, N(wait_options),
 		  "W???");
 }
 
-static void dec_sigprocmask_how(struct out *o, const struct arg *a)
+static void dec_sigprocmask_how(struct kf_out *o, const struct arg *a)
 {
 	put_value(o, a->v & 0xffffffff, sigprocmask_how, N(sigprocmask_how),
 		  "SIG_???");
@@ -884,7 +835,7 @@ static void dec_sigprocmask_how(struct out *o, const struct arg *a)
 static const struct rule {
 	const char *sys;  /* syscall names, space-separated; NULL: any */
 	const char *args; /* argument names, space-separated */
-	void (*put)(struct out *o, const struct arg *a);
+	void (*put)(struct kf_out *o, const struct arg *a);
 } rules[] = {
 	/* directory fds; execveat calls its dirfd "fd" */
 	{ NULL, "dfd olddfd newdfd from_dfd to_dfd mountdirfd", dec_dirfd },
@@ -942,40 +893,40 @@ static int is_flags_name(const char *an)
  * an octal digit follows, so "\1" "7" prints as "\0017".  Capped at
  * STR_MAX bytes, with "..." after the closing quote when cut.
  */
-static void put_string(struct out *o, const struct kf_model *m, uint32_t id)
+static void put_string(struct kf_out *o, const struct kf_model *m, uint32_t id)
 {
 	const char *s = kf_strtab_get(&m->strs, id);
 	size_t n = id < m->strs.count ? m->strs.len[id] : strlen(s);
 	size_t shown = n < STR_MAX ? n : STR_MAX;
 
-	put(o, "\"", 1);
+	kf_out_put(o, "\"", 1);
 	for (size_t i = 0; i < shown; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
 		switch (ch) {
-		case '"': puts_(o, "\\\""); break;
-		case '\\': puts_(o, "\\\\"); break;
-		case '\f': puts_(o, "\\f"); break;
-		case '\n': puts_(o, "\\n"); break;
-		case '\r': puts_(o, "\\r"); break;
-		case '\t': puts_(o, "\\t"); break;
-		case '\v': puts_(o, "\\v"); break;
+		case '"': kf_out_puts(o, "\\\""); break;
+		case '\\': kf_out_puts(o, "\\\\"); break;
+		case '\f': kf_out_puts(o, "\\f"); break;
+		case '\n': kf_out_puts(o, "\\n"); break;
+		case '\r': kf_out_puts(o, "\\r"); break;
+		case '\t': kf_out_puts(o, "\\t"); break;
+		case '\v': kf_out_puts(o, "\\v"); break;
 		default:
 			if (ch >= 0x20 && ch < 0x7f)
-				put(o, &s[i], 1);
+				kf_out_put(o, &s[i], 1);
 			else if (i + 1 < shown && s[i + 1] >= '0' &&
 				 s[i + 1] <= '7')
-				putf(o, "\\%03o", ch);
+				kf_out_printf(o, "\\%03o", ch);
 			else
-				putf(o, "\\%o", ch);
+				kf_out_printf(o, "\\%o", ch);
 		}
 	}
-	put(o, "\"", 1);
+	kf_out_put(o, "\"", 1);
 	if (n > shown)
-		puts_(o, "...");
+		kf_out_puts(o, "...");
 }
 
-static void put_arg(struct out *o, const struct kf_model *m,
+static void put_arg(struct kf_out *o, const struct kf_model *m,
 		    const struct kf_call *c, const struct kf_sysdesc *sd, int i)
 {
 	struct arg a = {
@@ -1006,15 +957,15 @@ static void put_arg(struct out *o, const struct kf_model *m,
 		if (is_flags_name(a.name)) /* bits of a C int */
 			put_hex(o, a.v & 0xffffffff);
 		else if (a.v >> 32 == 0 && !word_in(a.name, wide_ints))
-			putf(o, "%d", as_int(a.v));
+			kf_out_printf(o, "%d", as_int(a.v));
 		else
-			putf(o, "%lld", (long long)(int64_t)a.v);
+			kf_out_printf(o, "%lld", (long long)(int64_t)a.v);
 		break;
 	default:
 		if (is_flags_name(a.name))
 			put_hex(o, a.v);
 		else
-			putf(o, "%llu", (unsigned long long)a.v);
+			kf_out_printf(o, "%llu", (unsigned long long)a.v);
 	}
 }
 
@@ -1061,14 +1012,14 @@ static int arg_unused(const struct kf_model *m, const struct kf_call *c,
 	return 0;
 }
 
-static void put_args(struct out *o, const struct kf_model *m,
+static void put_args(struct kf_out *o, const struct kf_model *m,
 		     const struct kf_call *c)
 {
 	const struct kf_sysdesc *sd = call_sys(m, c);
 	int n, first = 1;
 
 	if (c->flags & KF_CALL_NOENTER || (!sd && c->sys != KF_NONE)) {
-		puts_(o, "...");
+		kf_out_puts(o, "...");
 		return;
 	}
 	if (!sd)
@@ -1078,7 +1029,7 @@ static void put_args(struct out *o, const struct kf_model *m,
 		if (arg_unused(m, c, sd, i))
 			continue;
 		if (!first)
-			puts_(o, ", ");
+			kf_out_puts(o, ", ");
 		first = 0;
 		put_arg(o, m, c, sd, i);
 	}
@@ -1087,41 +1038,41 @@ static void put_args(struct out *o, const struct kf_model *m,
 /* Syscalls that return an address, printed in hex. */
 static const char pointer_returns[] = "mmap brk mremap shmat";
 
-static void put_ret(struct out *o, const struct kf_model *m,
+static void put_ret(struct kf_out *o, const struct kf_model *m,
 		    const struct kf_call *c)
 {
 	const struct kf_sysdesc *sd = call_sys(m, c);
 	int64_t r = c->ret;
 
 	if (!(c->flags & KF_CALL_HAS_RET)) {
-		put(o, "?", 1);
+		kf_out_put(o, "?", 1);
 		return;
 	}
 	if (r < 0 && r >= -KF_MAX_ERRNO) {
 		int i = errno_index((int)-r);
 
-		putf(o, "%lld", (long long)r);
+		kf_out_printf(o, "%lld", (long long)r);
 		if (i >= 0) {
-			put(o, " ", 1);
-			puts_(o, errnos[i].name);
-			puts_(o, " (");
-			puts_(o, errnos[i].text);
-			put(o, ")", 1);
+			kf_out_put(o, " ", 1);
+			kf_out_puts(o, errnos[i].name);
+			kf_out_puts(o, " (");
+			kf_out_puts(o, errnos[i].text);
+			kf_out_put(o, ")", 1);
 		}
 	} else if (sd && word_in(kf_strtab_get(&m->strs, sd->name),
 				 pointer_returns)) {
 		put_hex(o, (uint64_t)r);
 	} else {
-		putf(o, "%lld", (long long)r);
+		kf_out_printf(o, "%lld", (long long)r);
 	}
 }
 
 size_t kf_decode_args(const struct kf_model *m, const struct kf_call *c,
 		      char *buf, size_t len)
 {
-	struct out o;
+	struct kf_out o;
 
-	out_init(&o, buf, len);
+	kf_out_init(&o, buf, len);
 	put_args(&o, m, c);
 	return o.pos;
 }
@@ -1129,9 +1080,9 @@ size_t kf_decode_args(const struct kf_model *m, const struct kf_call *c,
 size_t kf_decode_ret(const struct kf_model *m, const struct kf_call *c,
 		     char *buf, size_t len)
 {
-	struct out o;
+	struct kf_out o;
 
-	out_init(&o, buf, len);
+	kf_out_init(&o, buf, len);
 	put_ret(&o, m, c);
 	return o.pos;
 }
@@ -1140,9 +1091,9 @@ size_t kf_decode_header(const struct kf_model *m, const struct kf_call *c,
 			char *buf, size_t len)
 {
 	const struct kf_sysdesc *sd = call_sys(m, c);
-	struct out o;
+	struct kf_out o;
 
-	out_init(&o, buf, len);
+	kf_out_init(&o, buf, len);
 	if (c->sys == KF_NONE) {
 		/* function mode: the top function's name, no arguments */
 		const char *fn = "?";
@@ -1150,18 +1101,18 @@ size_t kf_decode_header(const struct kf_model *m, const struct kf_call *c,
 		if (c->root != KF_NONE && c->root < m->nnodes)
 			fn = kf_strtab_get(&m->strs,
 					   kf_node_get(m, c->root)->func);
-		puts_(&o, fn);
-		puts_(&o, "()");
+		kf_out_puts(&o, fn);
+		kf_out_puts(&o, "()");
 		if (c->flags & KF_CALL_HAS_RET) {
-			puts_(&o, " = ");
+			kf_out_puts(&o, " = ");
 			put_ret(&o, m, c);
 		}
 		return o.pos;
 	}
-	puts_(&o, sd ? kf_strtab_get(&m->strs, sd->name) : "?");
-	put(&o, "(", 1);
+	kf_out_puts(&o, sd ? kf_strtab_get(&m->strs, sd->name) : "?");
+	kf_out_put(&o, "(", 1);
 	put_args(&o, m, c);
-	puts_(&o, ") = ");
+	kf_out_puts(&o, ") = ");
 	put_ret(&o, m, c);
 	return o.pos;
 }

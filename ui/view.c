@@ -133,31 +133,11 @@ static uint64_t call_dur(const struct kf_call *c)
 	return c->end > c->start ? c->end - c->start : 0;
 }
 
-/* snprintf's return convention for a buffer filled in pieces */
-struct out {
-	char *buf;
-	size_t len, pos;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-outf(struct out *o, const char *fmt, ...)
-{
-	size_t room = o->pos < o->len ? o->len - o->pos : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? o->buf + o->pos : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->pos += (size_t)n;
-}
-
 size_t kf_view_call_header(const struct kf_model *m, uint32_t call,
 			   char *buf, size_t len)
 {
 	const struct kf_call *c = &m->calls[call];
-	struct out o = { buf, len, 0 };
+	struct kf_out o = { buf, len, 0 };
 	char dur[32];
 	size_t n;
 
@@ -166,16 +146,16 @@ size_t kf_view_call_header(const struct kf_model *m, uint32_t call,
 	n = kf_decode_header(m, c, buf, len);
 	o.pos = n;
 	kf_view_fmt_dur(dur, sizeof(dur), call_dur(c));
-	outf(&o, " <%s> %s[%d] cpu %u", dur, kf_strtab_get(&m->strs, c->comm),
+	kf_out_printf(&o, " <%s> %s[%d] cpu %u", dur, kf_strtab_get(&m->strs, c->comm),
 	     c->pid, c->cpu);
 	if (c->flags & KF_CALL_NOENTER)
-		outf(&o, " (entry not seen: arguments unknown)");
+		kf_out_printf(&o, " (entry not seen: arguments unknown)");
 	if (c->flags & KF_CALL_NOEXIT)
-		outf(&o, " (did not return before the capture ended)");
+		kf_out_printf(&o, " (did not return before the capture ended)");
 	if (c->flags & KF_CALL_INCOMPLETE)
-		outf(&o, " (incomplete: the kernel dropped events)");
+		kf_out_printf(&o, " (incomplete: the kernel dropped events)");
 	else if (c->flags & KF_CALL_REPAIRED)
-		outf(&o, " (tree repaired: some records were missing)");
+		kf_out_printf(&o, " (tree repaired: some records were missing)");
 	return o.pos;
 }
 
@@ -306,6 +286,23 @@ void kf_list_release(struct kf_list *l)
 	l->nrows = l->cap = l->ncalls = 0;
 }
 
+/* comm[pid] is as wide as the widest seen, so the call starts early on an
+ * 80-column screen; 9 fits the title. */
+#define WHO_MIN 9
+#define WHO_MAX 24
+
+static void list_note_who(struct kf_list *l, const struct kf_call *c)
+{
+	char who[64];
+	int n = snprintf(who, sizeof(who), "%s[%d]",
+			 kf_strtab_get(&l->m->strs, c->comm), c->pid);
+
+	if (n > WHO_MAX)
+		n = WHO_MAX;
+	if (n > l->who_w)
+		l->who_w = n;
+}
+
 int kf_list_update(struct kf_list *l)
 {
 	const struct kf_model *m = l->m;
@@ -321,6 +318,7 @@ int kf_list_update(struct kf_list *l)
 
 		if (c->start < l->t0)
 			l->t0 = c->start;
+		list_note_who(l, c);
 		if (i && c->start < m->calls[i - 1].start)
 			l->in_order = 0;
 		if (list_passes(l, i))
@@ -438,9 +436,17 @@ void kf_list_row(const struct kf_list *l, uint32_t i, struct kf_list_row *r)
 	r->status = r->failed ? 'x' : r->incomplete ? '?' : ' ';
 }
 
-const char *kf_list_columns(void)
+size_t kf_list_columns(const struct kf_list *l, char *buf, size_t len)
 {
-	return "        start     duration  comm[pid]            cpu  call";
+	struct kf_out o = { buf, len, 0 };
+	int w = l->who_w > WHO_MIN ? l->who_w : WHO_MIN;
+
+	if (len)
+		buf[0] = '\0';
+	kf_out_printf(&o, "  %11s  %11s  %-*s  %s", "start", "duration", w, "comm[pid]",
+	     l->hide_cpu ? "" : "cpu  ");
+	kf_out_puts(&o, "call");
+	return o.pos;
 }
 
 size_t kf_list_line(const struct kf_list *l, uint32_t i, char *buf,
@@ -448,7 +454,7 @@ size_t kf_list_line(const struct kf_list *l, uint32_t i, char *buf,
 {
 	const struct kf_call *c = &l->m->calls[l->rows[i]];
 	struct kf_list_row r;
-	struct out o = { buf, len, 0 };
+	struct kf_out o = { buf, len, 0 };
 	char dur[32], who[64];
 	size_t n;
 
@@ -458,8 +464,11 @@ size_t kf_list_line(const struct kf_list *l, uint32_t i, char *buf,
 	kf_view_fmt_dur(dur, sizeof(dur), r.dur);
 	snprintf(who, sizeof(who), "%s[%d]",
 		 kf_strtab_get(&l->m->strs, c->comm), c->pid);
-	outf(&o, "%c %11.6f %c%11s  %-20s %3u  ", r.status, r.start / 1e9,
-	     r.heat, dur, who, c->cpu);
+	kf_out_printf(&o, "%c %11.6f %c%11s  %-*.*s  ", r.status, r.start / 1e9,
+	     r.heat, dur, l->who_w > WHO_MIN ? l->who_w : WHO_MIN, WHO_MAX,
+	     who);
+	if (!l->hide_cpu)
+		kf_out_printf(&o, "%3u  ", c->cpu);
 	n = kf_decode_header(l->m, c, o.pos < len ? buf + o.pos : NULL,
 			     o.pos < len ? len - o.pos : 0);
 	return o.pos + n;
@@ -477,7 +486,8 @@ int kf_list_write(FILE *f, const struct kf_list *l)
 	char buf[4096];
 	uint32_t i;
 
-	fprintf(f, "%s\n", kf_list_columns());
+	kf_list_columns(l, buf, sizeof(buf));
+	fprintf(f, "%s\n", buf);
 	for (i = 0; i < l->nrows; i++) {
 		kf_list_line(l, i, buf, sizeof(buf));
 		fprintf(f, "%s\n", buf);

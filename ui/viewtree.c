@@ -1153,37 +1153,6 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 		r->layer = kf_tree_layer(t, ent_func(t, x));
 }
 
-struct out {
-	char *buf;
-	size_t len, pos;
-};
-
-static void put(struct out *o, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (o->pos < o->len) {
-		size_t room = o->len - o->pos - 1;
-		size_t k = n < room ? n : room;
-
-		memcpy(o->buf + o->pos, s, k);
-		o->buf[o->pos + k] = '\0';
-	}
-	o->pos += n;
-}
-
-static void __attribute__((format(printf, 2, 3)))
-outf(struct out *o, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	put(o, tmp);
-}
-
 struct lines {
 	const char *branch, *last, *pipe, *space, *fbranch, *flast, *froot;
 };
@@ -1200,7 +1169,7 @@ size_t kf_tree_prefix(const struct kf_tree *t, uint32_t i, char *buf,
 {
 	const struct kf_tree_priv *p = t->priv;
 	const struct lines *ln = ascii ? &ascii_lines : &utf8_lines;
-	struct out o = { buf, len, 0 };
+	struct kf_out o = { buf, len, 0 };
 	uint32_t e = p->rows[i], d = 0, x, j, end = sib_end(t, e);
 	int folded, last;
 
@@ -1211,7 +1180,8 @@ size_t kf_tree_prefix(const struct kf_tree *t, uint32_t i, char *buf,
 	/* anc[d - 1] is the top-level caller: the lines start below it */
 	for (j = d > 1 ? d - 1 : 0; j-- > 0;) {
 		x = p->anc[j];
-		put(&o, x + p->size[x] == sib_end(t, x) ? ln->space : ln->pipe);
+		kf_out_puts(&o, x + p->size[x] == sib_end(t, x) ?
+			    ln->space : ln->pipe);
 	}
 	if (p->st[e] & ST_HIDDEN) {
 		for (x = e; x < end && (p->st[x] & ST_HIDDEN); x += p->size[x])
@@ -1223,10 +1193,10 @@ size_t kf_tree_prefix(const struct kf_tree *t, uint32_t i, char *buf,
 		folded = p->size[e] > 1 && (p->st[e] & ST_FOLDED);
 	}
 	if (d)
-		put(&o, last ? (folded ? ln->flast : ln->last) :
+		kf_out_puts(&o, last ? (folded ? ln->flast : ln->last) :
 		    (folded ? ln->fbranch : ln->branch));
 	else if (folded)
-		put(&o, ln->froot);
+		kf_out_puts(&o, ln->froot);
 	return o.pos;
 }
 
@@ -1245,7 +1215,7 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 		    size_t len, int ascii)
 {
 	const struct kf_tree_priv *p = t->priv;
-	struct out o = { buf, len, 0 };
+	struct kf_out o = { buf, len, 0 };
 	char tot[32] = "", self[32] = "", a[32] = "", delta[40] = "";
 	char marks[128];
 	struct kf_row r;
@@ -1254,11 +1224,11 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 		buf[0] = '\0';
 	kf_tree_row(t, i, &r);
 	if (r.hidden) {
-		outf(&o, "  %11s %11s %*s  ", "", "", p->nb ? 12 : 6, "");
+		kf_out_printf(&o, "  %11s %11s %*s  ", "", "", p->nb ? 12 : 6, "");
 	} else if (!p->nb) {
 		kf_view_fmt_dur(tot, sizeof(tot), r.total);
 		kf_view_fmt_dur(self, sizeof(self), r.self);
-		outf(&o, "%c %11s %11s %3u.%u%%  ", r.heat, tot, self,
+		kf_out_printf(&o, "%c %11s %11s %3u.%u%%  ", r.heat, tot, self,
 		     r.share / 10, r.share % 10);
 	} else {
 		char k = ' ';
@@ -1282,35 +1252,36 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 			fmt_delta(delta, sizeof(delta), '-',
 				  r.total_a - r.total);
 		}
-		outf(&o, "%c %11s %11s %12s  ", k, a, tot, delta);
+		kf_out_printf(&o, "%c %11s %11s %12s  ", k, a, tot, delta);
 	}
-	if (t->nlayers)
-		outf(&o, "%-*s  ", p->layer_width, r.layer ? r.layer : "");
+	if (t->nlayers && !t->hide_layer)
+		kf_out_printf(&o, "%-*s  ", p->layer_width, r.layer ? r.layer : "");
 	o.pos += kf_tree_prefix(t, i, o.pos < len ? buf + o.pos : NULL,
 				o.pos < len ? len - o.pos : 0, ascii);
 	if (r.hidden) {
-		outf(&o, "(%u hidden call%s)", r.hidden,
+		kf_out_printf(&o, "(%u hidden call%s)", r.hidden,
 		     r.hidden == 1 ? "" : "s");
 	} else {
-		put(&o, r.name);
-		put(&o, kf_view_node_marks(r.flags, marks, sizeof(marks)));
+		kf_out_puts(&o, r.name);
+		kf_out_puts(&o, kf_view_node_marks(r.flags, marks,
+						   sizeof(marks)));
 	}
 	return o.pos;
 }
 
 size_t kf_tree_columns(const struct kf_tree *t, char *buf, size_t len)
 {
-	struct out o = { buf, len, 0 };
+	struct kf_out o = { buf, len, 0 };
 
 	if (len)
 		buf[0] = '\0';
 	if (t->priv->nb)
-		outf(&o, "  %11s %11s %12s  ", "total A", "total B", "delta");
+		kf_out_printf(&o, "  %11s %11s %12s  ", "total A", "total B", "delta");
 	else
-		outf(&o, "  %11s %11s %6s  ", "total", "self", "share");
-	if (t->nlayers)
-		outf(&o, "%-*s  ", t->priv->layer_width, "layer");
-	put(&o, "function");
+		kf_out_printf(&o, "  %11s %11s %6s  ", "total", "self", "share");
+	if (t->nlayers && !t->hide_layer)
+		kf_out_printf(&o, "%-*s  ", t->priv->layer_width, "layer");
+	kf_out_puts(&o, "function");
 	return o.pos;
 }
 

@@ -822,6 +822,20 @@ static void test_write(void **state)
 		"[no return seen] [events lost]\n"
 		"# hidden calls: shorter than 1.000 us\n");
 	free(text);
+
+	/* narrow screens leave the layer column out */
+	t->hide_layer = 1;
+	text = tree_text(t, 0);
+	rows = strchr(text, '\n') + 1;
+	assert_string_equal(rows,
+		"        total        self  share  function\n"
+		"#    1.500 ms  279.200 us 100.0%  vfs_read\n"
+		"                                  ├─ (1 hidden call)\n"
+		"#    1.200 ms    1.038 ms  80.0%  ├▸ ext4_file_read_iter\n"
+		"+   20.000 us   20.000 us   1.3%  └─ fsnotify_access "
+		"[no return seen] [events lost]\n"
+		"# hidden calls: shorter than 1.000 us\n");
+	free(text);
 }
 
 /* Lines are cut to the buffer like snprintf, and say the full length. */
@@ -1370,12 +1384,30 @@ static void test_list_write(void **state)
 	assert_non_null(out);
 	assert_int_equal(kf_list_write(out, l), 0);
 	fclose(out);
+	/* comm[pid] is as wide as the widest one (bash[300]) */
 	snprintf(expect, sizeof(expect),
-		 "        start     duration  comm[pid]            cpu  call\n"
-		 "     0.000000     5.000 us  cat[100]               0  %s\n"
-		 "x    0.000001 +  20.000 us  ls[200]                0  %s\n"
-		 "?    0.000002     1.000 us  cat[100]               0  %s\n"
-		 "     0.000003 + 100.000 us  bash[300]              1  %s\n",
+		 "        start     duration  comm[pid]  cpu  call\n"
+		 "     0.000000     5.000 us  cat[100]     0  %s\n"
+		 "x    0.000001 +  20.000 us  ls[200]      0  %s\n"
+		 "?    0.000002     1.000 us  cat[100]     0  %s\n"
+		 "     0.000003 + 100.000 us  bash[300]    1  %s\n",
+		 head[0], head[1], head[2], head[3]);
+	assert_string_equal(buf, expect);
+	free(buf);
+	buf = NULL;
+
+	/* narrow screens: no cpu column */
+	l->hide_cpu = 1;
+	out = open_memstream(&buf, &len);
+	assert_non_null(out);
+	assert_int_equal(kf_list_write(out, l), 0);
+	fclose(out);
+	snprintf(expect, sizeof(expect),
+		 "        start     duration  comm[pid]  call\n"
+		 "     0.000000     5.000 us  cat[100]   %s\n"
+		 "x    0.000001 +  20.000 us  ls[200]    %s\n"
+		 "?    0.000002     1.000 us  cat[100]   %s\n"
+		 "     0.000003 + 100.000 us  bash[300]  %s\n",
 		 head[0], head[1], head[2], head[3]);
 	assert_string_equal(buf, expect);
 	assert_non_null(strstr(head[1], "do_sys_openat2()"));
