@@ -49,6 +49,9 @@ int kf_tui_tick(struct kf_tui *t, const struct kf_capture_progress *p);
  */
 int kf_tui_run(struct kf_tui *t, const char *stopped);
 
+/* The signal (SIGINT, SIGTERM, SIGHUP) that ended kf_tui_run, or 0. */
+int kf_tui_signal(void);
+
 /* Restore the terminal, print the stderr text kept while the screen was
  * up, free t.  NULL is fine. */
 void kf_tui_free(struct kf_tui *t);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,7 +424,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	struct tui_live live = { 0 };
 	struct kf_capture_hooks hooks = { 0 };
 	char stopped[128], tmpl[] = "/tmp/kfollow-out-XXXXXX";
-	int exit_code = 0, kept = -1, rc;
+	int exit_code = 0, kept = -1, rc, sig;
 
 	if (o->input && load_input(o->input, m) < 0)
 		return die();
@@ -477,6 +478,15 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		kf_err_clear();
 	}
 	tui_stopped(m, stopped, sizeof(stopped));
+	/* SIGTERM or SIGHUP stopped tracing: leave, as batch mode does;
+	 * Ctrl-C only stops tracing, the trees are there to see */
+	sig = kf_capture_stop_signal();
+	if (!live.failed && (sig == SIGTERM || sig == SIGHUP)) {
+		kf_tui_free(live.tui);
+		pass_kept(kept);
+		rc = exit_code;
+		goto out;
+	}
 	if (live.failed || kf_tui_run(live.tui, stopped) < 0) {
 		struct kf_render_opts ro = { 0 };
 
@@ -493,7 +503,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	}
 	kf_tui_free(live.tui);
 	pass_kept(kept);
-	rc = exit_code;
+	rc = kf_tui_signal() ? 128 + kf_tui_signal() : exit_code;
 out:
 	free((char *)to.title);
 	layers_release(&tl);

@@ -23,6 +23,7 @@
 #include <wchar.h>
 
 #include "kf_common.h"
+#include "kf_decode.h"
 #include "kf_keys.h"
 #include "kf_tui.h"
 #include "kf_view.h"
@@ -316,37 +317,35 @@ static struct kf_cursor *cursor(struct kf_tui *t, uint32_t *nrows)
 static void draw_title(struct kf_tui *t)
 {
 	char buf[512];
-	int x, i;
+	int i, w = 0, px;
 
 	attrset(pair(t, C_TITLE, A_REVERSE));
 	mvhline(0, 0, ' ', COLS);
+	/* the views on the right, the current one bold; the title gets what
+	 * is left (a narrow screen drops the views instead) */
+	for (i = 0; i <= V_DIFF; i++)
+		w += strlen(view_names[i]) + 2;
+	px = COLS - w;
 	snprintf(buf, sizeof(buf), " kfollow  %s", t->o.title ? t->o.title :
 		 "");
-	x = put_text(0, 0, COLS, buf, pair(t, C_TITLE, A_REVERSE));
-	/* the views, the current one bold, on the right if there is room */
-	{
-		int w = 0, px;
+	put_text(0, 0, px >= 24 ? px - 1 : COLS, buf,
+		 pair(t, C_TITLE, A_REVERSE));
+	if (px < 24) {
+		attrset(A_NORMAL);
+		return;
+	}
+	for (i = 0; i <= V_DIFF; i++) {
+		int on = (int)t->view == i ||
+			 (t->view == V_HELP && (int)t->back == i);
+		int avail = (i == V_TREE && t->tree_call != KF_NONE) ||
+			    (i == V_DIFF && t->diff_on) || i == V_LIST ||
+			    i == V_SUMMARY;
 
-		for (i = 0; i <= V_DIFF; i++)
-			w += strlen(view_names[i]) + 2;
-		px = COLS - w;
-		if (px > x + 1)
-			for (i = 0; i <= V_DIFF; i++) {
-				int on = (int)t->view == i ||
-					 (t->view == V_HELP && (int)t->back == i);
-				int avail = (i == V_TREE && t->tree_call !=
-					     KF_NONE) || (i == V_DIFF &&
-					     t->diff_on) || i == V_LIST ||
-					    i == V_SUMMARY;
-
-				snprintf(buf, sizeof(buf), " %s ",
-					 view_names[i]);
-				put_text(0, px, COLS - px, buf,
-					 pair(t, C_TITLE, A_REVERSE) |
-					 (on ? A_BOLD | A_UNDERLINE : 0) |
-					 (avail ? 0 : A_DIM));
-				px += strlen(view_names[i]) + 2;
-			}
+		snprintf(buf, sizeof(buf), " %s ", view_names[i]);
+		put_text(0, px, COLS - px, buf, pair(t, C_TITLE, A_REVERSE) |
+			 (on ? A_BOLD | A_UNDERLINE : 0) |
+			 (avail ? 0 : A_DIM));
+		px += strlen(view_names[i]) + 2;
 	}
 	attrset(A_NORMAL);
 }
@@ -358,25 +357,13 @@ static void fmt_secs(char *buf, size_t len, uint64_t ns)
 
 static void draw_status(struct kf_tui *t)
 {
-	char left[512], right[256], el[32];
+	char left[512], right[256], el[32] = "";
 	uint32_t nrows, y = LINES - 1;
 	struct kf_cursor *c = cursor(t, &nrows);
-	int rw;
+	size_t lw;
+	int rw, v;
 
 	mvhline(y, 0, ' ', COLS);
-	if (t->live) {
-		fmt_secs(el, sizeof(el), t->prog.elapsed_ns);
-		snprintf(right, sizeof(right), "%s %s  %llu events  %llu lost  "
-			 "? help  q stop ", t->prog.tracing ? "TRACING" :
-			 "stopping", el, (unsigned long long)t->prog.events,
-			 (unsigned long long)t->prog.lost);
-	} else {
-		snprintf(right, sizeof(right), "%s%s%llu events  %llu lost  "
-			 "? help  q %s ", t->stopped, t->stopped[0] ? "  " : "",
-			 (unsigned long long)t->m->meta.events,
-			 (unsigned long long)t->m->meta.lost,
-			 t->view == V_LIST ? "quit" : "back");
-	}
 	if (t->msg[0]) {
 		snprintf(left, sizeof(left), " %s", t->msg);
 	} else {
@@ -390,18 +377,56 @@ static void draw_status(struct kf_tui *t)
 				 "  by duration" : "", t->list.filter ?
 				 "  filter: " : "", t->list.filter ?
 				 t->list.filter : "", t->mark != KF_NONE ?
-				 "  (marked one for a diff)" : "");
+				 "  (one marked for a diff)" : "");
 		} else if (t->view == V_TREE) {
 			size_t n = strlen(left);
+			struct kf_row r = { 0 };
 			char d[32] = "";
 
 			if (t->tree.min_dur)
 				kf_view_fmt_dur(d, sizeof(d), t->tree.min_dur);
-			snprintf(left + n, sizeof(left) - n, " rows%s%s%s",
+			/* narrow: the selected row's layer, as its column is
+			 * gone */
+			if (t->tree.hide_layer && nrows)
+				kf_tree_row(&t->tree, c->row, &r);
+			snprintf(left + n, sizeof(left) - n, " rows%s%s%s%s%s",
+				 r.layer ? "  " : "", r.layer ? r.layer : "",
 				 t->tree.sort == KF_TREE_BY_TIME ?
 				 "  children by time" : "",
-				 d[0] ? "  hiding calls under " : "", d);
+				 d[0] ? "  hiding under " : "", d);
 		}
+	}
+	lw = strlen(left);
+	if (t->live)
+		fmt_secs(el, sizeof(el), t->prog.elapsed_ns);
+	/* the counters on the right, shortened until the left part fits:
+	 * first the key hints go, then the words */
+	for (v = 0; v < 3; v++) {
+		const char *keys = v ? "" : t->live ? "  ? help  q stop" :
+				   t->view == V_LIST ? "  ? help  q quit" :
+				   "  ? help  q back";
+
+		if (t->live && v < 2)
+			snprintf(right, sizeof(right), "%s %s  %llu events  "
+				 "%llu lost%s ", t->prog.tracing ? "TRACING" :
+				 "stopping", el,
+				 (unsigned long long)t->prog.events,
+				 (unsigned long long)t->prog.lost, keys);
+		else if (t->live)
+			snprintf(right, sizeof(right), "%s %llu lost ",
+				 t->prog.tracing ? "TRACING" : "stopping",
+				 (unsigned long long)t->prog.lost);
+		else if (v < 2)
+			snprintf(right, sizeof(right), "%s%s%llu events  "
+				 "%llu lost%s ", t->stopped,
+				 t->stopped[0] ? "  " : "",
+				 (unsigned long long)t->m->meta.events,
+				 (unsigned long long)t->m->meta.lost, keys);
+		else
+			snprintf(right, sizeof(right), "%llu lost ",
+				 (unsigned long long)t->m->meta.lost);
+		if (strlen(right) + lw + 2 <= (size_t)COLS)
+			break;
 	}
 	rw = strlen(right);
 	if (rw > COLS)
@@ -417,7 +442,8 @@ static void draw_list(struct kf_tui *t)
 	struct kf_list *l = &t->list;
 	uint32_t i, y0 = 2;
 
-	put_text(1, 0, COLS, kf_list_columns(), A_BOLD | A_UNDERLINE);
+	kf_list_columns(l, buf, sizeof(buf));
+	put_text(1, 0, COLS, buf, A_BOLD | A_UNDERLINE);
 	if (!l->nrows) {
 		put_text(y0 + 1, 2, COLS - 2, t->live ?
 			 "waiting for the first invocation..." :
@@ -482,15 +508,40 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 	int diff = tr->call_b != KF_NONE, lines = body_lines(t);
 
 	if (diff) {
-		char b[512];
+		const struct kf_call *ca = &t->m->calls[tr->call];
+		const struct kf_call *cb = &t->m->calls[tr->call_b];
+		char b[512], da[32], db[32];
+		int x;
 
-		kf_view_call_header(t->m, tr->call, b, sizeof(b));
-		snprintf(head, sizeof(head), "A: %s", b);
-		put_text(1, 0, COLS / 2, head, pair(t, C_GONE, A_BOLD));
-		kf_view_call_header(t->m, tr->call_b, b, sizeof(b));
-		snprintf(head, sizeof(head), "B: %s", b);
-		put_text(1, COLS / 2, COLS - COLS / 2, head,
-			 pair(t, C_ADDED, A_BOLD));
+		kf_decode_header(t->m, ca, head, sizeof(head));
+		kf_decode_header(t->m, cb, b, sizeof(b));
+		if (!strcmp(head, b)) {
+			/* the same call twice (a cold and a warm open): say
+			 * who and how long, then the call once */
+			kf_view_fmt_dur(da, sizeof(da), ca->end > ca->start ?
+					ca->end - ca->start : 0);
+			kf_view_fmt_dur(db, sizeof(db), cb->end > cb->start ?
+					cb->end - cb->start : 0);
+			snprintf(b, sizeof(b), "A: %s[%d] %s",
+				 kf_strtab_get(&t->m->strs, ca->comm), ca->pid,
+				 da);
+			x = put_text(1, 0, COLS, b, pair(t, C_GONE, A_BOLD));
+			snprintf(b, sizeof(b), "  B: %s[%d] %s",
+				 kf_strtab_get(&t->m->strs, cb->comm), cb->pid,
+				 db);
+			x += put_text(1, x, COLS - x, b,
+				      pair(t, C_ADDED, A_BOLD));
+			x += put_text(1, x, COLS - x, "  ", A_BOLD);
+			put_text(1, x, COLS - x, head, A_BOLD);
+		} else {
+			kf_view_call_header(t->m, tr->call, b, sizeof(b));
+			snprintf(head, sizeof(head), "A: %s", b);
+			put_text(1, 0, COLS / 2, head, pair(t, C_GONE, A_BOLD));
+			kf_view_call_header(t->m, tr->call_b, b, sizeof(b));
+			snprintf(head, sizeof(head), "B: %s", b);
+			put_text(1, COLS / 2, COLS - COLS / 2, head,
+				 pair(t, C_ADDED, A_BOLD));
+		}
 	} else {
 		kf_view_call_header(t->m, tr->call, head, sizeof(head));
 		put_text(1, 0, COLS, head, A_BOLD);
@@ -641,6 +692,10 @@ static void draw(struct kf_tui *t)
 		refresh();
 		return;
 	}
+	/* under 100 columns the call and the function name need the room */
+	t->list.hide_cpu = COLS < 100;
+	t->tree.hide_layer = COLS < 100;
+	t->diff.hide_layer = COLS < 100;
 	draw_title(t);
 	switch (t->view) {
 	case V_LIST: draw_list(t); break;
@@ -664,17 +719,21 @@ static char *prompt_line(struct kf_tui *t, const char *prompt,
 {
 	char buf[256];
 	size_t n;
-	int y = LINES - 1;
+	int y = LINES - 1, fresh;
 
 	snprintf(buf, sizeof(buf), "%s", init ? init : "");
 	n = strlen(buf);
+	/* a proposed value shows selected: typing replaces it, editing keys
+	 * keep it */
+	fresh = n > 0;
 	curs_set(1);
 	for (;;) {
 		int ch, px;
 
 		mvhline(y, 0, ' ', COLS);
 		px = put_text(y, 0, COLS, prompt, A_BOLD);
-		put_text(y, px, COLS - px - 1, buf, A_NORMAL);
+		put_text(y, px, COLS - px - 1, buf, fresh ? A_REVERSE :
+			 A_NORMAL);
 		move(y, px + (int)n < COLS ? px + (int)n : COLS - 1);
 		refresh();
 		ch = getch();
@@ -702,9 +761,12 @@ static char *prompt_line(struct kf_tui *t, const char *prompt,
 			set_pages(t);
 			draw(t);
 		} else if (ch >= 32 && ch < 256 && n + 1 < sizeof(buf)) {
+			if (fresh)
+				n = 0;
 			buf[n++] = (char)ch;
 			buf[n] = '\0';
 		}
+		fresh = 0;
 	}
 	curs_set(0);
 	return strdup(buf);
@@ -1330,6 +1392,11 @@ int kf_tui_run(struct kf_tui *t, const char *stopped)
 			t->quit = 1;
 	}
 	return 0;
+}
+
+int kf_tui_signal(void)
+{
+	return tui_signal;
 }
 
 void kf_tui_free(struct kf_tui *t)
