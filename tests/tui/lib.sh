@@ -1,0 +1,127 @@
+# tests/tui/lib.sh - drive kfollow's TUI in tmux for the screen tests
+# (sourced by tests/suites/35-tui and 55-vm-tui).  Needs K (the binary),
+# EXP (the expected dumps) and tmp (a scratch directory) set first.
+#
+# start NAME COLSxLINES [VAR=VALUE...] -- ARGS   run kfollow in a new pane
+# keys KEY...        send tmux keys (Enter, Escape, NPage) or -l TEXT
+# shot               the screen as text, '>' marking reverse-video lines
+# screen NAME        wait until the screen is tests/tui/expected/NAME.txt
+# wait_for TEXT S    wait up to S seconds for TEXT on screen
+# until_rc           wait for kfollow to exit, print its status
+# restored WHAT      the terminal is back as it was after kfollow exited
+
+T=:
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; }
+
+# a terminal type every Debian has, with colours; keys as a terminal sends
+printf 'set -g default-terminal screen-256color\nset -g escape-time 0\n' \
+	>$tmp/tmux.conf
+
+# start NAME COLSxLINES ENV... -- ARGS: run kfollow in a fresh pane; the
+# shell around it records the terminal modes before and after and the exit
+# status, then waits so the pane's last screen can be read.
+start() {
+	name=$1 size=$2
+	shift 2
+	envs=
+	while [ "$1" != "--" ]; do
+		envs="$envs -e $1"
+		shift
+	done
+	shift
+	rm -f $tmp/rc $tmp/stty.*
+	# a server per session: a new one on a socket just killed can race
+	$T kill-server 2>/dev/null
+	T="tmux -L kf-tui-$$-$name -f $tmp/tmux.conf"
+	# shellcheck disable=SC2086
+	$T new-session -d -s t -x ${size%x*} -y ${size#*x} $envs \
+		"stty -g >$tmp/stty.before; $K $*; echo \$? >$tmp/rc.new; stty -g >$tmp/stty.after; mv $tmp/rc.new $tmp/rc; echo '(kfollow exited)'; exec sleep 600"
+}
+
+# keys KEY...: tmux key names (Enter, Escape, Up, NPage...) or text
+keys() {
+	$T send-keys -t t "$@"
+}
+
+# shot: the screen as text, each line led by '>' where it shows reverse
+# video (the selected row) and ' ' elsewhere, so the dumps show the cursor
+esc=$(printf '\033')
+shot() {
+	$T capture-pane -t t -p -e 2>/dev/null |
+		awk -v e="$esc" '{
+			sel = ($0 ~ e "\\[([0-9;]*;)?7(;[0-9;]*)?m") ? ">" : " "
+			gsub(e "\\[[0-9;]*m", "")
+			sub(/ +$/, "")
+			print sel $0
+		}'
+}
+
+# colours: the SGR colour parameters on screen (30-38, 40-48, 90-107;
+# 39 and 49 are tmux's "default colour" and do not count)
+colours() {
+	$T capture-pane -t t -p -e 2>/dev/null | grep -o "$esc\[[0-9;]*m" |
+		tr -d "$esc[m" | tr ';' '\n' |
+		grep -x '3[0-8]\|4[0-8]\|9[0-7]\|10[0-7]' | sort -u | tr '\n' ' '
+}
+
+# screen NAME: the pane must come to show tests/tui/expected/NAME.txt
+# (polled for up to 5 s, since kfollow draws after reading each key)
+screen() {
+	want=$EXP/$1.txt
+	if [ -n "$KFOLLOW_UPDATE_SCREENS" ]; then
+		sleep 1
+		shot >$want
+		ok "screen $1 (written to $want)"
+		return
+	fi
+	if [ ! -f $want ]; then
+		bad "screen $1: no $want (KFOLLOW_UPDATE_SCREENS=1 writes it)"
+		return
+	fi
+	i=0
+	while [ $i -lt 50 ]; do
+		shot >$tmp/seen
+		if cmp -s $tmp/seen $want; then
+			ok "screen $1"
+			return
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	bad "screen $1 differs from $want:"
+	diff -u $want $tmp/seen | sed -n '3,40s/^/#   /p'
+}
+
+# until_rc: wait (up to 5 s) for kfollow to exit; prints its status
+until_rc() {
+	i=0
+	while [ ! -f $tmp/rc ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat $tmp/rc 2>/dev/null || echo none
+}
+
+# restored WHAT: after kfollow exits the terminal is as it was
+restored() {
+	if [ "$($T display -p -t t '#{alternate_on}')" = 0 ] &&
+	   cmp -s $tmp/stty.before $tmp/stty.after; then
+		ok "$1: terminal restored (normal screen, same stty modes)"
+	else
+		bad "$1: terminal not restored (alternate screen $($T display -p -t t '#{alternate_on}'), stty $(cat $tmp/stty.before) -> $(cat $tmp/stty.after))"
+	fi
+}
+
+
+# wait_for TEXT SECONDS: the pane shows TEXT (a fixed string) in time
+wait_for() {
+	i=0
+	while [ $i -lt $(($2 * 10)) ]; do
+		shot | grep -qF -- "$1" && return 0
+		[ -f $tmp/rc ] && { shot | grep -qF -- "$1"; return; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
