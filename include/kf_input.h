@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kf_input.h - load what --input names: a kfollow capture (--output) or the
+ * kernel's function_graph text (a saved `trace` file), "-" for stdin.
+ */
+#ifndef KF_INPUT_H
+#define KF_INPUT_H
+
+#include "kf_model.h"
+
+/*
+ * Fill m (initialised by the caller, who releases it) from the file at
+ * path.  Returns 0, or -1 with kf_err set to a one-line message
+ * (KF_EXIT_NOINPUT: cannot read it; KF_EXIT_DATAERR: not valid).
+ */
+int kf_input_load(const char *path, struct kf_model *m);
+
+#endif
