@@ -88,7 +88,7 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libkfcore.a $(UI_MODEL_OBJS)
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -MMD -MP -o $@ $< \
 		$(UI_MODEL_OBJS) $(BUILD)/libkfcore.a $(CMOCKA_LIBS) $(TRACE_LIBS) $(LDFLAGS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
@@ -119,9 +119,17 @@ demo: deps-demo
 	$(Q)$(MAKE) --no-print-directory kfollow
 	$(Q)tests/demo
 
+# the TUI's view model on generated and real captures (this machine), then
+# the tracers side by side in one VM boot
 bench: deps-check
-	$(Q)$(MAKE) --no-print-directory kfollow
+	$(Q)$(MAKE) --no-print-directory kfollow $(BUILD)/view-bench
+	$(Q)tests/bench/view $(BUILD)/view-bench
 	$(Q)tests/bench/run
+
+$(BUILD)/view-bench: tests/bench/view-bench.c $(BUILD)/libkfcore.a $(UI_MODEL_OBJS)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -O2 -MMD -MP -o $@ $< $(UI_MODEL_OBJS) \
+		$(BUILD)/libkfcore.a $(TRACE_LIBS) $(LDFLAGS)
 
 fuzz: deps-check
 	$(Q)tests/fuzz/run

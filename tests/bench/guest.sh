@@ -95,4 +95,7 @@ EOF
 	lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/plain.txt | awk '{s += $1} END {print s + 0}')
 	echo "BENCH work=$work tool=trace_pipe-script wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
 done
+# a real capture for the TUI's view-model bench (tests/bench/view): W2
+# with the openat preset, as a user runs it, saved for the host
+kfollow --batch --no-show --output /out/w2.json openat -- $W2 >/dev/null 2>&1
 echo "BENCH done"

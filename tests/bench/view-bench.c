@@ -13,14 +13,21 @@
  *
  *   cc -O2 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -o build/view-bench tests/bench/view-bench.c ui/view.c ui/viewtree.c build/libkfcore.a && build/view-bench
  *
- * Options: view-bench [NCALLS [NODES]] (defaults 1000000 and 200000).
+ * Options: view-bench [NCALLS [NODES]] (defaults 1000000 and 200000);
+ * view-bench --input FILE measures a saved capture (a real one) instead:
+ * opening it, its list, and the tree operations on its largest tree.
  */
+#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "kf_capfile.h"
+#include "kf_input.h"
 #include "kf_model.h"
 #include "kf_view.h"
 
@@ -336,6 +343,82 @@ static void bench_tree(struct kf_model *m, uint32_t ci, const char *tag)
 	kf_tree_release(&t);
 }
 
+/*
+ * Open the capture file at path as `kfollow --input` does (kf_input_load,
+ * the list and its first screen) into m; prints the time and the memory
+ * per call and per node.
+ */
+static void open_file(const char *path, struct kf_model *m,
+		      struct kf_list *l)
+{
+	size_t h0 = heap();
+	double a = now_ms();
+	struct stat st;
+
+	if (kf_model_init(m) < 0 || kf_input_load(path, m) < 0)
+		die("kf_input_load");
+	if (kf_list_init(l, m) < 0)
+		die("kf_list_init");
+	l->cur.page = PAGE;
+	draw_list(l);
+	printf("# %s: %.1f MB, %u calls, %u nodes\n", path,
+	       stat(path, &st) == 0 ? st.st_size / 1e6 : 0.0, m->ncalls,
+	       m->nnodes);
+	result("open file + list + first screen", now_ms() - a, "ms",
+	       "(< 1000 ms for 1M)");
+	result("memory per invocation (model+list)",
+	       (double)(heap() - h0) / (m->ncalls ? m->ncalls : 1), "B", NULL);
+	result("memory per node (model+list)",
+	       (double)(heap() - h0) / (m->nnodes ? m->nnodes : 1), "B",
+	       "(< 100 B)");
+}
+
+static int bench_real(const char *path)
+{
+	struct kf_model m;
+	struct kf_list l;
+	uint32_t i, big = KF_NONE;
+
+	open_file(path, &m, &l);
+	for (i = 0; i < m.ncalls; i++)
+		if (big == KF_NONE || m.calls[i].nnodes > m.calls[big].nnodes)
+			big = i;
+	if (big != KF_NONE && m.calls[big].nnodes)
+		bench_tree(&m, big, "the largest in the file");
+	kf_list_release(&l);
+	kf_model_release(&m);
+	return 0;
+}
+
+/* A capture file of ncalls generated calls, opened as --input opens it. */
+static void bench_file(uint32_t ncalls)
+{
+	char path[] = "/tmp/kf-view-bench-XXXXXX";
+	struct kf_model m, m2;
+	struct kf_list l;
+	int fd = mkstemp(path);
+	double a;
+
+	if (fd < 0 || kf_model_init(&m) < 0)
+		die("mkstemp");
+	close(fd);
+	gen_calls(&m, ncalls);
+	a = now_ms();
+	if (kf_capfile_save(path, &m) < 0)
+		die("kf_capfile_save");
+	printf("# a capture file of %u generated calls\n", m.ncalls);
+	result("save the capture file", now_ms() - a, "ms", NULL);
+	kf_model_release(&m);
+	open_file(path, &m2, &l);
+	kf_list_release(&l);
+	kf_model_release(&m2);
+	/* VIEW_BENCH_KEEP=1 keeps the file, to profile --input on it */
+	if (getenv("VIEW_BENCH_KEEP"))
+		printf("# kept %s\n", path);
+	else
+		unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t ncalls = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) :
@@ -349,6 +432,9 @@ int main(int argc, char **argv)
 	size_t h0;
 	double a;
 
+	if (argc > 2 && !strcmp(argv[1], "--input"))
+		return bench_real(argv[2]);
+	bench_file(ncalls);
 	if (kf_model_init(&m) < 0)
 		die("kf_model_init");
 	a = now_ms();
