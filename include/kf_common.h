@@ -33,6 +33,7 @@
 	X(KF_EXIT_SOFTWARE, 70, "internal error")                              \
 	X(KF_EXIT_OSERR, 71, "system error (out of memory, fork failed)")      \
 	X(KF_EXIT_IOERR, 74, "cannot write the output file")                   \
+	X(KF_EXIT_INUSE, 75, "tracing is in use (another kfollow or tracer)")  \
 	X(KF_EXIT_NOPERM, 77, "permission denied (run as root)")               \
 	X(KF_EXIT_NOEXEC, 126, "command found but not executable")             \
 	X(KF_EXIT_NOTFOUND, 127, "command not found")
@@ -91,6 +92,10 @@ void kf_out_put(struct kf_out *o, const char *s, size_t n);
 void kf_out_puts(struct kf_out *o, const char *s);
 void kf_out_printf(struct kf_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Write all of buf to fd, retrying short writes and EINTR.  Returns 0,
+ * or -1 with errno set (EIO for a write of 0).  Async-signal-safe. */
+int kf_write_all(int fd, const void *buf, size_t len);
 
 /* Levenshtein distance, for "did you mean" lists. */
 int kf_edit_distance(const char *a, const char *b);

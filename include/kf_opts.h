@@ -35,6 +35,9 @@ struct kf_opts {
 	int no_preset;       /* --no-preset */
 	int list_presets;    /* --list-presets */
 	int list_keys;       /* --keys */
+	int force;           /* --force: take tracefs over from another tracer */
+	int restore;         /* --restore: replay a killed run's journal */
+	int status;          /* --status: what differs from the defaults */
 	int no_children;     /* --no-children: do not follow forks */
 	int ascii;           /* --ascii */
 	unsigned long buffer_kb; /* --buffer-size KB per CPU, 0: leave it */

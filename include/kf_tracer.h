@@ -36,6 +36,7 @@ struct kf_undo {
 
 struct kf_tracer {
 	char *dir;                      /* tracefs mount point */
+	struct kf_journal *journal;     /* the undo log on disk, or NULL */
 	int mounted;                    /* kfollow mounted it */
 	struct tracefs_instance *inst;  /* kfollow's private instance or NULL */
 	char *inst_dir;                 /* its directory, or NULL */
@@ -50,10 +51,15 @@ struct kf_tracer {
 /*
  * Find tracefs (dir, or /sys/kernel/tracing, or /sys/kernel/debug/tracing)
  * and point libtracefs at it; mount it at /sys/kernel/tracing if it is not
- * mounted (unmounted again by kf_tracer_restore).  Returns 0 or -1 with
- * kf_err set (KF_EXIT_UNAVAILABLE or KF_EXIT_NOPERM).
+ * mounted (unmounted again by kf_tracer_restore).  With jdir, every change
+ * is first written to the journal there (kf_journal.h), which also locks
+ * out a second kfollow and replays what a killed one left.  Returns 0 or
+ * -1 with kf_err set (KF_EXIT_UNAVAILABLE, KF_EXIT_NOPERM, KF_EXIT_INUSE).
  */
-int kf_tracer_open(struct kf_tracer *t, const char *dir);
+int kf_tracer_open(struct kf_tracer *t, const char *dir, const char *jdir);
+
+/* Apply one undo record (async-signal-safe).  Returns 0 or -1. */
+int kf_undo_apply(const struct kf_undo *u);
 
 /*
  * Create a private instance "kfollow-<pid>" and direct later writes that

@@ -33,6 +33,8 @@
 #include "kf_preset.h"
 #include "kf_raw.h"
 #include "kf_resolve.h"
+#include "kf_journal.h"
+#include "kf_status.h"
 #include "kf_tracer.h"
 
 #define TICK_MS 50
@@ -112,6 +114,38 @@ int kf_capture_stop_signal(void)
 static struct sigaction old_int, old_term, old_hup, old_pipe;
 static int sig_installed;
 
+/*
+ * A crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE) while tracefs is changed:
+ * restore it from the undo log (async-signal-safe writes only), then let
+ * the previous handler (the TUI's, which restores the terminal) or the
+ * default action run.  What this cannot do, the journal does next run.
+ */
+static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
+static struct sigaction old_crash[4];
+static struct kf_tracer *volatile crash_tr;
+
+static void on_crash(int sig)
+{
+	size_t i;
+
+	if (crash_tr)
+		kf_tracer_restore(crash_tr);
+	crash_tr = NULL;
+	for (i = 0; i < 4; i++) {
+		if (crash_sigs[i] != sig)
+			continue;
+		sigaction(sig, &old_crash[i], NULL);
+		if (!(old_crash[i].sa_flags & SA_SIGINFO) &&
+		    old_crash[i].sa_handler != SIG_DFL &&
+		    old_crash[i].sa_handler != SIG_IGN) {
+			old_crash[i].sa_handler(sig);
+			return;
+		}
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Installed before anything slow, so a Ctrl-C during set-up ends kfollow
  * cleanly instead of killing it half-way through changing tracefs. */
 static int signals_install(void)
@@ -128,6 +162,10 @@ static int signals_install(void)
 	sigaction(SIGHUP, &sa, &old_hup);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < 4; i++)
+		sigaction(crash_sigs[i], &sa, &old_crash[i]);
 	sig_installed = 1;
 	return 0;
 }
@@ -141,12 +179,37 @@ static void signals_restore(void)
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
+	crash_tr = NULL;
+	for (size_t i = 0; i < 4; i++)
+		sigaction(crash_sigs[i], &old_crash[i], NULL);
 	forward_pid = 0;
 	if (sig_pipe[0] >= 0)
 		close(sig_pipe[0]);
 	if (sig_pipe[1] >= 0)
 		close(sig_pipe[1]);
 	sig_pipe[0] = sig_pipe[1] = -1;
+}
+
+/* Root, or CAP_SYS_ADMIN in the effective set (bit 21 of CapEff): what
+ * tracefs's root-only files and the journal under /run need. */
+static int privileged(void)
+{
+	char line[256];
+	int ok = geteuid() == 0;
+	FILE *f;
+
+	if (ok || !(f = fopen("/proc/self/status", "re")))
+		return ok;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long caps;
+
+		if (sscanf(line, "CapEff: %llx", &caps) == 1) {
+			ok = (caps >> 21) & 1;
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
 }
 
 /* Find a command the way execvp would, so errors come before tracing. */
@@ -1150,9 +1213,27 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		snprintf(c.machine, sizeof(c.machine), "%s", un.machine);
 		snprintf(c.release, sizeof(c.release), "%s", un.release);
 	}
-	if (kf_tracer_open(&c.tr, o->tracefs) < 0)
+	if (!o->tracefs && !privileged()) {
+		kf_err(KF_EXIT_NOPERM, "tracing needs root (or CAP_SYS_ADMIN): "
+		       "run kfollow with sudo, or --vm to trace in a VM without "
+		       "root, or --input to view a saved capture");
+		goto fail;
+	}
+	if (kf_tracer_open(&c.tr, o->tracefs, kf_journal_dir()) < 0)
 		goto fail;
 	c.tr_open = 1;
+	crash_tr = &c.tr;
+	if (!o->force && !o->tracefs) {
+		char *why = kf_status_foreign(c.tr.dir);
+
+		if (why) {
+			kf_err(KF_EXIT_INUSE, "tracing is in use: %s: stop that "
+			       "tracer first, or run with --force to take over "
+			       "(its settings are put back afterwards)", why);
+			free(why);
+			goto fail_restore;
+		}
+	}
 	if (kf_kinfo_load(&c.ki, &c.tr, c.machine) < 0 ||
 	    load_presets(&c) < 0)
 		goto fail_restore;
@@ -1184,7 +1265,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		restore(&c);
 		kf_tracer_release(&c.tr);
 		c.tr_open = 0;
-		if (kf_tracer_open(&c.tr, o->tracefs) < 0)
+		if (kf_tracer_open(&c.tr, o->tracefs, kf_journal_dir()) < 0)
 			goto fail_child;
 		c.tr_open = 1;
 		c.graph = 0;

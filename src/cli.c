@@ -19,6 +19,7 @@ enum {
 	OPT_NO_CHILDREN = 256, OPT_NO_PRESET, OPT_LIST_PRESETS,
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
+	OPT_FORCE, OPT_RESTORE, OPT_STATUS,
 };
 
 struct opt_def {
@@ -74,6 +75,12 @@ static const struct opt_def defs[] = {
 	  "draw trees with ASCII characters" },
 	{ "stats", OPT_STATS, no_argument, NULL,
 	  "print event counts, timings and memory use to stderr" },
+	{ "force", OPT_FORCE, no_argument, NULL,
+	  "trace even though another tracer is using tracefs (its settings come back afterwards)" },
+	{ "restore", OPT_RESTORE, no_argument, NULL,
+	  "put back what a killed kfollow run left changed in tracefs, and exit" },
+	{ "status", OPT_STATUS, no_argument, NULL,
+	  "show what in tracefs differs from the defaults and who holds it, and exit" },
 	{ "tracefs", OPT_TRACEFS, required_argument, "DIR",
 	  "use DIR as the tracefs mount point" },
 	{ "quiet", 'q', no_argument, NULL, "print only errors" },
@@ -330,6 +337,15 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 		case OPT_KEYS:
 			o->list_keys = 1;
 			break;
+		case OPT_FORCE:
+			o->force = 1;
+			break;
+		case OPT_RESTORE:
+			o->restore = 1;
+			break;
+		case OPT_STATUS:
+			o->status = 1;
+			break;
 		case OPT_LIST_PRESETS:
 			o->list_presets = 1;
 			break;
@@ -383,7 +399,7 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 	}
 
 	/* what goes with what */
-	if (o->list_presets || o->list_keys)
+	if (o->list_presets || o->list_keys || o->restore || o->status)
 		return 0;
 	if (o->no_show && !o->output)
 		return kf_err(KF_EXIT_USAGE, "--no-show needs --output FILE "

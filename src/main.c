@@ -22,11 +22,13 @@
 #include "kf_capture.h"
 #include "kf_common.h"
 #include "kf_input.h"
+#include "kf_journal.h"
 #include "kf_model.h"
 #include "kf_opts.h"
 #include "kf_preset.h"
 #include "kf_keys.h"
 #include "kf_render.h"
+#include "kf_status.h"
 #include "kf_tui.h"
 #include "kf_vm.h"
 
@@ -409,6 +411,24 @@ int main(int argc, char **argv)
 		return list_presets();
 	if (o.list_keys) {
 		kf_keys_write(stdout);
+		return 0;
+	}
+	if (o.status) {
+		kf_status_print(stdout, o.tracefs, kf_journal_dir());
+		return 0;
+	}
+	if (o.restore) {
+		int pid = 0;
+
+		rc = kf_journal_recover(kf_journal_dir(), &pid);
+		if (rc < 0)
+			return die();
+		if (rc == 0)
+			printf("nothing to restore: no journal in '%s'\n",
+			       kf_journal_dir());
+		else
+			printf("restored what kfollow (pid %d) left changed in "
+			       "tracefs\n", pid);
 		return 0;
 	}
 	if (kf_model_init(&m) < 0)

@@ -22,6 +22,7 @@
 #include <tracefs.h>
 
 #include "kf_common.h"
+#include "kf_journal.h"
 #include "kf_tracer.h"
 
 #define TRACEFS_MAGIC_NR 0x74726163
@@ -56,6 +57,14 @@ static int undo_push(struct kf_tracer *t, enum kf_undo_op op, char *path,
 	u->len = len;
 	u->orig = orig;
 	u->orig_len = orig_len;
+	/* on disk before the change is made, for a kill -9 */
+	if (kf_journal_add(t->journal, u) < 0) {
+		t->nundo--;
+		free(path);
+		free(data);
+		free(orig);
+		return -1;
+	}
 	return 0;
 oom:
 	free(path);
@@ -64,7 +73,24 @@ oom:
 	return kf_err(KF_EXIT_OSERR, "out of memory");
 }
 
-int kf_tracer_open(struct kf_tracer *t, const char *dir)
+static int open_dir(struct kf_tracer *t, const char *dir);
+static int restore(struct kf_tracer *t, int umount_too);
+
+int kf_tracer_open(struct kf_tracer *t, const char *dir, const char *jdir)
+{
+	memset(t, 0, sizeof(*t));
+	/* the journal first: it replays what a killed run left, and it must
+	 * hold even the mount below */
+	if (jdir && !(t->journal = kf_journal_begin(jdir)))
+		return -1;
+	if (open_dir(t, dir) < 0) {
+		restore(t, 1);  /* a mount, and the journal */
+		return -1;
+	}
+	return 0;
+}
+
+static int open_dir(struct kf_tracer *t, const char *dir)
 {
 	static const char *const candidates[] = {
 		DEFAULT_MOUNT, "/sys/kernel/debug/tracing",
@@ -72,7 +98,6 @@ int kf_tracer_open(struct kf_tracer *t, const char *dir)
 	struct stat st;
 	size_t i;
 
-	memset(t, 0, sizeof(*t));
 	if (dir) {
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 			return kf_err_errno(KF_EXIT_UNAVAILABLE,
@@ -341,26 +366,6 @@ static int save(struct kf_tracer *t, const char *path)
 	return undo_push(t, KF_UNDO_WRITE, p, data, len, orig, orig_len);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = EIO;
-			return -1;
-		}
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* The error_log's size now, to tell new kernel messages from old ones. */
 static size_t error_log_size(const struct kf_tracer *t, int inst)
 {
@@ -413,7 +418,7 @@ static int do_write(struct kf_tracer *t, int inst, const char *file,
 	}
 	before = error_log_size(t, inst);
 	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
-	if (fd < 0 || write_all(fd, buf, strlen(buf)) < 0) {
+	if (fd < 0 || kf_write_all(fd, buf, strlen(buf)) < 0) {
 		err = errno;
 		if (fd >= 0)
 			close(fd);
@@ -462,15 +467,16 @@ int kf_tracer_instance_create(struct kf_tracer *t)
 	snprintf(name, sizeof(name), "kfollow-%d", (int)getpid());
 	if (asprintf(&dir, "%s/instances/%s", t->dir, name) < 0)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
+	/* the undo record first, so the journal has it before the mkdir */
+	if (undo_push(t, KF_UNDO_RMDIR, strdup(dir), NULL, 0, NULL, 0) < 0) {
+		free(dir);
+		return -1;
+	}
 	if (mkdir(dir, 0750) < 0) {
 		kf_err_errno(errno == EPERM || errno == EACCES ?
 			     KF_EXIT_NOPERM : KF_EXIT_UNAVAILABLE,
 			     "cannot create tracefs instance '%s'", dir);
-		free(dir);
-		return -1;
-	}
-	if (undo_push(t, KF_UNDO_RMDIR, strdup(dir), NULL, 0, NULL, 0) < 0) {
-		rmdir(dir);
+		t->undo[t->nundo - 1].done = 1;
 		free(dir);
 		return -1;
 	}
@@ -493,8 +499,8 @@ int kf_tracer_dynevent(struct kf_tracer *t, const char *def,
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0 || write_all(fd, def, strlen(def)) < 0 ||
-	    write_all(fd, "\n", 1) < 0) {
+	if (fd < 0 || kf_write_all(fd, def, strlen(def)) < 0 ||
+	    kf_write_all(fd, "\n", 1) < 0) {
 		int err = errno;
 		char *reason = kernel_reason(t, 0, before);
 
@@ -527,7 +533,7 @@ int kf_tracer_dynevent(struct kf_tracer *t, const char *def,
 }
 
 /* Async-signal-safe: no allocation, no stdio. */
-static int undo_one(const struct kf_undo *u)
+int kf_undo_apply(const struct kf_undo *u)
 {
 	int fd;
 
@@ -538,7 +544,7 @@ static int undo_one(const struct kf_undo *u)
 			  (u->op == KF_UNDO_WRITE ? O_TRUNC : O_APPEND));
 		if (fd < 0)
 			return -1;
-		if (u->len && write_all(fd, u->data, u->len) < 0) {
+		if (u->len && kf_write_all(fd, u->data, u->len) < 0) {
 			close(fd);
 			return -1;
 		}
@@ -562,10 +568,12 @@ static int restore(struct kf_tracer *t, int umount_too)
 
 		if (u->done || (u->op == KF_UNDO_UMOUNT && !umount_too))
 			continue;
-		if (undo_one(u) < 0)
+		if (kf_undo_apply(u) < 0)
 			rc = -1;
 		u->done = 1;
 	}
+	if (umount_too)
+		kf_journal_end(t->journal);
 	errno = saved_errno;
 	return rc;
 }
@@ -629,5 +637,9 @@ void kf_tracer_release(struct kf_tracer *t)
 		tracefs_instance_free(t->inst);
 	free(t->inst_dir);
 	free(t->dir);
+	/* not restored: closing drops the lock, so the next run replays it */
+	if (t->journal && t->journal->fd >= 0)
+		close(t->journal->fd);
+	kf_journal_free(t->journal);
 	memset(t, 0, sizeof(*t));
 }

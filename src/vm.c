@@ -1259,21 +1259,6 @@ static int out_add(struct vm_out *o, const char *p, size_t n)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= w;
-	}
-	return 0;
-}
-
 static volatile sig_atomic_t vm_stop;
 
 static void on_stop(int sig)
@@ -1496,7 +1481,7 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 				close(errp[0]);
 				errp[0] = -1;
 			} else if (spoke) {
-				(void)!write_all(2, buf, got);
+				(void)!kf_write_all(2, buf, got);
 			} else {
 				/* kept for the note if KVM turns out broken */
 				out_add(console, buf, got);
@@ -1521,7 +1506,7 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 			}
 			if (i == 0) {
 				if (kf_verbose)
-					(void)!write_all(2, buf, got);
+					(void)!kf_write_all(2, buf, got);
 				if (console->len > 65536) {
 					memmove(console->buf, console->buf +
 						console->len - 8192, 8192);
@@ -1529,7 +1514,7 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 				}
 				out_add(console, buf, got);
 			} else if (i == 1 || i == 2) {
-				(void)!write_all(i, buf, got);
+				(void)!kf_write_all(i, buf, got);
 			} else if (out_add(data, buf, got) < 0) {
 				kill(pid, SIGKILL);
 				open_fds = 0;
@@ -1778,7 +1763,7 @@ static int on_script_file(const char *name, const char *b, size_t n,
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		  0644);
-	if (fd < 0 || write_all(fd, b, n) < 0)
+	if (fd < 0 || kf_write_all(fd, b, n) < 0)
 		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
 	if (fd >= 0 && close(fd) < 0 && rc == 0)
 		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "kf_common.h"
+#include "kf_journal.h"
 #include "kf_tracer.h"
 
 static char dir[] = "/tmp/kf-fake-tracefs-XXXXXX";
@@ -87,7 +88,7 @@ static void test_write_restore(void **state)
 {
 	struct kf_tracer t;
 
-	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
 	assert_int_equal(kf_tracer_write(&t, 0, "tracing_on", "0"), 0);
 	assert_int_equal(kf_tracer_write(&t, 0, "current_tracer",
 					 "function_graph"), 0);
@@ -115,7 +116,7 @@ static void test_lists(void **state)
 {
 	struct kf_tracer t;
 
-	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
 	assert_int_equal(kf_tracer_write(&t, 0, "set_graph_function",
 					 "__x64_sys_openat"), 0);
 	assert_int_equal(kf_tracer_append(&t, 0, "set_graph_function",
@@ -146,7 +147,7 @@ static void test_odd_formats(void **state)
 {
 	struct kf_tracer t;
 
-	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
 	assert_int_equal(kf_tracer_write(&t, 0, "buffer_size_kb", "8192"), 0);
 	assert_int_equal(kf_tracer_write(&t, 0, "trace_clock", "global"), 0);
 	assert_int_equal(kf_tracer_restore(&t), 0);
@@ -162,7 +163,7 @@ static void test_instance(void **state)
 	char path[600];
 	struct stat st;
 
-	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
 	assert_int_equal(kf_tracer_instance_create(&t), 0);
 	snprintf(path, sizeof(path), "%s/instances/kfollow-%d", dir,
 		 (int)getpid());
@@ -189,7 +190,7 @@ static void test_dynevent(void **state)
 {
 	struct kf_tracer t;
 
-	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
 	assert_int_equal(kf_tracer_dynevent(&t,
 		"p:kfollow_1/openat_1 __x64_sys_openat a=+0(+104(%di)):ustring",
 		"-:kfollow_1/openat_1"), 0);
@@ -221,7 +222,7 @@ static void test_write_error(void **state)
 {
 	struct kf_tracer t;
 
-	assert_int_equal(kf_tracer_open(&t, dir), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
 	assert_int_equal(kf_tracer_write(&t, 0, "no_such_file", "1"), -1);
 	assert_non_null(strstr(kf_err_msg(), "no_such_file"));
 	assert_non_null(strstr(kf_err_msg(), "cannot read"));
@@ -234,10 +235,140 @@ static void test_open_missing(void **state)
 {
 	struct kf_tracer t;
 
-	assert_int_equal(kf_tracer_open(&t, "/nonexistent/tracefs"), -1);
+	assert_int_equal(kf_tracer_open(&t, "/nonexistent/tracefs", NULL), -1);
 	assert_non_null(strstr(kf_err_msg(), "'/nonexistent/tracefs'"));
 	assert_int_equal(kf_err_code(), KF_EXIT_UNAVAILABLE);
 	kf_tracer_release(&t);
+}
+
+/* ---- the journal ------------------------------------------------------ */
+
+static char jdir[600];
+
+static void journal_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/journal", jdir);
+}
+
+/* The journal directory lives inside the fake tracefs dir (removed with
+ * it by teardown). */
+static void jdir_set(void)
+{
+	snprintf(jdir, sizeof(jdir), "%s/run/kfollow", dir);
+}
+
+/*
+ * A run killed after its changes (release without restore drops the lock,
+ * as death does): the next run replays the journal before anything else,
+ * the files come back, and its own clean exit removes the journal.
+ */
+static void test_journal_killed(void **state)
+{
+	struct kf_tracer t, t2;
+	char jp[700];
+	struct stat st;
+
+	(void)state;
+	jdir_set();
+	journal_path(jp, sizeof(jp));
+	assert_int_equal(kf_tracer_open(&t, dir, jdir), 0);
+	assert_int_equal(stat(jp, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(jdir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(kf_tracer_write(&t, 0, "current_tracer",
+					 "function_graph"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "set_ftrace_pid", "42"), 0);
+	assert_int_equal(kf_tracer_append(&t, 0, "set_event_pid", "42"), 0);
+	assert_int_equal(kf_tracer_instance_create(&t), 0);
+	kf_tracer_release(&t);  /* killed: nothing restored */
+	assert_string_equal(get("current_tracer"), "function_graph\n");
+	assert_int_equal(stat(jp, &st), 0);
+
+	assert_int_equal(kf_tracer_open(&t2, dir, jdir), 0);
+	assert_string_equal(get("current_tracer"), "nop\n");
+	assert_string_equal(get("set_ftrace_pid"), "");  /* the banner's */
+	assert_string_equal(get("set_event_pid"), "12\n34\n");
+	{
+		char inst[700];
+
+		snprintf(inst, sizeof(inst), "%s/instances/kfollow-%d", dir,
+			 (int)getpid());
+		assert_int_equal(stat(inst, &st), -1);
+	}
+	assert_int_equal(stat(jp, &st), 0);  /* now t2's */
+	assert_int_equal(kf_tracer_restore(&t2), 0);
+	assert_int_equal(stat(jp, &st), -1);
+	kf_tracer_release(&t2);
+}
+
+/* Two sessions: the second is refused while the first holds the journal,
+ * and nothing it could have changed is touched. */
+static void test_journal_busy(void **state)
+{
+	struct kf_tracer t, t2;
+	char want[64];
+
+	(void)state;
+	jdir_set();
+	assert_int_equal(kf_tracer_open(&t, dir, jdir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "tracing_on", "0"), 0);
+	assert_int_equal(kf_tracer_open(&t2, dir, jdir), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_INUSE);
+	snprintf(want, sizeof(want), "in use by another kfollow (pid %d",
+		 (int)getpid());
+	assert_non_null(strstr(kf_err_msg(), want));
+	kf_err_clear();
+	assert_string_equal(get("tracing_on"), "0\n");
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	kf_tracer_release(&t);
+	/* free again: the next one gets it */
+	assert_int_equal(kf_tracer_open(&t2, dir, jdir), 0);
+	assert_int_equal(kf_tracer_restore(&t2), 0);
+	kf_tracer_release(&t2);
+}
+
+/* --restore: a stale journal is replayed on demand; none is "nothing". */
+static void test_journal_recover(void **state)
+{
+	struct kf_tracer t;
+	int pid = 0;
+
+	(void)state;
+	jdir_set();
+	assert_int_equal(kf_tracer_open(&t, dir, jdir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "options/function-fork", "1"),
+			 0);
+	assert_int_equal(kf_journal_owner(jdir, &pid), 1);
+	assert_int_equal(pid, (int)getpid());
+	assert_int_equal(kf_journal_recover(jdir, &pid), -1);  /* live */
+	assert_int_equal(kf_err_code(), KF_EXIT_INUSE);
+	kf_err_clear();
+	kf_tracer_release(&t);
+	assert_int_equal(kf_journal_owner(jdir, &pid), 2);     /* stale */
+	assert_string_equal(get("options/function-fork"), "1\n");
+	assert_int_equal(kf_journal_recover(jdir, &pid), 1);
+	assert_string_equal(get("options/function-fork"), "0\n");
+	assert_int_equal(kf_journal_recover(jdir, &pid), 0);
+	assert_int_equal(kf_journal_owner(jdir, &pid), 0);
+}
+
+/* A journal directory others can write to is refused, nothing changed. */
+static void test_journal_dir_mode(void **state)
+{
+	struct kf_tracer t;
+	char run[600];
+
+	(void)state;
+	jdir_set();
+	snprintf(run, sizeof(run), "%s/run", dir);
+	assert_int_equal(mkdir(run, 0755), 0);
+	assert_int_equal(mkdir(jdir, 0777), 0);
+	assert_int_equal(chmod(jdir, 0777), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, jdir), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_NOPERM);
+	assert_non_null(strstr(kf_err_msg(), "mode 0700"));
+	kf_err_clear();
 }
 
 int main(void)
@@ -250,6 +381,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dynevent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_killed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_journal_busy, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_journal_recover, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_journal_dir_mode, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -185,20 +185,26 @@ fi
 same_state "-p PID"
 
 # --- signals mid-capture: state restored, what was captured is printed ----
-for sig in INT TERM HUP; do
-	# a file per signal, made empty before the start: the last run's
-	# output must not pass for this one's
-	out=$tmp/sig-$sig.txt err=$tmp/sig-$sig.err
+# start_armed OUT ARGS...: kfollow ARGS in the background, until its
+# command has printed (tracing is armed); $kp is its pid
+start_armed() {
+	out=$1
+	shift
+	# made empty before the start: an earlier run's output must not pass
+	# for this one's
 	: >$out
-	: >$err
-	$K --batch openat -- /bin/sh -c "$CAT /tmp/demo.txt; sleep 30" >$out 2>$err &
+	: >$out.err
+	$K "$@" -- /bin/sh -c "$CAT /tmp/demo.txt; sleep 30" >$out 2>$out.err &
 	kp=$!
-	# wait until the command has run its cat (the capture is armed)
 	i=0
 	while [ $i -lt 300 ] && ! grep -q 'hello from kfollow' $out; do
 		sleep 0.2; i=$((i + 1))
 	done
 	sleep 1
+}
+for sig in INT TERM HUP; do
+	out=$tmp/sig-$sig.txt err=$tmp/sig-$sig.txt.err
+	start_armed $out --batch openat
 	kill -$sig $kp
 	wait $kp
 	st=$?
@@ -249,14 +255,212 @@ else
 	bad "command not found: exit $st: $(peek $tmp/nf.txt)"
 fi
 same_state "command not found"
-$K --batch opneat -- $CAT /tmp/demo.txt >$tmp/us.txt 2>&1
-st=$?
-if [ $st -eq 64 ] && grep -q "openat" $tmp/us.txt && [ "$(wc -l <$tmp/us.txt)" -eq 1 ]; then
-	ok "unknown syscall: exit 64, names the nearest: $(cat $tmp/us.txt)"
+# refused NAME CODE PATTERN ARGS...: kfollow ARGS exits CODE with one line
+# matching PATTERN, and tracefs is unchanged
+refused() {
+	name=$1 code=$2 pat=$3
+	shift 3
+	$K "$@" >$tmp/refused.txt 2>&1
+	st=$?
+	if [ $st -eq $code ] && grep -q "$pat" $tmp/refused.txt &&
+	   [ "$(wc -l <$tmp/refused.txt)" -eq 1 ]; then
+		ok "$name: exit $code, one line: $(cat $tmp/refused.txt)"
+	else
+		bad "$name: exit $st: $(peek $tmp/refused.txt)"
+	fi
+	same_state "$name"
+}
+refused "unknown syscall" 64 "openat" --batch opneat -- $CAT /tmp/demo.txt
+[ $graph = 1 ] && refused "untraceable function" 64 "vfs_read" \
+	--batch -g vfs_raed -- $CAT /tmp/demo.txt
+
+# --- never leave it changed: the journal, the lock, other tracers ---------
+J=/run/kfollow/journal
+# same_as NAME FILE: tracefs now equals the snapshot in FILE
+same_as() {
+	snap >$tmp/now
+	if cmp -s $2 $tmp/now; then
+		ok "$1: tracefs as it was"
+	else
+		bad "$1: tracefs changed: $(diff $2 $tmp/now | grep '^[-+][^-+]' | head -5 | tr '\n' '|')"
+	fi
+}
+# kill9: start kfollow, SIGKILL it once armed; nothing can restore then
+kill9() {
+	start_armed "$@"
+	kill -KILL $kp
+	wait $kp 2>/dev/null
+	pkill -f 'sleep 30' 2>/dev/null
+}
+
+# refused_then_forced NAME SNAPSHOT PATTERN: a run is refused (75, one line
+# matching PATTERN) and changes nothing; with --force it traces, and puts
+# the state of SNAPSHOT back
+refused_then_forced() {
+	$K --batch openat -- $CAT /tmp/demo.txt >$tmp/rf.txt 2>$tmp/rf.err
+	st=$?
+	if [ $st -eq 75 ] && grep -q "$3" $tmp/rf.err &&
+	   [ "$(wc -l <$tmp/rf.err)" -eq 1 ]; then
+		ok "$1: refused, exit 75: $(cat $tmp/rf.err)"
+	else
+		bad "$1: not refused: exit $st: $(peek $tmp/rf.err)"
+	fi
+	same_as "$1, refused" $2
+	$K --batch --force openat -- $CAT /tmp/demo.txt >$tmp/rf.txt 2>$tmp/rf.err
+	st=$?
+	if [ $st -eq 0 ] && grep -q 'openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/rf.txt; then
+		ok "$1, --force: traced"
+	else
+		bad "$1, --force: exit $st: $(peek $tmp/rf.err)"
+	fi
+	same_as "$1, --force" $2
+}
+
+kill9 $tmp/k9.txt --batch openat
+if [ -f $J ]; then
+	ok "SIGKILL mid-capture: the journal stays behind"
 else
-	bad "unknown syscall: exit $st: $(peek $tmp/us.txt)"
+	bad "SIGKILL mid-capture: no journal at $J"
 fi
-same_state "unknown syscall"
+$K --status >$tmp/status.txt 2>&1
+if grep -q 'was killed before restoring' $tmp/status.txt &&
+   grep -q "^current_tracer: " $tmp/status.txt; then
+	ok "--status names the killed run and what differs: $(head -2 $tmp/status.txt | tr '\n' '|')"
+elif [ $graph = 0 ] && grep -q 'was killed before restoring' $tmp/status.txt; then
+	ok "--status names the killed run (boundary tracing changes no global file)"
+else
+	bad "--status after SIGKILL: $(peek $tmp/status.txt)"
+fi
+$K --batch openat -- $CAT /tmp/demo.txt >$tmp/k9next.txt 2>$tmp/k9next.err
+st=$?
+if [ $st -eq 0 ] && grep -q 'was killed before it could restore' $tmp/k9next.err &&
+   grep -q 'openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/k9next.txt && [ ! -f $J ]; then
+	ok "the run after a SIGKILL restores first, says so, then traces"
+else
+	bad "the run after a SIGKILL: exit $st: $(peek $tmp/k9next.err)"
+fi
+same_state "SIGKILL, then the next run"
+
+kill9 $tmp/k9b.txt --batch openat
+$K --restore >$tmp/restore.txt 2>&1
+st=$?
+if [ $st -eq 0 ] && grep -q 'restored what kfollow (pid' $tmp/restore.txt && [ ! -f $J ]; then
+	ok "--restore after a SIGKILL: $(cat $tmp/restore.txt)"
+else
+	bad "--restore: exit $st: $(peek $tmp/restore.txt)"
+fi
+same_state "SIGKILL, then --restore"
+$K --restore >$tmp/restore2.txt 2>&1
+if grep -q 'nothing to restore' $tmp/restore2.txt; then
+	ok "--restore with no journal: $(cat $tmp/restore2.txt)"
+else
+	bad "--restore with no journal: $(peek $tmp/restore2.txt)"
+fi
+
+# two at once: the second is refused, naming the first
+start_armed $tmp/first.txt --batch openat
+$K --batch openat -- $CAT /tmp/demo.txt >$tmp/second.txt 2>$tmp/second.err
+st=$?
+if [ $st -eq 75 ] && grep -q "in use by another kfollow (pid $kp" $tmp/second.err &&
+   [ "$(wc -l <$tmp/second.err)" -eq 1 ] && ! [ -s $tmp/second.txt ]; then
+	ok "two runs at once: the second exits 75: $(cat $tmp/second.err)"
+else
+	bad "two runs at once: exit $st: $(peek $tmp/second.err)"
+fi
+kill -INT $kp
+wait $kp
+pkill -f 'sleep 30' 2>/dev/null
+if grep -q 'openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/first.txt; then
+	ok "two runs at once: the first one's capture is whole"
+else
+	bad "two runs at once: the first printed $(peek $tmp/first.txt)"
+fi
+same_state "two runs at once"
+
+# the traced command crashes
+$K --batch openat -- /bin/sh -c "$CAT /tmp/demo.txt; kill -SEGV \$\$" >$tmp/crash.txt 2>$tmp/crash.err
+st=$?
+if [ $st -eq 139 ] && grep -q 'openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/crash.txt; then
+	ok "a crash of the command: exit 139, its trees printed"
+else
+	bad "a crash of the command: exit $st: $(peek $tmp/crash.err)"
+fi
+same_state "a crash of the command"
+
+# another tracer at work: refused, nothing changed; --force takes over and
+# gives its settings back
+if [ $graph = 1 ]; then
+	echo function >$T/current_tracer
+	snap >$tmp/other
+	refused_then_forced "current_tracer in use" $tmp/other \
+		"current_tracer is 'function'"
+	echo nop >$T/current_tracer
+	same_state "the other tracer gone"
+fi
+if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
+	trace-cmd record -q -p function_graph -g vfs_read -o /tmp/tc.dat sleep 60 >/dev/null 2>&1 &
+	tc=$!
+	i=0
+	while [ $i -lt 100 ] && [ "$(cat $T/current_tracer)" != function_graph ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	snap >$tmp/tc-state
+	$K --batch openat -- $CAT /tmp/demo.txt >$tmp/tc.txt 2>$tmp/tc.err
+	st=$?
+	snap >$tmp/tc-after
+	if [ $st -eq 75 ] && grep -q "in use:" $tmp/tc.err && cmp -s $tmp/tc-state $tmp/tc-after; then
+		ok "trace-cmd tracing alongside: refused, its state untouched: $(cat $tmp/tc.err)"
+	else
+		bad "trace-cmd alongside: exit $st: $(peek $tmp/tc.err)"
+	fi
+	pkill -f "sleep 60" 2>/dev/null
+	wait $tc
+	trace-cmd reset >/dev/null 2>&1
+	echo 1 >$T/tracing_on
+elif [ $graph = 1 ]; then
+	skip "trace-cmd tracing alongside" "no trace-cmd in the VM"
+fi
+
+# from a state nothing like the defaults: refused without --force; with
+# it, every exit path gives that state back byte for byte
+if [ $graph = 1 ]; then
+	sz=$(cat $T/buffer_size_kb)
+	echo vfs_read >$T/set_ftrace_filter
+	echo vfs_write >$T/set_ftrace_notrace
+	echo do_sys_openat2 >$T/set_graph_function
+	echo schedule >$T/set_graph_notrace
+	echo 1 >$T/options/function-fork
+	[ -f $T/options/funcgraph-irqs ] && echo 0 >$T/options/funcgraph-irqs
+	echo 5 >$T/max_graph_depth
+	echo 100 >$T/tracing_thresh
+	echo 2048 >$T/buffer_size_kb
+	echo 1 >$T/events/sched/sched_switch/enable
+	echo 1 >$T/events/syscalls/sys_enter_openat/enable
+	snap >$tmp/nd
+	refused_then_forced "non-default state" $tmp/nd 'set_ftrace_filter holds'
+	for sig in INT TERM HUP; do
+		start_armed $tmp/nd-$sig.txt --batch --force openat
+		kill -$sig $kp
+		wait $kp
+		pkill -f 'sleep 30' 2>/dev/null
+		same_as "non-default state, SIG$sig mid-capture" $tmp/nd
+	done
+	kill9 $tmp/nd-k9.txt --batch --force openat
+	$K --restore >/dev/null 2>&1
+	same_as "non-default state, SIGKILL then --restore" $tmp/nd
+	# put the defaults back for the cases below
+	echo >$T/set_ftrace_filter
+	echo >$T/set_ftrace_notrace
+	echo >$T/set_graph_function
+	echo >$T/set_graph_notrace
+	echo 0 >$T/options/function-fork
+	[ -f $T/options/funcgraph-irqs ] && echo 1 >$T/options/funcgraph-irqs
+	echo 0 >$T/max_graph_depth
+	echo 0 >$T/tracing_thresh
+	echo ${sz%% *} >$T/buffer_size_kb
+	echo 0 >$T/events/sched/sched_switch/enable
+	echo 0 >$T/events/syscalls/sys_enter_openat/enable
+fi
 
 # --- tracefs not mounted: kfollow mounts it and unmounts it after ---------
 umount $T

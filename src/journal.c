@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * journal.c - the undo log on disk (see kf_journal.h).
+ *
+ * The lock is the journal's own flock: the kernel drops it when its holder
+ * dies, however it dies, so "locked" means a live kfollow and "unlocked"
+ * means one that was killed.  A new journal is written under a private
+ * name, locked, and only then linked to DIR/journal, so nobody ever sees
+ * one without its header or its lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kf_common.h"
+#include "kf_journal.h"
+
+#define MAX_JOURNAL (64u << 20)  /* a journal is a few KB; refuse junk */
+
+const char *kf_journal_dir(void)
+{
+	const char *d = getenv("KFOLLOW_JOURNAL_DIR");
+
+	return d && *d ? d : KF_JOURNAL_DIR;
+}
+
+/* DIR must be a real directory only root (or this user) can enter. */
+static int dir_ready(const char *dir)
+{
+	struct stat st;
+	char *parent = strdup(dir), *slash;
+
+	if (!parent)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
+			kf_err_errno(KF_EXIT_OSERR, "cannot create '%s'", parent);
+			free(parent);
+			return -1;
+		}
+	}
+	free(parent);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot create the journal "
+				    "directory '%s'", dir);
+	if (lstat(dir, &st) < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot use '%s'", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077))
+		return kf_err(KF_EXIT_NOPERM, "refusing the journal directory "
+			      "'%s': it must be a directory owned by uid %d "
+			      "with mode 0700 (remove it and run again)", dir,
+			      (int)geteuid());
+	return 0;
+}
+
+static char *slurp_fd(int fd, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	size_t n = 0;
+
+	if (fstat(fd, &st) < 0 || st.st_size < 0 ||
+	    (uint64_t)st.st_size > MAX_JOURNAL)
+		return NULL;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return NULL;
+	while (n < (size_t)st.st_size) {
+		ssize_t r = pread(fd, buf + n, (size_t)st.st_size - n,
+				  (off_t)n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int header_pid(const char *buf)
+{
+	int pid = 0;
+
+	if (sscanf(buf, "kfollow-journal 1\npid %d", &pid) != 1)
+		return 0;
+	return pid;
+}
+
+/*
+ * Replay the records of a journal, newest first.  Returns the number of
+ * records that could not be applied (or parsed).
+ */
+static int replay(const char *buf, size_t len)
+{
+	const char *p = strstr(buf, "\n\n"), *end = buf + len;
+	struct kf_undo *u = NULL;
+	size_t n = 0, cap = 0;
+	int bad = 0;
+
+	if (!p)
+		return 1;
+	p += 2;
+	while (p < end) {
+		char op;
+		size_t plen, dlen;
+		int used = 0;
+
+		if (sscanf(p, "%c %zu %zu\n%n", &op, &plen, &dlen, &used) != 3 ||
+		    !used || plen > (size_t)(end - p) ||
+		    dlen > (size_t)(end - p)) {
+			bad++;  /* a record cut by the kill: it was never done */
+			break;
+		}
+		p += used;
+		if ((size_t)(end - p) < plen + 1 + dlen + 1)
+			break;
+		if (n == cap) {
+			struct kf_undo *x;
+
+			cap = cap ? cap * 2 : 32;
+			x = realloc(u, cap * sizeof(*u));
+			if (!x) {
+				bad++;
+				break;
+			}
+			u = x;
+		}
+		memset(&u[n], 0, sizeof(u[n]));
+		u[n].op = op == 'W' ? KF_UNDO_WRITE : op == 'A' ? KF_UNDO_APPEND :
+			  op == 'R' ? KF_UNDO_RMDIR : KF_UNDO_UMOUNT;
+		u[n].path = strndup(p, plen);
+		u[n].data = dlen ? malloc(dlen) : NULL;
+		if (!u[n].path || (dlen && !u[n].data)) {
+			free(u[n].path);
+			free(u[n].data);
+			bad++;
+			break;
+		}
+		if (dlen)
+			memcpy(u[n].data, p + plen + 1, dlen);
+		u[n].len = dlen;
+		if (strchr("WARU", op))
+			n++;
+		else
+			bad++;
+		p += plen + 1 + dlen + 1;
+	}
+	while (n-- > 0) {
+		if (kf_undo_apply(&u[n]) < 0 && u[n].op != KF_UNDO_APPEND)
+			bad++;  /* an append removes an event that may be gone */
+		free(u[n].path);
+		free(u[n].data);
+	}
+	free(u);
+	return bad;
+}
+
+/*
+ * Open DIR/journal and try its lock.  Returns 1 (got the lock: *fdp is the
+ * file, stale), 0 (no journal), 2 (held by a live kfollow), -1 (error).
+ */
+static int probe(const char *path, int *fdp, int *pid)
+{
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	size_t len;
+	char *buf;
+
+	*pid = 0;
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		return kf_err(KF_EXIT_NOPERM, "cannot open the journal '%s': %s "
+			      "(run as root)", path, strerror(errno));
+	if (fd < 0)
+		return errno == ENOENT ? 0 :
+		       kf_err_errno(KF_EXIT_OSERR, "cannot open '%s'", path);
+	buf = slurp_fd(fd, &len);
+	if (buf)
+		*pid = header_pid(buf);
+	free(buf);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return 2;
+	}
+	*fdp = fd;
+	return 1;
+}
+
+/* Replay the locked stale journal fd, remove it, close it. */
+static int recover_fd(const char *path, int fd, int pid)
+{
+	size_t len = 0;
+	char *buf = slurp_fd(fd, &len);
+	int bad;
+
+	if (!buf) {
+		close(fd);
+		return kf_err(KF_EXIT_OSERR, "cannot read the journal '%s'",
+			      path);
+	}
+	bad = replay(buf, len);
+	free(buf);
+	unlink(path);
+	close(fd);
+	if (bad)
+		kf_warn("%d change%s in the journal of kfollow (pid %d) could "
+			"not be undone", bad, bad == 1 ? "" : "s", pid);
+	return 0;
+}
+
+static int in_use(const char *path, int pid)
+{
+	return kf_err(KF_EXIT_INUSE, "tracing is in use by another kfollow "
+		      "(pid %d, journal '%s'): wait for it to end, or stop it",
+		      pid, path);
+}
+
+struct kf_journal *kf_journal_begin(const char *dir)
+{
+	struct kf_journal *j;
+	char *tmp = NULL, head[64];
+	int attempt, fd = -1;
+
+	if (dir_ready(dir) < 0)
+		return NULL;
+	j = calloc(1, sizeof(*j));
+	if (!j || asprintf(&j->path, "%s/journal", dir) < 0 ||
+	    asprintf(&tmp, "%s/journal.%d", dir, (int)getpid()) < 0) {
+		free(j ? j->path : NULL);
+		free(j);
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		return NULL;
+	}
+	j->fd = -1;
+	unlink(tmp);  /* a leftover of an earlier process with our pid */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	snprintf(head, sizeof(head), "kfollow-journal 1\npid %d\n\n",
+		 (int)getpid());
+	if (fd < 0 || kf_write_all(fd, head, strlen(head)) < 0 ||
+	    flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot create the journal '%s'",
+			     tmp);
+		goto fail;
+	}
+	for (attempt = 0; attempt < 3; attempt++) {
+		int old = -1, pid = 0, r;
+
+		if (link(tmp, j->path) == 0) {
+			unlink(tmp);
+			free(tmp);
+			j->fd = fd;
+			return j;
+		}
+		if (errno != EEXIST) {
+			kf_err_errno(KF_EXIT_OSERR, "cannot create the journal "
+				     "'%s'", j->path);
+			goto fail;
+		}
+		r = probe(j->path, &old, &pid);
+		if (r < 0)
+			goto fail;
+		if (r == 2) {
+			in_use(j->path, pid);
+			goto fail;
+		}
+		if (r == 1) {
+			kf_note("a kfollow run (pid %d) was killed before it "
+				"could restore tracefs: restoring its changes "
+				"first", pid);
+			if (recover_fd(j->path, old, pid) < 0)
+				goto fail;
+		}
+	}
+	kf_err(KF_EXIT_INUSE, "cannot take the journal '%s': other kfollow "
+	       "runs keep starting", j->path);
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	kf_journal_free(j);
+	return NULL;
+}
+
+int kf_journal_add(struct kf_journal *j, const struct kf_undo *u)
+{
+	static const char ops[] = { [KF_UNDO_WRITE] = 'W',
+				    [KF_UNDO_APPEND] = 'A',
+				    [KF_UNDO_RMDIR] = 'R',
+				    [KF_UNDO_UMOUNT] = 'U' };
+	char head[64];
+	size_t plen = strlen(u->path);
+
+	if (!j || j->fd < 0)
+		return 0;
+	snprintf(head, sizeof(head), "%c %zu %zu\n", ops[u->op], plen, u->len);
+	if (kf_write_all(j->fd, head, strlen(head)) < 0 ||
+	    kf_write_all(j->fd, u->path, plen) < 0 ||
+	    kf_write_all(j->fd, "\n", 1) < 0 ||
+	    (u->len && kf_write_all(j->fd, u->data, u->len) < 0) ||
+	    kf_write_all(j->fd, "\n", 1) < 0)
+		return kf_err_errno(KF_EXIT_IOERR, "cannot write the journal "
+				    "'%s'", j->path);
+	return 0;
+}
+
+void kf_journal_end(struct kf_journal *j)
+{
+	if (!j || j->fd < 0)
+		return;
+	unlink(j->path);
+	close(j->fd);
+	j->fd = -1;
+}
+
+void kf_journal_free(struct kf_journal *j)
+{
+	if (!j)
+		return;
+	free(j->path);
+	free(j);
+}
+
+int kf_journal_recover(const char *dir, int *pid)
+{
+	char *path;
+	int fd = -1, r;
+
+	if (asprintf(&path, "%s/journal", dir) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	r = probe(path, &fd, pid);
+	if (r == 2)
+		r = in_use(path, *pid);
+	else if (r == 1)
+		r = recover_fd(path, fd, *pid) < 0 ? -1 : 1;
+	free(path);
+	return r;
+}
+
+int kf_journal_owner(const char *dir, int *pid)
+{
+	char *path;
+	int fd = -1, r;
+
+	if (asprintf(&path, "%s/journal", dir) < 0)
+		return 0;
+	r = probe(path, &fd, pid);
+	if (r == 1)
+		close(fd);
+	free(path);
+	return r == 1 ? 2 : r == 2 ? 1 : 0;
+}

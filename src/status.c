@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * status.c - what in tracefs differs from the kernel's defaults, who holds
+ * it, and whether another tracer is at work (kfollow refuses to clobber
+ * it without --force).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "kf_common.h"
+#include "kf_journal.h"
+#include "kf_status.h"
+
+#define TRACEFS_MAGIC_NR 0x74726163
+
+/* A file and the value it has on a freshly booted kernel.  "" matches an
+ * empty file; banners the kernel prints for "nothing set" count as empty. */
+static const struct {
+	const char *file, *dflt;
+} defaults[] = {
+	{ "current_tracer", "nop" },
+	{ "tracing_on", "1" },
+	{ "set_ftrace_filter", "" },
+	{ "set_ftrace_notrace", "" },
+	{ "set_graph_function", "" },
+	{ "set_graph_notrace", "" },
+	{ "set_ftrace_pid", "" },
+	{ "set_ftrace_notrace_pid", "" },
+	{ "set_event_pid", "" },
+	{ "set_event_notrace_pid", "" },
+	{ "set_event", "" },
+	{ "max_graph_depth", "0" },
+	{ "tracing_thresh", "0" },
+	{ "kprobe_events", "" },
+	{ "uprobe_events", "" },
+	{ "dynamic_events", "" },
+	{ "options/function-fork", "0" },
+	{ "options/event-fork", "0" },
+	{ "options/funcgraph-irqs", "1" },
+	{ "options/sleep-time", "1" },
+	{ "options/graph-time", "1" },
+};
+
+static int is_tracefs(const char *dir)
+{
+	struct statfs st;
+
+	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC_NR;
+}
+
+const char *kf_status_tracefs(const char *dir)
+{
+	if (dir)
+		return dir;
+	if (is_tracefs("/sys/kernel/tracing"))
+		return "/sys/kernel/tracing";
+	if (is_tracefs("/sys/kernel/debug/tracing"))
+		return "/sys/kernel/debug/tracing";
+	return NULL;
+}
+
+/* The file's first lines joined by ", " (comments and banners dropped),
+ * at most len bytes; "" when it holds nothing.  -1 if unreadable. */
+static int value(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX], line[512];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	buf[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#' || !strcmp(line, "no pid"))
+			continue;
+		if (n + 2 < len)
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+				      line);
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Processes other than this one with a file of tracefs open (trace-cmd
+ * and perf read the ring buffer that way).  Appends "comm (pid N) has
+ * FILE open" phrases to buf; returns how many.
+ */
+static int holders(const char *dir, char *buf, size_t len)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	size_t dl = strlen(dir), n = strlen(buf);
+	int count = 0;
+
+	if (!proc)
+		return 0;
+	while ((e = readdir(proc))) {
+		char fdd[64], link[PATH_MAX], target[PATH_MAX], comm[64] = "?";
+		struct dirent *fe;
+		DIR *fds;
+		FILE *cf;
+		int pid = atoi(e->d_name);
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(fdd, sizeof(fdd), "/proc/%d/fd", pid);
+		fds = opendir(fdd);
+		if (!fds)
+			continue;
+		while ((fe = readdir(fds))) {
+			ssize_t k;
+
+			if (fe->d_name[0] == '.')
+				continue;
+			snprintf(link, sizeof(link), "%s/%s", fdd, fe->d_name);
+			k = readlink(link, target, sizeof(target) - 1);
+			if (k <= 0)
+				continue;
+			target[k] = '\0';
+			if (strncmp(target, dir, dl) || target[dl] != '/')
+				continue;
+			snprintf(link, sizeof(link), "/proc/%d/comm", pid);
+			cf = fopen(link, "re");
+			if (cf) {
+				if (fgets(comm, sizeof(comm), cf))
+					comm[strcspn(comm, "\n")] = '\0';
+				fclose(cf);
+			}
+			if (n + 2 < len)
+				n += snprintf(buf + n, len - n, "%s%s (pid %d) "
+					      "has '%s' open", n ? "; " : "",
+					      comm, pid, target + dl + 1);
+			count++;
+			break;
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return count;
+}
+
+char *kf_status_foreign(const char *dir)
+{
+	char cur[256], on[16], filt[256], graph[256], why[2048] = "";
+	size_t n;
+
+	if (value(dir, "current_tracer", cur, sizeof(cur)) == 0 &&
+	    cur[0] && strcmp(cur, "nop"))
+		snprintf(why, sizeof(why), "current_tracer is '%s'", cur);
+	if (value(dir, "tracing_on", on, sizeof(on)) == 0 && !strcmp(on, "1")) {
+		n = strlen(why);
+		if (value(dir, "set_ftrace_filter", filt, sizeof(filt)) == 0 &&
+		    filt[0])
+			n += snprintf(why + n, sizeof(why) - n, "%sset_ftrace_"
+				      "filter holds '%.60s' with tracing on",
+				      n ? "; " : "", filt);
+		if (n < sizeof(why) &&
+		    value(dir, "set_graph_function", graph, sizeof(graph)) == 0 &&
+		    graph[0])
+			snprintf(why + n, sizeof(why) - n, "%sset_graph_function"
+				 " holds '%.60s' with tracing on",
+				 n ? "; " : "", graph);
+	}
+	holders(dir, why, sizeof(why));
+	return why[0] ? strdup(why) : NULL;
+}
+
+int kf_status_print(FILE *f, const char *tracefs, const char *jdir)
+{
+	const char *dir = kf_status_tracefs(tracefs);
+	char val[1024], who[2048] = "";
+	int differ = 0, pid = 0, own;
+	size_t i;
+	DIR *d;
+
+	own = kf_journal_owner(jdir, &pid);
+	if (own == 1)
+		fprintf(f, "kfollow (pid %d) is tracing; it restores tracefs "
+			"when it ends\n", pid);
+	else if (own == 2)
+		fprintf(f, "a kfollow run (pid %d) was killed before restoring "
+			"tracefs: 'kfollow --restore' puts its changes back\n",
+			pid);
+	if (!dir) {
+		fprintf(f, "tracefs is not mounted: nothing is being traced\n");
+		return 0;
+	}
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		if (value(dir, defaults[i].file, val, sizeof(val)) < 0 ||
+		    !strcmp(val, defaults[i].dflt))
+			continue;
+		fprintf(f, "%s: %s (default: %s)\n", defaults[i].file,
+			val[0] ? val : "empty",
+			defaults[i].dflt[0] ? defaults[i].dflt : "empty");
+		differ++;
+	}
+	snprintf(val, sizeof(val), "%s/instances", dir);
+	d = opendir(val);
+	if (d) {
+		struct dirent *e;
+
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.') {
+				fprintf(f, "instances/%s exists\n", e->d_name);
+				differ++;
+			}
+		closedir(d);
+	}
+	if (holders(dir, who, sizeof(who)))
+		fprintf(f, "in use: %s\n", who);
+	if (!differ)
+		fprintf(f, "tracefs at '%s' is at its defaults\n", dir);
+	else
+		fprintf(f, "%d setting%s of '%s' differ from the defaults\n",
+			differ, differ == 1 ? "" : "s", dir);
+	return differ;
+}
