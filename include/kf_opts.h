@@ -12,6 +12,9 @@
 
 enum kf_format { KF_FMT_TEXT, KF_FMT_JSON };
 
+/* About 8M nodes, 0.5 GB of trees: a bound a laptop survives. */
+#define KF_DEFAULT_MAX_EVENTS 16000000ull
+
 struct kf_opts {
 	char **syscalls;     /* SYSCALL... before "--" */
 	int nsyscalls;
@@ -41,6 +44,8 @@ struct kf_opts {
 	int no_children;     /* --no-children: do not follow forks */
 	int ascii;           /* --ascii */
 	unsigned long buffer_kb; /* --buffer-size KB per CPU, 0: leave it */
+	unsigned long long max_events; /* --max-events, 0: no limit */
+	const char *user;    /* -u USER: run the command as USER or UID[:GID] */
 	int vm;              /* --vm given */
 	const char *vm_kernel; /* --vm=KERNEL: vmlinuz path or bookworm/trixie/sid */
 	const char *vm_script; /* --vm-script FILE (tests) */

@@ -12,6 +12,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -49,6 +51,11 @@ static pid_t forward_pid;
 struct cap {
 	const struct kf_opts *o;
 	struct kf_model *m;
+	uint64_t built, over;  /* events given to the builder; left out */
+	int run_as;            /* -u: drop to run_uid/run_gid in the child */
+	uid_t run_uid;
+	gid_t run_gid;
+	char *run_name;        /* for initgroups, NULL for a numeric -u */
 	struct kf_tracer tr;
 	int tr_open;
 	struct kf_kinfo ki;
@@ -210,6 +217,47 @@ static int privileged(void)
 	}
 	fclose(f);
 	return ok;
+}
+
+/* -u USER: a name from the passwd database, or UID[:GID]. */
+static int resolve_user(struct cap *c, const char *user)
+{
+	char *end;
+	unsigned long uid, gid;
+	struct passwd *pw;
+
+	if (!c->o->ncmd)
+		return kf_err(KF_EXIT_USAGE, "-u runs the command as a user: "
+			      "give a command after '--'");
+	errno = 0;
+	uid = strtoul(user, &end, 10);
+	if (end != user && (!*end || *end == ':') && !errno) {
+		gid = uid;
+		if (*end == ':') {
+			const char *g = end + 1;
+
+			gid = strtoul(g, &end, 10);
+			if (end == g || *end || errno)
+				return kf_err(KF_EXIT_USAGE, "invalid user '%s' "
+					      "for -u: give a name or UID[:GID]",
+					      user);
+		}
+		c->run_uid = (uid_t)uid;
+		c->run_gid = (gid_t)gid;
+		c->run_as = 1;
+		return 0;
+	}
+	pw = getpwnam(user);
+	if (!pw)
+		return kf_err(KF_EXIT_USAGE, "unknown user '%s' for -u: give a "
+			      "name from /etc/passwd or UID[:GID]", user);
+	c->run_name = strdup(pw->pw_name);
+	if (!c->run_name)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	c->run_uid = pw->pw_uid;
+	c->run_gid = pw->pw_gid;
+	c->run_as = 1;
+	return 0;
 }
 
 /* Find a command the way execvp would, so errors come before tracing. */
@@ -950,6 +998,15 @@ static void child_run(struct cap *c)
 	if (go != 'g')
 		_exit(127); /* kfollow gave up before tracing */
 	close(c->go[0]);
+	/* -u: the command runs as the user; only the tracer stays root */
+	if (c->run_as &&
+	    ((c->run_name ? initgroups(c->run_name, c->run_gid) :
+	      setgroups(0, NULL)) < 0 || setgid(c->run_gid) < 0 ||
+	     setuid(c->run_uid) < 0)) {
+		e = errno;
+		(void)!write(c->errp[1], &e, sizeof(e));
+		_exit(126);
+	}
 	if (c->out_fd > 0) {
 		int nul = open("/dev/null", O_RDONLY);
 
@@ -1049,6 +1106,12 @@ static int filter_event(void *ctx, const struct kf_event *ev)
 			return 0;
 		}
 	}
+	/* --max-events: memory stays bounded; the rest is counted */
+	if (c->o->max_events && c->built >= c->o->max_events) {
+		c->over++;
+		return 0;
+	}
+	c->built++;
 	return kf_builder_event(c->b, ev);
 }
 
@@ -1144,6 +1207,7 @@ static void cap_release(struct cap *c)
 		kf_tracer_release(&c->tr);
 	free(c->degraded);
 	free(c->cmd_path);
+	free(c->run_name);
 	free(c->pids);
 	for (i = 0; i < 2; i++) {
 		if (c->go[i] > 0)
@@ -1201,6 +1265,8 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 
 	/* 1. what the user can fix, before any change */
 	if (o->ncmd && !(c.cmd_path = find_command(o->cmd[0])))
+		goto fail;
+	if (o->user && resolve_user(&c, o->user) < 0)
 		goto fail;
 	if (o->npids && collect_pids(&c) < 0)
 		goto fail;
@@ -1453,6 +1519,13 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		}
 	}
 	fill_meta(&c, start_wall);
+	if (c.over)
+		kf_warn("stopped building trees at --max-events %llu: %llu later "
+			"events were left out and the calls open then are "
+			"incomplete; raise --max-events (0: no limit) or trace "
+			"less (-p, --max-depth, --notrace)",
+			(unsigned long long)o->max_events,
+			(unsigned long long)c.over);
 	if (m->meta.lost)
 		kf_warn("the kernel dropped %llu events (ring buffer full): "
 			"trees marked incomplete; try --buffer-size %lu",

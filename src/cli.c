@@ -19,7 +19,7 @@ enum {
 	OPT_NO_CHILDREN = 256, OPT_NO_PRESET, OPT_LIST_PRESETS,
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
-	OPT_FORCE, OPT_RESTORE, OPT_STATUS,
+	OPT_FORCE, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS,
 };
 
 struct opt_def {
@@ -63,6 +63,10 @@ static const struct opt_def defs[] = {
 	  "list the interactive view's keys and exit" },
 	{ "list-presets", OPT_LIST_PRESETS, no_argument, NULL,
 	  "list the presets kfollow can find and exit" },
+	{ "user", 'u', required_argument, "USER",
+	  "run the command as USER (a name, or UID[:GID]); only kfollow stays root" },
+	{ "max-events", OPT_MAX_EVENTS, required_argument, "N",
+	  "build trees from at most N events, count and report the rest (default 16000000; 0: no limit)" },
 	{ "buffer-size", OPT_BUFFER_SIZE, required_argument, "KB",
 	  "ring buffer size per CPU while tracing" },
 	{ "vm", OPT_VM, optional_argument, "KERNEL",
@@ -229,6 +233,7 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 	o->argc = argc;
 	o->argv = argv;
 	o->format = KF_FMT_TEXT;
+	o->max_events = KF_DEFAULT_MAX_EVENTS;
 	/* "--" splits kfollow's arguments from the command's */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -348,6 +353,14 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 			break;
 		case OPT_LIST_PRESETS:
 			o->list_presets = 1;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case OPT_MAX_EVENTS:
+			if (parse_uint("max-events", optarg, 0, LONG_MAX, &v) < 0)
+				return -1;
+			o->max_events = (unsigned long long)v;
 			break;
 		case OPT_BUFFER_SIZE:
 			if (parse_uint("buffer-size", optarg, 4, 4194304, &v) < 0)

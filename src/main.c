@@ -44,7 +44,7 @@ static char **guest_args(const struct kf_opts *o)
 	char **a = calloc(4 * (o->nsyscalls + o->nfuncs + o->nnotrace) + 32,
 			  sizeof(*a));
 	int n = 0, i;
-	static char depth[32], buf[32];
+	static char depth[32], buf[32], maxev[32];
 
 	if (!a)
 		return NULL;
@@ -74,6 +74,17 @@ static char **guest_args(const struct kf_opts *o)
 	}
 	if (o->no_preset)
 		a[n++] = "--no-preset";
+	if (o->user) {
+		a[n++] = "-u";
+		a[n++] = (char *)o->user;
+	}
+	if (o->max_events != KF_DEFAULT_MAX_EVENTS) {
+		snprintf(maxev, sizeof(maxev), "%llu", o->max_events);
+		a[n++] = "--max-events";
+		a[n++] = maxev;
+	}
+	if (o->force)
+		a[n++] = "--force";
 	if (o->no_children)
 		a[n++] = "--no-children";
 	if (o->verbose)

@@ -274,6 +274,17 @@ refused "unknown syscall" 64 "openat" --batch opneat -- $CAT /tmp/demo.txt
 [ $graph = 1 ] && refused "untraceable function" 64 "vfs_read" \
 	--batch -g vfs_raed -- $CAT /tmp/demo.txt
 
+# --- -u: the command as another user, the tracer as root -------------------
+$K --batch -u 65534:65534 openat -- /bin/sh -c "id -u; $CAT /tmp/demo.txt" >$tmp/u.txt 2>$tmp/u.err
+st=$?
+if [ $st -eq 0 ] && [ "$(head -1 $tmp/u.txt)" = 65534 ] &&
+   grep -q 'openat(AT_FDCWD, "/tmp/demo.txt", O_RDONLY) = 3' $tmp/u.txt; then
+	ok "-u 65534:65534: the command ran as uid 65534 and was traced"
+else
+	bad "-u: exit $st: $(peek $tmp/u.txt) $(peek $tmp/u.err)"
+fi
+same_state "-u"
+
 # --- never leave it changed: the journal, the lock, other tracers ---------
 J=/run/kfollow/journal
 # same_as NAME FILE: tracefs now equals the snapshot in FILE
