@@ -40,6 +40,7 @@
 #include "kf_tracer.h"
 
 #define TICK_MS 50
+#define BUSY_TICK_MS 2
 
 /* x86-64 struct pt_regs offsets of the syscall arguments (di si dx r10 r8 r9) */
 static const int x64_arg_off[KF_MAX_ARGS] = { 112, 104, 96, 56, 72, 64 };
@@ -597,9 +598,10 @@ static uint64_t cpu_overrun(struct cap *c, int cpu)
 }
 
 /* Read every page the kernel has for us; flush partial pages if final. */
+/* Read every page the CPUs have filled.  Returns the pages read, or -1. */
 static int drain(struct cap *c, int final)
 {
-	int i, n;
+	int i, n, pages = 0;
 
 	for (i = 0; i < c->ncpus; i++) {
 		if (!c->tcpu[i])
@@ -611,9 +613,10 @@ static int drain(struct cap *c, int final)
 				break;
 			if (kf_raw_add_page(c->raw, i, c->page, n) < 0)
 				return -1;
+			pages++;
 		}
 	}
-	return 0;
+	return pages;
 }
 
 static const char *symbolize(void *ctx, uint64_t addr)
@@ -1251,7 +1254,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	struct kf_sink sink;
 	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
 	uint64_t t_capture = 0, t_post = 0, t_run = 0;
-	int st = 0, exited = 0, rc = -1, i;
+	int st = 0, exited = 0, rc = -1, i, busy = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.go[0] = c.go[1] = c.errp[0] = c.errp[1] = -1;
@@ -1405,16 +1408,21 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	while (!stop_signal) {
 		struct pollfd pfd = { .fd = sig_pipe[0], .events = POLLIN };
 		pid_t w;
+		int pages;
 
-		poll(&pfd, 1, TICK_MS);
+		/* while pages keep coming, come back soon: the ring buffer
+		 * is small (1.4 MB per CPU by default) and a busy CPU fills
+		 * it in well under a tick */
+		poll(&pfd, 1, busy ? BUSY_TICK_MS : TICK_MS);
 		if (pfd.revents) {
 			char b[16];
 
 			while (read(sig_pipe[0], b, sizeof(b)) > 0)
 				;
 		}
-		if (drain(&c, 0) < 0)
+		if ((pages = drain(&c, 0)) < 0)
 			goto fail_stop;
+		busy = pages > 0;
 		if (o->ncmd) {
 			w = waitpid(c.child, &st, WNOHANG);
 			if (w == c.child) {
