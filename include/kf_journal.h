@@ -56,6 +56,16 @@ void kf_journal_free(struct kf_journal *j);
  */
 int kf_journal_recover(const char *dir, int *pid);
 
+/*
+ * Parse a journal's text into undo records, oldest first (*out, *n; the
+ * caller frees them with kf_journal_undo_free).  Returns how many records
+ * were malformed (a record cut short at the end is not: it was never
+ * acted on).  Never applies anything.
+ */
+int kf_journal_parse(const char *buf, size_t len, struct kf_undo **out,
+		     size_t *n);
+void kf_journal_undo_free(struct kf_undo *u, size_t n);
+
 /* Who holds dir's journal: 0 none, 1 a live kfollow, 2 a dead one (stale);
  * *pid gets its pid. */
 int kf_journal_owner(const char *dir, int *pid);

@@ -97,33 +97,49 @@ static int header_pid(const char *buf)
 	return pid;
 }
 
-/*
- * Replay the records of a journal, newest first.  Returns the number of
- * records that could not be applied (or parsed).
- */
-static int replay(const char *buf, size_t len)
+int kf_journal_parse(const char *buf, size_t len, struct kf_undo **out,
+		     size_t *nout)
 {
-	const char *p = strstr(buf, "\n\n"), *end = buf + len;
+	const char *p, *end = buf + len;
 	struct kf_undo *u = NULL;
 	size_t n = 0, cap = 0;
 	int bad = 0;
 
-	if (!p)
+	*out = NULL;
+	*nout = 0;
+	p = memmem(buf, len, "\n\n", 2);
+	if (!p || strncmp(buf, "kfollow-journal 1\n", len < 18 ? len : 18))
 		return 1;
 	p += 2;
 	while (p < end) {
-		char op;
-		size_t plen, dlen;
-		int used = 0;
+		size_t plen = 0, dlen = 0, k;
+		const char *q = p + 1;
+		char op = *p;
 
-		if (sscanf(p, "%c %zu %zu\n%n", &op, &plen, &dlen, &used) != 3 ||
-		    !used || plen > (size_t)(end - p) ||
-		    dlen > (size_t)(end - p)) {
-			bad++;  /* a record cut by the kill: it was never done */
+		/* "<op> <pathlen> <datalen>\n", digits only */
+		if (!strchr("WARU", op) || op == '\0' || q >= end || *q != ' ') {
+			bad++;
 			break;
 		}
-		p += used;
-		if ((size_t)(end - p) < plen + 1 + dlen + 1)
+		for (k = 0, q++; q < end && *q >= '0' && *q <= '9' && k < 10;
+		     q++, k++)
+			plen = plen * 10 + (size_t)(*q - '0');
+		if (!k || q >= end || *q != ' ') {
+			bad++;
+			break;
+		}
+		for (k = 0, q++; q < end && *q >= '0' && *q <= '9' && k < 10;
+		     q++, k++)
+			dlen = dlen * 10 + (size_t)(*q - '0');
+		if (!k || q >= end || *q != '\n' || !plen) {
+			bad++;
+			break;
+		}
+		q++;
+		/* a record cut by the kill was never acted on: stop there */
+		if ((size_t)(end - q) < plen + 1 + dlen + 1 ||
+		    q[plen] != '\n' || q[plen + 1 + dlen] != '\n' ||
+		    memchr(q, '\0', plen))
 			break;
 		if (n == cap) {
 			struct kf_undo *x;
@@ -139,30 +155,49 @@ static int replay(const char *buf, size_t len)
 		memset(&u[n], 0, sizeof(u[n]));
 		u[n].op = op == 'W' ? KF_UNDO_WRITE : op == 'A' ? KF_UNDO_APPEND :
 			  op == 'R' ? KF_UNDO_RMDIR : KF_UNDO_UMOUNT;
-		u[n].path = strndup(p, plen);
-		u[n].data = dlen ? malloc(dlen) : NULL;
-		if (!u[n].path || (dlen && !u[n].data)) {
+		u[n].path = strndup(q, plen);
+		u[n].data = malloc(dlen + 1);
+		if (!u[n].path || !u[n].data) {
 			free(u[n].path);
 			free(u[n].data);
 			bad++;
 			break;
 		}
-		if (dlen)
-			memcpy(u[n].data, p + plen + 1, dlen);
+		memcpy(u[n].data, q + plen + 1, dlen);
 		u[n].len = dlen;
-		if (strchr("WARU", op))
-			n++;
-		else
-			bad++;
-		p += plen + 1 + dlen + 1;
+		n++;
+		p = q + plen + 1 + dlen + 1;
 	}
-	while (n-- > 0) {
-		if (kf_undo_apply(&u[n]) < 0 && u[n].op != KF_UNDO_APPEND)
-			bad++;  /* an append removes an event that may be gone */
-		free(u[n].path);
-		free(u[n].data);
+	*out = u;
+	*nout = n;
+	return bad;
+}
+
+void kf_journal_undo_free(struct kf_undo *u, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(u[i].path);
+		free(u[i].data);
 	}
 	free(u);
+}
+
+/*
+ * Replay the records of a journal, newest first.  Returns the number of
+ * records that could not be applied (or parsed).
+ */
+static int replay(const char *buf, size_t len)
+{
+	struct kf_undo *u;
+	size_t n, i;
+	int bad = kf_journal_parse(buf, len, &u, &n);
+
+	for (i = n; i-- > 0;)
+		if (kf_undo_apply(&u[i]) < 0 && u[i].op != KF_UNDO_APPEND)
+			bad++;  /* an append removes an event that may be gone */
+	kf_journal_undo_free(u, n);
 	return bad;
 }
 

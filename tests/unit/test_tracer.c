@@ -371,6 +371,42 @@ static void test_journal_dir_mode(void **state)
 	kf_err_clear();
 }
 
+/* The journal's text: records in order, a cut last record dropped (it was
+ * never acted on), anything else malformed counted, nothing applied. */
+static void test_journal_parse(void **state)
+{
+	static const char ok_text[] =
+		"kfollow-journal 1\npid 7\n\n"
+		"W 4 2\n/a/b\n1\n\n"
+		"R 4 0\n/a/i\n\n"
+		"A 4 3\n/a/k\n-:x\n"
+		"W 4 9\n/a/c\nshort";          /* cut by the kill */
+	struct kf_undo *u;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(kf_journal_parse(ok_text, sizeof(ok_text) - 1, &u,
+					  &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(u[0].op, KF_UNDO_WRITE);
+	assert_string_equal(u[0].path, "/a/b");
+	assert_int_equal(u[0].len, 2);
+	assert_memory_equal(u[0].data, "1\n", 2);
+	assert_int_equal(u[1].op, KF_UNDO_RMDIR);
+	assert_int_equal(u[2].op, KF_UNDO_APPEND);
+	assert_memory_equal(u[2].data, "-:x", 3);
+	kf_journal_undo_free(u, n);
+
+	assert_int_equal(kf_journal_parse("junk\n\nW 1 1\n/\nx\n", 17, &u,
+					  &n), 1);
+	assert_int_equal(n, 0);
+	kf_journal_undo_free(u, n);
+	assert_int_equal(kf_journal_parse("kfollow-journal 1\n\nZ 1 1\n/\nx\n",
+					  29, &u, &n), 1);
+	assert_int_equal(n, 0);
+	kf_journal_undo_free(u, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +425,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_journal_dir_mode, setup,
 						teardown),
+		cmocka_unit_test(test_journal_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
