@@ -128,6 +128,7 @@ void kf_opts_usage(FILE *f)
 		"       kfollow [options] -g FUNC [-- COMMAND [ARG...]]\n"
 		"       kfollow [options] SYSCALL... -p PID[,PID...]\n"
 		"       kfollow [options] --input FILE\n"
+		"       kfollow --status | --restore\n"
 		"\n"
 		"Follow a syscall from user space into the kernel with ftrace's\n"
 		"function_graph tracer: one timed kernel call tree per invocation.\n"
