@@ -67,6 +67,12 @@ kfollow: $(BUILD)/src/main.o $(BUILD)/libkfcore.a $(BUILD)/libkfui.a
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(BUILD)/src/main.o $(BUILD)/libkfui.a \
 		$(BUILD)/libkfcore.a $(TRACE_LIBS) $(CURSES_LIBS) $(LDFLAGS)
 
+# the same binary inside BUILD (the sanitizer tests: BUILD=build-san)
+$(BUILD)/kfollow: $(BUILD)/src/main.o $(BUILD)/libkfcore.a $(BUILD)/libkfui.a
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(BUILD)/src/main.o $(BUILD)/libkfui.a \
+		$(BUILD)/libkfcore.a $(TRACE_LIBS) $(CURSES_LIBS) $(LDFLAGS)
+
 $(BUILD)/libkfcore.a: $(CORE_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^

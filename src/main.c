@@ -404,6 +404,33 @@ out:
 	return rc;
 }
 
+/* The options that print something and exit, tracing nothing. */
+static int run_info(const struct kf_opts *o)
+{
+	int pid = 0, rc;
+
+	if (o->list_presets)
+		return list_presets();
+	if (o->list_keys) {
+		kf_keys_write(stdout);
+		return 0;
+	}
+	if (o->status) {
+		kf_status_print(stdout, o->tracefs, kf_journal_dir());
+		return 0;
+	}
+	rc = kf_journal_recover(kf_journal_dir(), &pid);
+	if (rc < 0)
+		return die();
+	if (rc == 0)
+		printf("nothing to restore: no journal in '%s'\n",
+		       kf_journal_dir());
+	else
+		printf("restored what kfollow (pid %d) left changed in "
+		       "tracefs\n", pid);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct kf_opts o = { 0 };
@@ -412,38 +439,23 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	rc = kf_opts_parse(&o, argc, argv);
-	if (rc == 1)
-		return 0;
-	if (rc < 0)
-		return die();
+	if (rc != 0) {
+		rc = rc == 1 ? 0 : die();  /* 1: --help or --version done */
+		kf_opts_release(&o);
+		return rc;
+	}
 	kf_quiet = o.quiet;
 	kf_verbose = o.verbose;
-	if (o.list_presets)
-		return list_presets();
-	if (o.list_keys) {
-		kf_keys_write(stdout);
-		return 0;
+	if (o.list_presets || o.list_keys || o.status || o.restore) {
+		rc = run_info(&o);
+		kf_opts_release(&o);
+		return rc;
 	}
-	if (o.status) {
-		kf_status_print(stdout, o.tracefs, kf_journal_dir());
-		return 0;
+	if (kf_model_init(&m) < 0) {
+		rc = die();
+		kf_opts_release(&o);
+		return rc;
 	}
-	if (o.restore) {
-		int pid = 0;
-
-		rc = kf_journal_recover(kf_journal_dir(), &pid);
-		if (rc < 0)
-			return die();
-		if (rc == 0)
-			printf("nothing to restore: no journal in '%s'\n",
-			       kf_journal_dir());
-		else
-			printf("restored what kfollow (pid %d) left changed in "
-			       "tracefs\n", pid);
-		return 0;
-	}
-	if (kf_model_init(&m) < 0)
-		return die();
 	if (want_tui(&o)) {
 		rc = run_tui(&o, &m);
 		kf_model_release(&m);
@@ -452,8 +464,10 @@ int main(int argc, char **argv)
 	}
 
 	if (o.input) {
-		if (kf_input_load(o.input, &m) < 0)
-			return die();
+		if (kf_input_load(o.input, &m) < 0) {
+			rc = die();
+			goto out;
+		}
 	} else if (o.vm) {
 		struct kf_vm_request r = { 0 };
 		char **ga = guest_args(&o);
@@ -468,25 +482,28 @@ int main(int argc, char **argv)
 			r.out_dir = o.output;
 			rc = kf_vm_script(&r, &exit_code);
 			free(ga);
-			if (rc < 0)
-				return die();
-			return exit_code;
+			rc = rc < 0 ? die() : exit_code;
+			goto out;
 		}
 		rc = kf_vm_capture(&r, &m, &exit_code);
 		free(ga);
-		if (rc < 0)
-			return die();
-	} else {
-		if (kf_capture_run(&o, &m, NULL, &exit_code) < 0)
-			return die();
+		if (rc < 0) {
+			rc = die();
+			goto out;
+		}
+	} else if (kf_capture_run(&o, &m, NULL, &exit_code) < 0) {
+		rc = die();
+		goto out;
 	}
+	rc = exit_code;
 	if (show(&o, &m) < 0) {
 		/* the trees could not be written: say so, keep the code */
 		int code = die();
 
-		return code == KF_EXIT_FAILURE ? KF_EXIT_IOERR : code;
+		rc = code == KF_EXIT_FAILURE ? KF_EXIT_IOERR : code;
 	}
+out:
 	kf_model_release(&m);
 	kf_opts_release(&o);
-	return exit_code;
+	return rc;
 }

@@ -459,6 +459,29 @@ if [ $graph = 1 ]; then
 	kill9 $tmp/nd-k9.txt --batch --force openat
 	$K --restore >/dev/null 2>&1
 	same_as "non-default state, SIGKILL then --restore" $tmp/nd
+	kill9 $tmp/nd-k9b.txt --batch --force openat
+	$K --batch --force openat -- $CAT /tmp/demo.txt >/dev/null 2>&1
+	same_as "non-default state, SIGKILL then the next run" $tmp/nd
+	$K --batch --force openat -- /bin/sh -c "$CAT /tmp/demo.txt; kill -SEGV \$\$" >/dev/null 2>&1
+	same_as "non-default state, a crash of the command" $tmp/nd
+	start_armed $tmp/nd-first.txt --batch --force openat
+	$K --batch --force openat -- $CAT /tmp/demo.txt >/dev/null 2>$tmp/nd-second.err
+	st=$?
+	kill -INT $kp
+	wait $kp
+	pkill -f 'sleep 30' 2>/dev/null
+	if [ $st -eq 75 ]; then
+		ok "non-default state, two runs at once: the second refused"
+	else
+		bad "non-default state, two runs at once: second exit $st: $(peek $tmp/nd-second.err)"
+	fi
+	same_as "non-default state, two runs at once" $tmp/nd
+	for bad_args in "opneat -- $CAT /tmp/demo.txt" "openat -- /no/such/command" \
+			"-g vfs_raed -- $CAT /tmp/demo.txt" "--max-depth 0 openat -- $CAT"; do
+		# shellcheck disable=SC2086
+		$K --batch --force $bad_args >/dev/null 2>&1
+		same_as "non-default state, bad input ($bad_args)" $tmp/nd
+	done
 	# put the defaults back for the cases below
 	echo >$T/set_ftrace_filter
 	echo >$T/set_ftrace_notrace
