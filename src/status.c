@@ -93,15 +93,17 @@ static int value(const char *dir, const char *file, char *buf, size_t len)
 
 /*
  * Processes other than this one with a file of tracefs open (trace-cmd
- * and perf read the ring buffer that way).  Appends "comm (pid N) has
- * FILE open" phrases to buf; returns how many.
+ * and perf read the ring buffer that way), grouped by name: appends
+ * "trace-cmd (pids 12, 13) has tracefs open" phrases to buf; returns how
+ * many processes.
  */
 static int holders(const char *dir, char *buf, size_t len)
 {
+	struct { char comm[64]; char pids[128]; int n; } who[16];
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
 	size_t dl = strlen(dir), n = strlen(buf);
-	int count = 0;
+	int count = 0, nwho = 0, k;
 
 	if (!proc)
 		return 0;
@@ -110,7 +112,7 @@ static int holders(const char *dir, char *buf, size_t len)
 		struct dirent *fe;
 		DIR *fds;
 		FILE *cf;
-		int pid = atoi(e->d_name);
+		int pid = atoi(e->d_name), open_here = 0;
 
 		if (pid <= 0 || pid == getpid())
 			continue;
@@ -118,35 +120,54 @@ static int holders(const char *dir, char *buf, size_t len)
 		fds = opendir(fdd);
 		if (!fds)
 			continue;
-		while ((fe = readdir(fds))) {
-			ssize_t k;
+		while (!open_here && (fe = readdir(fds))) {
+			ssize_t r;
 
 			if (fe->d_name[0] == '.')
 				continue;
 			snprintf(link, sizeof(link), "%s/%s", fdd, fe->d_name);
-			k = readlink(link, target, sizeof(target) - 1);
-			if (k <= 0)
+			r = readlink(link, target, sizeof(target) - 1);
+			if (r <= 0)
 				continue;
-			target[k] = '\0';
-			if (strncmp(target, dir, dl) || target[dl] != '/')
-				continue;
-			snprintf(link, sizeof(link), "/proc/%d/comm", pid);
-			cf = fopen(link, "re");
-			if (cf) {
-				if (fgets(comm, sizeof(comm), cf))
-					comm[strcspn(comm, "\n")] = '\0';
-				fclose(cf);
-			}
-			if (n + 2 < len)
-				n += snprintf(buf + n, len - n, "%s%s (pid %d) "
-					      "has '%s' open", n ? "; " : "",
-					      comm, pid, target + dl + 1);
-			count++;
-			break;
+			target[r] = '\0';
+			open_here = !strncmp(target, dir, dl) &&
+				    target[dl] == '/';
 		}
 		closedir(fds);
+		if (!open_here)
+			continue;
+		snprintf(link, sizeof(link), "/proc/%d/comm", pid);
+		cf = fopen(link, "re");
+		if (cf) {
+			if (fgets(comm, sizeof(comm), cf))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(cf);
+		}
+		count++;
+		for (k = 0; k < nwho && strcmp(who[k].comm, comm); k++)
+			;
+		if (k == nwho) {
+			if (nwho == 16)
+				continue;
+			snprintf(who[k].comm, sizeof(who[k].comm), "%s", comm);
+			who[k].pids[0] = '\0';
+			who[k].n = 0;
+			nwho++;
+		}
+		if (who[k].n < 6) {
+			size_t pl = strlen(who[k].pids);
+
+			snprintf(who[k].pids + pl, sizeof(who[k].pids) - pl,
+				 "%s%d", who[k].n ? ", " : "", pid);
+		}
+		who[k].n++;
 	}
 	closedir(proc);
+	for (k = 0; k < nwho && n + 2 < len; k++)
+		n += snprintf(buf + n, len - n, "%s%s (pid%s %s%s) has tracefs "
+			      "open", n ? "; " : "", who[k].comm,
+			      who[k].n > 1 ? "s" : "", who[k].pids,
+			      who[k].n > 6 ? ", ..." : "");
 	return count;
 }
 
