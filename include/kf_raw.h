@@ -54,10 +54,15 @@ int kf_raw_add_page(struct kf_raw *r, int cpu, const void *page, size_t size);
 
 /*
  * Send the buffered events, in timestamp order, to sink.  Unless final,
- * only events older than every CPU's newest buffered event are sent (the
- * rest may still be preceded by records not yet read).  Returns 0 or -1.
+ * only events that no record still unread can precede are sent: those
+ * older than every CPU's newest page, and (after kf_raw_drained) those
+ * older than the newest record read before the previous drain.  Returns
+ * 0 or -1.
  */
 int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final);
+
+/* The caller has just read every CPU's buffer dry (live capture). */
+void kf_raw_drained(struct kf_raw *r);
 
 struct kf_raw_stats {
 	uint64_t events;      /* records decoded */

@@ -1422,6 +1422,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		}
 		if ((pages = drain(&c, 0)) < 0)
 			goto fail_stop;
+		kf_raw_drained(c.raw);
 		busy = pages > 0;
 		if (o->ncmd) {
 			w = waitpid(c.child, &st, WNOHANG);

@@ -78,6 +78,11 @@ struct kf_raw {
 	struct symcache *syms;
 	uint32_t nsyms, syms_cap;
 	struct kf_raw_stats st;
+	/* live reading: the newest record time read, that time as of the
+	 * last complete drain, and the time below which every record is in
+	 * hand (kf_raw_drained) */
+	struct kbuffer *walk;
+	uint64_t max_ts, drained_max, safe_ts;
 };
 
 static int oom(void)
@@ -229,6 +234,8 @@ void kf_raw_free(struct kf_raw *r)
 		if (r->cpus[i].kbuf)
 			kbuffer_free(r->cpus[i].kbuf);
 	}
+	if (r->walk)
+		kbuffer_free(r->walk);
 	for (i = 0; i < r->nbyid; i++)
 		free(r->byid[i]);
 	free(r->byid);
@@ -460,6 +467,37 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 	return set_def(r, e->id, d);
 }
 
+static int page_sane(const struct kf_raw *r, const struct page *p);
+
+/* The time of a page's last record, for the live watermark. */
+static void note_newest(struct kf_raw *r, const struct page *p)
+{
+	unsigned long long ts = 0, last = 0;
+	void *ev;
+
+	if (!r->walk && !(r->walk = tep_kbuffer(r->tep)))
+		return;
+	if (!page_sane(r, p) || kbuffer_load_subbuffer(r->walk,
+						       (void *)p->data) < 0)
+		return;
+	for (ev = kbuffer_read_event(r->walk, &ts); ev;
+	     ev = kbuffer_next_event(r->walk, &ts))
+		last = ts;
+	if (last > r->max_ts)
+		r->max_ts = last;
+}
+
+void kf_raw_drained(struct kf_raw *r)
+{
+	/*
+	 * Every CPU was read dry after the previous call, so every record
+	 * written before then is in hand, and those include all records
+	 * older than the newest one read by then.
+	 */
+	r->safe_ts = r->drained_max;
+	r->drained_max = r->max_ts;
+}
+
 int kf_raw_add_page(struct kf_raw *r, int cpu, const void *data, size_t size)
 {
 	struct cpuq *q;
@@ -484,6 +522,7 @@ int kf_raw_add_page(struct kf_raw *r, int cpu, const void *data, size_t size)
 		q->head = p;
 	q->tail = p;
 	q->tail_ts = tep_read_number(r->tep, p->data, 8);
+	note_newest(r, p);
 	r->st.pages++;
 	r->st.bytes += size;
 	return 0;
@@ -814,6 +853,9 @@ int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final)
 		for (i = 0; i < r->ncpus; i++)
 			if (r->cpus[i].tail && r->cpus[i].tail_ts < watermark)
 				watermark = r->cpus[i].tail_ts;
+		/* an idle CPU's old page must not hold the rest back */
+		if (watermark != UINT64_MAX && r->safe_ts > watermark)
+			watermark = r->safe_ts;
 	}
 	for (i = 0; i < r->ncpus; i++)
 		if (!r->cpus[i].loaded && next_event(r, i, sink) < 0)

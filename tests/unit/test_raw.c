@@ -386,10 +386,18 @@ static void test_watermark(void **state)
 	/* CPU 1's newest page starts at 500: only the record at 100 is safe */
 	assert_int_equal(out.n, 1);
 	assert_int_equal(out.ev[0].ts, 100);
-	assert_int_equal(kf_raw_process(r, sink, 1), 0);
+	/* two complete drains later, nothing unread can come before 900:
+	 * CPU 1 going idle does not hold CPU 0's record back */
+	kf_raw_drained(r);
+	assert_int_equal(kf_raw_process(r, sink, 0), 0);
+	assert_int_equal(out.n, 1);
+	kf_raw_drained(r);
+	assert_int_equal(kf_raw_process(r, sink, 0), 0);
 	assert_int_equal(out.n, 3);
 	assert_int_equal(out.ev[1].ts, 500);
 	assert_int_equal(out.ev[2].ts, 900);
+	assert_int_equal(kf_raw_process(r, sink, 1), 0);
+	assert_int_equal(out.n, 3);
 	kf_raw_free(r);
 	kf_model_release(&m);
 	tep_free(tep);
