@@ -4,6 +4,7 @@
 #
 # start NAME COLSxLINES [VAR=VALUE...] -- ARGS   run kfollow in a new pane
 # keys KEY...        send tmux keys (Enter, Escape, NPage) or -l TEXT
+# click X Y          a left mouse click; wheel_down X Y a wheel turn
 # shot               the screen as text, '>' marking reverse-video lines
 # screen NAME        wait until the screen is tests/tui/expected/NAME.txt
 # wait_for TEXT S    wait up to S seconds for TEXT on screen
@@ -113,6 +114,20 @@ restored() {
 	fi
 }
 
+
+# click X Y: a left click at column X, line Y (0-based), as an xterm
+# sends it (X10 mouse encoding, raw bytes: tmux passes them through)
+click() {
+	bx=$(printf '%x' $(($1 + 33)))
+	by=$(printf '%x' $(($2 + 33)))
+	$T send-keys -t t -H 1b 5b 4d 20 $bx $by 1b 5b 4d 23 $bx $by
+}
+
+# wheel_down X Y: one turn of the wheel down over X, Y
+wheel_down() {
+	$T send-keys -t t -H 1b 5b 4d 61 $(printf '%x' $(($1 + 33))) \
+		$(printf '%x' $(($2 + 33)))
+}
 
 # wait_for TEXT SECONDS: the pane shows TEXT (a fixed string) in time
 wait_for() {
