@@ -198,6 +198,21 @@ static void signals_restore(void)
 	sig_pipe[0] = sig_pipe[1] = -1;
 }
 
+/* Is the kernel locked down in confidentiality mode ("none integrity
+ * [confidentiality]"), where tracefs and kprobes are refused? */
+static int locked_down(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/kernel/security/lockdown", "re");
+
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strstr(buf, "[confidentiality]") != NULL;
+}
+
 /* Root, or CAP_SYS_ADMIN in the effective set (bit 21 of CapEff): what
  * tracefs's root-only files and the journal under /run need. */
 static int privileged(void)
@@ -1281,6 +1296,13 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	if (uname(&un) == 0) {
 		snprintf(c.machine, sizeof(c.machine), "%s", un.machine);
 		snprintf(c.release, sizeof(c.release), "%s", un.release);
+	}
+	if (!o->tracefs && locked_down()) {
+		kf_err(KF_EXIT_UNAVAILABLE, "kernel lockdown is "
+		       "'confidentiality': the kernel refuses tracefs to "
+		       "everyone, root included; boot without "
+		       "lockdown=confidentiality, or trace in a VM with --vm");
+		goto fail;
 	}
 	if (!o->tracefs && !privileged()) {
 		kf_err(KF_EXIT_NOPERM, "tracing needs root (or CAP_SYS_ADMIN): "

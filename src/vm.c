@@ -1011,6 +1011,7 @@ static const char init_head[] =
 	"/bin/busybox mount -t proc proc /proc\n"
 	"/bin/busybox mount -t sysfs sys /sys\n"
 	"/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
+	"/bin/busybox mount -t securityfs none /sys/kernel/security 2>/dev/null\n"
 	"/bin/busybox --install -s /bin 2>/dev/null\n"
 	"export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root\n"
 	"for t in 1 2 3; do stty -F /dev/ttyS$t raw -echo 115200 2>/dev/null; done\n"
@@ -1376,8 +1377,8 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 		goto out;
 	}
 	if (pid == 0) {
-		char ser[4][64];
-		const char *argv[64];
+		char ser[4][64], cmdline[1024];
+		const char *argv[64], *extra = getenv("KFOLLOW_VM_APPEND");
 		int n = 0, nul = open("/dev/null", O_RDWR);
 		int hi[5];
 
@@ -1397,6 +1398,11 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 		for (int i = 0; i < 4; i++)
 			snprintf(ser[i], sizeof(ser[i]), "file:/dev/fd/%d",
 				 3 + i);
+		/* KFOLLOW_VM_APPEND: more kernel parameters (tests boot a
+		 * guest with lockdown=confidentiality) */
+		snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet "
+			 "loglevel=3 panic=-1 8250.nr_uarts=4%s%s",
+			 extra && *extra ? " " : "", extra ? extra : "");
 		argv[n++] = qemu;
 		argv[n++] = "-m";
 		argv[n++] = VM_MEM;
@@ -1427,8 +1433,7 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 		argv[n++] = "-initrd";
 		argv[n++] = "/dev/fd/7";
 		argv[n++] = "-append";
-		argv[n++] = "console=ttyS0 quiet loglevel=3 panic=-1 "
-			    "8250.nr_uarts=4";
+		argv[n++] = cmdline;
 		argv[n] = NULL;
 		for (int i = 3; i <= 7; i++)
 			fcntl(i, F_SETFD, 0);
