@@ -97,5 +97,5 @@ EOF
 done
 # a real capture for the TUI's view-model bench (tests/bench/view): W2
 # with the openat preset, as a user runs it, saved for the host
-kfollow --batch --no-show --output /out/w2.json openat -- $W2 >/dev/null 2>&1
+kfollow --batch --force --no-show --output /out/w2.json openat -- $W2 >/dev/null 2>/out/w2.err
 echo "BENCH done"
