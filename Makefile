@@ -173,7 +173,7 @@ help:
 	@echo '  demo       install dependencies and show a real openat call tree'
 	@echo '             (in a qemu VM when this kernel refuses function_graph)'
 	@echo '  bench      compare kfollow with trace-cmd, perf ftrace and a'
-	@echo '             trace_pipe script in one VM'
+	@echo '             trace_pipe script in one VM; time the TUI view model'
 	@echo '  fuzz       run the fuzz harnesses for a set time'
 	@echo '  lint       check the man pages with groff'
 	@echo '  install    install to $$(DESTDIR)$$(prefix) (prefix=$(prefix))'
