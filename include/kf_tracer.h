@@ -58,6 +58,10 @@ struct kf_tracer {
  */
 int kf_tracer_open(struct kf_tracer *t, const char *dir, const char *jdir);
 
+/* Where tracefs is mounted (/sys/kernel/tracing, else the debugfs
+ * path), or NULL; never mounts.  A static string. */
+const char *kf_tracer_mounted(void);
+
 /* Apply one undo record (async-signal-safe).  Returns 0 or -1. */
 int kf_undo_apply(const struct kf_undo *u);
 

@@ -11,14 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "kf_common.h"
 #include "kf_journal.h"
 #include "kf_status.h"
-
-#define TRACEFS_MAGIC_NR 0x74726163
+#include "kf_tracer.h"
 
 /* A file and the value it has on a freshly booted kernel.  "" matches an
  * empty file; banners the kernel prints for "nothing set" count as empty. */
@@ -48,22 +46,9 @@ static const struct {
 	{ "options/graph-time", "1" },
 };
 
-static int is_tracefs(const char *dir)
-{
-	struct statfs st;
-
-	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC_NR;
-}
-
 const char *kf_status_tracefs(const char *dir)
 {
-	if (dir)
-		return dir;
-	if (is_tracefs("/sys/kernel/tracing"))
-		return "/sys/kernel/tracing";
-	if (is_tracefs("/sys/kernel/debug/tracing"))
-		return "/sys/kernel/debug/tracing";
-	return NULL;
+	return dir ? dir : kf_tracer_mounted();
 }
 
 /* The file's first lines joined by ", " (comments and banners dropped),

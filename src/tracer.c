@@ -35,6 +35,19 @@ static int is_tracefs(const char *dir)
 	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC_NR;
 }
 
+const char *kf_tracer_mounted(void)
+{
+	static const char *const candidates[] = {
+		DEFAULT_MOUNT, "/sys/kernel/debug/tracing",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (is_tracefs(candidates[i]))
+			return candidates[i];
+	return NULL;
+}
+
 static int undo_push(struct kf_tracer *t, enum kf_undo_op op, char *path,
 		     char *data, size_t len, char *orig, size_t orig_len)
 {
@@ -92,11 +105,8 @@ int kf_tracer_open(struct kf_tracer *t, const char *dir, const char *jdir)
 
 static int open_dir(struct kf_tracer *t, const char *dir)
 {
-	static const char *const candidates[] = {
-		DEFAULT_MOUNT, "/sys/kernel/debug/tracing",
-	};
+	const char *found;
 	struct stat st;
-	size_t i;
 
 	if (dir) {
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -106,11 +116,10 @@ static int open_dir(struct kf_tracer *t, const char *dir)
 		t->dir = strdup(dir);
 		goto found;
 	}
-	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
-		if (is_tracefs(candidates[i])) {
-			t->dir = strdup(candidates[i]);
-			goto found;
-		}
+	found = kf_tracer_mounted();
+	if (found) {
+		t->dir = strdup(found);
+		goto found;
 	}
 	if (mount("nodev", DEFAULT_MOUNT, "tracefs", 0, NULL) < 0) {
 		if (errno == EPERM || errno == EACCES)

@@ -368,6 +368,22 @@ else
 	bad "--restore with no journal: $(peek $tmp/restore2.txt)"
 fi
 
+# a crash of kfollow itself: the handler restores from memory and removes
+# the journal before dying, with no later run needed
+for sig in SEGV ABRT; do
+	start_armed $tmp/crash-$sig.txt --batch openat
+	kill -$sig $kp
+	wait $kp
+	st=$?
+	pkill -f 'sleep 30' 2>/dev/null
+	if [ ! -f $J ]; then
+		ok "SIG$sig in kfollow (exit $st): no journal left"
+	else
+		bad "SIG$sig in kfollow (exit $st): the journal stayed"
+	fi
+	same_state "SIG$sig in kfollow, nothing run after"
+done
+
 # two at once: the second is refused, naming the first
 start_armed $tmp/first.txt --batch openat
 $K --batch openat -- $CAT /tmp/demo.txt >$tmp/second.txt 2>$tmp/second.err
