@@ -136,8 +136,18 @@ static void on_crash(int sig)
 {
 	size_t i;
 
-	if (crash_tr)
+	if (crash_tr) {
+		int jfd = crash_tr->journal ? crash_tr->journal->fd : -1;
+
+		/* the ring-buffer readers still hold trace_pipe_raw open, and
+		 * the kernel refuses to switch current_tracer (EBUSY) while
+		 * they do: close every descriptor but the terminal's and the
+		 * journal's first */
+		for (int fd = 3; fd < 4096; fd++)
+			if (fd != jfd)
+				close(fd);
 		kf_tracer_restore(crash_tr);
+	}
 	crash_tr = NULL;
 	for (i = 0; i < 4; i++) {
 		if (crash_sigs[i] != sig)

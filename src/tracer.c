@@ -581,7 +581,9 @@ static int restore(struct kf_tracer *t, int umount_too)
 			rc = -1;
 		u->done = 1;
 	}
-	if (umount_too)
+	/* a change that could not be undone stays in the journal: the next
+	 * run (or --restore) tries again */
+	if (umount_too && rc == 0)
 		kf_journal_end(t->journal);
 	errno = saved_errno;
 	return rc;
