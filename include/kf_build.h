@@ -9,6 +9,14 @@
  * children recorded after its start; an entry whose exit never came is
  * closed as KF_NODE_NOEXIT at the next record that proves it returned, or
  * at the end of the capture.
+ *
+ * A function's duration is rettime - calltime from its exit record: the
+ * kernel reads both from trace_clock_local() (sched_clock) as the call
+ * starts and returns, the numbers trace-cmd report and perf print.  Record
+ * times (the ring buffer's trace clock) place calls and time the syscall
+ * headers; on a kernel that found its TSC unstable that clock is "global",
+ * which stands still between late timer ticks and then jumps (see TIMES in
+ * kfollow(1)), so they never time a function when calltime/rettime do.
  */
 #ifndef KF_BUILD_H
 #define KF_BUILD_H
@@ -35,10 +43,12 @@ struct kf_build_opts {
 	/* In syscall mode, the syscall a tree outside any invocation is
 	 * attributed to (KF_NONE: unknown), e.g. the only one traced. */
 	uint32_t default_sys;
-	/* Durations from the entry's and exit's record times (raw ring
-	 * buffer) rather than the exit's calltime and rettime (text traces,
-	 * which print those). */
-	int ts_durations;
+	/* The events carry ring-buffer record times beside the exits'
+	 * calltime and rettime (live captures): check the trace clock
+	 * against the kernel's own call times, count where it stood still
+	 * (meta.clock_stalls) and flag what it cannot time.  Text traces
+	 * print rounded durations, not record times: leave it 0 there. */
+	int check_clock;
 };
 
 struct kf_builder;

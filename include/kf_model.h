@@ -25,6 +25,10 @@ enum kf_node_flags {
 	KF_NODE_LOST = 1 << 4,     /* events were lost on its CPU while it ran */
 	KF_NODE_OVERRUN = 1 << 5,  /* the kernel's return stack overran */
 	KF_NODE_NMI = 1 << 6,      /* NMI entered inside the parent */
+	/* The clock did not time it: 0 ns by both the kernel's call times
+	 * and the record times, or its children add up to more than it
+	 * (clocks of two CPUs disagree).  dur is not to be trusted. */
+	KF_NODE_CLOCK = 1 << 7,
 };
 
 struct kf_node {
@@ -48,6 +52,12 @@ enum kf_call_flags {
 	KF_CALL_HAS_RET = 1 << 3,    /* ret is valid */
 	KF_CALL_REPAIRED = 1 << 4,   /* tree repaired (missing entry/exit) */
 	KF_CALL_OPEN = 1 << 5,       /* still running (live capture) */
+	/* The task left inside it (exit, exit_group): it never returns, and
+	 * its tree ends where the task's records end. */
+	KF_CALL_NORETURN = 1 << 6,
+	/* The trace clock stood still or disagreed with the kernel's call
+	 * times inside it: the header's duration is not to be trusted. */
+	KF_CALL_CLOCK = 1 << 7,
 };
 
 /* Kind of a syscall argument, from the type in the event's format file. */
@@ -103,6 +113,7 @@ struct kf_meta {
 	char *notrace;       /* notrace globs, comma-separated */
 	char *degraded;      /* why the capture is boundary-only, or NULL */
 	char *source;        /* "live", "vm", "text:<file>", "capture:<file>" */
+	char *clock;         /* the trace clock of record times, NULL unknown */
 	enum kf_mode mode;
 	int max_depth;       /* 0: unlimited */
 	uint64_t min_duration; /* ns; render-time filter that was asked for */
@@ -110,6 +121,9 @@ struct kf_meta {
 	uint64_t events;     /* records read from the ring buffer */
 	uint64_t lost;       /* records the kernel dropped (all CPUs) */
 	uint64_t dropped;    /* trees kfollow dropped (outside any invocation) */
+	/* calls whose record times stood still while the kernel's own call
+	 * times (calltime/rettime) moved: the trace clock stalled */
+	uint64_t clock_stalls;
 	int ncpus;
 	uint64_t *lost_cpu;  /* ncpus entries */
 };
@@ -150,6 +164,14 @@ uint32_t kf_model_sys_get(struct kf_model *m, const char *name);
 
 /* Set a meta string field (copies s; NULL clears). Returns 0 or -1. */
 int kf_meta_set(char **field, const char *s);
+
+/*
+ * Keep `max_depth` levels of every tree (0: all), as the kernel's
+ * max_graph_depth does for a live capture: deeper nodes are unlinked and
+ * their time counts in their caller's self time.  For saved captures and
+ * text traces shown with --max-depth.  Sets meta.max_depth.
+ */
+void kf_model_cut_depth(struct kf_model *m, int max_depth);
 
 /* Bytes of memory the model holds, for --stats and benchmarks. */
 size_t kf_model_bytes(const struct kf_model *m);

@@ -30,6 +30,17 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 /* "12.345 us": ns below 1 us, else us, ms or s with three decimals.  The
  * screen uses it too, so the TUI and --batch agree.  buf is the caller's. */
 void kf_render_fmt_dur(char *buf, size_t len, uint64_t ns);
+/* A node's time: as kf_render_fmt_dur, or "?" where no clock timed it
+ * (KF_NODE_CLOCK with 0 ns).  buf is the caller's. */
+void kf_render_fmt_node(char *buf, size_t len, const struct kf_node *n,
+			uint64_t ns);
+/*
+ * The one line that says the trace clock could not be trusted in this
+ * capture (stalls, or invocations whose clock disagreed), written into the
+ * caller's buf; NULL when the clock kept time.
+ */
+const char *kf_render_clock_note(const struct kf_model *m, char *buf,
+				 size_t len);
 /* A node's flags as words after its name (" [irq]", " [entry lost]", ...),
  * into the caller's buf (always NUL-terminated, cut at a whole word). */
 const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len);

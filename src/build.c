@@ -19,6 +19,10 @@ struct frame {
 	uint32_t func;
 	int32_t depth;       /* the kernel's depth of the record */
 	uint32_t last_child; /* for O(1) append */
+	/* first of the trailing children recorded deeper than a child of
+	 * this frame can be: they ran inside a call whose entry record is
+	 * still to come (see adopt_early) */
+	uint32_t early;
 	uint8_t ctx;
 	uint8_t dropped;     /* part of a tree outside any invocation */
 };
@@ -28,8 +32,13 @@ struct task {
 	int used;
 	uint32_t call;       /* open invocation or KF_NONE */
 	uint32_t last_top;   /* last top-level node of the open invocation */
+	uint32_t early_top;  /* as frame.early, for the top level */
 	uint32_t comm;
 	uint16_t cpu;
+	/* it left (sched_process_exit) inside its open call, which will
+	 * never return; the records of its last steps still come */
+	uint8_t exiting;
+	uint64_t last_ts;    /* its newest record time */
 	struct frame *stack;
 	uint32_t nstack, cap;
 };
@@ -48,6 +57,17 @@ struct kf_builder {
 	 * last matched pair showed.
 	 */
 	int64_t clock_off;
+	uint32_t irq_entry[2]; /* strtab ids of irq_entry_funcs */
+};
+
+/*
+ * Functions an interrupt calls before the kernel counts itself in hard
+ * interrupt context (their records carry no hardirq flag); marked as the
+ * interrupt's start so it never reads as a call of the interrupted code.
+ */
+static const char *const irq_entry_funcs[2] = {
+	"irq_enter_rcu", /* x86 sysvec/irq entry since 5.11 */
+	"irq_enter",     /* older entries and other architectures */
 };
 
 static uint32_t pid_hash(int32_t pid)
@@ -98,6 +118,7 @@ static struct task *task_get(struct kf_builder *b, int32_t pid)
 	t->pid = pid;
 	t->call = KF_NONE;
 	t->last_top = KF_NONE;
+	t->early_top = KF_NONE;
 	b->ntasks++;
 	return t;
 }
@@ -121,6 +142,9 @@ struct kf_builder *kf_builder_new(struct kf_model *m,
 		b->opts = *opts;
 	else
 		b->opts.default_sys = KF_NONE;
+	for (size_t i = 0; i < 2; i++)
+		b->irq_entry[i] = kf_strtab_intern(&m->strs,
+						   irq_entry_funcs[i]);
 	return b;
 }
 
@@ -165,6 +189,29 @@ int kf_model_compute_self(struct kf_model *m)
 	return 0;
 }
 
+/*
+ * Children that add up to more than their parent were timed by clocks
+ * that disagree (calltime and rettime read on two CPUs whose clocks are
+ * not in step): flag the parent rather than trust either number.
+ */
+static void check_children(struct kf_builder *b, struct task *t, uint32_t ni)
+{
+	struct kf_node *n = kf_node_get(b->m, ni);
+	uint64_t sum = 0;
+	uint32_t c;
+
+	if (!b->opts.check_clock || (n->flags & (KF_NODE_NOENTRY |
+						 KF_NODE_NOEXIT)))
+		return;
+	for (c = n->child; c != KF_NONE; c = kf_node_get(b->m, c)->next)
+		sum += kf_node_get(b->m, c)->dur;
+	if (sum > n->dur) {
+		n->flags |= KF_NODE_CLOCK;
+		if (t->call != KF_NONE)
+			b->m->calls[t->call].flags |= KF_CALL_CLOCK;
+	}
+}
+
 /* End time of the latest-ending child of node ni, or its start. */
 static uint64_t children_end(struct kf_model *m, uint32_t ni)
 {
@@ -203,7 +250,9 @@ static void pop_noexit(struct kf_builder *b, struct task *t)
 	n->flags |= KF_NODE_NOEXIT;
 	n->dur = children_end(b->m, f->node) - n->start;
 	node_self(b->m, f->node);
-	call_flag(b, t, KF_CALL_REPAIRED);
+	/* a task that left was expected not to return */
+	if (!t->exiting)
+		call_flag(b, t, KF_CALL_REPAIRED);
 }
 
 /* Open a new invocation for t, starting at ts. */
@@ -348,15 +397,107 @@ static void task_flush(struct kf_builder *b, struct task *t, uint64_t end,
 			if (n->start + n->dur > last)
 				last = n->start + n->dur;
 		}
+		if (t->exiting) {
+			/* it ends where the task's records end */
+			call_flags = KF_CALL_NORETURN;
+			if (t->last_ts > last)
+				last = t->last_ts;
+			end = 0;
+		}
 		c->flags |= call_flags;
 		call_close(b, t, end ? end : last);
 	}
+	t->exiting = 0;
+}
+
+/* Make the sibling list starting at `first` the children of `adopter`. */
+static void reparent(struct kf_model *m, uint32_t first, uint32_t adopter)
+{
+	uint32_t c;
+
+	for (c = first; c != KF_NONE; c = kf_node_get(m, c)->next)
+		kf_node_get(m, c)->parent = adopter;
+	kf_node_get(m, adopter)->child = first;
+	/* the adopted subtrees are one level deeper now */
+	c = first;
+	while (c != KF_NONE) {
+		struct kf_node *n = kf_node_get(m, c);
+
+		n->depth = kf_node_get(m, n->parent)->depth + 1;
+		if (n->child != KF_NONE) {
+			c = n->child;
+			continue;
+		}
+		while (c != adopter && kf_node_get(m, c)->next == KF_NONE)
+			c = kf_node_get(m, c)->parent;
+		if (c == adopter)
+			break;
+		c = kf_node_get(m, c)->next;
+	}
+}
+
+/*
+ * The kernel takes a call's calltime and depth before it writes the entry
+ * record; an interrupt in between writes its records first, one level
+ * deeper than the call (seen on 6.1: irq_enter_rcu, the timer handler and
+ * irq_exit_rcu as siblings of apparmor_current_getsecid_subj, which they
+ * interrupted, adding up to more than their parent).  When that call's
+ * entry x comes, the run from `early` to just before x moves under x.
+ * *headp is the list x was just appended to.
+ */
+static void adopt_early(struct kf_model *m, uint32_t *headp, uint32_t early,
+			uint32_t x, struct frame *xf)
+{
+	uint32_t k = *headp, prev = KF_NONE, last = KF_NONE;
+
+	while (k != KF_NONE && k != early) {
+		prev = k;
+		k = kf_node_get(m, k)->next;
+	}
+	if (k == KF_NONE || early == x)
+		return;
+	for (k = early; k != x; k = kf_node_get(m, k)->next)
+		last = k;
+	kf_node_get(m, last)->next = KF_NONE;
+	if (prev == KF_NONE)
+		*headp = x;
+	else
+		kf_node_get(m, prev)->next = x;
+	reparent(m, early, x);
+	xf->last_child = last;
+}
+
+/*
+ * Node ni (frame f, kernel depth `depth`) was just linked under top (or at
+ * the top level).  Deeper than a child can be: it starts or continues an
+ * early run.  A plain child after an early run: the run was inside it.
+ */
+static void early_link(struct kf_builder *b, struct task *t,
+		       struct frame *top, uint32_t ni, struct frame *f,
+		       int32_t depth)
+{
+	uint32_t *early = top ? &top->early : &t->early_top;
+	int32_t child_depth = top ? top->depth + 1 : 0;
+	uint32_t *headp;
+
+	if (depth > child_depth) {
+		if (*early == KF_NONE)
+			*early = ni;
+		return;
+	}
+	if (*early == KF_NONE)
+		return;
+	headp = top ? &kf_node_get(b->m, top->node)->child :
+		      &b->m->calls[t->call].root;
+	adopt_early(b->m, headp, *early, ni, f);
+	*early = KF_NONE;
 }
 
 static int on_entry(struct kf_builder *b, struct task *t,
 		    const struct kf_event *ev)
 {
-	struct frame f = { .node = KF_NONE, .last_child = KF_NONE };
+	struct frame f = { .node = KF_NONE, .last_child = KF_NONE,
+			   .early = KF_NONE };
 	struct frame *top;
 	int dropped = 0;
 
@@ -403,38 +544,18 @@ static int on_entry(struct kf_builder *b, struct task *t,
 		n->func = ev->entry.func;
 		n->cpu = ev->cpu;
 		n->flags = ctx_flags(ev->ctx, top ? top->ctx : 0);
+		if (ev->entry.func == b->irq_entry[0] ||
+		    ev->entry.func == b->irq_entry[1])
+			n->flags |= KF_NODE_IRQ;
 		link_node(b, t, ni);
 		b->m->calls[t->call].nnodes++;
 		f.node = ni;
+		early_link(b, t, top, ni, &f, ev->entry.depth);
 	}
 	return push(t, &f) < 0 ? oom() : 0;
 }
 
-/* Make the sibling list starting at `first` the children of `adopter`. */
-static void reparent(struct kf_model *m, uint32_t first, uint32_t adopter)
-{
-	uint32_t c;
 
-	for (c = first; c != KF_NONE; c = kf_node_get(m, c)->next)
-		kf_node_get(m, c)->parent = adopter;
-	kf_node_get(m, adopter)->child = first;
-	/* the adopted subtrees are one level deeper now */
-	c = first;
-	while (c != KF_NONE) {
-		struct kf_node *n = kf_node_get(m, c);
-
-		n->depth = kf_node_get(m, n->parent)->depth + 1;
-		if (n->child != KF_NONE) {
-			c = n->child;
-			continue;
-		}
-		while (c != adopter && kf_node_get(m, c)->next == KF_NONE)
-			c = kf_node_get(m, c)->parent;
-		if (c == adopter)
-			break;
-		c = kf_node_get(m, c)->next;
-	}
-}
 
 /*
  * An exit with no open frame: its entry was lost (or came before the
@@ -527,6 +648,34 @@ static int on_exit_noentry(struct kf_builder *b, struct task *t,
 	return 0;
 }
 
+/*
+ * Time node n from its exit record ev.  The kernel's own call times come
+ * first: record times can stand still on a trace clock the kernel filters
+ * (global after an unstable TSC: 0 ns for a read_hpet that took 2 us, then
+ * 4 ms for the tick that moved the clock on).  Where the two disagree that
+ * way the trace clock stalled: count it, so headers on that clock are not
+ * trusted.  A call neither clock timed is flagged, never a plain 0 ns.
+ */
+static void exit_times(struct kf_builder *b, struct task *t,
+		       struct kf_node *n, const struct kf_event *ev)
+{
+	uint64_t rec = ev->ts > n->start ? ev->ts - n->start : 0;
+	uint64_t own = ev->exit.rettime > ev->exit.calltime ?
+		       ev->exit.rettime - ev->exit.calltime : 0;
+
+	n->dur = own ? own : rec;
+	if (!b->opts.check_clock)
+		return;
+	if (own && !rec && ev->cpu == n->cpu) {
+		b->m->meta.clock_stalls++;
+		call_flag(b, t, KF_CALL_CLOCK);
+	}
+	if (!n->dur) {
+		n->flags |= KF_NODE_CLOCK;
+		call_flag(b, t, KF_CALL_CLOCK);
+	}
+}
+
 static int on_func_exit(struct kf_builder *b, struct task *t,
 		   const struct kf_event *ev)
 {
@@ -556,22 +705,11 @@ static int on_func_exit(struct kf_builder *b, struct task *t,
 		struct kf_node *n = kf_node_get(m, f->node);
 
 		b->clock_off = (int64_t)(n->start - ev->exit.calltime);
-		/*
-		 * The duration from the entry's and the exit's own record
-		 * times: calltime and rettime can come from a clock that
-		 * jumps at a tick where the ring buffer's does not (6.1
-		 * under emulation: a 2 us leaf read as 465 us, longer than
-		 * its caller), and the children are placed on the ring
-		 * buffer's clock too.
-		 */
-		if (b->opts.ts_durations && ev->ts >= n->start)
-			n->dur = ev->ts - n->start;
-		else
-			n->dur = ev->exit.rettime > ev->exit.calltime ?
-				 ev->exit.rettime - ev->exit.calltime : 0;
+		exit_times(b, t, n, ev);
 		if (ev->exit.overrun)
 			n->flags |= KF_NODE_OVERRUN;
 		node_self(m, f->node);
+		check_children(b, t, f->node);
 	}
 closed:
 	/* In function mode a returning depth-0 function ends the invocation. */
@@ -588,7 +726,8 @@ static int on_sys_enter(struct kf_builder *b, struct task *t,
 	uint32_t ci;
 
 	if (t->call != KF_NONE)
-		/* the previous call's exit record was lost */
+		/* the previous call's exit record was lost (or its task
+		 * left and the pid is someone else's now) */
 		task_flush(b, t, 0, KF_CALL_NOEXIT | KF_CALL_INCOMPLETE);
 	while (t->nstack)
 		pop_noexit(b, t);
@@ -620,6 +759,14 @@ static int on_sys_exit(struct kf_builder *b, struct task *t,
 	c->ret = ev->sys_exit.ret;
 	c->flags |= KF_CALL_HAS_RET;
 	call_close(b, t, ev->ts);
+	/* the header holds its tree: shorter, its clock did not keep time */
+	if (b->opts.check_clock && c->root != KF_NONE &&
+	    !(c->flags & KF_CALL_NOENTER)) {
+		const struct kf_node *r = kf_node_get(b->m, c->root);
+
+		if (!(r->flags & KF_NODE_NOEXIT) && r->dur > c->end - c->start)
+			c->flags |= KF_CALL_CLOCK;
+	}
 	return 0;
 }
 
@@ -654,6 +801,8 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 	if (!t)
 		return oom();
 	t->cpu = ev->cpu;
+	if (ev->ts > t->last_ts)
+		t->last_ts = ev->ts;
 
 	switch (ev->type) {
 	case KF_EV_ENTRY:
@@ -678,6 +827,9 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 
 		if (!c)
 			return oom();
+		/* a pid used again: the task that had it is gone */
+		if (c->exiting)
+			task_flush(b, c, 0, 0);
 		c->comm = comm;
 		return 0;
 	}
@@ -687,8 +839,14 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 	case KF_EV_TASK_EXIT:
 		if (ev->task.comm)
 			t->comm = ev->task.comm;
-		/* the task died inside a call (exit_group never returns) */
-		task_flush(b, t, ev->ts, KF_CALL_NOEXIT);
+		/*
+		 * The task is leaving inside a call that never returns
+		 * (exit_group, exit); sched_process_exit fires half-way
+		 * through do_exit, so what it does after (exit_sem,
+		 * exit_files, the last schedule) still belongs to that call.
+		 */
+		if (t->call != KF_NONE)
+			t->exiting = 1;
 		return 0;
 	}
 	return 0;

@@ -67,6 +67,8 @@ static const struct flag_name call_flags[] = {
 	{ KF_CALL_INCOMPLETE, "incomplete" },
 	{ KF_CALL_REPAIRED, "repaired" },
 	{ KF_CALL_OPEN, "open" },
+	{ KF_CALL_NORETURN, "noreturn" },
+	{ KF_CALL_CLOCK, "clock" },
 	{ 0, NULL },
 };
 
@@ -78,6 +80,7 @@ static const struct flag_name node_flags[] = {
 	{ KF_NODE_NOEXIT, "noexit" },
 	{ KF_NODE_LOST, "lost" },
 	{ KF_NODE_OVERRUN, "overrun" },
+	{ KF_NODE_CLOCK, "clock" },
 	{ 0, NULL },
 };
 
@@ -371,6 +374,7 @@ static const struct {
 	{ "notrace", offsetof(struct kf_meta, notrace) },
 	{ "degraded", offsetof(struct kf_meta, degraded) },
 	{ "source", offsetof(struct kf_meta, source) },
+	{ "clock", offsetof(struct kf_meta, clock) },
 };
 
 #define N_META_STRS (sizeof(meta_strs) / sizeof(meta_strs[0]))
@@ -411,6 +415,8 @@ static void write_meta(struct out *o, const struct kf_meta *mt, uint64_t t0)
 	out_big(o, mt->lost);
 	meta_key(o, "dropped", 0);
 	out_big(o, mt->dropped);
+	meta_key(o, "clock_stalls", 0);
+	out_big(o, mt->clock_stalls);
 	meta_key(o, "ncpus", 0);
 	out_i64(o, mt->ncpus);
 	meta_key(o, "lost_per_cpu", 0);
@@ -1428,9 +1434,9 @@ static int rd_opt_str(struct rd *r, char **field)
 
 enum {
 	MK_KFOLLOW_VERSION, MK_KERNEL, MK_MACHINE, MK_DATE, MK_COMMAND,
-	MK_TARGETS, MK_ROOTS, MK_NOTRACE, MK_DEGRADED, MK_SOURCE, MK_MODE,
-	MK_MAX_DEPTH, MK_MIN_DURATION, MK_EXIT_STATUS, MK_EVENTS, MK_LOST,
-	MK_DROPPED, MK_NCPUS, MK_LOST_PER_CPU, MK_T0,
+	MK_TARGETS, MK_ROOTS, MK_NOTRACE, MK_DEGRADED, MK_SOURCE, MK_CLOCK,
+	MK_MODE, MK_MAX_DEPTH, MK_MIN_DURATION, MK_EXIT_STATUS, MK_EVENTS,
+	MK_LOST, MK_DROPPED, MK_CLOCK_STALLS, MK_NCPUS, MK_LOST_PER_CPU, MK_T0,
 };
 
 /* the string keys come first, in the order of meta_strs */
@@ -1438,9 +1444,9 @@ _Static_assert(MK_MODE == N_META_STRS, "meta_keys and meta_strs disagree");
 
 static const char *const meta_keys[] = {
 	"kfollow_version", "kernel", "machine", "date", "command",
-	"targets", "roots", "notrace", "degraded", "source", "mode",
+	"targets", "roots", "notrace", "degraded", "source", "clock", "mode",
 	"max_depth", "min_duration_ns", "exit_status", "events", "lost",
-	"dropped", "ncpus", "lost_per_cpu", "t0_ns", NULL,
+	"dropped", "clock_stalls", "ncpus", "lost_per_cpu", "t0_ns", NULL,
 };
 
 /* null (*n stays UINT32_MAX) or an array of *n counts. */
@@ -1545,6 +1551,10 @@ static int rd_meta(struct rd *r)
 			break;
 		case MK_DROPPED:
 			if (rd_u64(r, &mt->dropped) < 0)
+				return -1;
+			break;
+		case MK_CLOCK_STALLS:
+			if (rd_u64(r, &mt->clock_stalls) < 0)
 				return -1;
 			break;
 		case MK_NCPUS:

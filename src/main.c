@@ -104,9 +104,24 @@ static int utf8_locale(void)
 	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 }
 
+/*
+ * Say once, on stderr, that the trace clock of a capture just made could
+ * not be trusted; batch text says it in its footer instead.
+ */
+static void clock_warn(const struct kf_opts *o, const struct kf_model *m,
+		       int in_text)
+{
+	char note[512];
+
+	if (!o->input && !in_text && kf_render_clock_note(m, note, sizeof(note)))
+		kf_warn("%s", note);
+}
+
 static int show(const struct kf_opts *o, struct kf_model *m)
 {
 	struct kf_render_opts ro = { 0 };
+
+	clock_warn(o, m, !o->no_show && o->format == KF_FMT_TEXT);
 
 	if (o->output && kf_capfile_save(o->output, m) < 0)
 		return -1;
@@ -322,6 +337,8 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 
 	if (o->input && kf_input_load(o->input, m) < 0)
 		return die();
+	if (o->input)
+		kf_model_cut_depth(m, o->max_depth);
 	layers_load(&tl, o, m);
 	to.ascii = o->ascii || !utf8_locale();
 	to.min_duration = o->min_duration;
@@ -397,6 +414,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	}
 	kf_tui_free(live.tui);
 	pass_kept(kept);
+	clock_warn(o, m, 0);
 	rc = kf_tui_signal() ? 128 + kf_tui_signal() : exit_code;
 out:
 	free((char *)to.title);
@@ -468,6 +486,7 @@ int main(int argc, char **argv)
 			rc = die();
 			goto out;
 		}
+		kf_model_cut_depth(&m, o.max_depth);
 	} else if (o.vm) {
 		struct kf_vm_request r = { 0 };
 		char **ga = guest_args(&o);

@@ -26,6 +26,7 @@ static void meta_release(struct kf_meta *mt)
 	free(mt->roots);
 	free(mt->notrace);
 	free(mt->degraded);
+	free(mt->clock);
 	free(mt->source);
 	free(mt->lost_cpu);
 }
@@ -141,4 +142,41 @@ size_t kf_model_bytes(const struct kf_model *m)
 	return (size_t)m->nchunks * KF_NODE_CHUNK * sizeof(struct kf_node) +
 	       (size_t)m->calls_cap * sizeof(struct kf_call) +
 	       (size_t)m->sys_cap * sizeof(struct kf_sysdesc) + m->strs.bytes;
+}
+
+void kf_model_cut_depth(struct kf_model *m, int max_depth)
+{
+	uint32_t i;
+
+	if (max_depth <= 0)
+		return;
+	for (i = 0; i < m->nnodes; i++) {
+		struct kf_node *n = kf_node_get(m, i);
+
+		if (n->depth == max_depth - 1 && n->child != KF_NONE) {
+			n->child = KF_NONE;
+			n->self = n->dur;
+		}
+	}
+	/* recount what each tree still holds */
+	for (i = 0; i < m->ncalls; i++) {
+		uint32_t k = m->calls[i].root, count = 0;
+
+		while (k != KF_NONE) {
+			const struct kf_node *n = kf_node_get(m, k);
+
+			count++;
+			if (n->child != KF_NONE) {
+				k = n->child;
+				continue;
+			}
+			while (k != KF_NONE && kf_node_get(m, k)->next == KF_NONE)
+				k = kf_node_get(m, k)->parent;
+			if (k != KF_NONE)
+				k = kf_node_get(m, k)->next;
+		}
+		m->calls[i].nnodes = count;
+	}
+	if (!m->meta.max_depth || m->meta.max_depth > max_depth)
+		m->meta.max_depth = max_depth;
 }

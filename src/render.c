@@ -14,6 +14,42 @@
 #include "kf_decode.h"
 #include "kf_render.h"
 
+void kf_render_fmt_node(char *buf, size_t len, const struct kf_node *n,
+			uint64_t ns)
+{
+	/* no clock timed it: not a confident "0 ns" */
+	if ((n->flags & KF_NODE_CLOCK) && !n->dur)
+		snprintf(buf, len, "?");
+	else
+		kf_render_fmt_dur(buf, len, ns);
+}
+
+const char *kf_render_clock_note(const struct kf_model *m, char *buf,
+				 size_t len)
+{
+	const char *clk = m->meta.clock ? m->meta.clock : "?";
+	uint32_t i, ncalls = 0;
+
+	for (i = 0; i < m->ncalls; i++)
+		if (m->calls[i].flags & KF_CALL_CLOCK)
+			ncalls++;
+	if (m->meta.clock_stalls)
+		snprintf(buf, len, "the trace clock '%s' stood still in %llu "
+			 "call%s the kernel timed: durations marked '~' can "
+			 "be off by a timer tick; try --clock mono (see TIMES "
+			 "in kfollow(1))", clk,
+			 (unsigned long long)m->meta.clock_stalls,
+			 m->meta.clock_stalls == 1 ? "" : "s");
+	else if (ncalls)
+		snprintf(buf, len, "in %u invocation%s the trace clock '%s' "
+			 "and the kernel's call times disagree (marked '~'; "
+			 "see TIMES in kfollow(1))", ncalls,
+			 ncalls == 1 ? "" : "s", clk);
+	else
+		return NULL;
+	return buf;
+}
+
 void kf_render_fmt_dur(char *buf, size_t len, uint64_t ns)
 {
 	if (ns < 1000)
@@ -37,6 +73,7 @@ static const struct {
 	{ KF_NODE_NOEXIT, " [no return seen]" },
 	{ KF_NODE_LOST, " [events lost]" },
 	{ KF_NODE_OVERRUN, " [overrun]" },
+	{ KF_NODE_CLOCK, " [clock unreliable]" },
 };
 
 const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len)
@@ -114,8 +151,8 @@ static void print_tree(struct walk *w, uint32_t first)
 				continue;
 			}
 			is_last = next == KF_NONE;
-			kf_render_fmt_dur(total, sizeof(total), n->dur);
-			kf_render_fmt_dur(self, sizeof(self), n->self);
+			kf_render_fmt_node(total, sizeof(total), n, n->dur);
+			kf_render_fmt_node(self, sizeof(self), n, n->self);
 			fprintf(w->f, "%11s %11s  %s%s%s%s\n", total, self,
 				w->prefix, n->depth ? (is_last ? w->last :
 						       w->branch) : "",
@@ -164,10 +201,13 @@ static void call_header(FILE *f, const struct kf_model *m,
 
 	kf_decode_header(m, c, head, sizeof(head));
 	kf_render_fmt_dur(dur, sizeof(dur), c->end > c->start ? c->end - c->start : 0);
-	fprintf(f, "%s <%s> %s[%d] cpu %u", head, dur,
+	fprintf(f, "%s <%s%s> %s[%d] cpu %u", head,
+		c->flags & KF_CALL_CLOCK ? "~" : "", dur,
 		kf_strtab_get(&m->strs, c->comm), c->pid, c->cpu);
 	if (c->flags & KF_CALL_NOENTER)
 		fputs(" (entry not seen: arguments unknown)", f);
+	if (c->flags & KF_CALL_NORETURN)
+		fputs(" (did not return: the task exited)", f);
 	if (c->flags & KF_CALL_NOEXIT)
 		fputs(" (did not return before the capture ended)", f);
 	if (c->flags & KF_CALL_INCOMPLETE)
@@ -207,6 +247,7 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 {
 	const struct kf_meta *mt = &m->meta;
 	struct walk *w = calloc(1, sizeof(*w));
+	char note[512];
 	uint32_t i;
 
 	if (!w)
@@ -259,6 +300,8 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		fputc('\n', f);
 	}
 	kf_render_summary(f, m);
+	if (kf_render_clock_note(m, note, sizeof(note)))
+		fprintf(f, "# %s\n", note);
 	free(w);
 	if (fflush(f) != 0 || ferror(f))
 		return kf_err_errno(KF_EXIT_IOERR, "cannot write the output");

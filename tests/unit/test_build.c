@@ -287,52 +287,133 @@ static void test_lost_exit(void **state)
  *     B 60 [10..70]
  *       C +noexit
  */
-/*
- * calltime and rettime on a clock that jumped (6.1 under emulation, at a
- * timer tick): B's exit says 465 units where its record times say 2.
- * With ts_durations the tree keeps to the record times, so B fits inside
- * A; without, the exit's own numbers stand (text traces print those).
- *   A [0..100]
- *     B [10..12] (exit: calltime 500, rettime 965)
- *     C [20..30]
- */
-static void clock_jump(struct fixture *f)
-{
-	struct kf_event ev = { .ts = 12, .pid = 7, .type = KF_EV_EXIT };
-
-	sys_enter(f, 7, 0, 0, f->sys_openat);
-	entry(f, 7, 0, 1, "A", 0, 0);
-	entry(f, 7, 0, 10, "B", 1, 0);
-	ev.exit.func = fn(f, "B");
-	ev.exit.depth = 1;
-	ev.exit.calltime = 500;
-	ev.exit.rettime = 965;
-	assert_int_equal(kf_builder_event(f->b, &ev), 0);
-	entry(f, 7, 0, 20, "C", 1, 0);
-	fexit(f, 7, 0, 20, 30, "C", 1);
-	fexit(f, 7, 0, 1, 101, "A", 0);
-	sys_exit(f, 7, 0, 102, f->sys_openat, 3);
-	kf_builder_finish(f->b, 0);
-}
-
-static void test_ts_durations(void **state)
+/* A builder that checks record times against calltime/rettime. */
+static struct fixture *setup_clock(void)
 {
 	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
 	struct kf_build_opts o = { .mode = KF_BUILD_SYSCALL,
-				   .default_sys = KF_NONE,
-				   .ts_durations = 1 };
+				   .default_sys = KF_NONE, .check_clock = 1 };
 
-	(void)state;
-	clock_jump(f);
-	assert_string_equal(tree(f, 0), "A[100/0]{B[465/465],C[10/10]}");
-	teardown(f);
-
-	f = setup(KF_BUILD_SYSCALL, 0, 0);
 	kf_builder_free(f->b);
 	f->b = kf_builder_new(&f->m, &o);
 	assert_non_null(f->b);
-	clock_jump(f);
-	assert_string_equal(tree(f, 0), "A[100/88]{B[2/2],C[10/10]}");
+	return f;
+}
+
+static void fexit_at(struct fixture *f, int pid, int cpu, uint64_t ts,
+		     uint64_t calltime, uint64_t rettime, const char *func,
+		     int depth)
+{
+	struct kf_event ev = { .ts = ts, .pid = pid, .cpu = cpu,
+			       .type = KF_EV_EXIT };
+
+	ev.exit.func = fn(f, func);
+	ev.exit.depth = depth;
+	ev.exit.calltime = calltime;
+	ev.exit.rettime = rettime;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+}
+
+/*
+ * The trace clock stood still (6.1 under emulation, "global" after an
+ * unstable TSC): B's entry and exit records carry the same time, its
+ * calltime and rettime say 2000 ns.  The kernel's call times win, the
+ * stall is counted and the header flagged; C, which no clock timed, is
+ * flagged rather than shown as a confident 0.
+ *   A [0..100] (calltime 1000, rettime 9000)
+ *     B records at 50, 50 (calltime 3000, rettime 5000)
+ *     C records at 60, 60 (calltime 6000, rettime 6000)
+ */
+static void test_clock_stall(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 50, "B", 1, 0);
+	fexit_at(f, 7, 0, 50, 3000, 5000, "B", 1);
+	entry(f, 7, 0, 60, "C", 1, 0);
+	fexit_at(f, 7, 0, 60, 6000, 6000, "C", 1);
+	fexit_at(f, 7, 0, 100, 1000, 9000, "A", 0);
+	sys_exit(f, 7, 0, 101, f->sys_openat, 3);
+	kf_builder_finish(f->b, 0);
+
+	assert_string_equal(tree(f, 0), "A[8000/6000]{B[2000/2000],C[0/0]}");
+	assert_int_equal(f->m.meta.clock_stalls, 1);
+	assert_true(kf_node_get(&f->m, 2)->flags & KF_NODE_CLOCK);
+	assert_false(kf_node_get(&f->m, 1)->flags & KF_NODE_CLOCK);
+	/* the header (100 ns of record time) is shorter than its root */
+	assert_true(f->m.calls[0].flags & KF_CALL_CLOCK);
+	teardown(f);
+}
+
+/*
+ * A clock that keeps time: record times and call times agree, nothing is
+ * flagged, and the header holds its root.
+ */
+static void test_clock_good(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 900, f->sys_openat);
+	entry(f, 7, 0, 1010, "A", 0, 0);
+	entry(f, 7, 0, 3010, "B", 1, 0);
+	fexit_at(f, 7, 0, 5020, 3000, 5000, "B", 1);
+	fexit_at(f, 7, 0, 9020, 1000, 9000, "A", 0);
+	sys_exit(f, 7, 0, 9100, f->sys_openat, 3);
+	kf_builder_finish(f->b, 0);
+
+	assert_string_equal(tree(f, 0), "A[8000/6000]{B[2000/2000]}");
+	assert_int_equal(f->m.meta.clock_stalls, 0);
+	assert_false(f->m.calls[0].flags & KF_CALL_CLOCK);
+	assert_false(kf_node_get(&f->m, 0)->flags & KF_NODE_CLOCK);
+	teardown(f);
+}
+
+/*
+ * Children that add up to more than their parent: calltime and rettime
+ * came from two CPUs whose clocks are not in step.  The parent is flagged.
+ *   A 100 (entry on CPU 0, exit on CPU 1)
+ *     B 300
+ */
+static void test_clock_children(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 10, "A", 0, 0);
+	entry(f, 7, 0, 20, "B", 1, 0);
+	fexit_at(f, 7, 0, 320, 20, 320, "B", 1);
+	fexit_at(f, 7, 1, 400, 10, 110, "A", 0);
+	sys_exit(f, 7, 1, 500, f->sys_openat, 3);
+	kf_builder_finish(f->b, 0);
+
+	assert_string_equal(tree(f, 0), "A[100/0]{B[300/300]}");
+	assert_true(kf_node_get(&f->m, 0)->flags & KF_NODE_CLOCK);
+	assert_true(f->m.calls[0].flags & KF_CALL_CLOCK);
+	teardown(f);
+}
+
+/*
+ * Text traces carry no record times: their durations stand as printed and
+ * nothing is checked.
+ */
+static void test_clock_text(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	fexit_at(f, 7, 0, 1, 500, 965, "A", 0);
+	sys_exit(f, 7, 0, 2, f->sys_openat, 3);
+	kf_builder_finish(f->b, 0);
+	assert_string_equal(tree(f, 0), "A[465/465]");
+	assert_int_equal(f->m.meta.clock_stalls, 0);
+	assert_false(f->m.calls[0].flags & KF_CALL_CLOCK);
 	teardown(f);
 }
 
@@ -418,25 +499,158 @@ static void test_interleaved(void **state)
 
 /*
  * The command exits inside a call: exit_group never returns.
- *   exit_group: do_exit +noexit { X 5 }
+ * sched_process_exit fires half-way through do_exit; what do_exit does
+ * after it (exit_sem, the last schedule) is still that call, never an
+ * invocation of its own.
+ *   exit_group: do_exit +noexit {
+ *     X 5, exit_sem 2, do_task_dead +noexit { __schedule +noexit } }
  */
 static void test_exit_mid_call(void **state)
 {
 	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
 
+	(void)state;
 	sys_enter(f, 7, 0, 0, f->sys_exit_group);
 	entry(f, 7, 0, 1, "do_exit", 0, 0);
 	entry(f, 7, 0, 2, "X", 1, 0);
 	fexit(f, 7, 0, 2, 7, "X", 1);
 	simple(f, KF_EV_TASK_EXIT, 7, 0, 9);
+	entry(f, 7, 0, 10, "exit_sem", 1, 0);
+	fexit(f, 7, 0, 10, 12, "exit_sem", 1);
+	entry(f, 7, 0, 13, "do_task_dead", 1, 0);
+	entry(f, 7, 0, 14, "__schedule", 2, 0);
 	kf_builder_finish(f->b, 0);
 
 	assert_int_equal(f->m.ncalls, 1);
-	assert_string_equal(tree(f, 0), "do_exit[6/1]+noexit{X[5/5]}");
-	assert_true(f->m.calls[0].flags & KF_CALL_NOEXIT);
+	assert_string_equal(tree(f, 0), "do_exit[13/5]+noexit{X[5/5],"
+			    "exit_sem[2/2],do_task_dead[1/1]+noexit{"
+			    "__schedule[0/0]+noexit}}");
+	assert_true(f->m.calls[0].flags & KF_CALL_NORETURN);
+	assert_false(f->m.calls[0].flags & KF_CALL_NOEXIT);
+	assert_false(f->m.calls[0].flags & KF_CALL_REPAIRED);
 	assert_false(f->m.calls[0].flags & KF_CALL_HAS_RET);
 	assert_false(f->m.calls[0].flags & KF_CALL_OPEN);
-	assert_int_equal(f->m.calls[0].end, 9);
+	assert_int_equal(f->m.calls[0].end, 14);
+	teardown(f);
+}
+
+/*
+ * A pid used again after its task left: the old call ends where the old
+ * task's records ended, the new task's syscall is a call of its own.
+ */
+static void test_exit_pid_reused(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_exit_group);
+	entry(f, 7, 0, 1, "do_exit", 0, 0);
+	simple(f, KF_EV_TASK_EXIT, 7, 0, 2);
+	entry(f, 7, 0, 3, "exit_files", 1, 0);
+	fexit(f, 7, 0, 3, 4, "exit_files", 1);
+	{
+		struct kf_event ev = { .ts = 20, .pid = 5, .type = KF_EV_FORK };
+
+		ev.fork.child = 7;
+		assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	}
+	sys_enter(f, 7, 0, 30, f->sys_openat);
+	entry(f, 7, 0, 31, "A", 0, 0);
+	fexit(f, 7, 0, 31, 35, "A", 0);
+	sys_exit(f, 7, 0, 36, f->sys_openat, 3);
+	kf_builder_finish(f->b, 0);
+
+	assert_int_equal(f->m.ncalls, 2);
+	assert_string_equal(tree(f, 0), "do_exit[3/2]+noexit{exit_files[1/1]}");
+	assert_true(f->m.calls[0].flags & KF_CALL_NORETURN);
+	assert_int_equal(f->m.calls[0].end, 4);
+	assert_string_equal(tree(f, 1), "A[4/4]");
+	assert_false(f->m.calls[1].flags & KF_CALL_NORETURN);
+	assert_true(f->m.calls[1].flags & KF_CALL_HAS_RET);
+	teardown(f);
+}
+
+/*
+ * An interrupt's first function runs before the kernel counts itself in
+ * hard interrupt context: it is marked as the interrupt it starts.
+ *   A { irq_enter_rcu +irq, handler +irq, B }
+ */
+static void test_irq_entry(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 2, "irq_enter_rcu", 1, 0);
+	fexit(f, 7, 0, 2, 3, "irq_enter_rcu", 1);
+	entry(f, 7, 0, 4, "handler", 1, KF_CTX_HARDIRQ);
+	fexit(f, 7, 0, 4, 6, "handler", 1);
+	entry(f, 7, 0, 7, "B", 1, 0);
+	fexit(f, 7, 0, 7, 8, "B", 1);
+	fexit(f, 7, 0, 1, 10, "A", 0);
+	sys_exit(f, 7, 0, 11, f->sys_openat, 0);
+	kf_builder_finish(f->b, 0);
+	assert_string_equal(tree(f, 0), "A[9/5]{irq_enter_rcu[1/1]+irq,"
+			    "handler[2/2]+irq,B[1/1]}");
+	teardown(f);
+}
+
+/*
+ * An interrupt between a call's calltime and its entry record: the
+ * interrupt's records come first, one level deeper than the call.  They
+ * belong inside the call, not beside it (6.1: children adding up to more
+ * than their parent).
+ *   A { X { irq_enter_rcu +irq, handler +irq }, B }
+ */
+static void test_irq_before_entry(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 3, "irq_enter_rcu", 2, 0);
+	fexit(f, 7, 0, 3, 4, "irq_enter_rcu", 2);
+	entry(f, 7, 0, 5, "handler", 2, KF_CTX_HARDIRQ);
+	fexit(f, 7, 0, 5, 8, "handler", 2);
+	entry(f, 7, 0, 9, "X", 1, 0);
+	fexit(f, 7, 0, 2, 10, "X", 1);
+	entry(f, 7, 0, 11, "B", 1, 0);
+	fexit(f, 7, 0, 11, 12, "B", 1);
+	fexit(f, 7, 0, 1, 13, "A", 0);
+	sys_exit(f, 7, 0, 14, f->sys_openat, 0);
+	kf_builder_finish(f->b, 0);
+	assert_string_equal(tree(f, 0), "A[12/3]{X[8/4]{irq_enter_rcu[1/1]+irq,"
+			    "handler[3/3]+irq},B[1/1]}");
+	assert_false(f->m.calls[0].flags & KF_CALL_CLOCK);
+	teardown(f);
+}
+
+/* --max-depth on a saved capture: the model keeps N levels. */
+static void test_cut_depth(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 2, "B", 1, 0);
+	entry(f, 7, 0, 3, "C", 2, 0);
+	fexit(f, 7, 0, 3, 5, "C", 2);
+	fexit(f, 7, 0, 2, 6, "B", 1);
+	entry(f, 7, 0, 7, "D", 1, 0);
+	fexit(f, 7, 0, 7, 8, "D", 1);
+	fexit(f, 7, 0, 1, 10, "A", 0);
+	sys_exit(f, 7, 0, 11, f->sys_openat, 0);
+	kf_builder_finish(f->b, 0);
+	assert_int_equal(f->m.calls[0].nnodes, 4);
+	kf_model_cut_depth(&f->m, 2);
+	assert_string_equal(tree(f, 0), "A[9/4]{B[4/4],D[1/1]}");
+	assert_int_equal(f->m.calls[0].nnodes, 3);
+	assert_int_equal(f->m.meta.max_depth, 2);
+	kf_model_cut_depth(&f->m, 1);
+	assert_string_equal(tree(f, 0), "A[9/9]");
 	teardown(f);
 }
 
@@ -698,10 +912,17 @@ int main(void)
 		cmocka_unit_test(test_lost_entry),
 		cmocka_unit_test(test_lost_exit),
 		cmocka_unit_test(test_buried_exit),
-		cmocka_unit_test(test_ts_durations),
+		cmocka_unit_test(test_clock_stall),
+		cmocka_unit_test(test_clock_good),
+		cmocka_unit_test(test_clock_children),
+		cmocka_unit_test(test_clock_text),
 		cmocka_unit_test(test_irq),
 		cmocka_unit_test(test_interleaved),
 		cmocka_unit_test(test_exit_mid_call),
+		cmocka_unit_test(test_exit_pid_reused),
+		cmocka_unit_test(test_irq_entry),
+		cmocka_unit_test(test_irq_before_entry),
+		cmocka_unit_test(test_cut_depth),
 		cmocka_unit_test(test_capture_ends),
 		cmocka_unit_test(test_lost_marks),
 		cmocka_unit_test(test_function_mode),
