@@ -44,6 +44,7 @@ struct kf_opts {
 	int no_children;     /* --no-children: do not follow forks */
 	int ascii;           /* --ascii */
 	unsigned long buffer_kb; /* --buffer-size KB per CPU, 0: leave it */
+	const char *clock;   /* --clock NAME: trace_clock, NULL: the kernel's */
 	unsigned long long max_events; /* --max-events, 0: no limit */
 	const char *user;    /* -u USER: run the command as USER or UID[:GID] */
 	int vm;              /* --vm given */

@@ -67,6 +67,7 @@ struct cap {
 	int graph;          /* function_graph mode */
 	int inst;           /* events and reading in kfollow's instance */
 	char *degraded;
+	char clock[33];     /* the trace clock of the buffer read */
 	char machine[65];
 	char release[65];
 	struct tep_handle *tep;
@@ -859,6 +860,68 @@ static int enable_events(struct cap *c)
 	return 0;
 }
 
+/*
+ * Choose the trace clock of the buffer kfollow reads (--clock, else keep
+ * the kernel's) and remember its name for the capture.  A kernel that
+ * found its TSC unstable defaults to "global", which stands still between
+ * late ticks: kfollow then checks record times against the kernel's call
+ * times (build.c) rather than trusting them.
+ */
+static int set_clock(struct cap *c, int inst)
+{
+	char *all = kf_tracer_read(&c->tr, inst, "trace_clock", NULL);
+	const char *want = c->o->clock, *b, *e;
+	char list[256];
+	int found = 0, rc = 0;
+
+	c->clock[0] = '\0';
+	if (!all) {
+		/* no trace_clock file: nothing to choose, nothing to say */
+		kf_err_clear();
+		if (want)
+			return kf_err(KF_EXIT_UNAVAILABLE, "cannot choose the "
+				      "trace clock '%s': this kernel has no "
+				      "trace_clock file", want);
+		return 0;
+	}
+	b = strchr(all, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (b && e && e - b - 1 < (long)sizeof(c->clock))
+		snprintf(c->clock, sizeof(c->clock), "%.*s", (int)(e - b - 1),
+			 b + 1);
+	if (!want)
+		goto out;
+	for (char *p = all; *p; p++)
+		if (*p == '[' || *p == ']' || *p == '\n')
+			*p = ' ';
+	snprintf(list, sizeof(list), "%s", all);
+	for (char *sp, *w = strtok_r(all, " ", &sp); w && !found;
+	     w = strtok_r(NULL, " ", &sp))
+		found = !strcmp(w, want);
+	if (!found) {
+		rc = kf_err(KF_EXIT_USAGE, "unknown trace clock '%s': this "
+			    "kernel offers %s", want, list);
+		goto out;
+	}
+	/* they count cycles or events, not nanoseconds */
+	if (!strcmp(want, "counter") || !strcmp(want, "x86-tsc")) {
+		rc = kf_err(KF_EXIT_USAGE, "trace clock '%s' does not count "
+			    "nanoseconds: use local, global, mono or another "
+			    "clock that does", want);
+		goto out;
+	}
+	if (strcmp(want, c->clock) != 0) {
+		if (kf_tracer_write(&c->tr, inst, "trace_clock", want) < 0) {
+			rc = -1;
+			goto out;
+		}
+		snprintf(c->clock, sizeof(c->clock), "%s", want);
+	}
+out:
+	free(all);
+	return rc;
+}
+
 static int arm_graph(struct cap *c)
 {
 	const struct kf_opts *o = c->o;
@@ -897,7 +960,8 @@ static int arm_graph(struct cap *c)
 			depth = c->presets[i].max_depth;
 	}
 
-	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0)
+	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0 ||
+	    set_clock(c, 0) < 0)
 		goto out;
 	/* someone else's function filters would cut our trees */
 	if (file_has_entries(c, "set_ftrace_filter") &&
@@ -972,6 +1036,7 @@ static int arm_boundary(struct cap *c)
 		goto out;
 	c->inst = 1;
 	if (kf_tracer_write(&c->tr, 1, "tracing_on", "0") < 0 ||
+	    set_clock(c, 1) < 0 ||
 	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0)
 		goto out;
 	if (kf_tracer_exists(&c->tr, 1, "options/event-fork") &&
@@ -1205,6 +1270,7 @@ static void fill_meta(struct cap *c, uint64_t start_wall)
 	}
 	kf_meta_set(&mt->degraded, c->degraded);
 	kf_meta_set(&mt->source, "live");
+	kf_meta_set(&mt->clock, c->clock[0] ? c->clock : NULL);
 	mt->mode = c->graph ? KF_MODE_GRAPH : KF_MODE_BOUNDARY;
 	mt->max_depth = o->max_depth;
 	mt->min_duration = o->min_duration;
@@ -1275,7 +1341,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	struct cap c;
 	struct utsname un;
 	struct kf_build_opts bo = { .default_sys = KF_NONE,
-				    .ts_durations = 1 };
+				    .check_clock = 1 };
 	struct kf_sink sink;
 	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
 	uint64_t t_capture = 0, t_post = 0, t_run = 0;

@@ -19,7 +19,7 @@ enum {
 	OPT_NO_CHILDREN = 256, OPT_NO_PRESET, OPT_LIST_PRESETS,
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
-	OPT_FORCE, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS,
+	OPT_FORCE, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 };
 
 struct opt_def {
@@ -69,6 +69,8 @@ static const struct opt_def defs[] = {
 	  "build trees from at most N events, count and report the rest (default 16000000; 0: no limit)" },
 	{ "buffer-size", OPT_BUFFER_SIZE, required_argument, "KB",
 	  "ring buffer size per CPU while tracing" },
+	{ "clock", OPT_CLOCK, required_argument, "NAME",
+	  "time records with the trace clock NAME (local, global, mono, ... as the kernel's trace_clock lists them; default: the kernel's)" },
 	{ "vm", OPT_VM, optional_argument, "KERNEL",
 	  "capture inside a qemu VM booted from a Debian kernel (bookworm, trixie, sid) or a vmlinuz" },
 	{ "vm-file", OPT_VM_FILE, required_argument, "PATH",
@@ -362,6 +364,17 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 			if (parse_uint("max-events", optarg, 0, LONG_MAX, &v) < 0)
 				return -1;
 			o->max_events = (unsigned long long)v;
+			break;
+		case OPT_CLOCK:
+			/* the kernel checks the name; keep it one word */
+			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstu"
+					       "vwxyz0123456789_-") !=
+			    strlen(optarg) || strlen(optarg) > 32)
+				return kf_err(KF_EXIT_USAGE, "invalid trace clock "
+					      "'%s': use a name from the "
+					      "kernel's trace_clock, such as "
+					      "local, global or mono", optarg);
+			o->clock = optarg;
 			break;
 		case OPT_BUFFER_SIZE:
 			if (parse_uint("buffer-size", optarg, 4, 4194304, &v) < 0)
