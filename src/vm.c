@@ -1016,6 +1016,13 @@ static const char init_head[] =
 	"export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root\n"
 	"for t in 1 2 3; do stty -F /dev/ttyS$t raw -echo 115200 2>/dev/null; done\n"
 	"cd /root\n"
+	/* booted with tsc=reliable (vm_boot): a guest that still runs on
+	 * another clocksource says so, once */
+	"cs=$(cat /sys/devices/system/clocksource/clocksource0/"
+	"current_clocksource 2>/dev/null)\n"
+	"[ -z \"$cs\" ] || [ \"$cs\" = tsc ] || echo \"kfollow: the VM's "
+	"kernel keeps time with '$cs', not the TSC: record times can stall "
+	"(see TIMES in kfollow(1))\" >/dev/ttyS2\n"
 	"echo kfollow-guest: running\n";
 
 static const char init_tail[] =
@@ -1400,8 +1407,16 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 				 3 + i);
 		/* KFOLLOW_VM_APPEND: more kernel parameters (tests boot a
 		 * guest with lockdown=confidentiality) */
+		/*
+		 * tsc=reliable: under emulation the kernel finds the vCPUs'
+		 * TSCs "unsynchronized" (qemu64 has no constant_tsc), falls
+		 * back to hpet and switches trace_clock to "global", which
+		 * stands still between late ticks (6.1: 21 calls of 0 ns in
+		 * one cat).  qemu's vCPUs share one TSC, so it is reliable;
+		 * libguestfs boots its guests the same way.
+		 */
 		snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet "
-			 "loglevel=3 panic=-1 8250.nr_uarts=4%s%s",
+			 "loglevel=3 panic=-1 8250.nr_uarts=4 tsc=reliable%s%s",
 			 extra && *extra ? " " : "", extra ? extra : "");
 		argv[n++] = qemu;
 		argv[n++] = "-m";
