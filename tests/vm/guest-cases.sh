@@ -8,6 +8,8 @@
 # kernel without it gets those cases skipped, with the reason)
 T=/sys/kernel/tracing
 K=kfollow
+# the time workloads (tests/suites/50-vm copies them in)
+PATH=/tmp/kftest/bin:$PATH
 CAT=/usr/bin/cat
 tmp=/out
 mkdir -p $tmp /out
@@ -35,8 +37,8 @@ snap() {
 		*/trace|*/trace_pipe|*/trace_marker*|*/per_cpu|*/printk_formats|\
 		*/saved_*|*/available_*|*/enabled_functions|*/touched_functions|\
 		*/dyn_ftrace_total_info|*/README|*/free_buffer|*/snapshot|\
-		*/stack_trace*|*/kprobe_profile|*/uprobe_profile|*/error_log|\
-		*/trace_clock) continue ;;
+		*/stack_trace*|*/kprobe_profile|*/uprobe_profile|*/error_log)
+			continue ;;
 		esac
 		echo "== $f"
 		cat "$f" 2>&1
@@ -119,6 +121,16 @@ else
 	bad "openat --format json: exit $st: $(peek $tmp/json.err)"
 fi
 grep -v '^hello from kfollow' /out/openat.json >$tmp/j && mv $tmp/j /out/openat.json
+
+# --- times against ground truth: the workloads time themselves; the host
+# compares with those numbers and with trace-cmd report (check-times) ------
+if [ $graph = 1 ] && command -v kf-guest-times >/dev/null; then
+	kf-guest-times ""
+	kf-guest-times -load load
+	same_state "the time cases"
+elif [ $graph = 1 ]; then
+	bad "times: kf-guest-times is not in the VM (tests/suites/50-vm copies it)"
+fi
 
 # --- --output then --input: the same text --------------------------------
 $K --batch --output /out/saved.json openat -- $CAT /tmp/demo.txt >$tmp/live.txt 2>/dev/null
@@ -452,6 +464,8 @@ fi
 # it, every exit path gives that state back byte for byte
 if [ $graph = 1 ]; then
 	sz=$(cat $T/buffer_size_kb)
+	clk0=$(sed 's/.*\[\(.*\)\].*/\1/' $T/trace_clock)
+	echo mono >$T/trace_clock
 	echo vfs_read >$T/set_ftrace_filter
 	echo vfs_write >$T/set_ftrace_notrace
 	echo do_sys_openat2 >$T/set_graph_function
@@ -466,13 +480,13 @@ if [ $graph = 1 ]; then
 	snap >$tmp/nd
 	refused_then_forced "non-default state" $tmp/nd 'set_ftrace_filter holds'
 	for sig in INT TERM HUP; do
-		start_armed $tmp/nd-$sig.txt --batch --force openat
+		start_armed $tmp/nd-$sig.txt --batch --force --clock global openat
 		kill -$sig $kp
 		wait $kp
 		pkill -f 'sleep 30' 2>/dev/null
 		same_as "non-default state, SIG$sig mid-capture" $tmp/nd
 	done
-	kill9 $tmp/nd-k9.txt --batch --force openat
+	kill9 $tmp/nd-k9.txt --batch --force --clock global openat
 	$K --restore >/dev/null 2>&1
 	same_as "non-default state, SIGKILL then --restore" $tmp/nd
 	kill9 $tmp/nd-k9b.txt --batch --force openat
@@ -508,6 +522,7 @@ if [ $graph = 1 ]; then
 	echo 0 >$T/max_graph_depth
 	echo 0 >$T/tracing_thresh
 	echo ${sz%% *} >$T/buffer_size_kb
+	echo $clk0 >$T/trace_clock
 	echo 0 >$T/events/sched/sched_switch/enable
 	echo 0 >$T/events/syscalls/sys_enter_openat/enable
 fi
