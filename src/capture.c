@@ -894,7 +894,26 @@ static int set_clock(struct cap *c, int inst)
 	for (char *p = all; *p; p++)
 		if (*p == '[' || *p == ']' || *p == '\n')
 			*p = ' ';
-	snprintf(list, sizeof(list), "%s", all);
+	/* the names, one space apart, for the message */
+	list[0] = '\0';
+	{
+		size_t at = 0;
+		const char *p = all;
+
+		for (;;) {
+			size_t n;
+
+			p += strspn(p, " ");
+			n = strcspn(p, " ");
+			if (!n)
+				break;
+			if (at + n + 2 < sizeof(list))
+				at += snprintf(list + at, sizeof(list) - at,
+					       "%s%.*s", at ? " " : "",
+					       (int)n, p);
+			p += n;
+		}
+	}
 	for (char *sp, *w = strtok_r(all, " ", &sp); w && !found;
 	     w = strtok_r(NULL, " ", &sp))
 		found = !strcmp(w, want);
