@@ -591,7 +591,7 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 			continue;
 		}
 		if (r.flags & (KF_NODE_NOENTRY | KF_NODE_NOEXIT |
-			       KF_NODE_LOST | KF_NODE_OVERRUN))
+			       KF_NODE_LOST | KF_NODE_OVERRUN | KF_NODE_CLOCK))
 			a = pair(t, C_WARN, A_NORMAL);
 		else if (r.flags & (KF_NODE_IRQ | KF_NODE_SOFTIRQ |
 				    KF_NODE_NMI))

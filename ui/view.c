@@ -146,10 +146,13 @@ size_t kf_view_call_header(const struct kf_model *m, uint32_t call,
 	n = kf_decode_header(m, c, buf, len);
 	o.pos = n;
 	kf_view_fmt_dur(dur, sizeof(dur), call_dur(c));
-	kf_out_printf(&o, " <%s> %s[%d] cpu %u", dur, kf_strtab_get(&m->strs, c->comm),
-	     c->pid, c->cpu);
+	kf_out_printf(&o, " <%s%s> %s[%d] cpu %u",
+		      c->flags & KF_CALL_CLOCK ? "~" : "", dur,
+		      kf_strtab_get(&m->strs, c->comm), c->pid, c->cpu);
 	if (c->flags & KF_CALL_NOENTER)
 		kf_out_printf(&o, " (entry not seen: arguments unknown)");
+	if (c->flags & KF_CALL_NORETURN)
+		kf_out_printf(&o, " (did not return: the task exited)");
 	if (c->flags & KF_CALL_NOEXIT)
 		kf_out_printf(&o, " (did not return before the capture ended)");
 	if (c->flags & KF_CALL_INCOMPLETE)

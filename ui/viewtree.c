@@ -1225,6 +1225,10 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 	kf_tree_row(t, i, &r);
 	if (r.hidden) {
 		kf_out_printf(&o, "  %11s %11s %*s  ", "", "", p->nb ? 12 : 6, "");
+	} else if (!p->nb && (r.flags & KF_NODE_CLOCK) && !r.total) {
+		/* no clock timed it: never a confident 0 ns */
+		kf_out_printf(&o, "%c %11s %11s %3u.%u%%  ", r.heat, "?", "?",
+			      r.share / 10, r.share % 10);
 	} else if (!p->nb) {
 		kf_view_fmt_dur(tot, sizeof(tot), r.total);
 		kf_view_fmt_dur(self, sizeof(self), r.self);

@@ -620,6 +620,31 @@ static void test_min_dur(void **state)
 }
 
 /*
+ * A node no clock timed reads "?", never a confident 0 ns, and its
+ * invocation's header is marked '~'; a call that never returned says so.
+ */
+static void test_clock_marks(void **state)
+{
+	static const struct tn tab[] = {
+		{ 0, "parent", 100 * US, 0 }, { 1, "read_hpet", 0, KF_NODE_CLOCK },
+		{ -1, NULL, 0, 0 },
+	};
+	struct fx *f = *state;
+	struct kf_tree *t = &f->t;
+	char line[256];
+	uint32_t ci = add_call(&f->m, tab, 5000, "x", 1);
+
+	f->m.calls[ci].flags |= KF_CALL_CLOCK | KF_CALL_NORETURN;
+	assert_int_equal(kf_tree_init(t, &f->m, ci, -1), 0);
+	kf_tree_line(t, 1, line, sizeof(line), 1);
+	assert_string_equal(line, "            ?           ?   0.0%  "
+			    "`-- read_hpet [clock unreliable]");
+	kf_view_call_header(&f->m, ci, line, sizeof(line));
+	assert_non_null(strstr(line, " <~"));
+	assert_non_null(strstr(line, "(did not return: the task exited)"));
+}
+
+/*
  * Runs of hidden siblings are one row; a node that never returned stays
  * (its time is a lower bound).  At 10 us, with the cursor on b:
  *
@@ -1732,6 +1757,7 @@ int main(void)
 		T(test_sort_ties),
 		T(test_min_dur),
 		T(test_hidden_runs),
+		T(test_clock_marks),
 		T(test_rows),
 		T(test_write),
 		T(test_line_truncation),
