@@ -32,6 +32,7 @@
 #include "kf_build.h"
 #include "kf_capture.h"
 #include "kf_common.h"
+#include "kf_datfile.h"
 #include "kf_preset.h"
 #include "kf_raw.h"
 #include "kf_resolve.h"
@@ -89,6 +90,7 @@ struct cap {
 	char dynsys[64];
 	char *kallsyms;
 	int out_fd;            /* > 0: the command's stdout and stderr */
+	struct kf_dat *dat;    /* --output FILE.dat: every page read goes there */
 };
 
 static void on_signal(int sig)
@@ -636,7 +638,9 @@ static int drain(struct cap *c, int final)
 				    tracefs_cpu_read(c->tcpu[i], c->page, true);
 			if (n <= 0)
 				break;
-			if (kf_raw_add_page(c->raw, i, c->page, n) < 0)
+			if (kf_raw_add_page(c->raw, i, c->page, n) < 0 ||
+			    (c->dat && kf_dat_add_page(c->dat, i, c->page,
+						       n) < 0))
 				return -1;
 			pages++;
 		}
@@ -992,6 +996,30 @@ out:
 	return rc;
 }
 
+/*
+ * --output FILE.dat: start the trace-cmd file now, while tracefs shows the
+ * events kfollow enabled (their formats go in; its kprobes go away on
+ * restore) and before tracing is on.
+ */
+static int dat_open(struct cap *c)
+{
+	struct kf_dat_info di = { .tracing_dir = c->tr.dir,
+				  .ncpus = c->ncpus,
+				  .page_size = c->page_size };
+	char *events = kf_tracer_read(&c->tr, c->inst, "set_event", NULL);
+	char *clock = events ? kf_tracer_read(&c->tr, c->inst, "trace_clock",
+					      NULL) : NULL;
+
+	if (clock) {
+		di.events = events;
+		di.clock = clock;
+		c->dat = kf_dat_open(c->o->dat, &di);
+	}
+	free(events);
+	free(clock);
+	return c->dat ? 0 : -1;
+}
+
 /* Start tracing: open readers, note overrun counters, tracing_on. */
 static int start(struct cap *c)
 {
@@ -1001,6 +1029,8 @@ static int start(struct cap *c)
 	if (!c->inst)
 		tracefs_instance_file_clear(NULL, "trace");
 	if (tcpu_open(c) < 0)
+		return -1;
+	if (c->o->dat && dat_open(c) < 0)
 		return -1;
 	for (i = 0; i < c->ncpus; i++)
 		c->overrun0[i] = cpu_overrun(c, i);
@@ -1219,6 +1249,7 @@ static void cap_release(struct cap *c)
 	free(c->cpufd);
 	free(c->overrun0);
 	free(c->page);
+	kf_dat_free(c->dat);
 	kf_raw_free(c->raw);
 	kf_builder_free(c->b);
 	if (c->tep)
@@ -1503,6 +1534,9 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 			}
 		}
 	}
+	/* saved_cmdlines, before restoring can unmount tracefs */
+	if (c.dat && kf_dat_add_cmdlines(c.dat) < 0)
+		goto fail_stop;
 	restore(&c);
 	signals_restore();
 
@@ -1524,6 +1558,9 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	else
 		*exit_code = 0;
 	m->meta.exit_status = exited ? st : -1;
+	/* the pages are all in: the .dat needs only saved_cmdlines now */
+	if (c.dat && kf_dat_close(c.dat) < 0)
+		goto fail;
 
 	/* 7. trees */
 	t_post = now_ns();
@@ -1545,7 +1582,8 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 				"pages; capture %.3f s; post-processing %.3f s "
 				"(%.0f events/s); %u invocations, %u nodes, "
 				"%zu bytes per node (%zu B node, arena %zu KiB); "
-				"model %zu KiB\n",
+				"model %zu KiB; function_graph %llu entries, "
+				"%llu exits\n",
 				(unsigned long long)rs.events,
 				(unsigned long long)m->meta.lost,
 				(unsigned long long)rs.skipped,
@@ -1556,7 +1594,9 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 				m->ncalls, m->nnodes,
 				m->nnodes ? kf_model_bytes(m) / m->nnodes : 0,
 				sizeof(struct kf_node), arena / 1024,
-				kf_model_bytes(m) / 1024);
+				kf_model_bytes(m) / 1024,
+				(unsigned long long)rs.entries,
+				(unsigned long long)rs.exits);
 		}
 	}
 	fill_meta(&c, start_wall);
