@@ -1289,6 +1289,24 @@ static void restore(struct cap *c)
 	kf_tracer_restore(&c->tr);
 }
 
+/* A failure's message, kept across the clean-up after it: tracefs
+ * writes and restoring clear the last error. */
+struct kept_err {
+	char msg[1024];
+	int code;
+};
+
+static void err_keep(struct kept_err *k)
+{
+	k->code = kf_err_code();
+	snprintf(k->msg, sizeof(k->msg), "%s", kf_err_msg());
+}
+
+static void err_put_back(const struct kept_err *k)
+{
+	kf_err(k->code, "%s", k->msg);
+}
+
 static void kill_child(struct cap *c)
 {
 	int st;
@@ -1308,6 +1326,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	struct kf_build_opts bo = { .default_sys = KF_NONE,
 				    .ts_durations = 1 };
 	struct kf_sink sink;
+	struct kept_err kept;
 	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
 	uint64_t t_capture = 0, t_post = 0, t_run = 0;
 	int st = 0, exited = 0, rc = -1, i, busy = 0;
@@ -1616,20 +1635,17 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	goto done;
 
 fail_stop:
+	err_keep(&kept);
 	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
+	err_put_back(&kept);
 fail_child:
 	kill_child(&c);
 fail_signals:
 	signals_restore();
 fail_restore:
-	{
-		char msg[1024];
-		int code = kf_err_code();
-
-		snprintf(msg, sizeof(msg), "%s", kf_err_msg());
-		restore(&c);
-		kf_err(code, "%s", msg);
-	}
+	err_keep(&kept);
+	restore(&c);
+	err_put_back(&kept);
 fail:
 done:
 	if (c.child > 0 && !exited && rc < 0)
