@@ -41,6 +41,7 @@
 #include "kf_tracer.h"
 
 #define TICK_MS 50
+#define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
 #define BUSY_TICK_MS 2
 
 /* x86-64 struct pt_regs offsets of the syscall arguments (di si dx r10 r8 r9) */
@@ -1010,7 +1011,10 @@ static int dat_open(struct cap *c)
 	char *clock = events ? kf_tracer_read(&c->tr, c->inst, "trace_clock",
 					      NULL) : NULL;
 
-	if (clock) {
+	/* libtracecmd lowers kptr_restrict while it copies kallsyms: kept
+	 * here, a kill in that moment cannot leave it lowered */
+	if (clock && (access(KPTR_RESTRICT, W_OK) < 0 ||
+		      kf_tracer_keep(&c->tr, KPTR_RESTRICT) == 0)) {
 		di.events = events;
 		di.clock = clock;
 		c->dat = kf_dat_open(c->o->dat, &di);
