@@ -31,7 +31,9 @@ struct kf_opts {
 	uint64_t duration;   /* --duration, ns, 0: until the command ends */
 	int batch;           /* --batch (or stdout not a terminal) */
 	enum kf_format format;
-	const char *output;  /* --output FILE: save the capture */
+	const char *output;  /* --output FILE: save the capture (JSON) */
+	const char *dat;     /* --output FILE.dat: the ring-buffer pages as a
+				trace-cmd data file (live captures only) */
 	int no_show;         /* --no-show: with --output, save only */
 	const char *input;   /* --input FILE: render a saved capture */
 	const char *preset;  /* --preset NAME|FILE */

@@ -66,6 +66,8 @@ void kf_raw_drained(struct kf_raw *r);
 
 struct kf_raw_stats {
 	uint64_t events;      /* records decoded */
+	uint64_t entries;     /* of them, function_graph entries */
+	uint64_t exits;       /* and exits */
 	uint64_t skipped;     /* records of events kfollow did not ask for */
 	uint64_t bad;         /* records too short for their format */
 	uint64_t pages;

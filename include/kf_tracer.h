@@ -98,6 +98,15 @@ int kf_tracer_append(struct kf_tracer *t, int inst, const char *file,
 		     const char *value);
 
 /*
+ * Keep the value of path, a file outside tracefs that a library kfollow
+ * calls changes and puts back by itself (libtracecmd sets
+ * /proc/sys/kernel/kptr_restrict to 0 while it copies kallsyms), so that
+ * every restore, a crash's and the journal's included, writes it back.
+ * Returns 0 or -1 (kf_err).
+ */
+int kf_tracer_keep(struct kf_tracer *t, const char *path);
+
+/*
  * Create a dynamic event (kprobe) from its definition, e.g.
  * "p:kfollow_12/openat_1 __x64_sys_openat arg=+0(+104(%di)):ustring",
  * and register its removal ("-:kfollow_12/openat_1").

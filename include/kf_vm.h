@@ -35,13 +35,16 @@ struct kf_vm_request {
 	char **files;         /* extra host paths to copy in (--vm-file), NULL-terminated */
 	const char *script;   /* --vm-script FILE: run it instead of kfollow */
 	const char *out_dir;  /* with script: where the guest's /out comes back */
+	const char *dat;      /* --output FILE.dat: the guest writes its pages as
+				 /out/capture.dat, saved here */
 	int timeout_s;        /* kill the VM after this (0: a default) */
 	int verbose;
 };
 
 /*
  * Boot a VM that runs `kfollow --batch --output <port> guest_args... [-- cmd]`
- * and read the capture it sends back into m (initialised by the caller).
+ * and read the capture it sends back into m (initialised by the caller);
+ * with r->dat, also save the trace-cmd file it wrote there.
  * The command's stdout and stderr are copied to ours as it runs.
  * *cmd_status gets the traced command's exit status as kfollow would
  * return it.  Returns 0 or -1 (kf_err set; the VM is gone either way).

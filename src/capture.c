@@ -32,6 +32,7 @@
 #include "kf_build.h"
 #include "kf_capture.h"
 #include "kf_common.h"
+#include "kf_datfile.h"
 #include "kf_preset.h"
 #include "kf_raw.h"
 #include "kf_resolve.h"
@@ -40,6 +41,7 @@
 #include "kf_tracer.h"
 
 #define TICK_MS 50
+#define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
 #define BUSY_TICK_MS 2
 
 /* x86-64 struct pt_regs offsets of the syscall arguments (di si dx r10 r8 r9) */
@@ -90,6 +92,7 @@ struct cap {
 	char dynsys[64];
 	char *kallsyms;
 	int out_fd;            /* > 0: the command's stdout and stderr */
+	struct kf_dat *dat;    /* --output FILE.dat: every page read goes there */
 };
 
 static void on_signal(int sig)
@@ -637,7 +640,9 @@ static int drain(struct cap *c, int final)
 				    tracefs_cpu_read(c->tcpu[i], c->page, true);
 			if (n <= 0)
 				break;
-			if (kf_raw_add_page(c->raw, i, c->page, n) < 0)
+			if (kf_raw_add_page(c->raw, i, c->page, n) < 0 ||
+			    (c->dat && kf_dat_add_page(c->dat, i, c->page,
+						       n) < 0))
 				return -1;
 			pages++;
 		}
@@ -1076,6 +1081,33 @@ out:
 	return rc;
 }
 
+/*
+ * --output FILE.dat: start the trace-cmd file now, while tracefs shows the
+ * events kfollow enabled (their formats go in; its kprobes go away on
+ * restore) and before tracing is on.
+ */
+static int dat_open(struct cap *c)
+{
+	struct kf_dat_info di = { .tracing_dir = c->tr.dir,
+				  .ncpus = c->ncpus,
+				  .page_size = c->page_size };
+	char *events = kf_tracer_read(&c->tr, c->inst, "set_event", NULL);
+	char *clock = events ? kf_tracer_read(&c->tr, c->inst, "trace_clock",
+					      NULL) : NULL;
+
+	/* libtracecmd lowers kptr_restrict while it copies kallsyms: kept
+	 * here, a kill in that moment cannot leave it lowered */
+	if (clock && (access(KPTR_RESTRICT, W_OK) < 0 ||
+		      kf_tracer_keep(&c->tr, KPTR_RESTRICT) == 0)) {
+		di.events = events;
+		di.clock = clock;
+		c->dat = kf_dat_open(c->o->dat, &di);
+	}
+	free(events);
+	free(clock);
+	return c->dat ? 0 : -1;
+}
+
 /* Start tracing: open readers, note overrun counters, tracing_on. */
 static int start(struct cap *c)
 {
@@ -1085,6 +1117,8 @@ static int start(struct cap *c)
 	if (!c->inst)
 		tracefs_instance_file_clear(NULL, "trace");
 	if (tcpu_open(c) < 0)
+		return -1;
+	if (c->o->dat && dat_open(c) < 0)
 		return -1;
 	for (i = 0; i < c->ncpus; i++)
 		c->overrun0[i] = cpu_overrun(c, i);
@@ -1304,6 +1338,7 @@ static void cap_release(struct cap *c)
 	free(c->cpufd);
 	free(c->overrun0);
 	free(c->page);
+	kf_dat_free(c->dat);
 	kf_raw_free(c->raw);
 	kf_builder_free(c->b);
 	if (c->tep)
@@ -1343,6 +1378,24 @@ static void restore(struct cap *c)
 	kf_tracer_restore(&c->tr);
 }
 
+/* A failure's message, kept across the clean-up after it: tracefs
+ * writes and restoring clear the last error. */
+struct kept_err {
+	char msg[1024];
+	int code;
+};
+
+static void err_keep(struct kept_err *k)
+{
+	k->code = kf_err_code();
+	snprintf(k->msg, sizeof(k->msg), "%s", kf_err_msg());
+}
+
+static void err_put_back(const struct kept_err *k)
+{
+	kf_err(k->code, "%s", k->msg);
+}
+
 static void kill_child(struct cap *c)
 {
 	int st;
@@ -1362,6 +1415,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	struct kf_build_opts bo = { .default_sys = KF_NONE,
 				    .check_clock = 1 };
 	struct kf_sink sink;
+	struct kept_err kept;
 	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
 	uint64_t t_capture = 0, t_post = 0, t_run = 0;
 	int st = 0, exited = 0, rc = -1, i, busy = 0;
@@ -1588,6 +1642,9 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 			}
 		}
 	}
+	/* saved_cmdlines, before restoring can unmount tracefs */
+	if (c.dat && kf_dat_add_cmdlines(c.dat) < 0)
+		goto fail_stop;
 	restore(&c);
 	signals_restore();
 
@@ -1609,6 +1666,9 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	else
 		*exit_code = 0;
 	m->meta.exit_status = exited ? st : -1;
+	/* the pages are all in: the .dat needs only saved_cmdlines now */
+	if (c.dat && kf_dat_close(c.dat) < 0)
+		goto fail;
 
 	/* 7. trees */
 	t_post = now_ns();
@@ -1630,7 +1690,8 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 				"pages; capture %.3f s; post-processing %.3f s "
 				"(%.0f events/s); %u invocations, %u nodes, "
 				"%zu bytes per node (%zu B node, arena %zu KiB); "
-				"model %zu KiB\n",
+				"model %zu KiB; function_graph %llu entries, "
+				"%llu exits\n",
 				(unsigned long long)rs.events,
 				(unsigned long long)m->meta.lost,
 				(unsigned long long)rs.skipped,
@@ -1641,7 +1702,9 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 				m->ncalls, m->nnodes,
 				m->nnodes ? kf_model_bytes(m) / m->nnodes : 0,
 				sizeof(struct kf_node), arena / 1024,
-				kf_model_bytes(m) / 1024);
+				kf_model_bytes(m) / 1024,
+				(unsigned long long)rs.entries,
+				(unsigned long long)rs.exits);
 		}
 	}
 	fill_meta(&c, start_wall);
@@ -1661,20 +1724,17 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	goto done;
 
 fail_stop:
+	err_keep(&kept);
 	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
+	err_put_back(&kept);
 fail_child:
 	kill_child(&c);
 fail_signals:
 	signals_restore();
 fail_restore:
-	{
-		char msg[1024];
-		int code = kf_err_code();
-
-		snprintf(msg, sizeof(msg), "%s", kf_err_msg());
-		restore(&c);
-		kf_err(code, "%s", msg);
-	}
+	err_keep(&kept);
+	restore(&c);
+	err_put_back(&kept);
 fail:
 done:
 	if (c.child > 0 && !exited && rc < 0)

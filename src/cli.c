@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kf_common.h"
+#include "kf_datfile.h"
 #include "kf_opts.h"
 
 enum {
@@ -50,7 +51,7 @@ static const struct opt_def defs[] = {
 	{ "format", 'f', required_argument, "text|json",
 	  "batch output format" },
 	{ "output", 'o', required_argument, "FILE",
-	  "also save the capture to FILE (see kfollow-capture(5))" },
+	  "also save the capture to FILE (see kfollow-capture(5)); FILE.dat: the raw ring-buffer pages as a trace-cmd file for trace-cmd report and KernelShark (give both to save both)" },
 	{ "no-show", OPT_NO_SHOW, no_argument, NULL,
 	  "with --output: only save, do not show the trees" },
 	{ "input", 'i', required_argument, "FILE",
@@ -328,7 +329,10 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 					      "'%s': use text or json", optarg);
 			break;
 		case 'o':
-			o->output = optarg;
+			if (kf_dat_path(optarg))
+				o->dat = optarg;
+			else
+				o->output = optarg;
 			break;
 		case OPT_NO_SHOW:
 			o->no_show = 1;
@@ -428,9 +432,13 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 	/* what goes with what */
 	if (o->list_presets || o->list_keys || o->restore || o->status)
 		return 0;
-	if (o->no_show && !o->output)
+	if (o->no_show && !o->output && !o->dat)
 		return kf_err(KF_EXIT_USAGE, "--no-show needs --output FILE "
 			      "(else the capture would be lost)");
+	if (o->input && o->dat)
+		return kf_err(KF_EXIT_USAGE, "cannot write '%s' from --input: a "
+			      "trace-cmd file holds the ring-buffer pages of a "
+			      "live capture; record live to write one", o->dat);
 	if (o->input) {
 		if (o->nsyscalls || o->nfuncs || o->ncmd || o->npids || o->vm)
 			return kf_err(KF_EXIT_USAGE, "--input shows a saved "
@@ -441,6 +449,13 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 	if (o->vm_script) {
 		if (!o->vm)
 			return kf_err(KF_EXIT_USAGE, "--vm-script needs --vm");
+		/* there --output names the directory /out comes back to */
+		if (o->dat && o->output)
+			return kf_err(KF_EXIT_USAGE, "--vm-script takes one "
+				      "--output DIR");
+		if (o->dat)
+			o->output = o->dat;
+		o->dat = NULL;
 		return 0;
 	}
 	if (o->nvm_files && !o->vm)

@@ -97,6 +97,22 @@ static char **guest_args(const struct kf_opts *o)
 	return a;
 }
 
+/* What both front ends ask of a VM capture; the caller frees r->guest_args. */
+static int vm_request(const struct kf_opts *o, struct kf_vm_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->kernel = o->vm_kernel;
+	r->guest_args = guest_args(o);
+	r->cmd = o->cmd;
+	r->files = o->vm_files;
+	r->script = o->vm_script;
+	r->dat = o->dat;
+	r->verbose = o->verbose;
+	if (!r->guest_args)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	return 0;
+}
+
 static int utf8_locale(void)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -351,16 +367,12 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		goto out;
 	}
 	if (o->vm) {
-		struct kf_vm_request r = { 0 };
-		char **ga = guest_args(o);
+		struct kf_vm_request r;
 
-		r.kernel = o->vm_kernel;
-		r.guest_args = ga;
-		r.cmd = o->cmd;
-		r.files = o->vm_files;
-		r.verbose = o->verbose;
-		rc = kf_vm_capture(&r, m, &exit_code);
-		free(ga);
+		rc = vm_request(o, &r);
+		if (rc == 0)
+			rc = kf_vm_capture(&r, m, &exit_code);
+		free(r.guest_args);
 		if (rc < 0) {
 			kf_tui_free(live.tui);
 			rc = die();
@@ -488,24 +500,21 @@ int main(int argc, char **argv)
 		}
 		kf_model_cut_depth(&m, o.max_depth);
 	} else if (o.vm) {
-		struct kf_vm_request r = { 0 };
-		char **ga = guest_args(&o);
+		struct kf_vm_request r;
 
-		r.kernel = o.vm_kernel;
-		r.guest_args = ga;
-		r.cmd = o.cmd;
-		r.files = o.vm_files;
-		r.script = o.vm_script;
-		r.verbose = o.verbose;
+		if (vm_request(&o, &r) < 0) {
+			rc = die();
+			goto out;
+		}
 		if (o.vm_script) {
 			r.out_dir = o.output;
 			rc = kf_vm_script(&r, &exit_code);
-			free(ga);
+			free(r.guest_args);
 			rc = rc < 0 ? die() : exit_code;
 			goto out;
 		}
 		rc = kf_vm_capture(&r, &m, &exit_code);
-		free(ga);
+		free(r.guest_args);
 		if (rc < 0) {
 			rc = die();
 			goto out;

@@ -712,6 +712,8 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 		return 0;
 	}
 	r->st.events++;
+	r->st.entries += ev->type == KF_EV_ENTRY;
+	r->st.exits += ev->type == KF_EV_EXIT;
 	return 1;
 bad:
 	r->st.bad++;

@@ -375,6 +375,11 @@ static int save(struct kf_tracer *t, const char *path)
 	return undo_push(t, KF_UNDO_WRITE, p, data, len, orig, orig_len);
 }
 
+int kf_tracer_keep(struct kf_tracer *t, const char *path)
+{
+	return save(t, path);
+}
+
 /* The error_log's size now, to tell new kernel messages from old ones. */
 static size_t error_log_size(const struct kf_tracer *t, int inst)
 {

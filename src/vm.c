@@ -1195,6 +1195,8 @@ static int build_initramfs(const struct kf_vm_request *r, FILE *f)
 	} else {
 		fputs("/usr/bin/kfollow --batch --no-show --output "
 		      "/out/capture.json", is);
+		if (r->dat)
+			fputs(" --output /out/capture.dat", is);
 		for (int i = 0; r->guest_args && r->guest_args[i]; i++) {
 			fputc(' ', is);
 			sh_quote(is, r->guest_args[i]);
@@ -1717,9 +1719,24 @@ static int frames_each(const struct vm_out *d,
 	return kf_err(KF_EXIT_DATAERR, "the VM's result stream ended early");
 }
 
+/* Write a file the VM sent to path (replaced, never through a link). */
+static int save_file(const char *path, const char *b, size_t n)
+{
+	int fd, rc = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0 || kf_write_all(fd, b, n) < 0)
+		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
+	return rc;
+}
+
 struct capture_ctx {
 	struct kf_model *m;
-	int status, have_status, have_capture;
+	const char *dat;
+	int status, have_status, have_capture, have_dat;
 };
 
 static int on_capture_file(const char *name, const char *b, size_t n,
@@ -1734,6 +1751,10 @@ static int on_capture_file(const char *name, const char *b, size_t n,
 		if (kf_capfile_parse(b, n, c->m, "capture from the VM") < 0)
 			return -1;
 		c->have_capture = 1;
+	} else if (!strcmp(name, "capture.dat") && c->dat) {
+		if (save_file(c->dat, b, n) < 0)
+			return -1;
+		c->have_dat = 1;
 	}
 	return 0;
 }
@@ -1742,7 +1763,7 @@ int kf_vm_capture(const struct kf_vm_request *r, struct kf_model *m,
 		  int *cmd_status)
 {
 	struct vm_out d = { 0 };
-	struct capture_ctx c = { .m = m };
+	struct capture_ctx c = { .m = m, .dat = r->dat };
 	int rc = -1;
 
 	if (vm_run(r, &d) < 0)
@@ -1753,6 +1774,11 @@ int kf_vm_capture(const struct kf_vm_request *r, struct kf_model *m,
 		kf_err(c.have_status && c.status ? c.status : KF_EXIT_FAILURE,
 		       "kfollow in the VM made no capture (exit %d; its "
 		       "message is above)", c.status);
+		goto out;
+	}
+	if (r->dat && !c.have_dat) {
+		kf_err(KF_EXIT_FAILURE, "kfollow in the VM wrote no trace-cmd "
+		       "file for '%s' (its message is above)", r->dat);
 		goto out;
 	}
 	kf_meta_set(&m->meta.source, "vm");
@@ -1773,7 +1799,7 @@ static int on_script_file(const char *name, const char *b, size_t n,
 {
 	struct script_ctx *c = vctx;
 	char *path = NULL;
-	int fd, rc = 0;
+	int rc;
 
 	if (!strcmp(name, "status"))
 		c->status = atoi(b);
@@ -1781,12 +1807,7 @@ static int on_script_file(const char *name, const char *b, size_t n,
 		return 0;
 	if (asprintf(&path, "%s/%s", c->dir, name) < 0)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
-	if (fd < 0 || kf_write_all(fd, b, n) < 0)
-		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
-	if (fd >= 0 && close(fd) < 0 && rc == 0)
-		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);
+	rc = save_file(path, b, n);
 	free(path);
 	return rc;
 }

@@ -18,19 +18,13 @@
 #include "kf_common.h"
 #include "kf_journal.h"
 #include "kf_tracer.h"
+#include "fakedir.h"
 
 static char dir[] = "/tmp/kf-fake-tracefs-XXXXXX";
 
 static void put(const char *file, const char *content)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
+	fake_put(dir, file, content);
 }
 
 static char *get(const char *file)
@@ -75,11 +69,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	strcpy(dir, "/tmp/kf-fake-tracefs-XXXXXX");
+	fake_remove(dir, "/tmp/kf-fake-tracefs-XXXXXX");
 	return 0;
 }
 

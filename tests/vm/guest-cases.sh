@@ -142,6 +142,41 @@ else
 	bad "--input differs from the live output: $(diff $tmp/live2.txt $tmp/replay.txt | head -4 | tr '\n' '|')"
 fi
 
+# --- --output FILE.dat: trace-cmd reads the pages kfollow read ------------
+# kfollow's count of the function_graph records it decoded (--stats) against
+# trace-cmd's own reading of the pages it saved; the .dat and the JSON of
+# the same run stay in /out
+if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
+	$K --batch --format json --stats -o /out/cat.dat openat read -- $CAT /tmp/demo.txt >$tmp/cat-dat.json 2>$tmp/dat.err
+	st=$?
+	grep -v '^hello from kfollow' $tmp/cat-dat.json >/out/cat-dat.json
+	stats=$(grep 'kfollow: stats:' $tmp/dat.err)
+	kent=$(echo "$stats" | sed -n 's/.*function_graph \([0-9]*\) entries.*/\1/p')
+	kexit=$(echo "$stats" | sed -n 's/.*entries, \([0-9]*\) exits.*/\1/p')
+	trace-cmd report -R /out/cat.dat >$tmp/cat.raw 2>$tmp/cat.raw.err
+	tst=$?
+	tent=$(grep -c ' funcgraph_entry: ' $tmp/cat.raw)
+	texit=$(grep -c ' funcgraph_exit: ' $tmp/cat.raw)
+	if [ $st -eq 0 ] && [ $tst -eq 0 ] && [ -n "$kent" ] && [ "$kent" -gt 0 ] &&
+	   [ "$kent" = "$tent" ] && [ "$kexit" = "$texit" ]; then
+		ok "--output cat.dat: trace-cmd report reads $tent funcgraph entries and $texit exits, as kfollow decoded"
+	else
+		bad "--output cat.dat: kfollow exit $st decoded $kent entries, $kexit exits; trace-cmd (exit $tst) read $tent, $texit: $(peek $tmp/dat.err) $(peek $tmp/cat.raw.err)"
+	fi
+	# the plugin view: names resolved from the file's kallsyms, durations
+	# from calltime/rettime, the task named from its saved_cmdlines
+	trace-cmd report /out/cat.dat >$tmp/cat.report 2>/dev/null
+	if grep -q 'cat-[0-9]* .*funcgraph_entry: .*|  *[a-z_0-9.]*vfs_read() {' $tmp/cat.report &&
+	   grep -q 'funcgraph_exit: .*[0-9.]* us *|  *}' $tmp/cat.report; then
+		ok "--output cat.dat: trace-cmd report shows cat's vfs_read with durations"
+	else
+		bad "--output cat.dat: no timed vfs_read of cat in trace-cmd report: $(grep -m3 funcgraph $tmp/cat.report | tr '\n' '|')"
+	fi
+	same_state "--output cat.dat"
+elif [ $graph = 1 ]; then
+	skip "--output cat.dat: trace-cmd reads it" "no trace-cmd in the VM"
+fi
+
 # --- read, write, close ----------------------------------------------------
 # Through a pipe: with a regular file as its output, GNU cat copies with
 # copy_file_range and never calls read or write.
