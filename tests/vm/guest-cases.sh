@@ -147,13 +147,13 @@ fi
 # trace-cmd's own reading of the pages it saved; the .dat and the JSON of
 # the same run stay in /out
 if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
-	$K --batch --format json --stats -o /out/cat.dat openat read -- $CAT /tmp/demo.txt >$tmp/cat-dat.json 2>$tmp/dat.err
+	$K --batch --format json --stats -o /out/dat-cat.dat openat read -- $CAT /tmp/demo.txt >$tmp/cat-dat.json 2>$tmp/dat.err
 	st=$?
-	grep -v '^hello from kfollow' $tmp/cat-dat.json >/out/cat-dat.json
+	grep -v '^hello from kfollow' $tmp/cat-dat.json >/out/dat-cat.json
 	stats=$(grep 'kfollow: stats:' $tmp/dat.err)
 	kent=$(echo "$stats" | sed -n 's/.*function_graph \([0-9]*\) entries.*/\1/p')
 	kexit=$(echo "$stats" | sed -n 's/.*entries, \([0-9]*\) exits.*/\1/p')
-	trace-cmd report -R /out/cat.dat >$tmp/cat.raw 2>$tmp/cat.raw.err
+	trace-cmd report -R /out/dat-cat.dat >$tmp/cat.raw 2>$tmp/cat.raw.err
 	tst=$?
 	tent=$(grep -c ' funcgraph_entry: ' $tmp/cat.raw)
 	texit=$(grep -c ' funcgraph_exit: ' $tmp/cat.raw)
@@ -165,7 +165,7 @@ if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
 	fi
 	# the plugin view: names resolved from the file's kallsyms, durations
 	# from calltime/rettime, the task named from its saved_cmdlines
-	trace-cmd report /out/cat.dat >$tmp/cat.report 2>/dev/null
+	trace-cmd report /out/dat-cat.dat >$tmp/cat.report 2>/dev/null
 	if grep -q 'cat-[0-9]* .*funcgraph_entry: .*|  *[a-z_0-9.]*vfs_read() {' $tmp/cat.report &&
 	   grep -q 'funcgraph_exit: .*[0-9.]* us *|  *}' $tmp/cat.report; then
 		ok "--output cat.dat: trace-cmd report shows cat's vfs_read with durations"
