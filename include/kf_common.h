@@ -93,6 +93,20 @@ void kf_out_puts(struct kf_out *o, const char *s);
 void kf_out_printf(struct kf_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Every string from the kernel, the traced program or an input file (a
+ * path, comm, function or syscall name, the capture's metadata) goes
+ * through here before it is shown, so none can drive the terminal.  It is
+ * escaped as strace escapes a string, without the quotes: \" \\ \f \n
+ * \r \t \v, and every other byte below 0x20 or from 0x7f up in octal
+ * ("\33", "\233"; 3 digits when an octal digit follows).  Messages
+ * (kf_err, kf_warn, kf_note) escape their control bytes the same way.
+ */
+void kf_out_escape(struct kf_out *o, const char *s, size_t n);
+/* kf_out_escape of the C string s (NULL: "") into the caller's buf
+ * (always NUL-terminated, cut to len); returns buf. */
+const char *kf_escape(char *buf, size_t len, const char *s);
+
 /* Write all of buf to fd, retrying short writes and EINTR.  Returns 0,
  * or -1 with errno set (EIO for a write of 0).  Async-signal-safe. */
 int kf_write_all(int fd, const void *buf, size_t len);

@@ -256,6 +256,14 @@ static void out_str(struct out *o, const char *s)
 				out_mem(o, esc, 6);
 			}
 			p++;
+		} else if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			/* C1 controls (U+0080..U+009F; U+009B is CSI):
+			 * escaped, so the JSON cannot drive a terminal */
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[p[1] >> 4];
+			esc[5] = hex[p[1] & 15];
+			out_mem(o, esc, 6);
+			p += 2;
 		} else if ((n = utf8_seq(p, NULL)) != 0) {
 			out_mem(o, p, n);
 			p += n;

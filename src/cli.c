@@ -227,6 +227,27 @@ static int parse_uint(const char *opt, const char *arg, long min, long max,
 	return 0;
 }
 
+/*
+ * A syscall name is a plain name: it also picks the preset named after it,
+ * so "a/b" or "x.preset" must not open a file (that is --preset FILE).
+ */
+static int check_syscall_name(const char *s)
+{
+	const char *p;
+
+	if (!*s)
+		return kf_err(KF_EXIT_USAGE, "syscall name is empty: name one, "
+			      "such as 'openat' (kfollow openat -- cat FILE)");
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			break;
+	if (*p || p - s > 64)
+		return kf_err(KF_EXIT_USAGE, "invalid syscall name '%s': a "
+			      "syscall is named with letters, digits and '_' "
+			      "(a preset file goes with --preset FILE)", s);
+	return 0;
+}
+
 int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 {
 	struct option longopts[NDEFS + 1];
@@ -276,7 +297,8 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 		c = getopt_long(nargs, argv, shortopts, longopts, NULL);
 		if (c == -1) {
 			if (optind < nargs) {
-				if (push_str(&o->syscalls, &o->nsyscalls,
+				if (check_syscall_name(argv[optind]) < 0 ||
+				    push_str(&o->syscalls, &o->nsyscalls,
 					     argv[optind]) < 0)
 					return -1;
 				optind++;

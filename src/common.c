@@ -27,14 +27,83 @@ const char *kf_exit_text(int code)
 	return "the traced command's exit status";
 }
 
+/*
+ * One byte as strace escapes it inside a string; next is the byte after
+ * it (or -1): an octal escape takes 3 digits when an octal digit follows,
+ * so "\1" "7" prints as "\0017".
+ */
+static void escape_byte(struct kf_out *o, unsigned char ch, int next)
+{
+	switch (ch) {
+	case '"': kf_out_puts(o, "\\\""); break;
+	case '\\': kf_out_puts(o, "\\\\"); break;
+	case '\f': kf_out_puts(o, "\\f"); break;
+	case '\n': kf_out_puts(o, "\\n"); break;
+	case '\r': kf_out_puts(o, "\\r"); break;
+	case '\t': kf_out_puts(o, "\\t"); break;
+	case '\v': kf_out_puts(o, "\\v"); break;
+	default:
+		if (ch >= 0x20 && ch < 0x7f)
+			kf_out_put(o, (const char *)&ch, 1);
+		else if (next >= '0' && next <= '7')
+			kf_out_printf(o, "\\%03o", ch);
+		else
+			kf_out_printf(o, "\\%o", ch);
+	}
+}
+
+static int unsafe_byte(unsigned char ch)
+{
+	return ch < 0x20 || ch >= 0x7f;
+}
+
+void kf_out_escape(struct kf_out *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		escape_byte(o, (unsigned char)s[i],
+			    i + 1 < n ? (unsigned char)s[i + 1] : -1);
+}
+
+const char *kf_escape(char *buf, size_t len, const char *s)
+{
+	struct kf_out o;
+
+	kf_out_init(&o, buf, len);
+	kf_out_escape(&o, s ? s : "", s ? strlen(s) : 0);
+	return buf;
+}
+
+/*
+ * Messages: only the bytes that could drive a terminal are escaped (as
+ * kf_out_escape does), so a message quoting another, already escaped,
+ * keeps its backslashes single.
+ */
+static void escape_msg(char *dst, size_t len, const char *s)
+{
+	struct kf_out o;
+	size_t n = strlen(s);
+
+	kf_out_init(&o, dst, len);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (unsafe_byte(ch))
+			escape_byte(&o, ch, i + 1 < n ?
+				    (unsigned char)s[i + 1] : -1);
+		else
+			kf_out_put(&o, &s[i], 1);
+	}
+}
+
 static void err_vset(int code, int with_errno, const char *fmt, va_list ap)
 {
 	int saved = errno;
-	int n = vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	char raw[sizeof(err_buf)];
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
 
-	if (with_errno && n >= 0 && (size_t)n < sizeof(err_buf))
-		snprintf(err_buf + n, sizeof(err_buf) - n, ": %s",
-			 strerror(saved));
+	if (with_errno && n >= 0 && (size_t)n < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - n, ": %s", strerror(saved));
+	escape_msg(err_buf, sizeof(err_buf), raw);
 	err_code = code;
 	errno = saved;
 }
@@ -75,15 +144,22 @@ void kf_err_clear(void)
 	err_code = 0;
 }
 
+static void msg_vprint(const char *prefix, const char *fmt, va_list ap)
+{
+	char raw[2048], safe[4096];
+
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	escape_msg(safe, sizeof(safe), raw);
+	fprintf(stderr, "%s%s\n", prefix, safe);
+}
+
 void kf_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kfollow: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg_vprint("kfollow: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void kf_note(const char *fmt, ...)
@@ -92,11 +168,9 @@ void kf_note(const char *fmt, ...)
 
 	if (kf_quiet)
 		return;
-	fputs("kfollow: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg_vprint("kfollow: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int kf_parse_duration(const char *s, uint64_t *ns)

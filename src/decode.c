@@ -888,11 +888,8 @@ static int is_flags_name(const char *an)
 	       (n > 6 && !strcmp(an + n - 6, "_flags"));
 }
 
-/*
- * A C string, escaped as strace does; an octal escape takes 3 digits when
- * an octal digit follows, so "\1" "7" prints as "\0017".  Capped at
- * STR_MAX bytes, with "..." after the closing quote when cut.
- */
+/* A C string, escaped as strace does (kf_out_escape), capped at STR_MAX
+ * bytes, with "..." after the closing quote when cut. */
 static void put_string(struct kf_out *o, const struct kf_model *m, uint32_t id)
 {
 	const char *s = kf_strtab_get(&m->strs, id);
@@ -900,27 +897,7 @@ static void put_string(struct kf_out *o, const struct kf_model *m, uint32_t id)
 	size_t shown = n < STR_MAX ? n : STR_MAX;
 
 	kf_out_put(o, "\"", 1);
-	for (size_t i = 0; i < shown; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		switch (ch) {
-		case '"': kf_out_puts(o, "\\\""); break;
-		case '\\': kf_out_puts(o, "\\\\"); break;
-		case '\f': kf_out_puts(o, "\\f"); break;
-		case '\n': kf_out_puts(o, "\\n"); break;
-		case '\r': kf_out_puts(o, "\\r"); break;
-		case '\t': kf_out_puts(o, "\\t"); break;
-		case '\v': kf_out_puts(o, "\\v"); break;
-		default:
-			if (ch >= 0x20 && ch < 0x7f)
-				kf_out_put(o, &s[i], 1);
-			else if (i + 1 < shown && s[i + 1] >= '0' &&
-				 s[i + 1] <= '7')
-				kf_out_printf(o, "\\%03o", ch);
-			else
-				kf_out_printf(o, "\\%o", ch);
-		}
-	}
+	kf_out_escape(o, s, shown);
 	kf_out_put(o, "\"", 1);
 	if (n > shown)
 		kf_out_puts(o, "...");
@@ -1101,7 +1078,7 @@ size_t kf_decode_header(const struct kf_model *m, const struct kf_call *c,
 		if (c->root != KF_NONE && c->root < m->nnodes)
 			fn = kf_strtab_get(&m->strs,
 					   kf_node_get(m, c->root)->func);
-		kf_out_puts(&o, fn);
+		kf_out_escape(&o, fn, strlen(fn));
 		kf_out_puts(&o, "()");
 		if (c->flags & KF_CALL_HAS_RET) {
 			kf_out_puts(&o, " = ");
@@ -1109,7 +1086,13 @@ size_t kf_decode_header(const struct kf_model *m, const struct kf_call *c,
 		}
 		return o.pos;
 	}
-	kf_out_puts(&o, sd ? kf_strtab_get(&m->strs, sd->name) : "?");
+	if (sd) {
+		const char *name = kf_strtab_get(&m->strs, sd->name);
+
+		kf_out_escape(&o, name, strlen(name));
+	} else {
+		kf_out_puts(&o, "?");
+	}
 	kf_out_put(&o, "(", 1);
 	put_args(&o, m, c);
 	kf_out_puts(&o, ") = ");

@@ -27,9 +27,10 @@ void kf_render_fmt_node(char *buf, size_t len, const struct kf_node *n,
 const char *kf_render_clock_note(const struct kf_model *m, char *buf,
 				 size_t len)
 {
-	const char *clk = m->meta.clock ? m->meta.clock : "?";
+	char clk[64]; /* the capture's word: escaped, cut */
 	uint32_t i, ncalls = 0;
 
+	kf_escape(clk, sizeof(clk), m->meta.clock ? m->meta.clock : "?");
 	for (i = 0; i < m->ncalls; i++)
 		if (m->calls[i].flags & KF_CALL_CLOCK)
 			ncalls++;
@@ -97,6 +98,23 @@ const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len)
 	return buf;
 }
 
+/* s as kf_out_escape shows it: it came from the kernel, the traced program
+ * or an input file, and must not drive the terminal. */
+static void put_esc(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+	char small[1024], *buf = small;
+
+	/* "\ooo" is the widest escape: 4 bytes a byte */
+	if (n > (sizeof(small) - 1) / 4 && !(buf = malloc(4 * n + 1))) {
+		fputc('?', f);
+		return;
+	}
+	fputs(kf_escape(buf, buf == small ? sizeof(small) : 4 * n + 1, s), f);
+	if (buf != small)
+		free(buf);
+}
+
 struct walk {
 	FILE *f;
 	const struct kf_model *m;
@@ -153,11 +171,12 @@ static void print_tree(struct walk *w, uint32_t first)
 			is_last = next == KF_NONE;
 			kf_render_fmt_node(total, sizeof(total), n, n->dur);
 			kf_render_fmt_node(self, sizeof(self), n, n->self);
-			fprintf(w->f, "%11s %11s  %s%s%s%s\n", total, self,
+			fprintf(w->f, "%11s %11s  %s%s", total, self,
 				w->prefix, n->depth ? (is_last ? w->last :
-						       w->branch) : "",
-				kf_strtab_get(&m->strs, n->func),
-				kf_render_node_marks(n->flags, marks, sizeof(marks)));
+						       w->branch) : "");
+			put_esc(w->f, kf_strtab_get(&m->strs, n->func));
+			fprintf(w->f, "%s\n", kf_render_node_marks(n->flags,
+				marks, sizeof(marks)));
 			if (n->child != KF_NONE) {
 				/* descend: remember where to continue */
 				if (sp == cap) {
@@ -201,9 +220,10 @@ static void call_header(FILE *f, const struct kf_model *m,
 
 	kf_decode_header(m, c, head, sizeof(head));
 	kf_render_fmt_dur(dur, sizeof(dur), c->end > c->start ? c->end - c->start : 0);
-	fprintf(f, "%s <%s%s> %s[%d] cpu %u", head,
-		c->flags & KF_CALL_CLOCK ? "~" : "", dur,
-		kf_strtab_get(&m->strs, c->comm), c->pid, c->cpu);
+	fprintf(f, "%s <%s%s> ", head, c->flags & KF_CALL_CLOCK ? "~" : "",
+		dur);
+	put_esc(f, kf_strtab_get(&m->strs, c->comm));
+	fprintf(f, "[%d] cpu %u", c->pid, c->cpu);
 	if (c->flags & KF_CALL_NOENTER)
 		fputs(" (entry not seen: arguments unknown)", f);
 	if (c->flags & KF_CALL_NORETURN)
@@ -266,16 +286,30 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		w->pipe = "│  ";
 		w->space = "   ";
 	}
-	fprintf(f, "# kfollow %s: %s%s%s on Linux %s (%s)\n",
-		mt->kfollow_version ? mt->kfollow_version : KF_VERSION,
-		mt->targets ? mt->targets : "?",
-		mt->command ? " -- " : "", mt->command ? mt->command : "",
-		mt->kernel ? mt->kernel : "?", mt->machine ? mt->machine : "?");
-	if (mt->mode == KF_MODE_BOUNDARY)
-		fprintf(f, "# syscall boundaries only: %s\n",
-			mt->degraded ? mt->degraded : "function_graph unavailable");
-	else if (mt->roots)
-		fprintf(f, "# graph: %s\n", mt->roots);
+	/* every field here can come from an --input file */
+	fputs("# kfollow ", f);
+	put_esc(f, mt->kfollow_version ? mt->kfollow_version : KF_VERSION);
+	fputs(": ", f);
+	put_esc(f, mt->targets ? mt->targets : "?");
+	if (mt->command) {
+		fputs(" -- ", f);
+		put_esc(f, mt->command);
+	}
+	fputs(" on Linux ", f);
+	put_esc(f, mt->kernel ? mt->kernel : "?");
+	fputs(" (", f);
+	put_esc(f, mt->machine ? mt->machine : "?");
+	fputs(")\n", f);
+	if (mt->mode == KF_MODE_BOUNDARY) {
+		fputs("# syscall boundaries only: ", f);
+		put_esc(f, mt->degraded ? mt->degraded :
+			"function_graph unavailable");
+		fputc('\n', f);
+	} else if (mt->roots) {
+		fputs("# graph: ", f);
+		put_esc(f, mt->roots);
+		fputc('\n', f);
+	}
 	for (i = 0; i < m->ncalls; i++) {
 		const struct kf_call *c = &m->calls[i];
 

@@ -204,7 +204,13 @@ void kf_nearest(const char *word, const char *const *names, size_t count,
 	/* near enough to be a typo: a third of the word, at least 2 */
 	limit = wl / 3 > 2 ? (int)(wl / 3) : 2;
 	for (k = 0; k < count; k++) {
+		size_t nl = strlen(names[k]);
 		int d = kf_edit_distance(word, names[k]);
+
+		/* "" (a string table's slot 0), or a name that shares not
+		 * one letter with the word, is no suggestion */
+		if (!nl || d >= (int)(nl > wl ? nl : wl))
+			continue;
 
 		/* a name that contains the word is near too ("open") */
 		if (d > limit && wl >= 3 && strstr(names[k], word))

@@ -124,8 +124,13 @@ static int holders(const char *dir, char *buf, size_t len)
 		snprintf(link, sizeof(link), "/proc/%d/comm", pid);
 		cf = fopen(link, "re");
 		if (cf) {
-			if (fgets(comm, sizeof(comm), cf))
-				comm[strcspn(comm, "\n")] = '\0';
+			char raw[32];
+
+			/* the program chose its name: escaped, as everywhere */
+			if (fgets(raw, sizeof(raw), cf)) {
+				raw[strcspn(raw, "\n")] = '\0';
+				kf_escape(comm, sizeof(comm), raw);
+			}
 			fclose(cf);
 		}
 		count++;

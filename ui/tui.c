@@ -389,8 +389,11 @@ static void draw_status(struct kf_tui *t)
 			 * gone */
 			if (t->tree.hide_layer && nrows)
 				kf_tree_row(&t->tree, c->row, &r);
+			char lay[256];
+
+			kf_escape(lay, sizeof(lay), r.layer);
 			snprintf(left + n, sizeof(left) - n, " rows%s%s%s%s%s",
-				 r.layer ? "  " : "", r.layer ? r.layer : "",
+				 r.layer ? "  " : "", lay,
 				 t->tree.sort == KF_TREE_BY_TIME ?
 				 "  children by time" : "",
 				 d[0] ? "  hiding under " : "", d);
@@ -510,7 +513,7 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 	if (diff) {
 		const struct kf_call *ca = &t->m->calls[tr->call];
 		const struct kf_call *cb = &t->m->calls[tr->call_b];
-		char b[512], da[32], db[32];
+		char b[512], da[32], db[32], comm[80];
 		int x;
 
 		kf_decode_header(t->m, ca, head, sizeof(head));
@@ -523,12 +526,12 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 			kf_view_fmt_dur(db, sizeof(db), cb->end > cb->start ?
 					cb->end - cb->start : 0);
 			snprintf(b, sizeof(b), "A: %s[%d] %s",
-				 kf_strtab_get(&t->m->strs, ca->comm), ca->pid,
-				 da);
+				 kf_escape(comm, sizeof(comm), kf_strtab_get(
+					 &t->m->strs, ca->comm)), ca->pid, da);
 			x = put_text(1, 0, COLS, b, pair(t, C_GONE, A_BOLD));
 			snprintf(b, sizeof(b), "  B: %s[%d] %s",
-				 kf_strtab_get(&t->m->strs, cb->comm), cb->pid,
-				 db);
+				 kf_escape(comm, sizeof(comm), kf_strtab_get(
+					 &t->m->strs, cb->comm)), cb->pid, db);
 			x += put_text(1, x, COLS - x, b,
 				      pair(t, C_ADDED, A_BOLD));
 			x += put_text(1, x, COLS - x, "  ", A_BOLD);
@@ -609,9 +612,11 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 				 pair(t, C_BAR, A_NORMAL) | sa);
 			x += BAR_COLS;
 			if (r.matched && !r.hidden) {
-				/* the name in the match colour */
+				/* the name in the match colour, as the
+				 * line shows it: escaped */
+				char esc[1024];
 				const char *name = strstr(buf + SHARE_END,
-							  r.name);
+					kf_escape(esc, sizeof(esc), r.name));
 				int pre = name ? (int)(name - buf) : 0;
 				char *rest = buf + SHARE_END;
 

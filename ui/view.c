@@ -146,9 +146,11 @@ size_t kf_view_call_header(const struct kf_model *m, uint32_t call,
 	n = kf_decode_header(m, c, buf, len);
 	o.pos = n;
 	kf_view_fmt_dur(dur, sizeof(dur), call_dur(c));
-	kf_out_printf(&o, " <%s%s> %s[%d] cpu %u",
-		      c->flags & KF_CALL_CLOCK ? "~" : "", dur,
-		      kf_strtab_get(&m->strs, c->comm), c->pid, c->cpu);
+	kf_out_printf(&o, " <%s%s> ", c->flags & KF_CALL_CLOCK ? "~" : "",
+		      dur);
+	kf_out_escape(&o, kf_strtab_get(&m->strs, c->comm),
+		      strlen(kf_strtab_get(&m->strs, c->comm)));
+	kf_out_printf(&o, "[%d] cpu %u", c->pid, c->cpu);
 	if (c->flags & KF_CALL_NOENTER)
 		kf_out_printf(&o, " (entry not seen: arguments unknown)");
 	if (c->flags & KF_CALL_NORETURN)
@@ -255,6 +257,18 @@ static int list_grow(struct kf_list *l, uint32_t need)
 	return 0;
 }
 
+/* "comm[pid]" with the comm escaped (the traced program chose it) */
+static void who_text(const struct kf_model *m, const struct kf_call *c,
+		     char *buf, size_t len)
+{
+	struct kf_out o;
+	const char *comm = kf_strtab_get(&m->strs, c->comm);
+
+	kf_out_init(&o, buf, len);
+	kf_out_escape(&o, comm, strlen(comm));
+	kf_out_printf(&o, "[%d]", c->pid);
+}
+
 static int list_passes(const struct kf_list *l, uint32_t ci)
 {
 	const struct kf_call *c = &l->m->calls[ci];
@@ -265,8 +279,7 @@ static int list_passes(const struct kf_list *l, uint32_t ci)
 	kf_decode_header(l->m, c, buf, sizeof(buf));
 	if (kf_view_match(buf, l->filter))
 		return 1;
-	snprintf(buf, sizeof(buf), "%s[%d]",
-		 kf_strtab_get(&l->m->strs, c->comm), c->pid);
+	who_text(l->m, c, buf, sizeof(buf));
 	return kf_view_match(buf, l->filter);
 }
 
@@ -297,8 +310,10 @@ void kf_list_release(struct kf_list *l)
 static void list_note_who(struct kf_list *l, const struct kf_call *c)
 {
 	char who[64];
-	int n = snprintf(who, sizeof(who), "%s[%d]",
-			 kf_strtab_get(&l->m->strs, c->comm), c->pid);
+	int n;
+
+	who_text(l->m, c, who, sizeof(who));
+	n = (int)strlen(who);
 
 	if (n > WHO_MAX)
 		n = WHO_MAX;
@@ -465,8 +480,7 @@ size_t kf_list_line(const struct kf_list *l, uint32_t i, char *buf,
 		buf[0] = '\0';
 	kf_list_row(l, i, &r);
 	kf_view_fmt_dur(dur, sizeof(dur), r.dur);
-	snprintf(who, sizeof(who), "%s[%d]",
-		 kf_strtab_get(&l->m->strs, c->comm), c->pid);
+	who_text(l->m, c, who, sizeof(who));
 	kf_out_printf(&o, "%c %11.6f %c%11s  %-*.*s  ", r.status, r.start / 1e9,
 	     r.heat, dur, l->who_w > WHO_MIN ? l->who_w : WHO_MIN, WHO_MAX,
 	     who);
@@ -700,14 +714,17 @@ size_t kf_summary_line(const struct kf_summary *s, uint32_t i, char *buf,
 {
 	const struct kf_sum_row *r = &s->rows[i];
 	char t[32], se[32], a[32], mx[32];
+	struct kf_out o;
 
 	kf_view_fmt_dur(t, sizeof(t), r->total);
 	kf_view_fmt_dur(se, sizeof(se), r->self);
 	kf_view_fmt_dur(a, sizeof(a), r->avg);
 	kf_view_fmt_dur(mx, sizeof(mx), r->max);
-	return (size_t)snprintf(buf, len, "%10llu %11s %11s %11s %11s  %s",
-				(unsigned long long)r->calls, t, se, a, mx,
-				r->name);
+	kf_out_init(&o, buf, len);
+	kf_out_printf(&o, "%10llu %11s %11s %11s %11s  ",
+		      (unsigned long long)r->calls, t, se, a, mx);
+	kf_out_escape(&o, r->name, strlen(r->name));
+	return o.pos;
 }
 
 int kf_summary_write(FILE *f, const struct kf_summary *s)

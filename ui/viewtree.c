@@ -1258,15 +1258,19 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 		}
 		kf_out_printf(&o, "%c %11s %11s %12s  ", k, a, tot, delta);
 	}
-	if (t->nlayers && !t->hide_layer)
-		kf_out_printf(&o, "%-*s  ", p->layer_width, r.layer ? r.layer : "");
+	if (t->nlayers && !t->hide_layer) {
+		char lay[256];
+
+		kf_out_printf(&o, "%-*s  ", p->layer_width,
+			      kf_escape(lay, sizeof(lay), r.layer));
+	}
 	o.pos += kf_tree_prefix(t, i, o.pos < len ? buf + o.pos : NULL,
 				o.pos < len ? len - o.pos : 0, ascii);
 	if (r.hidden) {
 		kf_out_printf(&o, "(%u hidden call%s)", r.hidden,
 		     r.hidden == 1 ? "" : "s");
 	} else {
-		kf_out_puts(&o, r.name);
+		kf_out_escape(&o, r.name, strlen(r.name));
 		kf_out_puts(&o, kf_view_node_marks(r.flags, marks,
 						   sizeof(marks)));
 	}

@@ -102,6 +102,7 @@ static uint32_t add_call(struct kf_model *m, uint32_t sys, int32_t pid,
 
 /* Awkward bytes for every string field: quotes, controls, not UTF-8. */
 #define NASTY "q\"b\\s/\n\t\r\b\f\x01\x1f\x7f caf\xc3\xa9 \xf0\x9f\x90\xa7 " \
+	"c1:\xc2\x9b\xc2\x80\xc2\x9f\xc2\xa0 " \
 	"bad:\xff\xfe\xc0\x80\xed\xb2\x80\xe2\x82 \\udcff lit"
 
 /*
@@ -351,6 +352,17 @@ static void round_trip(struct kf_model *a, struct kf_model *b)
 	size_t n, n2;
 	char *doc = write_mem(a, &n), *doc2;
 
+	/* nothing in the JSON can drive a terminal: no raw control byte,
+	 * no C1 control (U+0080..U+009F, 0x9b is CSI) */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)doc[i];
+
+		if ((c < 0x20 && c != '\n') || c == 0x7f ||
+		    (c == 0xc2 && i + 1 < n &&
+		     (unsigned char)doc[i + 1] >= 0x80 &&
+		     (unsigned char)doc[i + 1] <= 0x9f))
+			fail_msg("raw byte 0x%02x at %zu in the JSON", c, i);
+	}
 	assert_int_equal(kf_model_init(b), 0);
 	if (kf_capfile_parse(doc, n, b, "t.json") < 0)
 		fail_msg("%s", kf_err_msg());
@@ -545,7 +557,8 @@ static void test_string_escapes(void **state)
 	doc = write_mem(&m, NULL);
 	assert_non_null(strstr(doc,
 		"\"comm\": \"q\\\"b\\\\s/\\n\\t\\r\\b\\f\\u0001\\u001f\\u007f "
-		"caf\xc3\xa9 \xf0\x9f\x90\xa7 bad:\\udcff\\udcfe\\udcc0\\udc80"
+		"caf\xc3\xa9 \xf0\x9f\x90\xa7 c1:\\u009b\\u0080\\u009f\xc2\xa0 "
+		"bad:\\udcff\\udcfe\\udcc0\\udc80"
 		"\\udced\\udcb2\\udc80\\udce2\\udc82 \\\\udcff lit\""));
 	free(doc);
 	round_trip(&m, &b);

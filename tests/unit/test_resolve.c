@@ -176,6 +176,28 @@ static void test_functions(void **state)
 	kf_kinfo_release(&ki);
 }
 
+/* A word with nothing near suggests nothing: no "nearest: " with an empty
+ * name after it (the string table's slot 0 is ""), no name that shares
+ * nothing with the word. */
+static void test_nearest_nothing(void **state)
+{
+	static const char *const names[] = { "", "ab", "x", "vfs_read" };
+	struct kf_kinfo ki;
+	struct kf_target t;
+	char near[64];
+
+	(void)state;
+	kf_nearest("[", names, 4, near, sizeof(near), 3);
+	assert_string_equal(near, "");
+	kf_nearest("vfs_raed", names, 4, near, sizeof(near), 3);
+	assert_string_equal(near, "vfs_read");
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_function(&ki, "[", &t), -1);
+	assert_null(strstr(kf_err_msg(), "nearest"));
+	kf_target_release(&t);
+	kf_kinfo_release(&ki);
+}
+
 static void test_preset_parse(void **state)
 {
 	const char *text =
@@ -237,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_no_root),
 		cmocka_unit_test(test_degraded),
 		cmocka_unit_test(test_functions),
+		cmocka_unit_test(test_nearest_nothing),
 		cmocka_unit_test(test_preset_parse),
 		cmocka_unit_test(test_preset_errors),
 	};

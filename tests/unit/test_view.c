@@ -17,6 +17,7 @@
 
 #include "kf_decode.h"
 #include "kf_model.h"
+#include "kf_render.h"
 #include "kf_view.h"
 
 #define US 1000ULL
@@ -1745,6 +1746,121 @@ static void test_random_ops(void **state)
 	free(r.out);
 }
 
+/*
+ * Strings a traced program, the kernel or an input file chose (comm via
+ * prctl(PR_SET_NAME), function names, the capture's metadata) with OSC,
+ * BEL, CSI, C1 CSI (0x9b), DEL and bytes that are not UTF-8: the batch
+ * text, every view line and the `w` files show them escaped, no raw byte.
+ */
+#define HOSTILE "\033]0;PRCTL\007\033[2J\x9b" "1m\x7f\xff\xc3("
+
+/* no byte below 0x20 but newline, no DEL, nothing from 0x80 up (ASCII
+ * tree lines) */
+static void all_printable(const char *what, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\n' || (ch >= 0x20 && ch < 0x7f))
+			continue;
+		fail_msg("%s: raw byte 0x%02x at %zu in \"%.*s\"", what, ch,
+			 i, (int)n, s);
+	}
+}
+
+/* close f, an open_memstream of *buf, and check what was written */
+static void written_printable(const char *what, FILE *f, char **buf,
+			      size_t *len)
+{
+	fclose(f);
+	all_printable(what, *buf, *len);
+	free(*buf);
+	*buf = NULL;
+}
+
+static void test_hostile_strings(void **state)
+{
+	static const struct tn tab[] = {
+		{ 0, "top" HOSTILE, 9 * US, 0 },
+		{ 1, "leaf" HOSTILE, 2 * US, 0 },
+		{ -1, NULL, 0, 0 },
+	};
+	struct kf_model m;
+	struct kf_render_opts ro = { .ascii = 1 };
+	struct kf_tree t;
+	struct kf_list l;
+	struct kf_summary su;
+	char line[4096], *buf = NULL;
+	size_t len = 0;
+	uint32_t i;
+	FILE *f;
+	int mode;
+
+	(void)state;
+	assert_int_equal(kf_model_init(&m), 0);
+	add_call(&m, tab, 100, "c" HOSTILE, 42);
+	assert_int_equal(kf_meta_set(&m.meta.command, "cmd " HOSTILE), 0);
+	assert_int_equal(kf_meta_set(&m.meta.kernel, "6.1" HOSTILE), 0);
+	assert_int_equal(kf_meta_set(&m.meta.machine, "x86" HOSTILE), 0);
+	assert_int_equal(kf_meta_set(&m.meta.targets, "t" HOSTILE), 0);
+	assert_int_equal(kf_meta_set(&m.meta.roots, "r" HOSTILE), 0);
+	assert_int_equal(kf_meta_set(&m.meta.degraded, "d" HOSTILE), 0);
+	assert_int_equal(kf_meta_set(&m.meta.clock, "k" HOSTILE), 0);
+	m.meta.clock_stalls = 1;
+
+	/* batch text, graph (roots) and boundary (degraded) headers */
+	for (mode = 0; mode < 2; mode++) {
+		m.meta.mode = mode ? KF_MODE_BOUNDARY : m.meta.mode;
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		assert_int_equal(kf_render_text(f, &m, &ro), 0);
+		fclose(f);
+		all_printable("render", buf, len);
+		assert_non_null(strstr(buf, "c\\33]0;PRCTL\\7\\33[2J\\2331m"
+					    "\\177\\377\\303([42]"));
+		assert_non_null(strstr(buf, "leaf\\33]0;PRCTL"));
+		assert_non_null(strstr(buf, mode ? "d\\33]0;" : "r\\33]0;"));
+		free(buf);
+		buf = NULL;
+	}
+
+	/* the view model's lines, which the screen draws and `w` writes */
+	kf_view_call_header(&m, 0, line, sizeof(line));
+	all_printable("call header", line, strlen(line));
+	assert_int_equal(kf_tree_init(&t, &m, 0, -1), 0);
+	for (i = 0; i < t.nrows; i++) {
+		kf_tree_line(&t, i, line, sizeof(line), 1);
+		all_printable("tree line", line, strlen(line));
+	}
+	assert_non_null(strstr(line, "leaf\\33]0;PRCTL\\7"));
+	f = open_memstream(&buf, &len);
+	assert_int_equal(kf_tree_write(f, &t, 1), 0);
+	written_printable("tree write", f, &buf, &len);
+	kf_tree_release(&t);
+
+	assert_int_equal(kf_list_init(&l, &m), 0);
+	kf_list_line(&l, 0, line, sizeof(line));
+	all_printable("list line", line, strlen(line));
+	f = open_memstream(&buf, &len);
+	assert_int_equal(kf_list_write(f, &l), 0);
+	written_printable("list write", f, &buf, &len);
+	kf_list_release(&l);
+
+	assert_int_equal(kf_summary_init(&su, &m, KF_NONE), 0);
+	for (i = 0; i < su.nrows; i++) {
+		kf_summary_line(&su, i, line, sizeof(line));
+		all_printable("summary line", line, strlen(line));
+	}
+	f = open_memstream(&buf, &len);
+	assert_int_equal(kf_summary_write(f, &su), 0);
+	written_printable("summary write", f, &buf, &len);
+	kf_summary_release(&su);
+
+	assert_non_null(kf_render_clock_note(&m, line, sizeof(line)));
+	all_printable("clock note", line, strlen(line));
+	kf_model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1777,6 +1893,7 @@ int main(void)
 						lfx_teardown),
 		T(test_summary),
 		T(test_random_ops),
+		cmocka_unit_test(test_hostile_strings),
 #undef T
 	};
 

@@ -177,6 +177,25 @@ elif [ $graph = 1 ]; then
 	skip "--output cat.dat: trace-cmd reads it" "no trace-cmd in the VM"
 fi
 
+# --- a hostile program: its comm and its path are escaped ----------------
+# kf-hostile names itself ESC]0;X BEL ESC[2J (prctl) and opens a file whose
+# name holds OSC, BEL, CSI, C1 CSI (0x9b) and 0xff: the text has no byte
+# below 0x20 but newline, no DEL and no 0x9b
+if command -v kf-hostile >/dev/null; then
+	$K --batch openat -- kf-hostile /tmp >$tmp/hostile.txt 2>$tmp/hostile.err
+	st=$?
+	raw=$(tr -d '\n\040-\176\200-\232\234-\377' <$tmp/hostile.txt | od -An -c | head -3)
+	if [ $st -eq 0 ] && [ -z "$raw" ] &&
+	   grep -qF '\33]0;X\7\33[2J[' $tmp/hostile.txt &&
+	   grep -qF '/tmp/kf\33]0;PATH\7\33[2J\233\377"' $tmp/hostile.txt; then
+		ok "hostile comm and path: escaped, no raw control byte"
+	else
+		bad "hostile comm and path: exit $st, raw: $raw; $(grep -F 'kf\33' $tmp/hostile.txt | head -c 300) $(peek $tmp/hostile.err)"
+	fi
+else
+	bad "hostile: kf-hostile is not in the VM (tests/suites/50-vm copies it)"
+fi
+
 # --- read, write, close ----------------------------------------------------
 # Through a pipe: with a regular file as its output, GNU cat copies with
 # copy_file_range and never calls read or write.
