@@ -66,6 +66,10 @@ int kf_journal_parse(const char *buf, size_t len, struct kf_undo **out,
 		     size_t *n);
 void kf_journal_undo_free(struct kf_undo *u, size_t n);
 
+/* For the tests: called between opening a journal and locking it, to
+ * widen the window in which another run can replace it.  NULL normally. */
+extern void (*kf_journal_probe_hook)(const char *path);
+
 /* Who holds dir's journal: 0 none, 1 a live kfollow, 2 a dead one (stale);
  * *pid gets its pid. */
 int kf_journal_owner(const char *dir, int *pid);

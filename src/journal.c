@@ -201,33 +201,53 @@ static int replay(const char *buf, size_t len)
 	return bad;
 }
 
+void (*kf_journal_probe_hook)(const char *path);
+
 /*
  * Open DIR/journal and try its lock.  Returns 1 (got the lock: *fdp is the
  * file, stale), 0 (no journal), 2 (held by a live kfollow), -1 (error).
  */
 static int probe(const char *path, int *fdp, int *pid)
 {
-	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-	size_t len;
-	char *buf;
+	int attempt;
 
 	*pid = 0;
-	if (fd < 0 && (errno == EACCES || errno == EPERM))
-		return kf_err(KF_EXIT_NOPERM, "cannot open the journal '%s': %s "
-			      "(run as root)", path, strerror(errno));
-	if (fd < 0)
-		return errno == ENOENT ? 0 :
-		       kf_err_errno(KF_EXIT_OSERR, "cannot open '%s'", path);
-	buf = slurp_fd(fd, &len);
-	if (buf)
-		*pid = header_pid(buf);
-	free(buf);
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	for (attempt = 0; attempt < 5; attempt++) {
+		int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		struct stat fst, pst;
+		size_t len;
+		char *buf;
+
+		if (fd < 0 && (errno == EACCES || errno == EPERM))
+			return kf_err(KF_EXIT_NOPERM, "cannot open the journal "
+				      "'%s': %s (run as root)", path,
+				      strerror(errno));
+		if (fd < 0)
+			return errno == ENOENT ? 0 :
+			       kf_err_errno(KF_EXIT_OSERR, "cannot open '%s'",
+					    path);
+		buf = slurp_fd(fd, &len);
+		if (buf)
+			*pid = header_pid(buf);
+		free(buf);
+		if (kf_journal_probe_hook)
+			kf_journal_probe_hook(path);
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			close(fd);
+			return 2;
+		}
+		/* between the open and the lock another run may have
+		 * recovered this file and linked its own journal: the lock
+		 * counts only on the file that is still at path */
+		if (fstat(fd, &fst) == 0 && lstat(path, &pst) == 0 &&
+		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino) {
+			*fdp = fd;
+			return 1;
+		}
 		close(fd);
-		return 2;
 	}
-	*fdp = fd;
-	return 1;
+	return kf_err(KF_EXIT_INUSE, "cannot take the journal '%s': other "
+		      "kfollow runs keep replacing it", path);
 }
 
 /* Replay the locked stale journal fd, remove it, close it. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -361,6 +362,79 @@ static void test_journal_dir_mode(void **state)
 	kf_err_clear();
 }
 
+/*
+ * The lock race: run 2 opens a stale journal; before it locks it, run 1
+ * (a child process here) replays that journal, links its own and changes
+ * tracefs.  Run 2 then gets the old file's lock, but that file is no
+ * longer the journal: it must see run 1's journal and refuse, not replay
+ * stale records over run 1 and delete run 1's journal.
+ */
+static int race_go[2], race_done[2];
+static pid_t race_child;
+
+static void race_hook(const char *path)
+{
+	struct kf_tracer t1;
+	char c = 0;
+
+	(void)path;
+	kf_journal_probe_hook = NULL;  /* once */
+	race_child = fork();
+	assert_true(race_child >= 0);
+	if (race_child == 0) {
+		/* ends when the test ends, whatever its result */
+		close(race_done[1]);
+		close(race_go[0]);
+		if (kf_tracer_open(&t1, dir, jdir) < 0 ||
+		    kf_tracer_write(&t1, 0, "current_tracer", "blk") < 0)
+			_exit(1);
+		(void)!write(race_go[1], "r", 1);
+		(void)!read(race_done[0], &c, 1);
+		_exit(kf_tracer_restore(&t1) < 0 ? 2 : 0);
+	}
+	assert_int_equal(read(race_go[0], &c, 1), 1);  /* run 1 is live */
+}
+
+static void test_journal_lock_race(void **state)
+{
+	struct kf_tracer t, t2;
+	char jp[700], want[64], *text;
+	int st;
+
+	(void)state;
+	jdir_set();
+	journal_path(jp, sizeof(jp));
+	assert_int_equal(pipe(race_go), 0);
+	assert_int_equal(pipe(race_done), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, jdir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "current_tracer",
+					 "function_graph"), 0);
+	kf_tracer_release(&t);  /* killed: a stale journal */
+
+	kf_journal_probe_hook = race_hook;
+	assert_int_equal(kf_tracer_open(&t2, dir, jdir), -1);
+	kf_journal_probe_hook = NULL;
+	assert_int_equal(kf_err_code(), KF_EXIT_INUSE);
+	snprintf(want, sizeof(want), "another kfollow (pid %d",
+		 (int)race_child);
+	assert_non_null(strstr(kf_err_msg(), want));
+	kf_err_clear();
+	/* run 1's change stands, and its journal is still there */
+	assert_string_equal(get("current_tracer"), "blk\n");
+	text = get("run/kfollow/journal");
+	snprintf(want, sizeof(want), "\npid %d\n", (int)race_child);
+	assert_non_null(strstr(text, want));
+
+	assert_int_equal(write(race_done[1], "d", 1), 1);
+	assert_int_equal(waitpid(race_child, &st, 0), race_child);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_string_equal(get("current_tracer"), "nop\n");
+	close(race_go[0]);
+	close(race_go[1]);
+	close(race_done[0]);
+	close(race_done[1]);
+}
+
 /* The journal's text: records in order, a cut last record dropped (it was
  * never acted on), anything else malformed counted, nothing applied. */
 static void test_journal_parse(void **state)
@@ -414,6 +488,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_journal_recover, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_journal_dir_mode, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_journal_lock_race, setup,
 						teardown),
 		cmocka_unit_test(test_journal_parse),
 	};
