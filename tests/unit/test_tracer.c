@@ -435,6 +435,101 @@ static void test_journal_lock_race(void **state)
 	close(race_done[1]);
 }
 
+/*
+ * A journal replays only what is under the tracefs mount it recorded:
+ * paths elsewhere, ".." ways out, a directory that is not an instance,
+ * an unmount of another path are skipped (with a warning each), the rest
+ * applied.  A journal that records no mount replays nothing.
+ */
+static void journal_put(const char *text)
+{
+	char jp[700];
+	FILE *f;
+
+	journal_path(jp, sizeof(jp));
+	f = fopen(jp, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void journal_rec(char *buf, size_t len, char op, const char *path,
+			const char *data)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%c %zu %zu\n%s\n%s\n", op, strlen(path),
+		 strlen(data), path, data);
+}
+
+static void test_journal_outside(void **state)
+{
+	char text[8192], p[700], root[600], run[600];
+	struct stat st;
+	int pid = 0;
+
+	(void)state;
+	jdir_set();
+	snprintf(run, sizeof(run), "%s/run", dir);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(mkdir(jdir, 0700), 0);
+	snprintf(root, sizeof(root), "%s/tfs", dir);
+	put("tfs/current_tracer", "function_graph\n");
+	put("tfs/instances/kfollow-1/trace", "");
+	put("outside", "keep\n");
+	put("victim/file", "");
+	snprintf(p, sizeof(p), "%s/tfs/instances/kfollow-1/trace", dir);
+	unlink(p);
+
+	snprintf(text, sizeof(text), "kfollow-journal 1\npid 99999\n"
+		 "tracefs %s\n\n", root);
+	snprintf(p, sizeof(p), "%s/current_tracer", root);
+	journal_rec(text, sizeof(text), 'W', p, "nop\n");
+	snprintf(p, sizeof(p), "%s/outside", dir);
+	journal_rec(text, sizeof(text), 'W', p, "pwned\n");
+	snprintf(p, sizeof(p), "%s/../outside", root);
+	journal_rec(text, sizeof(text), 'W', p, "pwned\n");
+	snprintf(p, sizeof(p), "%s/instances/../../outside", root);
+	journal_rec(text, sizeof(text), 'A', p, "pwned\n");
+	snprintf(p, sizeof(p), "%s/victim", dir);
+	journal_rec(text, sizeof(text), 'R', p, "");
+	snprintf(p, sizeof(p), "%s/instances/../../victim", root);
+	journal_rec(text, sizeof(text), 'R', p, "");
+	journal_rec(text, sizeof(text), 'U', "/tmp", "");
+	snprintf(p, sizeof(p), "%s/instances/kfollow-1", root);
+	journal_rec(text, sizeof(text), 'R', p, "");
+	journal_put(text);
+
+	assert_int_equal(kf_journal_recover(jdir, &pid), 1);
+	assert_int_equal(pid, 99999);
+	assert_string_equal(get("tfs/current_tracer"), "nop\n");
+	assert_string_equal(get("outside"), "keep\n");
+	snprintf(p, sizeof(p), "%s/victim", dir);
+	assert_int_equal(stat(p, &st), 0);
+	snprintf(p, sizeof(p), "%s/instances/kfollow-1", root);
+	assert_int_equal(stat(p, &st), -1);
+	journal_path(p, sizeof(p));
+	assert_int_equal(stat(p, &st), -1);
+
+	/* no mount recorded (or "/"): nothing at all */
+	text[0] = '\0';
+	snprintf(p, sizeof(p), "%s/outside", dir);
+	journal_rec(text, sizeof(text), 'W', p, "pwned\n");
+	{
+		char full[8300];
+
+		snprintf(full, sizeof(full), "kfollow-journal 1\npid 9\n\n%s",
+			 text);
+		journal_put(full);
+		assert_int_equal(kf_journal_recover(jdir, &pid), 1);
+		snprintf(full, sizeof(full), "kfollow-journal 1\npid 9\n"
+			 "tracefs /\n\n%s", text);
+		journal_put(full);
+		assert_int_equal(kf_journal_recover(jdir, &pid), 1);
+	}
+	assert_string_equal(get("outside"), "keep\n");
+}
+
 /* The journal's text: records in order, a cut last record dropped (it was
  * never acted on), anything else malformed counted, nothing applied. */
 static void test_journal_parse(void **state)
@@ -490,6 +585,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_journal_dir_mode, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_journal_lock_race, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_journal_outside, setup,
 						teardown),
 		cmocka_unit_test(test_journal_parse),
 	};
