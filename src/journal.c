@@ -250,17 +250,18 @@ static char *header_root(const char *buf, size_t len)
 static int replay(const char *path, const char *buf, size_t len)
 {
 	struct kf_undo *u;
-	size_t n, i;
+	size_t n, i, use;
 	int bad = kf_journal_parse(buf, len, &u, &n);
 	char *root = header_root(buf, len);
 
+	use = n;
 	if (n && (!root || !clean_path(root) || !strcmp(root, "/"))) {
 		kf_warn("the journal '%s' names no usable tracefs mount ('%s'): "
 			"nothing replayed; check tracefs with kfollow --status",
 			path, root ? root : "");
-		n = 0;
+		use = 0;
 	}
-	for (i = n; i-- > 0;) {
+	for (i = use; i-- > 0;) {
 		if (!path_allowed(root, &u[i])) {
 			kf_warn("ignoring the journal's change to '%s': it is "
 				"not under the tracefs mount '%s'", u[i].path,
