@@ -124,10 +124,10 @@ int kf_capture_stop_signal(void)
 }
 
 /*
- * Every other signal whose default action ends the process stops the run
- * as Ctrl-C does: tracefs is restored, and the command gets the signal
- * too.  (SIGPIPE is ignored while tracefs is changed; SIGKILL is the
- * journal's.)
+ * Ctrl-C and every other signal whose default action ends the process
+ * stop the run the same way: tracefs is restored, and the command gets
+ * the signal too.  (SIGPIPE is ignored while tracefs is changed; SIGKILL
+ * is the journal's.)
  */
 static const int stop_sigs[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
