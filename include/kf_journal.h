@@ -11,9 +11,11 @@
  * first) before anything else.  A normal exit restores from memory and
  * removes the file.
  *
- * File: "kfollow-journal 1\npid N\n\n", then per change
+ * File: "kfollow-journal 1\npid N\ntracefs ROOT\n\n", then per change
  * "<op> <pathlen> <datalen>\n<path>\n<data>\n" with op W (write),
- * A (append), R (rmdir), U (umount).
+ * A (append), R (rmdir), U (umount).  A replay applies only changes
+ * under ROOT (an instance for R, ROOT itself for U) and to the few files
+ * outside tracefs kfollow keeps; it warns about and skips any other.
  */
 #ifndef KF_JOURNAL_H
 #define KF_JOURNAL_H
@@ -31,12 +33,13 @@ struct kf_journal {
 };
 
 /*
- * Take DIR/journal for this session: replay and remove a stale one first
+ * Take DIR/journal for this session, whose changes are under the tracefs
+ * mount root (an absolute path, recorded in the header): replay and remove a stale one first
  * (saying so on stderr), refuse with KF_EXIT_INUSE while a live kfollow
  * holds it.  Returns a journal the caller ends with kf_journal_end and
  * frees with kf_journal_free, or NULL with kf_err set.
  */
-struct kf_journal *kf_journal_begin(const char *dir);
+struct kf_journal *kf_journal_begin(const char *dir, const char *root);
 
 /* Append the record that undoes a change, before the change is made.
  * Returns 0 or -1 (kf_err set). */
@@ -65,6 +68,10 @@ int kf_journal_recover(const char *dir, int *pid);
 int kf_journal_parse(const char *buf, size_t len, struct kf_undo **out,
 		     size_t *n);
 void kf_journal_undo_free(struct kf_undo *u, size_t n);
+
+/* For the tests: called between opening a journal and locking it, to
+ * widen the window in which another run can replace it.  NULL normally. */
+extern void (*kf_journal_probe_hook)(const char *path);
 
 /* Who holds dir's journal: 0 none, 1 a live kfollow, 2 a dead one (stale);
  * *pid gets its pid. */

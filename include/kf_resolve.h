@@ -64,6 +64,14 @@ int kf_resolve_syscall(const struct kf_kinfo *ki, const char *name,
 int kf_resolve_function(const struct kf_kinfo *ki, const char *glob,
 			struct kf_target *out);
 
+/*
+ * Check a -N GLOB before any tracefs write (the kernel refuses a name it
+ * does not know only once tracefs has changed): 0 when it matches a
+ * traceable function or there is no list to check, else -1 with kf_err
+ * (KF_EXIT_USAGE) naming the nearest functions.
+ */
+int kf_resolve_notrace(const struct kf_kinfo *ki, const char *glob);
+
 void kf_target_release(struct kf_target *t);
 
 /*

@@ -123,23 +123,36 @@ int kf_capture_stop_signal(void)
 	return stop_signal;
 }
 
-static struct sigaction old_int, old_term, old_hup, old_pipe;
+/*
+ * Ctrl-C and every other signal whose default action ends the process
+ * stop the run the same way: tracefs is restored, and the command gets
+ * the signal too.  (SIGPIPE is ignored while tracefs is changed; SIGKILL
+ * is the journal's.)
+ */
+static const int stop_sigs[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+	SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGPOLL, SIGPWR,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+};
+static struct sigaction old_act[_NSIG];
 static int sig_installed;
 
 /*
- * A crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE) while tracefs is changed:
- * restore it from the undo log (async-signal-safe writes only), then let
- * the previous handler (the TUI's, which restores the terminal) or the
- * default action run.  What this cannot do, the journal does next run.
+ * A crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE, and the other faults that
+ * dump core: SIGTRAP, SIGSYS) while tracefs is changed: restore it from
+ * the undo log (async-signal-safe writes only), then let the previous
+ * handler (the TUI's, which restores the terminal) or the default action
+ * run.  What this cannot do, the journal does next run.
  */
-static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE };
-static struct sigaction old_crash[4];
+static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGTRAP,
+				  SIGSYS };
+#define NCRASH (sizeof(crash_sigs) / sizeof(crash_sigs[0]))
 static struct kf_tracer *volatile crash_tr;
 
 static void on_crash(int sig)
 {
-	size_t i;
-
 	if (crash_tr) {
 		int jfd = crash_tr->journal ? crash_tr->journal->fd : -1;
 
@@ -153,19 +166,45 @@ static void on_crash(int sig)
 		kf_tracer_restore(crash_tr);
 	}
 	crash_tr = NULL;
-	for (i = 0; i < 4; i++) {
-		if (crash_sigs[i] != sig)
-			continue;
-		sigaction(sig, &old_crash[i], NULL);
-		if (!(old_crash[i].sa_flags & SA_SIGINFO) &&
-		    old_crash[i].sa_handler != SIG_DFL &&
-		    old_crash[i].sa_handler != SIG_IGN) {
-			old_crash[i].sa_handler(sig);
-			return;
-		}
+	sigaction(sig, &old_act[sig], NULL);
+	if (!(old_act[sig].sa_flags & SA_SIGINFO) &&
+	    old_act[sig].sa_handler != SIG_DFL &&
+	    old_act[sig].sa_handler != SIG_IGN) {
+		old_act[sig].sa_handler(sig);
+		return;
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* Call fn on each signal that stops the run, real-time ones included. */
+static void each_stop_sig(void (*fn)(int sig, void *arg), void *arg)
+{
+	size_t i;
+	int sig;
+
+	for (i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
+		fn(stop_sigs[i], arg);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		fn(sig, arg);
+}
+
+static void sig_take(int sig, void *sa)
+{
+	sigaction(sig, sa, &old_act[sig]);
+}
+
+static void sig_put_back(int sig, void *unused)
+{
+	(void)unused;
+	sigaction(sig, &old_act[sig], NULL);
+}
+
+/* In the child before exec: what kfollow inherited, not its handlers. */
+static void sig_default(int sig, void *unused)
+{
+	(void)unused;
+	signal(sig, old_act[sig].sa_handler == SIG_IGN ? SIG_IGN : SIG_DFL);
 }
 
 /* Installed before anything slow, so a Ctrl-C during set-up ends kfollow
@@ -179,15 +218,13 @@ static int signals_install(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
+	each_stop_sig(sig_take, &sa);
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_pipe);
+	sigaction(SIGPIPE, &sa, &old_act[SIGPIPE]);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < 4; i++)
-		sigaction(crash_sigs[i], &sa, &old_crash[i]);
+	for (size_t i = 0; i < NCRASH; i++)
+		sigaction(crash_sigs[i], &sa, &old_act[crash_sigs[i]]);
 	sig_installed = 1;
 	return 0;
 }
@@ -197,13 +234,11 @@ static void signals_restore(void)
 	if (!sig_installed)
 		return;
 	sig_installed = 0;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	sigaction(SIGPIPE, &old_pipe, NULL);
+	each_stop_sig(sig_put_back, NULL);
+	sigaction(SIGPIPE, &old_act[SIGPIPE], NULL);
 	crash_tr = NULL;
-	for (size_t i = 0; i < 4; i++)
-		sigaction(crash_sigs[i], &old_crash[i], NULL);
+	for (size_t i = 0; i < NCRASH; i++)
+		sigaction(crash_sigs[i], &old_act[crash_sigs[i]], NULL);
 	forward_pid = 0;
 	if (sig_pipe[0] >= 0)
 		close(sig_pipe[0]);
@@ -513,6 +548,9 @@ static int resolve_targets(struct cap *c)
 		if (add_target(c, &t) < 0)
 			return -1;
 	}
+	for (i = 0; i < o->nnotrace; i++)
+		if (c->graph && kf_resolve_notrace(&c->ki, o->notrace[i]) < 0)
+			return -1;
 	if (!c->ntargets)
 		return kf_err(KF_EXIT_USAGE, "nothing to follow: name a "
 			      "syscall (kfollow openat -- cat FILE), a "
@@ -1133,12 +1171,15 @@ static void child_run(struct cap *c)
 	char go = 0;
 	int e;
 
+	/* first: a crash here must not restore tracefs (or remove the
+	 * journal) under the live parent */
+	crash_tr = NULL;
+	for (size_t i = 0; i < NCRASH; i++)
+		signal(crash_sigs[i], SIG_DFL);
+	each_stop_sig(sig_default, NULL);
+	signal(SIGPIPE, SIG_DFL);
 	close(c->go[1]);
 	close(c->errp[0]);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
 	while (read(c->go[0], &go, 1) < 0 && errno == EINTR)
 		;
 	if (go != 'g')
@@ -1154,7 +1195,7 @@ static void child_run(struct cap *c)
 		_exit(126);
 	}
 	if (c->out_fd > 0) {
-		int nul = open("/dev/null", O_RDONLY);
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		if (nul < 0 || dup2(nul, 0) < 0 || dup2(c->out_fd, 1) < 0 ||
 		    dup2(c->out_fd, 2) < 0)

@@ -184,22 +184,99 @@ void kf_journal_undo_free(struct kf_undo *u, size_t n)
 	free(u);
 }
 
+/* The files outside tracefs a journal may name (kf_tracer_keep), each
+ * with why kfollow changes it. */
+static const char *const kept_files[] = {
+	"/proc/sys/kernel/kptr_restrict",  /* libtracecmd lowers it */
+};
+
+/* Absolute, without empty, "." or ".." components. */
+static int clean_path(const char *p)
+{
+	if (*p != '/')
+		return 0;
+	while (*p == '/') {
+		const char *c = p + 1, *e = strchrnul(c, '/');
+
+		if (e == c || (e - c == 1 && c[0] == '.') ||
+		    (e - c == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		p = e;
+	}
+	return 1;
+}
+
+/* May a journal that recorded tracefs at root undo u? */
+static int path_allowed(const char *root, const struct kf_undo *u)
+{
+	size_t n = strlen(root), i;
+
+	if (!clean_path(u->path))
+		return 0;
+	if (u->op == KF_UNDO_WRITE)
+		for (i = 0; i < sizeof(kept_files) / sizeof(kept_files[0]); i++)
+			if (!strcmp(u->path, kept_files[i]))
+				return 1;
+	if (u->op == KF_UNDO_UMOUNT)
+		return !strcmp(u->path, root);
+	if (strncmp(u->path, root, n) != 0 || u->path[n] != '/')
+		return 0;
+	/* kfollow removes only its own instance */
+	if (u->op == KF_UNDO_RMDIR)
+		return !strncmp(u->path + n + 1, "instances/", 10) &&
+		       !strchr(u->path + n + 11, '/');
+	return 1;
+}
+
+/* The tracefs mount a journal recorded ("tracefs ROOT" in its header),
+ * or NULL.  Caller frees. */
+static char *header_root(const char *buf, size_t len)
+{
+	const char *end = memmem(buf, len, "\n\n", 2), *p, *nl;
+
+	p = end ? memmem(buf, (size_t)(end - buf), "\ntracefs ", 9) : NULL;
+	if (!p)
+		return NULL;
+	p += 9;
+	nl = memchr(p, '\n', (size_t)(end + 1 - p));
+	return nl ? strndup(p, (size_t)(nl - p)) : NULL;
+}
+
 /*
- * Replay the records of a journal, newest first.  Returns the number of
- * records that could not be applied (or parsed).
+ * Replay the records of a journal, newest first, only those naming paths
+ * under the tracefs mount it recorded.  Returns the number of records
+ * that could not be applied (or parsed).
  */
-static int replay(const char *buf, size_t len)
+static int replay(const char *path, const char *buf, size_t len)
 {
 	struct kf_undo *u;
-	size_t n, i;
+	size_t n, i, use;
 	int bad = kf_journal_parse(buf, len, &u, &n);
+	char *root = header_root(buf, len);
 
-	for (i = n; i-- > 0;)
+	use = n;
+	if (n && (!root || !clean_path(root) || !strcmp(root, "/"))) {
+		kf_warn("the journal '%s' names no usable tracefs mount ('%s'): "
+			"nothing replayed; check tracefs with kfollow --status",
+			path, root ? root : "");
+		use = 0;
+	}
+	for (i = use; i-- > 0;) {
+		if (!path_allowed(root, &u[i])) {
+			kf_warn("ignoring the journal's change to '%s': it is "
+				"not under the tracefs mount '%s'", u[i].path,
+				root);
+			continue;
+		}
 		if (kf_undo_apply(&u[i]) < 0 && u[i].op != KF_UNDO_APPEND)
 			bad++;  /* an append removes an event that may be gone */
+	}
 	kf_journal_undo_free(u, n);
+	free(root);
 	return bad;
 }
+
+void (*kf_journal_probe_hook)(const char *path);
 
 /*
  * Open DIR/journal and try its lock.  Returns 1 (got the lock: *fdp is the
@@ -207,27 +284,45 @@ static int replay(const char *buf, size_t len)
  */
 static int probe(const char *path, int *fdp, int *pid)
 {
-	int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-	size_t len;
-	char *buf;
+	int attempt;
 
 	*pid = 0;
-	if (fd < 0 && (errno == EACCES || errno == EPERM))
-		return kf_err(KF_EXIT_NOPERM, "cannot open the journal '%s': %s "
-			      "(run as root)", path, strerror(errno));
-	if (fd < 0)
-		return errno == ENOENT ? 0 :
-		       kf_err_errno(KF_EXIT_OSERR, "cannot open '%s'", path);
-	buf = slurp_fd(fd, &len);
-	if (buf)
-		*pid = header_pid(buf);
-	free(buf);
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	for (attempt = 0; attempt < 5; attempt++) {
+		int fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+		struct stat fst, pst;
+		size_t len;
+		char *buf;
+
+		if (fd < 0 && (errno == EACCES || errno == EPERM))
+			return kf_err(KF_EXIT_NOPERM, "cannot open the journal "
+				      "'%s': %s (run as root)", path,
+				      strerror(errno));
+		if (fd < 0)
+			return errno == ENOENT ? 0 :
+			       kf_err_errno(KF_EXIT_OSERR, "cannot open '%s'",
+					    path);
+		buf = slurp_fd(fd, &len);
+		if (buf)
+			*pid = header_pid(buf);
+		free(buf);
+		if (kf_journal_probe_hook)
+			kf_journal_probe_hook(path);
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			close(fd);
+			return 2;
+		}
+		/* between the open and the lock another run may have
+		 * recovered this file and linked its own journal: the lock
+		 * counts only on the file that is still at path */
+		if (fstat(fd, &fst) == 0 && lstat(path, &pst) == 0 &&
+		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino) {
+			*fdp = fd;
+			return 1;
+		}
 		close(fd);
-		return 2;
 	}
-	*fdp = fd;
-	return 1;
+	return kf_err(KF_EXIT_INUSE, "cannot take the journal '%s': other "
+		      "kfollow runs keep replacing it", path);
 }
 
 /* Replay the locked stale journal fd, remove it, close it. */
@@ -242,7 +337,7 @@ static int recover_fd(const char *path, int fd, int pid)
 		return kf_err(KF_EXIT_OSERR, "cannot read the journal '%s'",
 			      path);
 	}
-	bad = replay(buf, len);
+	bad = replay(path, buf, len);
 	free(buf);
 	unlink(path);
 	close(fd);
@@ -259,12 +354,15 @@ static int in_use(const char *path, int pid)
 		      pid, path);
 }
 
-struct kf_journal *kf_journal_begin(const char *dir)
+struct kf_journal *kf_journal_begin(const char *dir, const char *root)
 {
 	struct kf_journal *j;
-	char *tmp = NULL, head[64];
+	char *tmp = NULL, *head = NULL;
 	int attempt, fd = -1;
 
+	if (!clean_path(root) || strchr(root, '\n'))
+		return kf_err(KF_EXIT_UNAVAILABLE, "cannot use tracefs at "
+			      "'%s': give an absolute path", root), NULL;
 	if (dir_ready(dir) < 0)
 		return NULL;
 	j = calloc(1, sizeof(*j));
@@ -279,8 +377,11 @@ struct kf_journal *kf_journal_begin(const char *dir)
 	unlink(tmp);  /* a leftover of an earlier process with our pid */
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
-	snprintf(head, sizeof(head), "kfollow-journal 1\npid %d\n\n",
-		 (int)getpid());
+	if (asprintf(&head, "kfollow-journal 1\npid %d\ntracefs %s\n\n",
+		     (int)getpid(), root) < 0) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		goto fail;
+	}
 	if (fd < 0 || kf_write_all(fd, head, strlen(head)) < 0 ||
 	    flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		kf_err_errno(KF_EXIT_OSERR, "cannot create the journal '%s'",
@@ -293,6 +394,7 @@ struct kf_journal *kf_journal_begin(const char *dir)
 		if (link(tmp, j->path) == 0) {
 			unlink(tmp);
 			free(tmp);
+			free(head);
 			j->fd = fd;
 			return j;
 		}
@@ -323,6 +425,7 @@ fail:
 		close(fd);
 	unlink(tmp);
 	free(tmp);
+	free(head);
 	kf_journal_free(j);
 	return NULL;
 }

@@ -401,10 +401,11 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		kf_err_clear();
 	}
 	tui_stopped(m, stopped, sizeof(stopped));
-	/* SIGTERM or SIGHUP stopped tracing: leave, as batch mode does;
-	 * Ctrl-C only stops tracing, the trees are there to see */
+	/* SIGTERM, SIGHUP or another deadly signal stopped tracing: leave,
+	 * as batch mode does; Ctrl-C only stops tracing, the trees are there
+	 * to see */
 	sig = kf_capture_stop_signal();
-	if (!live.failed && (sig == SIGTERM || sig == SIGHUP)) {
+	if (!live.failed && sig && sig != SIGINT) {
 		kf_tui_free(live.tui);
 		pass_kept(kept);
 		rc = exit_code;

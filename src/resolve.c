@@ -385,6 +385,39 @@ int kf_resolve_syscall(const struct kf_kinfo *ki, const char *typed,
 	return 0;
 }
 
+/* The traceable functions nearest to word, into near.  0 or -1. */
+static int nearest_func(const struct kf_kinfo *ki, const char *word,
+			char *near, size_t len)
+{
+	const char **names = malloc(ki->funcs.count * sizeof(*names));
+	uint32_t i;
+
+	if (!names)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (i = 0; i < ki->funcs.count; i++)
+		names[i] = kf_strtab_get(&ki->funcs, i);
+	kf_nearest(word, names, ki->funcs.count, near, len, 3);
+	free(names);
+	return 0;
+}
+
+int kf_resolve_notrace(const struct kf_kinfo *ki, const char *glob)
+{
+	char near[256];
+	uint32_t i;
+
+	if (!ki->have_funcs)
+		return 0;  /* nothing to check against: the kernel will say */
+	for (i = 1; i < ki->funcs.count; i++)
+		if (fnmatch(glob, kf_strtab_get(&ki->funcs, i), 0) == 0)
+			return 0;
+	if (nearest_func(ki, glob, near, sizeof(near)) < 0)
+		return -1;
+	return kf_err(KF_EXIT_USAGE, "cannot leave out '%s' (--notrace): no "
+		      "traceable kernel function matches it%s%s", glob,
+		      *near ? "; nearest: " : "", near);
+}
+
 int kf_resolve_function(const struct kf_kinfo *ki, const char *glob,
 			struct kf_target *out)
 {
@@ -406,14 +439,9 @@ int kf_resolve_function(const struct kf_kinfo *ki, const char *glob,
 	}
 	if (!out->nmatch) {
 		char near[256];
-		const char **names = malloc(ki->funcs.count * sizeof(*names));
 
-		if (!names)
-			return kf_err(KF_EXIT_OSERR, "out of memory");
-		for (i = 0; i < ki->funcs.count; i++)
-			names[i] = kf_strtab_get(&ki->funcs, i);
-		kf_nearest(glob, names, ki->funcs.count, near, sizeof(near), 3);
-		free(names);
+		if (nearest_func(ki, glob, near, sizeof(near)) < 0)
+			return -1;
 		return kf_err(KF_EXIT_USAGE,
 			      "kernel function '%s' is not traceable (not in "
 			      "available_filter_functions: inlined, notrace, "

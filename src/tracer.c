@@ -91,15 +91,30 @@ static int restore(struct kf_tracer *t, int umount_too);
 
 int kf_tracer_open(struct kf_tracer *t, const char *dir, const char *jdir)
 {
+	char *abs = dir ? realpath(dir, NULL) : NULL;
+	const char *root = abs ? abs : kf_tracer_mounted();
+
 	memset(t, 0, sizeof(*t));
+	if (dir && !abs)
+		return kf_err_errno(KF_EXIT_UNAVAILABLE, "cannot use tracefs "
+				    "directory '%s'", dir);
 	/* the journal first: it replays what a killed run left, and it must
-	 * hold even the mount below */
-	if (jdir && !(t->journal = kf_journal_begin(jdir)))
+	 * hold even the mount below; it records where tracefs is, the only
+	 * place its replay may touch */
+	if (jdir && !(t->journal = kf_journal_begin(jdir, root ? root :
+						    DEFAULT_MOUNT))) {
+		free(abs);
 		return -1;
-	if (open_dir(t, dir) < 0) {
+	}
+	if (open_dir(t, abs) < 0 ||
+	    (t->journal && strcmp(t->dir, root ? root : DEFAULT_MOUNT) &&
+	     kf_err(KF_EXIT_UNAVAILABLE, "tracefs moved to '%s' while "
+		    "kfollow started: run it again", t->dir))) {
+		free(abs);
 		restore(t, 1);  /* a mount, and the journal */
 		return -1;
 	}
+	free(abs);
 	return 0;
 }
 

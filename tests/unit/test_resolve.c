@@ -158,6 +158,28 @@ static void test_degraded(void **state)
 	kf_kinfo_release(&ki);
 }
 
+/* -N is checked before tracefs changes: a glob must match something;
+ * without a function list there is nothing to check against. */
+static void test_notrace(void **state)
+{
+	struct kf_kinfo ki;
+
+	(void)state;
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_notrace(&ki, "vfs_read"), 0);
+	assert_int_equal(kf_resolve_notrace(&ki, "vfs_*"), 0);
+	assert_int_equal(kf_resolve_notrace(&ki, "no_such_fn"), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_USAGE);
+	assert_non_null(strstr(kf_err_msg(), "cannot leave out 'no_such_fn'"));
+	assert_int_equal(kf_resolve_notrace(&ki, "vfs_raed"), -1);
+	assert_non_null(strstr(kf_err_msg(), "nearest: vfs_read"));
+	kf_err_clear();
+	kf_kinfo_release(&ki);
+	assert_int_equal(kf_kinfo_init(&ki, NULL, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_notrace(&ki, "no_such_fn"), 0);
+	kf_kinfo_release(&ki);
+}
+
 static void test_functions(void **state)
 {
 	struct kf_kinfo ki;
@@ -251,6 +273,7 @@ static void test_preset_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_notrace),
 		cmocka_unit_test(test_entry_root),
 		cmocka_unit_test(test_dispatcher),
 		cmocka_unit_test(test_preset_roots),

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -361,6 +362,174 @@ static void test_journal_dir_mode(void **state)
 	kf_err_clear();
 }
 
+/*
+ * The lock race: run 2 opens a stale journal; before it locks it, run 1
+ * (a child process here) replays that journal, links its own and changes
+ * tracefs.  Run 2 then gets the old file's lock, but that file is no
+ * longer the journal: it must see run 1's journal and refuse, not replay
+ * stale records over run 1 and delete run 1's journal.
+ */
+static int race_go[2], race_done[2];
+static pid_t race_child;
+
+static void race_hook(const char *path)
+{
+	struct kf_tracer t1;
+	char c = 0;
+
+	(void)path;
+	kf_journal_probe_hook = NULL;  /* once */
+	race_child = fork();
+	assert_true(race_child >= 0);
+	if (race_child == 0) {
+		/* ends when the test ends, whatever its result */
+		close(race_done[1]);
+		close(race_go[0]);
+		if (kf_tracer_open(&t1, dir, jdir) < 0 ||
+		    kf_tracer_write(&t1, 0, "current_tracer", "blk") < 0)
+			_exit(1);
+		(void)!write(race_go[1], "r", 1);
+		(void)!read(race_done[0], &c, 1);
+		_exit(kf_tracer_restore(&t1) < 0 ? 2 : 0);
+	}
+	assert_int_equal(read(race_go[0], &c, 1), 1);  /* run 1 is live */
+}
+
+static void test_journal_lock_race(void **state)
+{
+	struct kf_tracer t, t2;
+	char jp[700], want[64], *text;
+	int st;
+
+	(void)state;
+	jdir_set();
+	journal_path(jp, sizeof(jp));
+	assert_int_equal(pipe(race_go), 0);
+	assert_int_equal(pipe(race_done), 0);
+	assert_int_equal(kf_tracer_open(&t, dir, jdir), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "current_tracer",
+					 "function_graph"), 0);
+	kf_tracer_release(&t);  /* killed: a stale journal */
+
+	kf_journal_probe_hook = race_hook;
+	assert_int_equal(kf_tracer_open(&t2, dir, jdir), -1);
+	kf_journal_probe_hook = NULL;
+	assert_int_equal(kf_err_code(), KF_EXIT_INUSE);
+	snprintf(want, sizeof(want), "another kfollow (pid %d",
+		 (int)race_child);
+	assert_non_null(strstr(kf_err_msg(), want));
+	kf_err_clear();
+	/* run 1's change stands, and its journal is still there */
+	assert_string_equal(get("current_tracer"), "blk\n");
+	text = get("run/kfollow/journal");
+	snprintf(want, sizeof(want), "\npid %d\n", (int)race_child);
+	assert_non_null(strstr(text, want));
+
+	assert_int_equal(write(race_done[1], "d", 1), 1);
+	assert_int_equal(waitpid(race_child, &st, 0), race_child);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_string_equal(get("current_tracer"), "nop\n");
+	close(race_go[0]);
+	close(race_go[1]);
+	close(race_done[0]);
+	close(race_done[1]);
+}
+
+/*
+ * A journal replays only what is under the tracefs mount it recorded:
+ * paths elsewhere, ".." ways out, a directory that is not an instance,
+ * an unmount of another path are skipped (with a warning each), the rest
+ * applied.  A journal that records no mount replays nothing.
+ */
+static void journal_put(const char *text)
+{
+	char jp[700];
+	FILE *f;
+
+	journal_path(jp, sizeof(jp));
+	f = fopen(jp, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void journal_rec(char *buf, size_t len, char op, const char *path,
+			const char *data)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%c %zu %zu\n%s\n%s\n", op, strlen(path),
+		 strlen(data), path, data);
+}
+
+static void test_journal_outside(void **state)
+{
+	char text[8192], p[700], root[600], run[600];
+	struct stat st;
+	int pid = 0;
+
+	(void)state;
+	jdir_set();
+	snprintf(run, sizeof(run), "%s/run", dir);
+	assert_int_equal(mkdir(run, 0700), 0);
+	assert_int_equal(mkdir(jdir, 0700), 0);
+	snprintf(root, sizeof(root), "%s/tfs", dir);
+	put("tfs/current_tracer", "function_graph\n");
+	put("tfs/instances/kfollow-1/trace", "");
+	put("outside", "keep\n");
+	put("victim/file", "");
+	snprintf(p, sizeof(p), "%s/tfs/instances/kfollow-1/trace", dir);
+	unlink(p);
+
+	snprintf(text, sizeof(text), "kfollow-journal 1\npid 99999\n"
+		 "tracefs %s\n\n", root);
+	snprintf(p, sizeof(p), "%s/current_tracer", root);
+	journal_rec(text, sizeof(text), 'W', p, "nop\n");
+	snprintf(p, sizeof(p), "%s/outside", dir);
+	journal_rec(text, sizeof(text), 'W', p, "pwned\n");
+	snprintf(p, sizeof(p), "%s/../outside", root);
+	journal_rec(text, sizeof(text), 'W', p, "pwned\n");
+	snprintf(p, sizeof(p), "%s/instances/../../outside", root);
+	journal_rec(text, sizeof(text), 'A', p, "pwned\n");
+	snprintf(p, sizeof(p), "%s/victim", dir);
+	journal_rec(text, sizeof(text), 'R', p, "");
+	snprintf(p, sizeof(p), "%s/instances/../../victim", root);
+	journal_rec(text, sizeof(text), 'R', p, "");
+	journal_rec(text, sizeof(text), 'U', "/tmp", "");
+	snprintf(p, sizeof(p), "%s/instances/kfollow-1", root);
+	journal_rec(text, sizeof(text), 'R', p, "");
+	journal_put(text);
+
+	assert_int_equal(kf_journal_recover(jdir, &pid), 1);
+	assert_int_equal(pid, 99999);
+	assert_string_equal(get("tfs/current_tracer"), "nop\n");
+	assert_string_equal(get("outside"), "keep\n");
+	snprintf(p, sizeof(p), "%s/victim", dir);
+	assert_int_equal(stat(p, &st), 0);
+	snprintf(p, sizeof(p), "%s/instances/kfollow-1", root);
+	assert_int_equal(stat(p, &st), -1);
+	journal_path(p, sizeof(p));
+	assert_int_equal(stat(p, &st), -1);
+
+	/* no mount recorded (or "/"): nothing at all */
+	text[0] = '\0';
+	snprintf(p, sizeof(p), "%s/outside", dir);
+	journal_rec(text, sizeof(text), 'W', p, "pwned\n");
+	{
+		char full[8300];
+
+		snprintf(full, sizeof(full), "kfollow-journal 1\npid 9\n\n%s",
+			 text);
+		journal_put(full);
+		assert_int_equal(kf_journal_recover(jdir, &pid), 1);
+		snprintf(full, sizeof(full), "kfollow-journal 1\npid 9\n"
+			 "tracefs /\n\n%s", text);
+		journal_put(full);
+		assert_int_equal(kf_journal_recover(jdir, &pid), 1);
+	}
+	assert_string_equal(get("outside"), "keep\n");
+}
+
 /* The journal's text: records in order, a cut last record dropped (it was
  * never acted on), anything else malformed counted, nothing applied. */
 static void test_journal_parse(void **state)
@@ -414,6 +583,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_journal_recover, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_journal_dir_mode, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_journal_lock_race, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_journal_outside, setup,
 						teardown),
 		cmocka_unit_test(test_journal_parse),
 	};
