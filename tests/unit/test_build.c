@@ -627,6 +627,34 @@ static void test_irq_before_entry(void **state)
 	teardown(f);
 }
 
+/*
+ * An interrupt between a call's rettime and its exit record, recorded
+ * one level deeper (7.x keeps the frame until the exit is written): it
+ * came after the call returned and follows it, not under it.
+ *   A { X 11, irq_enter_rcu +irq, handler +irq }
+ */
+static void test_irq_after_return(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 10, "X", 1, 0);
+	entry(f, 7, 0, 30, "irq_enter_rcu", 2, 0);
+	fexit(f, 7, 0, 30, 31, "irq_enter_rcu", 2);
+	entry(f, 7, 0, 32, "handler", 2, KF_CTX_HARDIRQ);
+	fexit(f, 7, 0, 32, 35, "handler", 2);
+	fexit_at(f, 7, 0, 36, 9, 20, "X", 1);
+	fexit(f, 7, 0, 1, 40, "A", 0);
+	sys_exit(f, 7, 0, 41, f->sys_openat, 0);
+	kf_builder_finish(f->b, 0);
+	assert_string_equal(tree(f, 0), "A[39/24]{X[11/11],irq_enter_rcu[1/1]+irq,"
+			    "handler[3/3]+irq}");
+	assert_false(f->m.calls[0].flags & KF_CALL_CLOCK);
+	teardown(f);
+}
+
 /* --max-depth on a saved capture: the model keeps N levels. */
 static void test_cut_depth(void **state)
 {
@@ -922,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_exit_pid_reused),
 		cmocka_unit_test(test_irq_entry),
 		cmocka_unit_test(test_irq_before_entry),
+		cmocka_unit_test(test_irq_after_return),
 		cmocka_unit_test(test_cut_depth),
 		cmocka_unit_test(test_capture_ends),
 		cmocka_unit_test(test_lost_marks),
