@@ -1628,12 +1628,15 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		}
 		if (deadline && now_ns() >= deadline)
 			break;
+		/* trees grow as pages come, batch or not: a page is freed
+		 * once its records are built (or counted past --max-events),
+		 * so memory stays bounded however long the capture runs */
+		if (kf_raw_process(c.raw, sink, 0) < 0)
+			goto fail_stop;
 		if (hooks && hooks->tick) {
 			struct kf_capture_progress pr = { .tracing = 1 };
 			struct kf_raw_stats rs;
 
-			if (kf_raw_process(c.raw, sink, 0) < 0)
-				goto fail_stop;
 			kf_raw_stats(c.raw, &rs);
 			pr.events = rs.events;
 			pr.lost = m->meta.lost;
