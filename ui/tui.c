@@ -980,7 +980,7 @@ static void do_write(struct kf_tui *t)
 		"" };
 	char *path;
 	FILE *f;
-	int fd, rc = -1;
+	int rc = -1;
 
 	if (t->view == V_HELP)
 		return;
@@ -989,14 +989,9 @@ static void do_write(struct kf_tui *t)
 		free(path);
 		return;
 	}
-	/* never through a symlink: kfollow usually runs as root */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	f = kf_view_file_open(path);
 	if (!f) {
-		say(t, "cannot write '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		say_err(t);
 		free(path);
 		return;
 	}
