@@ -165,27 +165,28 @@ static void test_fifo_with_reader(void **state)
 	unlink(path);
 }
 
+/* Another file's second name at the path (made by mk): that file stays
+ * untouched. */
+static void second_name(int (*mk)(const char *, const char *),
+			const char *why)
+{
+	put(other, "precious\n");
+	assert_int_equal(mk(other, path), 0);
+	refused(open_bounded(), why);
+	assert_string_equal(get(other), "precious\n");
+}
+
 static void test_symlink(void **state)
 {
 	(void)state;
-	put(other, "precious\n");
-	assert_int_equal(symlink(other, path), 0);
-	refused(open_bounded(), "symbolic link");
-	assert_string_equal(get(other), "precious\n");
-	unlink(path);
-	unlink(other);
+	second_name(symlink, "symbolic link");
 }
 
-/* a second name of another file (where hard links are not protected) */
+/* where hard links are not protected (fs.protected_hardlinks=0) */
 static void test_hard_link(void **state)
 {
 	(void)state;
-	put(other, "precious\n");
-	assert_int_equal(link(other, path), 0);
-	refused(open_bounded(), "hard links");
-	assert_string_equal(get(other), "precious\n");
-	unlink(path);
-	unlink(other);
+	second_name(link, "hard links");
 }
 
 /* a file planted by someone else stays theirs and unwritten */
