@@ -384,4 +384,10 @@ int kf_tree_write(FILE *f, const struct kf_tree *t, int ascii);
 int kf_list_write(FILE *f, const struct kf_list *l);
 int kf_summary_write(FILE *f, const struct kf_summary *s);
 
+/*
+ * Open path to write a view to (`w`).  Returns a stream the caller
+ * fcloses, or NULL with kf_err set (one line for the status line).
+ */
+FILE *kf_view_file_open(const char *path);
+
 #endif

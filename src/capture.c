@@ -284,31 +284,52 @@ static int privileged(void)
 	return ok;
 }
 
+/*
+ * One numeric id of -u: decimal digits only, 0..UINT32_MAX-1.  No sign,
+ * space or overflow (strtoul took "-1" and wrapped 4294967296 to root), no
+ * (uid_t)-1 (setuid's "unchanged"), and 0 only when written as "0", so
+ * root is never reached by accident.  Returns 0, or -1 on any other form.
+ */
+static int parse_id(const char *s, const char *end, uint32_t *id)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (s == end || (*s == '0' && end - s > 1))
+		return -1;
+	for (p = s; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v >= UINT32_MAX)
+			return -1;
+	}
+	*id = (uint32_t)v;
+	return 0;
+}
+
 /* -u USER: a name from the passwd database, or UID[:GID]. */
 static int resolve_user(struct cap *c, const char *user)
 {
-	char *end;
-	unsigned long uid, gid;
+	const char *colon;
+	uint32_t uid, gid;
 	struct passwd *pw;
 
 	if (!c->o->ncmd)
 		return kf_err(KF_EXIT_USAGE, "-u runs the command as a user: "
 			      "give a command after '--'");
-	errno = 0;
-	uid = strtoul(user, &end, 10);
-	if (end != user && (!*end || *end == ':') && !errno) {
-		gid = uid;
-		if (*end == ':') {
-			const char *g = end + 1;
-
-			gid = strtoul(g, &end, 10);
-			if (end == g || *end || errno)
-				return kf_err(KF_EXIT_USAGE, "invalid user '%s' "
-					      "for -u: give a name or UID[:GID]",
-					      user);
-		}
+	/* a name never starts like a number: anything that does is an id */
+	if ((*user >= '0' && *user <= '9') || *user == '-' || *user == '+' ||
+	    *user == ' ' || *user == '\t' || *user == ':' || !*user) {
+		colon = strchr(user, ':');
+		if (parse_id(user, colon ? colon : user + strlen(user), &uid) < 0 ||
+		    (colon && parse_id(colon + 1, colon + 1 + strlen(colon + 1),
+				       &gid) < 0))
+			return kf_err(KF_EXIT_USAGE, "invalid user '%s' for -u: "
+				      "give a name or UID[:GID] in decimal, "
+				      "0 to 4294967294", user);
 		c->run_uid = (uid_t)uid;
-		c->run_gid = (gid_t)gid;
+		c->run_gid = (gid_t)(colon ? gid : uid);
 		c->run_as = 1;
 		return 0;
 	}
@@ -1648,12 +1669,15 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		}
 		if (deadline && now_ns() >= deadline)
 			break;
+		/* trees grow as pages come, batch or not: a page is freed
+		 * once its records are built (or counted past --max-events),
+		 * so memory stays bounded however long the capture runs */
+		if (kf_raw_process(c.raw, sink, 0) < 0)
+			goto fail_stop;
 		if (hooks && hooks->tick) {
 			struct kf_capture_progress pr = { .tracing = 1 };
 			struct kf_raw_stats rs;
 
-			if (kf_raw_process(c.raw, sink, 0) < 0)
-				goto fail_stop;
 			kf_raw_stats(c.raw, &rs);
 			pr.events = rs.events;
 			pr.lost = m->meta.lost;

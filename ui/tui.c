@@ -62,6 +62,17 @@ struct kf_tui {
 	uint32_t mark;        /* invocation marked for a diff, or KF_NONE */
 	char *search;         /* last search text (list) */
 
+	/* the prompt on the status line (/, f, w), or ASK_NONE: keys go to
+	 * it, while a live capture goes on draining between keys */
+	struct {
+		enum ask { ASK_NONE, ASK_SEARCH, ASK_FILTER, ASK_MIN_DUR,
+			   ASK_WRITE } kind;
+		const char *label;
+		char buf[256];
+		size_t n;
+		int fresh;    /* the proposed value shows selected */
+	} ask;
+
 	struct kf_capture_progress prog;
 	int live;             /* a capture is running */
 	char stopped[128];    /* why tracing ended, for the status line */
@@ -687,6 +698,18 @@ static void draw_help(struct kf_tui *t)
 			 A_NORMAL);
 }
 
+/* The open prompt on the status line, the cursor after its text. */
+static void draw_ask(struct kf_tui *t)
+{
+	int y = LINES - 1, px;
+
+	mvhline(y, 0, ' ', COLS);
+	px = put_text(y, 0, COLS, t->ask.label, A_BOLD);
+	put_text(y, px, COLS - px - 1, t->ask.buf, t->ask.fresh ? A_REVERSE :
+		 A_NORMAL);
+	move(y, px + (int)t->ask.n < COLS ? px + (int)t->ask.n : COLS - 1);
+}
+
 static void draw(struct kf_tui *t)
 {
 	if (!t->open)
@@ -709,78 +732,82 @@ static void draw(struct kf_tui *t)
 	case V_SUMMARY: draw_summary(t); break;
 	case V_HELP: draw_help(t); break;
 	}
-	draw_status(t);
+	if (t->ask.kind)
+		draw_ask(t); /* last: the cursor stays in it */
+	else
+		draw_status(t);
 	refresh();
 }
+
+static void say(struct kf_tui *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* ---- prompts ------------------------------------------------------------------ */
 
 /*
- * Read a line on the status line after `prompt`, starting with `init`.
- * Returns a malloc'd string, or NULL when cancelled (Esc, Ctrl-C).
+ * A prompt is state, not a loop of its own: keys reach it through handle()
+ * like any other, so a live capture's tick keeps draining the ring buffer
+ * (and sleeping between ticks) while the user types.
  */
-static char *prompt_line(struct kf_tui *t, const char *prompt,
-			 const char *init)
+static void ask_open(struct kf_tui *t, enum ask kind, const char *label,
+		     const char *init)
 {
-	char buf[256];
-	size_t n;
-	int y = LINES - 1, fresh;
-
-	snprintf(buf, sizeof(buf), "%s", init ? init : "");
-	n = strlen(buf);
+	t->ask.kind = kind;
+	t->ask.label = label;
+	snprintf(t->ask.buf, sizeof(t->ask.buf), "%s", init ? init : "");
+	t->ask.n = strlen(t->ask.buf);
 	/* a proposed value shows selected: typing replaces it, editing keys
 	 * keep it */
-	fresh = n > 0;
+	t->ask.fresh = t->ask.n > 0;
 	curs_set(1);
-	for (;;) {
-		int ch, px;
+}
 
-		mvhline(y, 0, ' ', COLS);
-		px = put_text(y, 0, COLS, prompt, A_BOLD);
-		put_text(y, px, COLS - px - 1, buf, fresh ? A_REVERSE :
-			 A_NORMAL);
-		move(y, px + (int)n < COLS ? px + (int)n : COLS - 1);
-		refresh();
-		ch = getch();
-		if (tui_signal) {
-			curs_set(0);
-			return NULL;
-		}
-		if (ch == ERR)
-			continue;
-		if (ch == 27 || ch == 7 /* ^G */) {
-			curs_set(0);
-			return NULL;
-		}
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			break;
-		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-			/* drop a whole UTF-8 character */
-			while (n > 0 && (buf[--n] & 0xc0) == 0x80)
-				;
-			buf[n] = '\0';
-		} else if (ch == 21 /* ^U */) {
-			n = 0;
-			buf[0] = '\0';
-		} else if (ch == KEY_RESIZE) {
-			set_pages(t);
-			draw(t);
-		} else if (ch >= 32 && ch < 256 && n + 1 < sizeof(buf)) {
-			if (fresh)
-				n = 0;
-			buf[n++] = (char)ch;
-			buf[n] = '\0';
-		}
-		fresh = 0;
-	}
+static void ask_close(struct kf_tui *t)
+{
+	t->ask.kind = ASK_NONE;
 	curs_set(0);
-	return strdup(buf);
+}
+
+static void ask_done(struct kf_tui *t, enum ask kind, char *text);
+
+/* A key for the open prompt: Enter accepts, Esc or ^G cancels. */
+static void ask_key(struct kf_tui *t, int ch)
+{
+	char *buf = t->ask.buf;
+	enum ask kind = t->ask.kind;
+
+	if (ch == 27 || ch == 7 /* ^G */) {
+		ask_close(t);
+		return;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		char *text = strdup(buf);
+
+		ask_close(t);
+		if (!text)
+			say(t, "out of memory");
+		else
+			ask_done(t, kind, text);
+		return;
+	}
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		/* drop a whole UTF-8 character */
+		while (t->ask.n > 0 && (buf[--t->ask.n] & 0xc0) == 0x80)
+			;
+		buf[t->ask.n] = '\0';
+	} else if (ch == 21 /* ^U */) {
+		t->ask.n = 0;
+		buf[0] = '\0';
+	} else if (ch >= 32 && ch < 256 && t->ask.n + 1 < sizeof(t->ask.buf)) {
+		if (t->ask.fresh)
+			t->ask.n = 0;
+		buf[t->ask.n++] = (char)ch;
+		buf[t->ask.n] = '\0';
+	}
+	t->ask.fresh = 0;
 }
 
 /* ---- actions ------------------------------------------------------------------ */
-
-static void say(struct kf_tui *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 static void say(struct kf_tui *t, const char *fmt, ...)
 {
@@ -914,16 +941,12 @@ static void list_search(struct kf_tui *t, const char *text, int dir)
 
 static void do_search(struct kf_tui *t, int ask, int dir)
 {
-	char *text = NULL;
 	struct kf_tree *tr = t->view == V_DIFF ? &t->diff : &t->tree;
 	int rc;
 
 	if (ask) {
-		text = prompt_line(t, "/", NULL);
-		if (!text)
-			return;
-		free(t->search);
-		t->search = text;
+		ask_open(t, ASK_SEARCH, "/", NULL);
+		return;
 	}
 	if (!t->search || !t->search[0]) {
 		say(t, "nothing to search for: / and a function name");
@@ -946,18 +969,10 @@ static void do_search(struct kf_tui *t, int ask, int dir)
 
 static void do_filter(struct kf_tui *t)
 {
-	char *text;
-
 	if (t->view == V_LIST) {
-		text = prompt_line(t, "show invocations containing: ",
-				   t->list.filter);
-		if (!text)
-			return;
-		if (kf_list_filter(&t->list, text[0] ? text : NULL) < 0)
-			say_err(t);
-		free(text);
+		ask_open(t, ASK_FILTER, "show invocations containing: ",
+			 t->list.filter);
 	} else if (t->view == V_TREE) {
-		uint64_t ns = 0;
 		char cur[32] = "";
 
 		if (t->tree.min_dur)
@@ -966,15 +981,8 @@ static void do_filter(struct kf_tui *t)
 		if (strchr(cur, ' '))
 			memmove(strchr(cur, ' '), strchr(cur, ' ') + 1,
 				strlen(strchr(cur, ' ')));
-		text = prompt_line(t, "hide calls shorter than (e.g. 5us; "
-				   "empty: show all): ", cur);
-		if (!text)
-			return;
-		if (text[0] && kf_parse_duration(text, &ns) < 0)
-			say_err(t);
-		else
-			kf_tree_set_min_dur(&t->tree, ns);
-		free(text);
+		ask_open(t, ASK_MIN_DUR, "hide calls shorter than (e.g. 5us; "
+			 "empty: show all): ", cur);
 	}
 }
 
@@ -983,26 +991,22 @@ static void do_write(struct kf_tui *t)
 	static const char *const def[] = { "kfollow-invocations.txt",
 		"kfollow-tree.txt", "kfollow-summary.txt", "kfollow-diff.txt",
 		"" };
-	char *path;
-	FILE *f;
-	int fd, rc = -1;
 
 	if (t->view == V_HELP)
 		return;
-	path = prompt_line(t, "write this view to: ", def[t->view]);
-	if (!path || !path[0]) {
-		free(path);
+	ask_open(t, ASK_WRITE, "write this view to: ", def[t->view]);
+}
+
+static void write_view(struct kf_tui *t, const char *path)
+{
+	FILE *f;
+	int rc = -1;
+
+	if (!path[0])
 		return;
-	}
-	/* never through a symlink: kfollow usually runs as root */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	f = kf_view_file_open(path);
 	if (!f) {
-		say(t, "cannot write '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(path);
+		say_err(t);
 		return;
 	}
 	switch (t->view) {
@@ -1018,7 +1022,36 @@ static void do_write(struct kf_tui *t)
 		say(t, "cannot write '%s': %s", path, strerror(errno));
 	else
 		say(t, "wrote '%s'", path);
-	free(path);
+}
+
+/* Enter in a prompt: text (malloc'd) is the answer, taken over here. */
+static void ask_done(struct kf_tui *t, enum ask kind, char *text)
+{
+	uint64_t ns = 0;
+
+	switch (kind) {
+	case ASK_SEARCH:
+		free(t->search);
+		t->search = text;
+		do_search(t, 0, 1);
+		return;
+	case ASK_FILTER:
+		if (kf_list_filter(&t->list, text[0] ? text : NULL) < 0)
+			say_err(t);
+		break;
+	case ASK_MIN_DUR:
+		if (text[0] && kf_parse_duration(text, &ns) < 0)
+			say_err(t);
+		else
+			kf_tree_set_min_dur(&t->tree, ns);
+		break;
+	case ASK_WRITE:
+		write_view(t, text);
+		break;
+	case ASK_NONE:
+		break;
+	}
+	free(text);
 }
 
 static void next_view(struct kf_tui *t)
@@ -1241,6 +1274,10 @@ static int handle(struct kf_tui *t, int ch)
 	t->msg[0] = '\0';
 	if (ch == KEY_RESIZE) {
 		set_pages(t);
+		return 0;
+	}
+	if (t->ask.kind) {
+		ask_key(t, ch);
 		return 0;
 	}
 	if (ch == KEY_MOUSE) {
