@@ -159,6 +159,13 @@ int kf_input_load(const char *path, struct kf_model *m)
 			}
 			kf_meta_set(&m->meta.targets, "function_graph text");
 			m->meta.events = st.records;
+			if (st.bad)
+				kf_warn("skipped %lu line%s of '%s' with a "
+					"negative or too large number (first: "
+					"line %lu); check that the file is the "
+					"kernel's own text", st.bad,
+					st.bad == 1 ? "" : "s", path,
+					st.bad_line);
 			rc = 0;
 		}
 		kf_builder_free(b);
