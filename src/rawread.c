@@ -473,16 +473,22 @@ static int page_sane(const struct kf_raw *r, const struct page *p);
 static void note_newest(struct kf_raw *r, const struct page *p)
 {
 	unsigned long long ts = 0, last = 0;
-	void *ev;
+	void *ev, *next;
 
 	if (!r->walk && !(r->walk = tep_kbuffer(r->tep)))
 		return;
 	if (!page_sane(r, p) || kbuffer_load_subbuffer(r->walk,
 						       (void *)p->data) < 0)
 		return;
-	for (ev = kbuffer_read_event(r->walk, &ts); ev;
-	     ev = kbuffer_next_event(r->walk, &ts))
+	/* as in next_event: a malformed record can stop the iterator from
+	 * moving, so stop where it does not move forward within the page */
+	for (ev = kbuffer_read_event(r->walk, &ts); ev; ev = next) {
 		last = ts;
+		next = kbuffer_next_event(r->walk, &ts);
+		if (next && ((unsigned char *)next <= (unsigned char *)ev ||
+			     (unsigned char *)next >= p->data + p->size))
+			break;
+	}
 	if (last > r->max_ts)
 		r->max_ts = last;
 }
