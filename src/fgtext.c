@@ -306,7 +306,7 @@ static int parse_lost(const char *p, const char *e, int *cpu, uint64_t *n)
 	int r;
 
 	p += 4;
-	if ((r = parse_count(&p, e, INT_MAX, &c)) < 0)
+	if ((r = parse_count(&p, e, UINT64_MAX, &c)) < 0)
 		return r;
 	if (e - p < 7 || memcmp(p, " [LOST ", 7))
 		return NOT_SHAPE;
@@ -315,7 +315,7 @@ static int parse_lost(const char *p, const char *e, int *cpu, uint64_t *n)
 		return r;
 	if (e - p < 8 || memcmp(p, " EVENTS]", 8))
 		return NOT_SHAPE;
-	*cpu = (int)c;
+	*cpu = c > MAX_CPUS ? INT_MAX : (int)c; /* refused by cpu_get */
 	return 0;
 }
 
