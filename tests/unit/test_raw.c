@@ -258,7 +258,8 @@ static void test_watermark(void **state)
 
 /*
  * A record whose length field points back at itself (type_len 0, length
- * -4): the iterator returns the same record forever.  Adding the page
+ * -4; or padding of length -4): the iterator returns the same record, or
+ * never returns.  Adding the page
  * (the live watermark walks it) and reading it must both end.
  */
 static void test_record_loops(void **state)
@@ -289,6 +290,24 @@ static void test_record_loops(void **state)
 	kf_raw_stats(r, &st);
 	assert_true(st.bad >= 1);
 	assert_true(out.n <= 2);
+	kf_raw_free(r);
+	kf_model_release(&m);
+
+	/* padding of length -4 (fuzz_raw): libtraceevent itself loops in
+	 * kbuffer_load_subbuffer(), so the page is refused before it */
+	assert_int_equal(kf_model_init(&m), 0);
+	r = kf_raw_new(tep, &m, 1, sym, NULL);
+	assert_non_null(r);
+	page_init(&p, 10);
+	hdr = 29 | (7 << 5);
+	memcpy(p.b + 16, &hdr, 4);
+	memcpy(p.b + 20, &len, 4);
+	p.len = 8;
+	page_finish(&p, 0, -1);
+	assert_int_equal(kf_raw_add_page(r, 0, p.b, PAGE), 0);
+	assert_int_equal(kf_raw_process(r, sink, 1), 0);
+	kf_raw_stats(r, &st);
+	assert_int_equal(st.bad, 1);
 	kf_raw_free(r);
 	kf_model_release(&m);
 	tep_free(tep);
