@@ -17,6 +17,9 @@ struct kf_fgtext_stats {
 	unsigned long records;  /* function entry/exit lines understood */
 	unsigned long skipped;  /* comment, header and unknown lines */
 	unsigned long lost;     /* events the text says were lost */
+	unsigned long bad;      /* lines skipped for a negative number or
+				 * one too large, not read as another */
+	unsigned long bad_line; /* the first of them, from 1 */
 };
 
 /*
@@ -24,8 +27,8 @@ struct kf_fgtext_stats {
  * names and comms are interned in m->strs; m->meta gets the CPU count and
  * lost counts.  `name` is used in error messages.  Returns 0, or -1 with
  * kf_err set (KF_EXIT_DATAERR) when the text is not function_graph output
- * at all; lines it cannot understand inside a valid trace are skipped and
- * counted.
+ * at all or names a CPU past 4095; lines it cannot understand inside a
+ * valid trace are skipped and counted (stats->bad for broken numbers).
  */
 int kf_fgtext_parse(const char *buf, size_t len, struct kf_model *m,
 		    struct kf_sink sink, const char *name,

@@ -11,7 +11,9 @@
 /*
  * Fill m (initialised by the caller, who releases it) from the file at
  * path.  Returns 0, or -1 with kf_err set to a one-line message
- * (KF_EXIT_NOINPUT: cannot read it; KF_EXIT_DATAERR: not valid).
+ * (KF_EXIT_NOINPUT: cannot read it, or it is neither a regular file nor a
+ * pipe; KF_EXIT_DATAERR: not valid).  The file is read into memory, never
+ * mapped, so it may change while the model is in use.
  */
 int kf_input_load(const char *path, struct kf_model *m);
 

@@ -19,6 +19,7 @@
  * children and every duration is the kernel's.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,14 @@
 #define MAX_CPUS 4096
 #define MAX_DEPTH 4096
 #define MAX_LINE 4096
+/* parse results besides 0: not this column's shape, or its shape with a
+ * number that is negative or does not fit (the line is skipped, counted) */
+#define NOT_SHAPE (-1)
+#define BAD_NUMBER (-2)
+/* ts + duration must not wrap: 10 digits of seconds (1e19 ns) plus 12 of
+ * microseconds (1e15 ns) stay below 2^64 */
+#define MAX_SEC_DIGITS 10
+#define MAX_US_DIGITS 12
 
 struct open_fn {
 	uint32_t func;
@@ -42,7 +51,10 @@ struct cpu_state {
 	int irq;                 /* inside ==========> ... <========== */
 	int named;               /* its synthetic task got a name */
 	uint64_t lost;
-	struct open_fn *open;    /* MAX_DEPTH entries, allocated lazily */
+	/* grown to the deepest level seen, so a CPU number costs a few bytes
+	 * until it has calls (the kernel's depth rarely passes 50) */
+	struct open_fn *open;
+	int nopen;
 };
 
 struct fg {
@@ -52,29 +64,58 @@ struct fg {
 	int ncpus;               /* highest CPU seen + 1 */
 	int have_abstime;
 	uint32_t unknown;        /* "[unknown]": a return whose name is lost */
+	const char *name;        /* the file, for messages */
+	unsigned long line;      /* the line being read, from 1 */
 };
 
+/* CPU cpu's state; NULL with kf_err set (a CPU past MAX_CPUS is a format
+ * error, not a reason to allocate) */
 static struct cpu_state *cpu_get(struct fg *g, int cpu)
 {
-	if (cpu < 0 || cpu >= MAX_CPUS)
+	if (cpu < 0 || cpu >= MAX_CPUS) {
+		kf_err(KF_EXIT_DATAERR, "cannot read '%s' line %lu: its CPU "
+		       "number is beyond %d, the highest kfollow reads",
+		       g->name, g->line, MAX_CPUS - 1);
 		return NULL;
+	}
 	if (cpu >= g->ncpus) {
 		struct cpu_state *n = realloc(g->cpus, (cpu + 1) * sizeof(*n));
 
-		if (!n)
+		if (!n) {
+			kf_err(KF_EXIT_OSERR, "out of memory");
 			return NULL;
+		}
 		memset(n + g->ncpus, 0, (cpu + 1 - g->ncpus) * sizeof(*n));
 		for (int i = g->ncpus; i <= cpu; i++)
 			n[i].pid = -1 - i; /* no task column: one per CPU */
 		g->cpus = n;
 		g->ncpus = cpu + 1;
 	}
-	if (!g->cpus[cpu].open) {
-		g->cpus[cpu].open = calloc(MAX_DEPTH, sizeof(struct open_fn));
-		if (!g->cpus[cpu].open)
-			return NULL;
-	}
 	return &g->cpus[cpu];
+}
+
+/* The open function at depth (depth < MAX_DEPTH), growing the array; NULL
+ * with kf_err set when out of memory. */
+static struct open_fn *open_at(struct cpu_state *cs, int depth)
+{
+	if (depth >= cs->nopen) {
+		int n = cs->nopen ? cs->nopen : 16;
+		struct open_fn *o;
+
+		while (n <= depth)
+			n *= 2;
+		if (n > MAX_DEPTH)
+			n = MAX_DEPTH;
+		o = realloc(cs->open, n * sizeof(*o));
+		if (!o) {
+			kf_err(KF_EXIT_OSERR, "out of memory");
+			return NULL;
+		}
+		memset(o + cs->nopen, 0, (n - cs->nopen) * sizeof(*o));
+		cs->open = o;
+		cs->nopen = n;
+	}
+	return &cs->open[depth];
 }
 
 static const char *skip_sp(const char *p, const char *e)
@@ -91,47 +132,81 @@ static const char *rskip_sp(const char *b, const char *e)
 	return e;
 }
 
-/* "  123.456789 " -> ns; returns 0 if the text is exactly a time. */
+/* Is [b, e) a number: an optional sign, digits, at most one dot? */
+static int numeric(const char *b, const char *e, int *dots)
+{
+	int digits = 0;
+
+	*dots = 0;
+	if (b < e && (*b == '-' || *b == '+'))
+		b++;
+	for (; b < e; b++) {
+		if (*b == '.')
+			++*dots;
+		else if (isdigit((unsigned char)*b))
+			digits++;
+		else
+			return 0;
+	}
+	return digits > 0 && *dots <= 1;
+}
+
+/* "  123.456789 " -> ns; returns 0 if the text is exactly a time,
+ * BAD_NUMBER if it is a number but not one (sign, too many digits). */
 static int parse_abstime(const char *b, const char *e, uint64_t *ns)
 {
 	uint64_t sec = 0, frac = 0;
-	int digits = 0, fd = 0;
+	int digits = 0, fd = 0, dots;
 
 	b = skip_sp(b, e);
 	e = rskip_sp(b, e);
-	while (b < e && isdigit((unsigned char)*b) && digits < 12) {
+	if (!numeric(b, e, &dots) || dots != 1)
+		return NOT_SHAPE;
+	while (b < e && isdigit((unsigned char)*b)) {
+		if (++digits > MAX_SEC_DIGITS)
+			return BAD_NUMBER;
 		sec = sec * 10 + (*b++ - '0');
-		digits++;
 	}
 	if (!digits || b >= e || *b != '.')
-		return -1;
+		return BAD_NUMBER;
 	b++;
 	while (b < e && isdigit((unsigned char)*b) && fd < 9) {
 		frac = frac * 10 + (*b++ - '0');
 		fd++;
 	}
 	if (b != e || fd < 6)
-		return -1;
+		return BAD_NUMBER;
 	while (fd++ < 9)
 		frac *= 10;
 	*ns = sec * 1000000000ull + frac;
 	return 0;
 }
 
-/* Find "N)" (the CPU column) in [b, e); returns the CPU or -1. */
+/* Find "N)" (the CPU column) in [b, e); returns the CPU, NOT_SHAPE, or
+ * BAD_NUMBER for "-1)".  A CPU too large for an int comes back as INT_MAX,
+ * which cpu_get refuses. */
 static int parse_cpu(const char *b, const char *e, const char **after)
 {
 	const char *p = skip_sp(b, e);
-	int cpu = 0, digits = 0;
+	int cpu = 0, digits = 0, sign = 0;
 
-	while (p < e && isdigit((unsigned char)*p) && digits < 5) {
-		cpu = cpu * 10 + (*p++ - '0');
+	if (p + 1 < e && (*p == '-' || *p == '+') &&
+	    isdigit((unsigned char)p[1])) {
+		sign = 1;
+		p++;
+	}
+	while (p < e && isdigit((unsigned char)*p)) {
+		if (cpu <= MAX_CPUS)
+			cpu = cpu * 10 + (*p - '0');
+		p++;
 		digits++;
 	}
 	if (!digits || p >= e || *p != ')')
-		return -1;
+		return NOT_SHAPE;
+	if (sign)
+		return BAD_NUMBER;
 	*after = p + 1;
-	return cpu;
+	return cpu > MAX_CPUS ? INT_MAX : cpu;
 }
 
 /* "comm-pid" (comm may hold spaces and dashes): the pid after the last
@@ -148,9 +223,12 @@ static int parse_task(const char *b, const char *e, int32_t *pid,
 		;
 	if (dash <= b + 1 || dash == e)
 		return -1;
+	for (const char *p = dash; p < e; p++)
+		if (!isdigit((unsigned char)*p))
+			return NOT_SHAPE;
 	for (const char *p = dash; p < e; p++) {
-		if (!isdigit((unsigned char)*p) || v > 100000000)
-			return -1;
+		if (v > 100000000)
+			return BAD_NUMBER; /* the kernel's pids stop at 2^22 */
 		v = v * 10 + (*p - '0');
 	}
 	*pid = (int32_t)v;
@@ -159,27 +237,35 @@ static int parse_task(const char *b, const char *e, int32_t *pid,
 	return 0;
 }
 
-/* The duration column: "+ 10.440 us", "  0.962 us", "1234567 us". */
+/* The duration column: "+ 10.440 us", "  0.962 us", "1234567 us".
+ * BAD_NUMBER for "-5 us", "1.2.3 us" or more digits than fit. */
 static int parse_duration(const char *b, const char *e, uint64_t *ns)
 {
-	const char *u;
+	const char *u, *num;
 	uint64_t whole = 0, frac = 0;
-	int fd = 0, digits = 0;
+	int fd = 0, digits = 0, dots;
 
 	e = rskip_sp(b, e);
 	if (e - b < 4 || memcmp(e - 2, "us", 2) || e[-3] != ' ')
-		return -1;
+		return NOT_SHAPE;
 	u = e - 3;
-	/* back over the number */
-	while (u > b && (isdigit((unsigned char)u[-1]) || u[-1] == '.'))
+	/* back over the number, and a sign stuck to it (the overhead marks
+	 * "+ " and "! " have a space after them) */
+	while (u > b && (isdigit((unsigned char)u[-1]) || u[-1] == '.' ||
+			 u[-1] == '-' || u[-1] == '+'))
 		u--;
+	num = u;
+	if (num == e - 3)
+		return NOT_SHAPE;
+	if (!numeric(num, e - 3, &dots) || *num == '-' || *num == '+')
+		return BAD_NUMBER;
 	for (; u < e - 3 && *u != '.'; u++, digits++)
 		whole = whole * 10 + (*u - '0');
-	if (*u == '.')
+	if (u < e - 3 && *u == '.')
 		for (u++; u < e - 3 && fd < 3; u++, fd++)
 			frac = frac * 10 + (*u - '0');
-	if (!digits || digits > 12)
-		return -1;
+	if (!digits || digits > MAX_US_DIGITS)
+		return BAD_NUMBER;
 	while (fd++ < 3)
 		frac *= 10;
 	*ns = whole * 1000 + frac;
@@ -191,24 +277,70 @@ static int emit(struct fg *g, struct kf_event *ev)
 	return g->sink.event(g->sink.ctx, ev);
 }
 
-/* Lines outside the call trees: lost events, task switches, irqs. */
+/* Digits at [*p, e) as an unsigned number below max; advances *p.
+ * NOT_SHAPE if there are none, BAD_NUMBER for a sign or too large. */
+static int parse_count(const char **p, const char *e, uint64_t max,
+		       uint64_t *v)
+{
+	const char *q = *p;
+
+	*v = 0;
+	if (q < e && (*q == '-' || *q == '+'))
+		return q + 1 < e && isdigit((unsigned char)q[1]) ?
+		       BAD_NUMBER : NOT_SHAPE;
+	if (q >= e || !isdigit((unsigned char)*q))
+		return NOT_SHAPE;
+	for (; q < e && isdigit((unsigned char)*q); q++) {
+		if (*v > (max - (*q - '0')) / 10)
+			return BAD_NUMBER;
+		*v = *v * 10 + (*q - '0');
+	}
+	*p = q;
+	return 0;
+}
+
+/* "CPU:1 [LOST 24 EVENTS]": 0 with *cpu and *n, NOT_SHAPE, BAD_NUMBER */
+static int parse_lost(const char *p, const char *e, int *cpu, uint64_t *n)
+{
+	uint64_t c;
+	int r;
+
+	p += 4;
+	if ((r = parse_count(&p, e, UINT64_MAX, &c)) < 0)
+		return r;
+	if (e - p < 7 || memcmp(p, " [LOST ", 7))
+		return NOT_SHAPE;
+	p += 7;
+	if ((r = parse_count(&p, e, UINT64_MAX, n)) < 0)
+		return r;
+	if (e - p < 8 || memcmp(p, " EVENTS]", 8))
+		return NOT_SHAPE;
+	*cpu = c > MAX_CPUS ? INT_MAX : (int)c; /* refused by cpu_get */
+	return 0;
+}
+
+/* Lines outside the call trees: lost events, task switches, irqs.
+ * Returns 0, BAD_NUMBER (handled, to be counted) or -1 with kf_err set. */
 static int special_line(struct fg *g, const char *b, const char *e,
 			struct kf_fgtext_stats *st, int *handled)
 {
 	const char *p;
-	int cpu;
+	int cpu, r;
 
 	*handled = 1;
 	p = skip_sp(b, e);
 	if (e - p > 4 && !memcmp(p, "CPU:", 4)) {
-		/* "CPU:1 [LOST 24 EVENTS]" */
-		unsigned long long n = 0;
+		uint64_t n = 0;
 		struct kf_event ev = { .type = KF_EV_LOST };
 		struct cpu_state *cs;
 
-		if (sscanf(p, "CPU:%d [LOST %llu EVENTS]", &cpu, &n) != 2 ||
-		    !(cs = cpu_get(g, cpu)))
+		r = parse_lost(p, rskip_sp(p, e), &cpu, &n);
+		if (r == BAD_NUMBER)
+			return BAD_NUMBER;
+		if (r < 0)
 			goto not_special;
+		if (!(cs = cpu_get(g, cpu)))
+			return -1;
 		ev.cpu = (uint16_t)cpu;
 		ev.pid = cs->pid;
 		ev.ts = cs->clock;
@@ -223,36 +355,43 @@ static int special_line(struct fg *g, const char *b, const char *e,
 	if (memmem(p, e - p, "(Overruns:", 10))
 		return 0;
 	cpu = parse_cpu(b, e, &p);
+	if (cpu == BAD_NUMBER)
+		return BAD_NUMBER;
 	if (cpu < 0)
 		goto not_special;
 	{
 		const char *arrow = memmem(p, e - p, " => ", 4);
-		struct cpu_state *cs = cpu_get(g, cpu);
+		struct cpu_state *cs;
 		const char *cb, *ce;
 		int32_t pid;
 
-		if (!cs)
-			return kf_err(KF_EXIT_OSERR, "out of memory");
-		if (memmem(p, e - p, "==========>", 11)) {
-			cs->irq = 1;
+		int in = !!memmem(p, e - p, "==========>", 11);
+		int out = !!memmem(p, e - p, "<==========", 11);
+
+		/* a graph line: its CPU is checked there, after its numbers */
+		if (!in && !out && (!arrow || memchr(p, '|', e - p)))
+			goto not_special;
+		if (!(cs = cpu_get(g, cpu)))
+			return -1;
+		if (in || out) {
+			cs->irq = in;
 			return 0;
 		}
-		if (memmem(p, e - p, "<==========", 11)) {
-			cs->irq = 0;
-			return 0;
-		}
-		if (arrow && !memchr(p, '|', e - p)) {
-			/* " 0)    sh-94     =>    cat-121   ": a switch */
-			if (parse_task(arrow + 4, e, &pid, &cb, &ce) == 0)
-				cs->pid = pid;
-			return 0;
-		}
+		/* " 0)    sh-94     =>    cat-121   ": a switch */
+		r = parse_task(arrow + 4, e, &pid, &cb, &ce);
+		if (r == BAD_NUMBER)
+			return BAD_NUMBER;
+		if (r == 0)
+			cs->pid = pid;
+		return 0;
 	}
 not_special:
 	*handled = 0;
 	return 0;
 }
 
+/* Returns 0 (a record), 1 (not understood), BAD_NUMBER, or -1 with
+ * kf_err set. */
 static int graph_line(struct fg *g, const char *b, const char *e,
 		      struct kf_fgtext_stats *st)
 {
@@ -261,6 +400,7 @@ static int graph_line(struct fg *g, const char *b, const char *e,
 	uint64_t ts = 0, dur = 0;
 	int32_t pid;
 	struct cpu_state *cs;
+	struct open_fn *of = NULL;
 	struct kf_event ev = { 0 };
 	enum { OPEN, LEAF, CLOSE } kind;
 	int have_ts = 0, have_cpu = 0;
@@ -273,6 +413,8 @@ static int graph_line(struct fg *g, const char *b, const char *e,
 		const char *after;
 
 		cpu = parse_cpu(b, e, &after);
+		if (cpu == BAD_NUMBER)
+			return BAD_NUMBER;
 		if (cpu < 0)
 			return 1;
 		have_cpu = 1;
@@ -305,15 +447,21 @@ static int graph_line(struct fg *g, const char *b, const char *e,
 		const char *segend = q ? q : bar - 1;
 		const char *after;
 		uint64_t v;
-		int c;
+		int c, r = NOT_SHAPE;
 
-		if (!have_ts && !have_cpu && parse_abstime(p, segend, &v) == 0) {
+		if (!have_ts && !have_cpu)
+			r = parse_abstime(p, segend, &v);
+		if (r == BAD_NUMBER)
+			return BAD_NUMBER;
+		if (r == 0) {
 			ts = v;
 			have_ts = 1;
 		} else {
 			const char *s = p;
 
 			c = parse_cpu(s, segend, &after);
+			if (c == BAD_NUMBER)
+				return BAD_NUMBER;
 			if (c >= 0 && !have_cpu) {
 				cpu = c;
 				have_cpu = 1;
@@ -324,15 +472,21 @@ static int graph_line(struct fg *g, const char *b, const char *e,
 				const char *cb, *ce;
 				int32_t tp;
 
-				if (parse_duration(s, segend, &v) == 0) {
+				int t = NOT_SHAPE;
+
+				r = parse_duration(s, segend, &v);
+				if (r == NOT_SHAPE)
+					t = parse_task(s, segend, &tp, &cb,
+						       &ce);
+				if (r == BAD_NUMBER || t == BAD_NUMBER)
+					return BAD_NUMBER;
+				if (r == 0) {
 					dur = v;
 					have_dur = 1;
-				} else if (parse_task(s, segend, &tp, &cb,
-						      &ce) == 0) {
+				} else if (t == 0) {
 					cs = cpu_get(g, cpu);
 					if (!cs)
-						return kf_err(KF_EXIT_OSERR,
-							      "out of memory");
+						return -1;
 					if (cs->pid != tp) {
 						struct kf_event xe = {
 							.type = KF_EV_EXEC,
@@ -359,7 +513,7 @@ static int graph_line(struct fg *g, const char *b, const char *e,
 function:
 	cs = cpu_get(g, cpu);
 	if (!cs)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
+		return -1;
 	if (depth >= MAX_DEPTH)
 		return 1;
 	pid = cs->pid;
@@ -424,14 +578,16 @@ function:
 	if (kind != CLOSE)
 		ev.entry.func = kf_strtab_intern_n(&g->m->strs, name,
 						   name_end - name);
+	if (kind != LEAF && !(of = open_at(cs, depth)))
+		return -1;
 	switch (kind) {
 	case OPEN:
 		if (!have_ts)
 			ts = cs->clock;
 		else if (ts > cs->clock)
 			cs->clock = ts;
-		cs->open[depth].func = ev.entry.func;
-		cs->open[depth].start = ts;
+		of->func = ev.entry.func;
+		of->start = ts;
 		ev.type = KF_EV_ENTRY;
 		ev.ts = ts;
 		ev.entry.depth = depth;
@@ -467,16 +623,16 @@ function:
 		if (name)
 			func = kf_strtab_intern_n(&g->m->strs, name,
 						  name_end - name);
-		else if (cs->open[depth].func)
-			func = cs->open[depth].func;
+		else if (of->func)
+			func = of->func;
 		else
 			func = g->unknown;
 		if (have_ts) {
 			end = ts;
 			start = end > dur ? end - dur : 0;
 		} else {
-			start = cs->open[depth].func == func ?
-				cs->open[depth].start : cs->clock;
+			start = of->func == func ?
+				of->start : cs->clock;
 			end = start + dur;
 			if (end < cs->clock) {
 				/* children took longer than the parent's
@@ -486,7 +642,7 @@ function:
 		}
 		if (end > cs->clock)
 			cs->clock = end;
-		cs->open[depth].func = 0;
+		of->func = 0;
 		ev.type = KF_EV_EXIT;
 		ev.ts = end;
 		ev.exit.func = func;
@@ -507,7 +663,7 @@ int kf_fgtext_parse(const char *buf, size_t len, struct kf_model *m,
 		    struct kf_sink sink, const char *name,
 		    struct kf_fgtext_stats *stats)
 {
-	struct fg g = { .m = m, .sink = sink };
+	struct fg g = { .m = m, .sink = sink, .name = name };
 	struct kf_fgtext_stats st = { 0 };
 	const char *p = buf, *end = buf + len;
 	int rc = -1;
@@ -522,23 +678,32 @@ int kf_fgtext_parse(const char *buf, size_t len, struct kf_model *m,
 		const char *le = nl ? nl : end;
 		int handled, r;
 
+		const char *text;
+
 		st.lines++;
+		g.line = st.lines;
 		if (le > p && le[-1] == '\r')
 			le--;
+		/* a last line of blanks has no newline to stop skip_sp at */
+		text = skip_sp(p, le);
 		if (le <= p || le - p > MAX_LINE ||
 		    memchr(p, '\0', (size_t)(le - p)) ||
-		    *skip_sp(p, le) == '#') {
+		    (text < le && *text == '#')) {
 			st.skipped++;
-		} else {
-			if (special_line(&g, p, le, &st, &handled) < 0)
-				goto out;
-			if (!handled) {
-				r = graph_line(&g, p, le, &st);
-				if (r < 0)
-					goto out;
-				if (r > 0)
-					st.skipped++;
-			}
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		r = special_line(&g, p, le, &st, &handled);
+		if (r >= 0 && !handled)
+			r = graph_line(&g, p, le, &st);
+		if (r == BAD_NUMBER) {
+			/* never guess what a broken number meant */
+			if (!st.bad++)
+				st.bad_line = st.lines;
+		} else if (r < 0) {
+			goto out;
+		} else if (r > 0) {
+			st.skipped++;
 		}
 		p = nl ? nl + 1 : end;
 	}

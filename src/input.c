@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,29 +19,70 @@
 
 #define MAX_INPUT_BYTES (4ull << 30)
 
-static char *read_file(const char *path, size_t *len)
+/*
+ * Past this prefix the sniffers have decided: the text sniffer reads no
+ * further, and the capture sniffer only needs the first byte that is not
+ * blank.  An input that is neither is refused without reading the rest.
+ */
+#define SNIFF_BYTES 65536
+
+static int sniffed_neither(const char *buf, size_t n)
+{
+	if (n < SNIFF_BYTES || kf_capfile_sniff(buf, n) ||
+	    kf_fgtext_sniff(buf, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
+		    buf[i] != '\n')
+			return 1;
+	return 0;
+}
+
+/*
+ * The whole input in memory (NUL-terminated, *len without the NUL), or
+ * NULL with kf_err set; the caller frees it.  Regular files and pipes
+ * only: a device such as /dev/zero never ends.
+ *
+ * Read, never mapped: a mapped file that shrinks while it is parsed (a
+ * capture being rewritten, cut by a full disk) kills kfollow with SIGBUS,
+ * and catching that would mean a longjmp out of the parser, leaking what
+ * it holds and mixing with kfollow's own signal handlers.  Reading costs a
+ * copy; a file cut while it is read comes out short, which the parsers
+ * refuse as truncated.
+ */
+static char *read_input(const char *path, size_t *len)
 {
 	struct stat st;
 	size_t cap, n = 0;
-	char *buf;
+	char *buf = NULL;
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 
 	if (fd < 0) {
 		kf_err_errno(KF_EXIT_NOINPUT, "cannot open '%s'", path);
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		kf_err(KF_EXIT_NOINPUT, "cannot read '%s': %s", path,
-		       S_ISDIR(st.st_mode) ? "it is a directory" :
-		       strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s'", path);
 		goto fail;
 	}
-	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 :
-	      1 << 16;
-	if ((uint64_t)cap > MAX_INPUT_BYTES) {
+	if (S_ISDIR(st.st_mode)) {
+		kf_err(KF_EXIT_NOINPUT, "cannot read '%s': it is a directory",
+		       path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
+	    !S_ISSOCK(st.st_mode)) {
+		kf_err(KF_EXIT_NOINPUT, "cannot read '%s': not a regular file "
+		       "or a pipe (save the trace to a file first)", path);
+		goto fail;
+	}
+	if ((uint64_t)st.st_size > MAX_INPUT_BYTES) {
 		kf_err(KF_EXIT_DATAERR, "'%s' is too large (over 4 GiB)", path);
 		goto fail;
 	}
+	/* a regular file's size, plus one byte to see its end */
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 ?
+	      (size_t)st.st_size + 1 : SNIFF_BYTES;
 	buf = malloc(cap + 1);
 	if (!buf) {
 		kf_err(KF_EXIT_OSERR, "out of memory reading '%s'", path);
@@ -54,15 +94,15 @@ static char *read_file(const char *path, size_t *len)
 		if (n == cap) {
 			char *nb;
 
+			if (sniffed_neither(buf, n))
+				break;
 			if ((uint64_t)cap * 2 > MAX_INPUT_BYTES) {
-				free(buf);
 				kf_err(KF_EXIT_DATAERR, "'%s' is too large "
 				       "(over 4 GiB)", path);
 				goto fail;
 			}
 			nb = realloc(buf, cap * 2 + 1);
 			if (!nb) {
-				free(buf);
 				kf_err(KF_EXIT_OSERR, "out of memory reading "
 				       "'%s'", path);
 				goto fail;
@@ -75,7 +115,6 @@ static char *read_file(const char *path, size_t *len)
 			continue;
 		if (r < 0) {
 			kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s'", path);
-			free(buf);
 			goto fail;
 		}
 		if (r == 0)
@@ -88,42 +127,10 @@ static char *read_file(const char *path, size_t *len)
 	*len = n;
 	return buf;
 fail:
+	free(buf);
 	if (fd > 0)
 		close(fd);
 	return NULL;
-}
-
-/*
- * A large saved capture is parsed straight from the page cache: no copy,
- * no zeroed pages (a third of the time of opening a 160 MB capture).
- * Returns 1 (parsed, rc in *rc), or 0 when the file is small, not regular
- * or not a capture: then it is read as any input is.
- */
-static int load_mapped(const char *path, struct kf_model *m, int *rc)
-{
-	struct stat st;
-	void *p;
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (1 << 20) || (uint64_t)st.st_size > MAX_INPUT_BYTES) {
-		close(fd);
-		return 0;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return 0;
-	if (!kf_capfile_sniff(p, (size_t)st.st_size)) {
-		munmap(p, (size_t)st.st_size);
-		return 0;
-	}
-	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-	*rc = kf_capfile_parse(p, (size_t)st.st_size, m, path);
-	munmap(p, (size_t)st.st_size);
-	return 1;
 }
 
 /* --input: a saved capture or the kernel's function_graph text. */
@@ -133,9 +140,7 @@ int kf_input_load(const char *path, struct kf_model *m)
 	char *buf, *src;
 	int rc = -1;
 
-	if (load_mapped(path, m, &rc))
-		return rc;
-	buf = read_file(path, &len);
+	buf = read_input(path, &len);
 	if (!buf)
 		return -1;
 	if (len == 0) {
@@ -159,6 +164,13 @@ int kf_input_load(const char *path, struct kf_model *m)
 			}
 			kf_meta_set(&m->meta.targets, "function_graph text");
 			m->meta.events = st.records;
+			if (st.bad)
+				kf_warn("skipped %lu line%s of '%s' with a "
+					"negative or too large number (first: "
+					"line %lu); check that the file is the "
+					"kernel's own text", st.bad,
+					st.bad == 1 ? "" : "s", path,
+					st.bad_line);
 			rc = 0;
 		}
 		kf_builder_free(b);

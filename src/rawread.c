@@ -473,16 +473,22 @@ static int page_sane(const struct kf_raw *r, const struct page *p);
 static void note_newest(struct kf_raw *r, const struct page *p)
 {
 	unsigned long long ts = 0, last = 0;
-	void *ev;
+	void *ev, *next;
 
 	if (!r->walk && !(r->walk = tep_kbuffer(r->tep)))
 		return;
 	if (!page_sane(r, p) || kbuffer_load_subbuffer(r->walk,
 						       (void *)p->data) < 0)
 		return;
-	for (ev = kbuffer_read_event(r->walk, &ts); ev;
-	     ev = kbuffer_next_event(r->walk, &ts))
+	/* as in next_event: a malformed record can stop the iterator from
+	 * moving, so stop where it does not move forward within the page */
+	for (ev = kbuffer_read_event(r->walk, &ts); ev; ev = next) {
 		last = ts;
+		next = kbuffer_next_event(r->walk, &ts);
+		if (next && ((unsigned char *)next <= (unsigned char *)ev ||
+			     (unsigned char *)next >= p->data + p->size))
+			break;
+	}
 	if (last > r->max_ts)
 		r->max_ts = last;
 }
@@ -750,6 +756,45 @@ static int sys_strings(struct kf_raw *r, const unsigned char *data, int len,
 }
 
 /*
+ * Does every record header in [off, end) move forward?  libtraceevent
+ * (1.7) loops for ever inside kbuffer_load_subbuffer() on a padding
+ * record whose length is -4, so the lengths are checked the way kbuffer
+ * reads them before it sees the page.
+ */
+static int records_move(const struct kf_raw *r, const struct page *p,
+			size_t off, size_t end)
+{
+	int big = tep_is_file_bigendian(r->tep);
+
+	while (off + 4 <= end) {
+		uint32_t h = tep_read_number(r->tep, p->data + off, 4);
+		unsigned int type_len = big ? h >> 27 : h & 31;
+		int64_t start = off + 4, len;
+
+		if (type_len == 0 || type_len == 29) {
+			if (off + 8 > end)
+				return 1;
+			len = (int32_t)tep_read_number(r->tep,
+						       p->data + off + 4, 4);
+			if (type_len == 0) {
+				/* the length word counts itself */
+				start += 4;
+				len = (len - 4 + 3) & ~(int64_t)3;
+			}
+		} else if (type_len >= 30) {
+			start += 4;       /* time extend or stamp */
+			len = 0;
+		} else {
+			len = type_len * 4;
+		}
+		if (start + len <= (int64_t)off)
+			return 0;
+		off = start + len;
+	}
+	return 1;
+}
+
+/*
  * Check the page header before libtraceevent sees it: kbuffer trusts the
  * commit size, and a page is outside data.
  */
@@ -765,7 +810,8 @@ static int page_sane(const struct kf_raw *r, const struct page *p)
 	need = hdr + (commit & (RB_MISSED_STORED - 1));
 	if (commit & RB_MISSED_STORED)
 		need += lsize;
-	return need <= p->size;
+	return need <= p->size &&
+	       records_move(r, p, hdr, hdr + (commit & (RB_MISSED_STORED - 1)));
 }
 
 /* Make q->ev the next record of CPU cpu, loading pages as needed. */

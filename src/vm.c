@@ -738,7 +738,7 @@ static int cpio_dir(struct cpio *c, const char *gpath)
 static int is_elf(const char *host)
 {
 	char m[4];
-	int fd = open(host, O_RDONLY | O_CLOEXEC), ok;
+	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ok;
 
 	if (fd < 0)
 		return 0;
@@ -754,14 +754,24 @@ static int cpio_file(struct cpio *c, const char *host, const char *gpath)
 	void *map = NULL;
 	int fd, rc;
 
-	fd = open(host, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would wait for a writer forever; its
+	 * type is refused just below */
+	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s' for the "
 				    "VM", host);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s' for "
+				    "the VM", host);
+	}
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return kf_err(KF_EXIT_NOINPUT, "cannot copy '%s' into the VM: "
-			      "not a regular file", host);
+			      "%s, not a regular file (leave it out of "
+			      "--vm-file)", host, S_ISFIFO(st.st_mode) ?
+			      "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" :
+			      S_ISDIR(st.st_mode) ? "a directory" : "a device");
 	}
 	if (st.st_size > 0) {
 		map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

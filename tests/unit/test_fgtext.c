@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <malloc.h>
 
 #include "kf_build.h"
+#include "kf_common.h"
 #include "kf_fgtext.h"
 #include "kf_model.h"
 
@@ -141,6 +143,10 @@ static void test_all_files(void **state)
 			if (l.st.records < 100)
 				fail_msg("%s: only %lu records", path,
 					 l.st.records);
+			/* the kernel's own numbers are never "broken" */
+			if (l.st.bad)
+				fail_msg("%s: line %lu taken for a broken "
+					 "number", path, l.st.bad_line);
 			assert_true(l.m.ncalls > 0);
 			check_durations(&l.m);
 			kf_model_release(&l.m);
@@ -356,6 +362,121 @@ static void test_hostile(void **state)
 	kf_model_release(&l.m);
 }
 
+/* Numbers that are negative or do not fit are not read as other numbers:
+ * the line is skipped and counted, the first one named. */
+static void test_bad_numbers(void **state)
+{
+	static const char text[] =
+		"# tracer: function_graph\n"
+		" 0)               |  a() {\n"
+		" 0) 99999999999999999999999999999 us |    b();\n"   /* 3 */
+		" 0)   -5 us    |    c();\n"
+		" 0)   1.2.3 us |    c();\n"
+		" -1)   1.000 us |    c();\n"
+		"CPU:-1 [LOST 3 EVENTS]\n"
+		"CPU:0 [LOST 99999999999999999999999 EVENTS]\n"
+		" 0)   1.000 us    |    d();\n"
+		" 0)   2.000 us    |  }\n"
+		" 123456789012.000000 |  0)   1.000 us |  e();\n";
+	struct loaded l;
+	const struct kf_call *c;
+	uint32_t n;
+
+	(void)state;
+	load_buf(&l, text, sizeof(text) - 1);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.st.bad, 7);
+	assert_int_equal(l.st.bad_line, 3);
+	assert_int_equal(l.st.lost, 0);
+	assert_int_equal(l.st.records, 3);
+	/* a() holds d() only: no 0 ns b(), no 5 us c() */
+	c = nth_call(&l.m, "a", 0);
+	assert_non_null(c);
+	n = kf_node_get(&l.m, c->root)->child;
+	assert_string_equal(fname(&l.m, n), "d");
+	assert_int_equal(kf_node_get(&l.m, n)->next, KF_NONE);
+	kf_model_release(&l.m);
+}
+
+static unsigned long max_heap;
+
+static int heap_sink(void *ctx, const struct kf_event *ev)
+{
+	struct kf_sink *inner = ctx;
+	struct mallinfo2 mi = mallinfo2();
+
+	if (mi.uordblks > max_heap)
+		max_heap = mi.uordblks;
+	return inner->event(inner->ctx, ev);
+}
+
+/* A CPU number costs a few bytes, not a 4096-deep stack each; CPU 4096 and
+ * on is a format error with its line, not "out of memory". */
+static void test_many_cpus(void **state)
+{
+	struct kf_build_opts bo = { .mode = KF_BUILD_FUNCTION,
+				    .default_sys = KF_NONE };
+	struct kf_fgtext_stats st;
+	struct kf_builder *b;
+	struct kf_model m;
+	struct kf_sink inner, outer;
+	size_t len = 0;
+	char *text = malloc(4096 * 64 + 64);
+
+	(void)state;
+	assert_non_null(text);
+	len += sprintf(text, "# tracer: function_graph\n");
+	for (int i = 0; i < 4096; i++)
+		len += sprintf(text + len, " %d)               |  f%d() {\n",
+			       i, i);
+	assert_int_equal(kf_model_init(&m), 0);
+	b = kf_builder_new(&m, &bo);
+	assert_non_null(b);
+	inner = kf_builder_sink(b);
+	outer = (struct kf_sink){ heap_sink, &inner };
+	max_heap = 0;
+	assert_int_equal(kf_fgtext_parse(text, len, &m, outer, "t", &st), 0);
+	assert_int_equal(st.records, 4096);
+	assert_int_equal(m.meta.ncpus, 4096);
+	/* was 4096 x 64 KiB = 256 MiB (0 when a sanitizer hides mallinfo) */
+	assert_true(max_heap < (64u << 20));
+	kf_builder_free(b);
+	kf_model_release(&m);
+
+	len += sprintf(text + len, " 4096)   1.000 us |  g();\n");
+	assert_int_equal(kf_model_init(&m), 0);
+	b = kf_builder_new(&m, &bo);
+	assert_int_equal(kf_fgtext_parse(text, len, &m, kf_builder_sink(b),
+					 "t", &st), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_DATAERR);
+	assert_string_equal(kf_err_msg(), "cannot read 't' line 4098: its "
+			    "CPU number is beyond 4095, the highest kfollow "
+			    "reads");
+	kf_builder_free(b);
+	kf_model_release(&m);
+	free(text);
+}
+
+/* A last line of blanks without a newline: nothing read past the end
+ * (the sanitizer run catches the one-byte over-read). */
+static void test_blank_last_line(void **state)
+{
+	static const char text[] = "# tracer: function_graph\n"
+				   " 0)   1.000 us    |  f();\n   ";
+	struct loaded l;
+	char *buf = malloc(sizeof(text) - 1);
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, text, sizeof(text) - 1);
+	load_buf(&l, buf, sizeof(text) - 1);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.st.records, 1);
+	assert_int_equal(l.st.skipped, 2);
+	free(buf);
+	kf_model_release(&l.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +491,9 @@ int main(void)
 		cmocka_unit_test(test_irq_marks),
 		cmocka_unit_test(test_not_fgtext),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_many_cpus),
+		cmocka_unit_test(test_blank_last_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
