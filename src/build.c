@@ -448,6 +448,47 @@ static void reparent(struct kf_model *m, uint32_t first, uint32_t adopter)
 }
 
 /*
+ * Kernels that read calltime just before writing the entry record (7.x,
+ * after the depth went up) record an interrupt taken before calltime one
+ * level deeper too, so adopt_early put it under a call it did not
+ * interrupt (nd_jump_root of 4 us over a 200 us timer interrupt).  At the
+ * call's exit the early run that does not fit in the call's own time goes
+ * back before it.
+ */
+static void unadopt_early(struct kf_builder *b, struct task *t, uint32_t xi)
+{
+	struct kf_model *m = b->m;
+	struct kf_node *x = kf_node_get(m, xi);
+	uint32_t c, last = KF_NONE, *headp, k, prev = KF_NONE;
+	uint64_t sum = 0;
+
+	/* the early run: the first children, recorded before x's entry */
+	for (c = x->child; c != KF_NONE && kf_node_get(m, c)->start < x->start;
+	     c = kf_node_get(m, c)->next) {
+		sum += kf_node_get(m, c)->dur;
+		last = c;
+	}
+	if (last == KF_NONE || sum <= x->dur)
+		return;
+	c = x->child;
+	x->child = kf_node_get(m, last)->next;
+	headp = x->parent != KF_NONE ? &kf_node_get(m, x->parent)->child :
+		&m->calls[t->call].root;
+	for (k = *headp; k != KF_NONE && k != xi; k = kf_node_get(m, k)->next)
+		prev = k;
+	if (k == KF_NONE)
+		return; /* not found: leave the tree as it is */
+	if (prev == KF_NONE)
+		*headp = c;
+	else
+		kf_node_get(m, prev)->next = c;
+	kf_node_get(m, last)->next = xi;
+	for (k = c; k != xi; k = kf_node_get(m, k)->next)
+		kf_node_get(m, k)->parent = x->parent;
+	fix_depths(m, c, x->parent);
+}
+
+/*
  * The other end: kernels that read rettime before the exit record is
  * written and keep the call's frame until then (seen on 7.x) record an
  * interrupt taken in between as the call's last children, though it came
@@ -760,8 +801,10 @@ static int on_func_exit(struct kf_builder *b, struct task *t,
 		exit_times(b, t, n, ev);
 		if (ev->exit.overrun)
 			n->flags |= KF_NODE_OVERRUN;
-		if (b->opts.check_clock)
+		if (b->opts.check_clock) {
+			unadopt_early(b, t, f->node);
 			move_late(b, t, f->node);
+		}
 		node_self(m, f->node);
 		check_children(b, t, f->node);
 	}

@@ -655,6 +655,36 @@ static void test_irq_after_return(void **state)
 	teardown(f);
 }
 
+/*
+ * The same records on a kernel that reads calltime after the interrupt
+ * (7.x): the call's own time cannot hold the interrupt, which goes back
+ * before it.
+ *   A { irq_enter_rcu +irq, handler +irq, X 1, B }
+ */
+static void test_irq_before_calltime(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 3, "irq_enter_rcu", 2, 0);
+	fexit(f, 7, 0, 3, 4, "irq_enter_rcu", 2);
+	entry(f, 7, 0, 5, "handler", 2, KF_CTX_HARDIRQ);
+	fexit(f, 7, 0, 5, 8, "handler", 2);
+	entry(f, 7, 0, 9, "X", 1, 0);
+	fexit(f, 7, 0, 9, 10, "X", 1);
+	entry(f, 7, 0, 11, "B", 1, 0);
+	fexit(f, 7, 0, 11, 12, "B", 1);
+	fexit(f, 7, 0, 1, 13, "A", 0);
+	sys_exit(f, 7, 0, 14, f->sys_openat, 0);
+	kf_builder_finish(f->b, 0);
+	assert_string_equal(tree(f, 0), "A[12/6]{irq_enter_rcu[1/1]+irq,"
+			    "handler[3/3]+irq,X[1/1],B[1/1]}");
+	assert_false(kf_node_get(&f->m, 3)->flags & KF_NODE_CLOCK);
+	teardown(f);
+}
+
 /* --max-depth on a saved capture: the model keeps N levels. */
 static void test_cut_depth(void **state)
 {
@@ -951,6 +981,7 @@ int main(void)
 		cmocka_unit_test(test_irq_entry),
 		cmocka_unit_test(test_irq_before_entry),
 		cmocka_unit_test(test_irq_after_return),
+		cmocka_unit_test(test_irq_before_calltime),
 		cmocka_unit_test(test_cut_depth),
 		cmocka_unit_test(test_capture_ends),
 		cmocka_unit_test(test_lost_marks),
