@@ -39,6 +39,10 @@ struct task {
 	 * never return; the records of its last steps still come */
 	uint8_t exiting;
 	uint64_t last_ts;    /* its newest record time */
+	/* the last frame closed without its exit (see on_exit_noentry) */
+	uint32_t popped, popped_func;
+	int32_t popped_depth;
+	uint32_t nrepair;    /* repairs in the open call still standing */
 	struct frame *stack;
 	uint32_t nstack, cap;
 };
@@ -119,6 +123,7 @@ static struct task *task_get(struct kf_builder *b, int32_t pid)
 	t->call = KF_NONE;
 	t->last_top = KF_NONE;
 	t->early_top = KF_NONE;
+	t->popped = KF_NONE;
 	b->ntasks++;
 	return t;
 }
@@ -234,6 +239,14 @@ static void call_flag(struct kf_builder *b, struct task *t, uint16_t flags)
 		b->m->calls[t->call].flags |= flags;
 }
 
+static void repaired(struct kf_builder *b, struct task *t)
+{
+	if (t->call == KF_NONE)
+		return;
+	b->m->calls[t->call].flags |= KF_CALL_REPAIRED;
+	t->nrepair++;
+}
+
 /*
  * Close the top frame without its exit: the function returned but the
  * record was lost, or the capture ended.  The duration is a lower bound:
@@ -250,9 +263,12 @@ static void pop_noexit(struct kf_builder *b, struct task *t)
 	n->flags |= KF_NODE_NOEXIT;
 	n->dur = children_end(b->m, f->node) - n->start;
 	node_self(b->m, f->node);
+	t->popped = f->node;
+	t->popped_func = f->func;
+	t->popped_depth = f->depth;
 	/* a task that left was expected not to return */
 	if (!t->exiting)
-		call_flag(b, t, KF_CALL_REPAIRED);
+		repaired(b, t);
 }
 
 /* Open a new invocation for t, starting at ts. */
@@ -273,6 +289,8 @@ static uint32_t call_open(struct kf_builder *b, struct task *t, uint64_t ts,
 	c->flags = flags | KF_CALL_OPEN;
 	t->call = ci;
 	t->last_top = KF_NONE;
+	t->popped = KF_NONE;
+	t->nrepair = 0;
 	return ci;
 }
 
@@ -286,6 +304,9 @@ static void call_close(struct kf_builder *b, struct task *t, uint64_t end)
 	if (end > c->start)
 		c->end = end;
 	c->flags &= ~KF_CALL_OPEN;
+	/* every repair was undone by a record that came late */
+	if (!t->nrepair)
+		c->flags &= ~KF_CALL_REPAIRED;
 	t->call = KF_NONE;
 	t->last_top = KF_NONE;
 }
@@ -609,7 +630,7 @@ static int on_entry(struct kf_builder *b, struct task *t,
 		 */
 		if (b->opts.mode == KF_BUILD_FUNCTION && t->call != KF_NONE &&
 		    ev->entry.depth <= 0) {
-			call_flag(b, t, KF_CALL_REPAIRED);
+			repaired(b, t);
 			task_flush(b, t, 0, 0);
 		}
 		if (need_call(b, t, ev, &dropped) < 0)
@@ -620,7 +641,7 @@ static int on_entry(struct kf_builder *b, struct task *t,
 		} else if (b->opts.mode == KF_BUILD_FUNCTION &&
 			   ev->entry.depth > 0) {
 			/* its callers' entries are not in the capture */
-			call_flag(b, t, KF_CALL_REPAIRED);
+			repaired(b, t);
 		}
 	} else if (top->dropped) {
 		f.dropped = 1;
@@ -651,6 +672,45 @@ static int on_entry(struct kf_builder *b, struct task *t,
 
 
 /*
+ * 6.1 lowers the depth before it reads rettime: an interrupt in between
+ * is recorded after call x, at its depth, yet inside x's time.  The
+ * siblings that follow x and start before x's end move under it.
+ */
+static void take_late(struct kf_builder *b, struct task *t, uint32_t xi)
+{
+	struct kf_model *m = b->m;
+	struct kf_node *x = kf_node_get(m, xi);
+	uint64_t end = x->start + x->dur;
+	uint32_t first = x->next, last = KF_NONE, c, tail;
+
+	for (c = first; c != KF_NONE && kf_node_get(m, c)->start < end;
+	     c = kf_node_get(m, c)->next)
+		last = c;
+	if (last == KF_NONE)
+		return;
+	x->next = kf_node_get(m, last)->next;
+	kf_node_get(m, last)->next = KF_NONE;
+	for (c = first; c != KF_NONE; c = kf_node_get(m, c)->next)
+		kf_node_get(m, c)->parent = xi;
+	if (x->child == KF_NONE) {
+		x->child = first;
+	} else {
+		for (tail = x->child; kf_node_get(m, tail)->next != KF_NONE;
+		     tail = kf_node_get(m, tail)->next)
+			;
+		kf_node_get(m, tail)->next = first;
+	}
+	fix_depths(m, first, xi);
+	if (x->next == KF_NONE) {
+		/* x is the last of its list again */
+		if (x->parent == KF_NONE)
+			t->last_top = xi;
+		else if (t->nstack && t->stack[t->nstack - 1].node == x->parent)
+			t->stack[t->nstack - 1].last_child = xi;
+	}
+}
+
+/*
  * An exit with no open frame: its entry was lost (or came before the
  * capture).  The new node adopts the siblings recorded after its start,
  * which were its children.
@@ -667,6 +727,28 @@ static int on_exit_noentry(struct kf_builder *b, struct task *t,
 
 	while (t->nstack && t->stack[t->nstack - 1].depth >= ev->exit.depth)
 		pop_noexit(b, t);
+	/*
+	 * Not lost, only late: an interrupt between the call's return and
+	 * its exit record is recorded at the call's depth (6.1), which
+	 * closed the call as if its exit were lost.  The exit completes it;
+	 * the interrupt stays after it, where it ran.
+	 */
+	if (t->popped != KF_NONE && t->popped_func == ev->exit.func &&
+	    t->popped_depth == ev->exit.depth &&
+	    (kf_node_get(m, t->popped)->flags & KF_NODE_NOEXIT)) {
+		n = kf_node_get(m, t->popped);
+		n->flags &= ~KF_NODE_NOEXIT;
+		n->dur = ev->exit.rettime > ev->exit.calltime ?
+			 ev->exit.rettime - ev->exit.calltime : n->dur;
+		if (ev->exit.overrun)
+			n->flags |= KF_NODE_OVERRUN;
+		take_late(b, t, t->popped);
+		node_self(m, t->popped);
+		t->popped = KF_NONE;
+		if (t->nrepair)
+			t->nrepair--;
+		return 0;
+	}
 	top = t->nstack ? &t->stack[t->nstack - 1] : NULL;
 	if (top && top->node == KF_NONE)
 		return 0; /* below a cut or dropped frame */
@@ -694,7 +776,7 @@ static int on_exit_noentry(struct kf_builder *b, struct task *t,
 	if (ev->exit.overrun)
 		n->flags |= KF_NODE_OVERRUN;
 	m->calls[t->call].nnodes++;
-	m->calls[t->call].flags |= KF_CALL_REPAIRED;
+	repaired(b, t);
 
 	/* siblings that started inside [calltime, rettime] become children */
 	if (top) {

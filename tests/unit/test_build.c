@@ -685,6 +685,66 @@ static void test_irq_before_calltime(void **state)
 	teardown(f);
 }
 
+/*
+ * An interrupt between a call's return and its exit record, recorded at
+ * the call's own depth (6.1): the call looks closed without its exit,
+ * until the exit comes.  One call, not a lost exit and a lost entry.
+ *   A { X 10 { Y 2 }, irq_enter_rcu +irq, handler +irq }
+ */
+static void test_irq_before_exit(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 10, "X", 1, 0);
+	entry(f, 7, 0, 12, "Y", 2, 0);
+	fexit(f, 7, 0, 12, 14, "Y", 2);
+	entry(f, 7, 0, 30, "irq_enter_rcu", 1, 0);
+	fexit(f, 7, 0, 30, 31, "irq_enter_rcu", 1);
+	entry(f, 7, 0, 32, "handler", 1, KF_CTX_HARDIRQ);
+	fexit(f, 7, 0, 32, 35, "handler", 1);
+	fexit_at(f, 7, 0, 36, 9, 19, "X", 1);
+	fexit(f, 7, 0, 1, 40, "A", 0);
+	sys_exit(f, 7, 0, 41, f->sys_openat, 0);
+	kf_builder_finish(f->b, 0);
+	assert_int_equal(f->m.calls[0].nnodes, 5);
+	assert_string_equal(tree(f, 0), "A[39/25]{X[10/8]{Y[2/2]},"
+			    "irq_enter_rcu[1/1]+irq,handler[3/3]+irq}");
+	assert_false(f->m.calls[0].flags & KF_CALL_REPAIRED);
+	teardown(f);
+}
+
+/*
+ * The same, when the interrupt comes before rettime is read: it ran inside
+ * the call's time and moves under it.
+ *   A { X 30 { Y 2, irq_enter_rcu +irq, handler +irq } }
+ */
+static void test_irq_before_rettime(void **state)
+{
+	struct fixture *f = setup_clock();
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 10, "X", 1, 0);
+	entry(f, 7, 0, 12, "Y", 2, 0);
+	fexit(f, 7, 0, 12, 14, "Y", 2);
+	entry(f, 7, 0, 20, "irq_enter_rcu", 1, 0);
+	fexit(f, 7, 0, 20, 21, "irq_enter_rcu", 1);
+	entry(f, 7, 0, 22, "handler", 1, KF_CTX_HARDIRQ);
+	fexit(f, 7, 0, 22, 25, "handler", 1);
+	fexit_at(f, 7, 0, 36, 9, 39, "X", 1);
+	fexit(f, 7, 0, 1, 40, "A", 0);
+	sys_exit(f, 7, 0, 41, f->sys_openat, 0);
+	kf_builder_finish(f->b, 0);
+	assert_string_equal(tree(f, 0), "A[39/9]{X[30/24]{Y[2/2],"
+			    "irq_enter_rcu[1/1]+irq,handler[3/3]+irq}}");
+	assert_false(f->m.calls[0].flags & (KF_CALL_REPAIRED | KF_CALL_CLOCK));
+	teardown(f);
+}
+
 /* --max-depth on a saved capture: the model keeps N levels. */
 static void test_cut_depth(void **state)
 {
@@ -982,6 +1042,8 @@ int main(void)
 		cmocka_unit_test(test_irq_before_entry),
 		cmocka_unit_test(test_irq_after_return),
 		cmocka_unit_test(test_irq_before_calltime),
+		cmocka_unit_test(test_irq_before_exit),
+		cmocka_unit_test(test_irq_before_rettime),
 		cmocka_unit_test(test_cut_depth),
 		cmocka_unit_test(test_capture_ends),
 		cmocka_unit_test(test_lost_marks),
