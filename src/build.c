@@ -489,8 +489,14 @@ static void unadopt_early(struct kf_builder *b, struct task *t, uint32_t xi)
 		sum += kf_node_get(m, c)->dur;
 		last = c;
 	}
-	if (last == KF_NONE || sum <= x->dur)
+	if (last == KF_NONE)
 		return;
+	if (sum <= x->dur) {
+		/* it ran inside x, which began before it (calltime came
+		 * first): x starts no later than its first child */
+		x->start = kf_node_get(m, x->child)->start;
+		return;
+	}
 	c = x->child;
 	x->child = kf_node_get(m, last)->next;
 	headp = x->parent != KF_NONE ? &kf_node_get(m, x->parent)->child :

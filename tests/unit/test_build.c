@@ -623,6 +623,8 @@ static void test_irq_before_entry(void **state)
 	kf_builder_finish(f->b, 0);
 	assert_string_equal(tree(f, 0), "A[12/3]{X[8/4]{irq_enter_rcu[1/1]+irq,"
 			    "handler[3/3]+irq},B[1/1]}");
+	/* X starts no later than the interrupt it holds */
+	assert_true(kf_node_get(&f->m, 3)->start <= kf_node_get(&f->m, 1)->start);
 	assert_false(f->m.calls[0].flags & KF_CALL_CLOCK);
 	teardown(f);
 }
