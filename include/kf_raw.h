@@ -54,14 +54,19 @@ int kf_raw_add_page(struct kf_raw *r, int cpu, const void *page, size_t size);
 
 /*
  * Send the buffered events, in timestamp order, to sink.  Unless final,
- * only events that no record still unread can precede are sent: those
- * older than every CPU's newest page, and (after kf_raw_drained) those
- * older than the newest record read before the previous drain.  Returns
- * 0 or -1.
+ * only events that no record still unread can precede are sent: a CPU's
+ * unread records are newer than the last one read from it and, once it
+ * has been read dry twice (kf_raw_dry), than the newest record read from
+ * any CPU by the first of those reads.  Returns 0 or -1.
  */
 int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final);
 
-/* The caller has just read every CPU's buffer dry (live capture). */
+/* The caller has just read CPU cpu's buffer dry (live capture).  A CPU
+ * the caller cannot read must be reported dry too, or it holds every
+ * other CPU's records back until the final kf_raw_process. */
+void kf_raw_dry(struct kf_raw *r, int cpu);
+
+/* kf_raw_dry for every CPU. */
 void kf_raw_drained(struct kf_raw *r);
 
 struct kf_raw_stats {

@@ -685,20 +685,41 @@ static uint64_t cpu_overrun(struct cap *c, int cpu)
 	return v;
 }
 
-/* Read every page the kernel has for us; flush partial pages if final. */
-/* Read every page the CPUs have filled.  Returns the pages read, or -1. */
-static int drain(struct cap *c, int final)
-{
-	int i, n, pages = 0;
+/*
+ * Pages read from one CPU per pass before the records are built: a writer
+ * faster than the reader (a busy machine that gives kfollow a fraction of
+ * a core) would otherwise keep one pass reading, and the pages piling up
+ * in memory, until the command ends.  Past this the kernel drops events
+ * (counted and reported) instead of kfollow holding them.
+ */
+#define PASS_PAGES 256
 
+/*
+ * Read the pages the CPUs have filled, up to PASS_PAGES each unless
+ * final (then flush partial pages too).  Returns the pages read and sets
+ * *more if a CPU still had some left, or returns -1.
+ */
+static int drain(struct cap *c, int final, int *more)
+{
+	int i, n, k, pages = 0;
+
+	*more = 0;
 	for (i = 0; i < c->ncpus; i++) {
-		if (!c->tcpu[i])
+		if (!c->tcpu[i]) {
+			kf_raw_dry(c->raw, i);	/* nothing to read there */
 			continue;
-		for (;;) {
+		}
+		for (k = 0;; k++) {
+			if (!final && k == PASS_PAGES) {
+				*more = 1;
+				break;
+			}
 			n = final ? tracefs_cpu_flush(c->tcpu[i], c->page) :
 				    tracefs_cpu_read(c->tcpu[i], c->page, true);
-			if (n <= 0)
+			if (n <= 0) {
+				kf_raw_dry(c->raw, i);
 				break;
+			}
 			if (kf_raw_add_page(c->raw, i, c->page, n) < 0 ||
 			    (c->dat && kf_dat_add_page(c->dat, i, c->page,
 						       n) < 0))
@@ -1480,7 +1501,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	struct kept_err kept;
 	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
 	uint64_t t_capture = 0, t_post = 0, t_run = 0;
-	int st = 0, exited = 0, rc = -1, i, busy = 0;
+	int st = 0, exited = 0, rc = -1, i, busy = 0, more = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.go[0] = c.go[1] = c.errp[0] = c.errp[1] = -1;
@@ -1646,16 +1667,15 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		/* while pages keep coming, come back soon: the ring buffer
 		 * is small (1.4 MB per CPU by default) and a busy CPU fills
 		 * it in well under a tick */
-		poll(&pfd, 1, busy ? BUSY_TICK_MS : TICK_MS);
+		poll(&pfd, 1, more ? 0 : busy ? BUSY_TICK_MS : TICK_MS);
 		if (pfd.revents) {
 			char b[16];
 
 			while (read(sig_pipe[0], b, sizeof(b)) > 0)
 				;
 		}
-		if ((pages = drain(&c, 0)) < 0)
+		if ((pages = drain(&c, 0, &more)) < 0)
 			goto fail_stop;
-		kf_raw_drained(c.raw);
 		busy = pages > 0;
 		if (o->ncmd) {
 			w = waitpid(c.child, &st, WNOHANG);
@@ -1691,7 +1711,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	t_capture = now_ns();
 	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
 	kf_err_clear();
-	if (drain(&c, 1) < 0)
+	if (drain(&c, 1, &more) < 0)
 		goto fail_stop;
 	for (i = 0; i < c.ncpus; i++) {
 		uint64_t ov = cpu_overrun(&c, i);

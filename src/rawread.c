@@ -56,7 +56,10 @@ struct cpuq {
 	int loaded;
 	void *ev;
 	unsigned long long ts;
-	uint64_t tail_ts;          /* header timestamp of the newest page */
+	/* live reading: the newest record time read from this CPU (every
+	 * record still unread here is newer), and the time below which this
+	 * CPU's records are all in hand because it was read dry a pass ago */
+	uint64_t last_ts, safe_ts, dry_max;
 };
 
 struct symcache {
@@ -78,11 +81,9 @@ struct kf_raw {
 	struct symcache *syms;
 	uint32_t nsyms, syms_cap;
 	struct kf_raw_stats st;
-	/* live reading: the newest record time read, that time as of the
-	 * last complete drain, and the time below which every record is in
-	 * hand (kf_raw_drained) */
+	/* live reading: the newest record time read from any CPU */
 	struct kbuffer *walk;
-	uint64_t max_ts, drained_max, safe_ts;
+	uint64_t max_ts;
 };
 
 static int oom(void)
@@ -470,7 +471,7 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 static int page_sane(const struct kf_raw *r, const struct page *p);
 
 /* The time of a page's last record, for the live watermark. */
-static void note_newest(struct kf_raw *r, const struct page *p)
+static void note_newest(struct kf_raw *r, struct cpuq *q, const struct page *p)
 {
 	unsigned long long ts = 0, last = 0;
 	void *ev, *next;
@@ -489,25 +490,43 @@ static void note_newest(struct kf_raw *r, const struct page *p)
 			     (unsigned char *)next >= p->data + p->size))
 			break;
 	}
+	if (last > q->last_ts)
+		q->last_ts = last;
 	if (last > r->max_ts)
 		r->max_ts = last;
 }
 
+void kf_raw_dry(struct kf_raw *r, int cpu)
+{
+	struct cpuq *q;
+
+	if (cpu < 0 || cpu >= r->ncpus)
+		return;
+	q = &r->cpus[cpu];
+	/*
+	 * This CPU was read dry before, and again now: every record it
+	 * wrote before the earlier read is in hand, and those include all
+	 * of its records older than the newest record read (from any CPU)
+	 * by then.  One read of lag leaves a record that was being written
+	 * during the earlier read the time to be committed.
+	 */
+	q->safe_ts = q->dry_max;
+	q->dry_max = r->max_ts;
+}
+
 void kf_raw_drained(struct kf_raw *r)
 {
-	/*
-	 * Every CPU was read dry after the previous call, so every record
-	 * written before then is in hand, and those include all records
-	 * older than the newest one read by then.
-	 */
-	r->safe_ts = r->drained_max;
-	r->drained_max = r->max_ts;
+	int i;
+
+	for (i = 0; i < r->ncpus; i++)
+		kf_raw_dry(r, i);
 }
 
 int kf_raw_add_page(struct kf_raw *r, int cpu, const void *data, size_t size)
 {
 	struct cpuq *q;
 	struct page *p;
+	uint64_t ts;
 
 	if (cpu < 0 || cpu >= r->ncpus)
 		return kf_err(KF_EXIT_SOFTWARE, "page from unknown CPU %d", cpu);
@@ -527,8 +546,10 @@ int kf_raw_add_page(struct kf_raw *r, int cpu, const void *data, size_t size)
 	else
 		q->head = p;
 	q->tail = p;
-	q->tail_ts = tep_read_number(r->tep, p->data, 8);
-	note_newest(r, p);
+	ts = tep_read_number(r->tep, p->data, 8);
+	if (ts > q->last_ts)
+		q->last_ts = ts;
+	note_newest(r, q, p);
 	r->st.pages++;
 	r->st.bytes += size;
 	return 0;
@@ -896,14 +917,18 @@ int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final)
 	if (!r->nbyid && add_base_events(r) < 0)
 		return -1;
 	if (!final) {
-		/* records newer than the oldest CPU's newest page may still
-		 * be preceded by records not read yet */
-		for (i = 0; i < r->ncpus; i++)
-			if (r->cpus[i].tail && r->cpus[i].tail_ts < watermark)
-				watermark = r->cpus[i].tail_ts;
-		/* an idle CPU's old page must not hold the rest back */
-		if (watermark != UINT64_MAX && r->safe_ts > watermark)
-			watermark = r->safe_ts;
+		/* a record may go out once no CPU can still hold an older
+		 * one unread: a CPU's unread records are newer than the last
+		 * one read from it, or than its safe time if it was read dry
+		 * (an idle CPU's old page must not hold the rest back) */
+		for (i = 0; i < r->ncpus; i++) {
+			const struct cpuq *q = &r->cpus[i];
+			uint64_t lo = q->last_ts > q->safe_ts ? q->last_ts :
+								q->safe_ts;
+
+			if (lo < watermark)
+				watermark = lo;
+		}
 	}
 	for (i = 0; i < r->ncpus; i++)
 		if (!r->cpus[i].loaded && next_event(r, i, sink) < 0)

@@ -236,21 +236,77 @@ static void test_watermark(void **state)
 	kf_raw_add_page(r, 0, p0.b, PAGE);
 	kf_raw_add_page(r, 1, p1.b, PAGE);
 	assert_int_equal(kf_raw_process(r, sink, 0), 0);
-	/* CPU 1's newest page starts at 500: only the record at 100 is safe */
-	assert_int_equal(out.n, 1);
+	/* CPU 1's unread records come after its last one, at 500: the
+	 * records up to 500 are safe, CPU 0's at 900 is not */
+	assert_int_equal(out.n, 2);
 	assert_int_equal(out.ev[0].ts, 100);
+	assert_int_equal(out.ev[1].ts, 500);
 	/* two complete drains later, nothing unread can come before 900:
 	 * CPU 1 going idle does not hold CPU 0's record back */
 	kf_raw_drained(r);
 	assert_int_equal(kf_raw_process(r, sink, 0), 0);
-	assert_int_equal(out.n, 1);
+	assert_int_equal(out.n, 2);
 	kf_raw_drained(r);
 	assert_int_equal(kf_raw_process(r, sink, 0), 0);
 	assert_int_equal(out.n, 3);
-	assert_int_equal(out.ev[1].ts, 500);
 	assert_int_equal(out.ev[2].ts, 900);
 	assert_int_equal(kf_raw_process(r, sink, 1), 0);
 	assert_int_equal(out.n, 3);
+	kf_raw_free(r);
+	kf_model_release(&m);
+	tep_free(tep);
+}
+
+/*
+ * A CPU that is never read dry (a writer faster than the reader) does not
+ * hold the others back: its last record read bounds what it can still
+ * hold, and an idle CPU read dry twice bounds nothing.  A CPU with nothing
+ * read and no dry read yet holds everything back.
+ */
+static void test_watermark_busy_cpu(void **state)
+{
+	struct tep_handle *tep = make_tep();
+	struct kf_model m;
+	struct kf_raw *r;
+	struct pagebuf p1;
+	unsigned char rec[64];
+	struct rec out = { .n = 0 };
+	struct kf_sink sink = { record, &out };
+
+	assert_int_equal(kf_model_init(&m), 0);
+	r = kf_raw_new(tep, &m, 2, sym, NULL);
+	assert_non_null(r);
+	page_init(&p1, 200);
+	rec_entry(rec, 8, 0xffffffff81001004, 0, 0);
+	page_rec(&p1, 200, rec, 20);
+	page_rec(&p1, 300, rec, 20);
+	page_finish(&p1, 0, -1);
+	kf_raw_add_page(r, 1, p1.b, PAGE);
+	/* CPU 0: nothing read, never read dry: it may hold anything */
+	assert_int_equal(kf_raw_process(r, sink, 0), 0);
+	assert_int_equal(out.n, 0);
+	/* CPU 0 read dry twice: its safe time is what was read by the
+	 * first of those reads (300); CPU 1, busy, is bounded by its last
+	 * record (300) */
+	kf_raw_dry(r, 0);
+	kf_raw_dry(r, 0);
+	assert_int_equal(kf_raw_process(r, sink, 0), 0);
+	assert_int_equal(out.n, 2);
+	assert_int_equal(out.ev[1].ts, 300);
+	/* CPU 1 goes on without ever being dry: records up to its last one
+	 * go out as CPU 0 keeps being read dry */
+	page_init(&p1, 400);
+	page_rec(&p1, 400, rec, 20);
+	page_rec(&p1, 600, rec, 20);
+	page_finish(&p1, 0, -1);
+	kf_raw_add_page(r, 1, p1.b, PAGE);
+	kf_raw_dry(r, 0);
+	assert_int_equal(kf_raw_process(r, sink, 0), 0);
+	assert_int_equal(out.n, 2);	/* CPU 0 safe only up to 300 yet */
+	kf_raw_dry(r, 0);
+	assert_int_equal(kf_raw_process(r, sink, 0), 0);
+	assert_int_equal(out.n, 4);
+	assert_int_equal(out.ev[3].ts, 600);
 	kf_raw_free(r);
 	kf_model_release(&m);
 	tep_free(tep);
@@ -321,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_missed_events),
 		cmocka_unit_test(test_bad_pages),
 		cmocka_unit_test(test_watermark),
+		cmocka_unit_test(test_watermark_busy_cpu),
 		cmocka_unit_test(test_record_loops),
 	};
 
