@@ -751,7 +751,7 @@ static int is_elf(const char *host)
 static int cpio_file(struct cpio *c, const char *host, const char *gpath)
 {
 	struct stat st;
-	void *map = NULL;
+	char *buf = NULL;
 	int fd, rc;
 
 	/* O_NONBLOCK: opening a FIFO would wait for a writer forever; its
@@ -773,18 +773,42 @@ static int cpio_file(struct cpio *c, const char *host, const char *gpath)
 			      "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" :
 			      S_ISDIR(st.st_mode) ? "a directory" : "a device");
 	}
+	/* read, not mmap: a file that shrinks while it is copied would be
+	 * a SIGBUS through a mapping, here a clear error */
 	if (st.st_size > 0) {
-		map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
+		size_t got = 0;
+		ssize_t n = 0;
+
+		buf = malloc(st.st_size);
+		if (!buf) {
 			close(fd);
-			return kf_err_errno(KF_EXIT_OSERR, "cannot map '%s'",
-					    host);
+			return kf_err(KF_EXIT_OSERR, "out of memory copying "
+				      "'%s' into the VM", host);
+		}
+		while (got < (size_t)st.st_size &&
+		       (n = read(fd, buf + got, st.st_size - got)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				kf_err_errno(KF_EXIT_IOERR, "cannot read '%s' "
+					     "for the VM", host);
+				break;
+			}
+			got += n;
+		}
+		if (got < (size_t)st.st_size) {
+			if (n == 0)
+				kf_err(KF_EXIT_IOERR, "'%s' shrank while it was "
+				       "copied into the VM: copy it again",
+				       host);
+			free(buf);
+			close(fd);
+			return -1;
 		}
 	}
 	close(fd);
-	rc = cpio_data(c, gpath, st.st_mode & 07777, map, st.st_size);
-	if (map)
-		munmap(map, st.st_size);
+	rc = cpio_data(c, gpath, st.st_mode & 07777, buf, st.st_size);
+	free(buf);
 	if (rc == 0 && is_elf(host) && !strv_has(&c->queue, host))
 		rc = strv_push(&c->queue, host);
 	return rc;
@@ -1628,8 +1652,6 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 		return kf_err(KF_EXIT_UNAVAILABLE, "--vm needs "
 			      "qemu-system-x86_64: install qemu-system-x86 "
 			      "(apt-get install qemu-system-x86)");
-	if (kf_vm_kernel_find(r->kernel, &k) < 0)
-		goto out;
 	if (!timeout) {
 		const char *e = getenv("KFOLLOW_VM_TIMEOUT");
 
@@ -1655,6 +1677,10 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 		kf_err_errno(KF_EXIT_OSERR, "cannot write the initramfs");
 		goto out;
 	}
+	/* the kernel last: what the user named for the guest is checked
+	 * before a first run downloads a kernel */
+	if (kf_vm_kernel_find(r->kernel, &k) < 0)
+		goto out;
 	res = vm_boot(qemu, &k, ifd, kvm, timeout, data, &console);
 	if (res == BOOT_KVM_BROKEN) {
 		char why[160];
