@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -501,37 +502,97 @@ static int apt_update(const struct apt *a, const char *release)
 }
 
 /* Fetch Debian release's current amd64 kernel; fills k. */
+/* The kernel memo of a release fetched before: 0 and k set, or -1. */
+static int memo_read(const char *memo, struct kf_vm_kernel *k)
+{
+	char line[PATH_MAX + 128];
+	FILE *f = fopen(memo, "re");
+	int rc = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' ');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (sp) {
+			*sp = '\0';
+			if (access(sp + 1, R_OK) == 0) {
+				k->release = strdup(line);
+				k->vmlinuz = strdup(sp + 1);
+				rc = k->release && k->vmlinuz ? 0 : -1;
+				if (rc < 0) {
+					free(k->release);
+					free(k->vmlinuz);
+					k->release = k->vmlinuz = NULL;
+				}
+			}
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+/*
+ * One fetch of a release at a time: two kfollow --vm runs (a test suite
+ * booting two guests) sharing one private apt state break each other's
+ * downloads.  Returns the locked fd (closing it unlocks), or -1.
+ */
+static int fetch_lock(const char *cache, const char *release)
+{
+	char *path = NULL;
+	int fd;
+
+	if (asprintf(&path, "%s/%s.lock", cache, release) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot create '%s'", path);
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		kf_note("waiting for another kfollow that is fetching Debian "
+			"'%s' (%s)", release, path);
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				kf_err_errno(KF_EXIT_OSERR, "cannot lock '%s'",
+					     path);
+				close(fd);
+				free(path);
+				return -1;
+			}
+		}
+	}
+	free(path);
+	return fd;
+}
+
 static int fetch_release(const char *cache, const char *release,
 			 struct kf_vm_kernel *k)
 {
-	struct apt a;
+	struct apt a = { 0 };
 	char *memo = NULL, *deps = NULL, *img = NULL, *dir = NULL;
 	char *bin = NULL, *bdeps = NULL, *bdir = NULL;
-	int rc = -1, system = !strcmp(release, "bookworm");
+	int rc = -1, system = !strcmp(release, "bookworm"), lock = -1;
 	FILE *f;
-	char line[PATH_MAX + 128];
 
 	/* a memo of the kernel found last time: no network when cached */
 	if (asprintf(&memo, "%s/%s.kernel", cache, release) < 0)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
-	f = fopen(memo, "re");
-	if (f) {
-		if (fgets(line, sizeof(line), f)) {
-			char *sp = strchr(line, ' ');
-
-			line[strcspn(line, "\n")] = '\0';
-			if (sp) {
-				*sp = '\0';
-				if (access(sp + 1, R_OK) == 0) {
-					k->release = strdup(line);
-					k->vmlinuz = strdup(sp + 1);
-					fclose(f);
-					free(memo);
-					return 0;
-				}
-			}
-		}
-		fclose(f);
+	if (memo_read(memo, k) == 0) {
+		free(memo);
+		return 0;
+	}
+	lock = fetch_lock(cache, release);
+	if (lock < 0) {
+		free(memo);
+		return -1;
+	}
+	/* the run that held the lock may have fetched it meanwhile */
+	if (memo_read(memo, k) == 0) {
+		rc = 0;
+		goto out_unlocked;
 	}
 	if (apt_init(&a, cache, system ? NULL : release) < 0)
 		goto out;
@@ -602,6 +663,8 @@ static int fetch_release(const char *cache, const char *release,
 	rc = 0;
 out:
 	apt_release(&a);
+out_unlocked:
+	close(lock);
 	free(memo);
 	free(deps);
 	free(img);
