@@ -576,8 +576,12 @@ static void adopt_early(struct kf_model *m, uint32_t *headp, uint32_t early,
 	}
 	if (k == KF_NONE || early == x)
 		return;
-	for (k = early; k != x; k = kf_node_get(m, k)->next)
+	/* x must follow the run in the list: with lost or forged records
+	 * the run may have been moved since (fuzz_fgtext found one) */
+	for (k = early; k != KF_NONE && k != x; k = kf_node_get(m, k)->next)
 		last = k;
+	if (k == KF_NONE)
+		return;
 	kf_node_get(m, last)->next = KF_NONE;
 	if (prev == KF_NONE)
 		*headp = x;
