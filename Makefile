@@ -57,7 +57,7 @@ UI_CURSES_OBJS = $(UI_CURSES_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS = $(wildcard tests/unit/test_*.c)
 TEST_BINS = $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-unit check-build unit-tests demo install uninstall clean help \
+.PHONY: all check check-quick check-unit check-build unit-tests demo install uninstall clean help \
 	deps deps-check deps-demo bench fuzz lint
 
 all: kfollow
@@ -120,6 +120,12 @@ check: deps-check
 
 check-build: kfollow $(TEST_BINS)
 
+# the fast tier: no root, tracefs or VM (unit, sanitizers, golden output,
+# command line, TUI screens, fuzz regressions); a couple of minutes
+check-quick: deps-check
+	$(Q)$(MAKE) --no-print-directory -j$$(nproc) check-build
+	$(Q)tests/run-all --quick
+
 unit-tests: $(TEST_BINS)
 
 check-unit: kfollow $(TEST_BINS)
@@ -175,6 +181,7 @@ help:
 	@echo '             sanitizer runs, degraded-mode tests and real-kernel'
 	@echo '             tests in qemu on Debian 6.1, 6.12 and 7.x kernels'
 	@echo '  check-unit build and run the unit tests only'
+	@echo '  check-quick the fast tier: no root, tracefs or VM (a couple of minutes)'
 	@echo '  demo       install dependencies and show a real openat call tree'
 	@echo '             (in a qemu VM when this kernel refuses function_graph)'
 	@echo '  bench      compare kfollow with trace-cmd, perf ftrace and a'
