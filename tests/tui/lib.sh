@@ -12,8 +12,7 @@
 # restored WHAT      the terminal is back as it was after kfollow exited
 
 T=:
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; }
+. tests/lib.sh
 
 # a terminal type every Debian has, with colours; keys as a terminal sends
 printf 'set -g default-terminal screen-256color\nset -g escape-time 0\n' \
