@@ -9,6 +9,7 @@
 #ifndef KF_COMMON_H
 #define KF_COMMON_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -110,6 +111,41 @@ const char *kf_escape(char *buf, size_t len, const char *s);
 /* Write all of buf to fd, retrying short writes and EINTR.  Returns 0,
  * or -1 with errno set (EIO for a write of 0).  Async-signal-safe. */
 int kf_write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Make room for at least `need` elements of `size` bytes in the array *arr
+ * of capacity *cap (elements), doubling from 16.  Returns 0, or -1 with
+ * errno ENOMEM (overflow or no memory) leaving *arr and *cap as they were.
+ * The caller owns *arr and frees it.  KF_GROW takes any integer cap.
+ */
+int kf_grow(void **arr, size_t *cap, size_t need, size_t size);
+#define KF_GROW(arr, cap, need)                                              \
+	({                                                                   \
+		size_t kf_cap_ = (cap);                                      \
+		void *kf_arr_ = (arr);                                       \
+		int kf_rc_ = kf_grow(&kf_arr_, &kf_cap_, (need),             \
+				     sizeof(*(arr)));                        \
+		if (kf_rc_ == 0) {                                           \
+			(arr) = kf_arr_;                                     \
+			/* a capacity its type cannot hold: refused */       \
+			if ((size_t)(__typeof__(cap))kf_cap_ == kf_cap_)     \
+				(cap) = kf_cap_;                             \
+			else                                                 \
+				kf_rc_ = -1, errno = ENOMEM;                 \
+		}                                                            \
+		kf_rc_;                                                      \
+	})
+
+/*
+ * Read fd to its end into a new NUL-terminated buffer (*len: the bytes
+ * read, without the NUL), retrying EINTR.  max > 0: stop with errno EFBIG
+ * once more than max bytes came.  Returns the buffer (the caller frees
+ * it), or NULL with errno set; nothing is recorded with kf_err, so the
+ * caller words the message.
+ */
+char *kf_read_fd(int fd, size_t max, size_t *len);
+/* kf_read_fd of the file at path (opened read-only, close-on-exec). */
+char *kf_read_file(const char *path, size_t max, size_t *len);
 
 /* Levenshtein distance, for "did you mean" lists. */
 int kf_edit_distance(const char *a, const char *b);

@@ -313,15 +313,8 @@ static void call_close(struct kf_builder *b, struct task *t, uint64_t end)
 
 static int push(struct task *t, const struct frame *f)
 {
-	if (t->nstack == t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 32;
-		struct frame *s = realloc(t->stack, cap * sizeof(*s));
-
-		if (!s)
-			return -1;
-		t->stack = s;
-		t->cap = cap;
-	}
+	if (KF_GROW(t->stack, t->cap, (size_t)t->nstack + 1) < 0)
+		return -1;
 	t->stack[t->nstack++] = *f;
 	return 0;
 }

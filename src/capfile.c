@@ -1476,15 +1476,8 @@ static int rd_lost_per_cpu(struct rd *r, struct kf_meta *mt, uint32_t *n)
 			return rd_err(r, r->p, "more than %d CPUs",
 				      MAX_CPUS);
 		}
-		if (*n == cap) {
-			uint64_t *nv;
-
-			cap = cap ? cap * 2 : 16;
-			nv = realloc(mt->lost_cpu, cap * sizeof(*nv));
-			if (!nv)
-				return rd_oom(r);
-			mt->lost_cpu = nv;
-		}
+		if (KF_GROW(mt->lost_cpu, cap, (size_t)*n + 1) < 0)
+			return rd_oom(r);
 		v = mt->lost_cpu;
 		if (rd_u64(r, &v[*n]) < 0)
 			return -1;
@@ -1740,15 +1733,8 @@ static int push_frame(struct rd *r, uint32_t sp, uint32_t node,
 {
 	struct frame *f;
 
-	if (sp == r->stack_cap) {
-		uint32_t cap = r->stack_cap ? r->stack_cap * 2 : 64;
-
-		f = realloc(r->stack, cap * sizeof(*f));
-		if (!f)
-			return rd_oom(r);
-		r->stack = f;
-		r->stack_cap = cap;
-	}
+	if (KF_GROW(r->stack, r->stack_cap, (size_t)sp + 1) < 0)
+		return rd_oom(r);
 	f = &r->stack[sp];
 	f->node = node;
 	f->last = KF_NONE;

@@ -735,29 +735,13 @@ static const char *symbolize(void *ctx, uint64_t addr)
 	struct cap *c = ctx;
 
 	if (!c->kallsyms) {
-		FILE *f = fopen("/proc/kallsyms", "re");
-		size_t cap = 1 << 20, len = 0, n;
+		size_t len = 0;
 
-		c->kallsyms = malloc(cap + 1);
-		if (!c->kallsyms) {
-			if (f)
-				fclose(f);
+		c->kallsyms = kf_read_file("/proc/kallsyms", 0, &len);
+		if (!c->kallsyms)
+			c->kallsyms = calloc(1, 1);
+		if (!c->kallsyms)
 			return NULL;
-		}
-		while (f && (n = fread(c->kallsyms + len, 1, cap - len, f)) > 0) {
-			len += n;
-			if (len == cap) {
-				char *nb = realloc(c->kallsyms, cap * 2 + 1);
-
-				if (!nb)
-					break;
-				c->kallsyms = nb;
-				cap *= 2;
-			}
-		}
-		if (f)
-			fclose(f);
-		c->kallsyms[len] = '\0';
 		if (tep_parse_kallsyms(c->tep, c->kallsyms) < 0 || !len)
 			kf_warn("cannot read '/proc/kallsyms': function names "
 				"will show as addresses");

@@ -2,8 +2,10 @@
 /* common.c - error buffer, warnings, duration parsing, edit distance. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,4 +298,76 @@ int kf_write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int kf_grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return errno = ENOMEM, -1;
+		n *= 2;
+	}
+	if (size && n > SIZE_MAX / size)
+		return errno = ENOMEM, -1;
+	p = realloc(*arr, n * size);
+	if (!p)
+		return errno = ENOMEM, -1;
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+char *kf_read_fd(int fd, size_t max, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		ssize_t r;
+
+		if (kf_grow((void **)&buf, &cap, n + 65537, 1) < 0)
+			goto fail;
+		r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		n += r;
+		if (max && n > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+fail: {
+		int e = errno;
+
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+}
+
+char *kf_read_file(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	buf = kf_read_fd(fd, max, len);
+	e = errno;
+	close(fd);
+	errno = e;
+	return buf;
 }

@@ -141,16 +141,9 @@ int kf_journal_parse(const char *buf, size_t len, struct kf_undo **out,
 		    q[plen] != '\n' || q[plen + 1 + dlen] != '\n' ||
 		    memchr(q, '\0', plen))
 			break;
-		if (n == cap) {
-			struct kf_undo *x;
-
-			cap = cap ? cap * 2 : 32;
-			x = realloc(u, cap * sizeof(*u));
-			if (!x) {
-				bad++;
-				break;
-			}
-			u = x;
+		if (KF_GROW(u, cap, (size_t)n + 1) < 0) {
+			bad++;
+			break;
 		}
 		memset(&u[n], 0, sizeof(u[n]));
 		u[n].op = op == 'W' ? KF_UNDO_WRITE : op == 'A' ? KF_UNDO_APPEND :

@@ -77,18 +77,8 @@ uint32_t kf_model_call_new(struct kf_model *m)
 	struct kf_call *c;
 	int k;
 
-	if (m->ncalls == m->calls_cap) {
-		uint32_t cap = m->calls_cap ? m->calls_cap * 2 : 64;
-		struct kf_call *calls;
-
-		if (cap < m->calls_cap)
-			return KF_NONE;
-		calls = realloc(m->calls, (size_t)cap * sizeof(*calls));
-		if (!calls)
-			return KF_NONE;
-		m->calls = calls;
-		m->calls_cap = cap;
-	}
+	if (KF_GROW(m->calls, m->calls_cap, (size_t)m->ncalls + 1) < 0)
+		return KF_NONE;
 	c = &m->calls[m->ncalls];
 	memset(c, 0, sizeof(*c));
 	c->sys = c->root = KF_NONE;
@@ -107,15 +97,8 @@ uint32_t kf_model_sys_get(struct kf_model *m, const char *name)
 	for (i = 0; i < m->nsys; i++)
 		if (m->sys[i].name == id)
 			return i;
-	if (m->nsys == m->sys_cap) {
-		uint32_t cap = m->sys_cap ? m->sys_cap * 2 : 16;
-		struct kf_sysdesc *sys = realloc(m->sys, cap * sizeof(*sys));
-
-		if (!sys)
-			return KF_NONE;
-		m->sys = sys;
-		m->sys_cap = cap;
-	}
+	if (KF_GROW(m->sys, m->sys_cap, (size_t)m->nsys + 1) < 0)
+		return KF_NONE;
 	d = &m->sys[m->nsys];
 	memset(d, 0, sizeof(*d));
 	d->name = id;

@@ -179,16 +179,9 @@ static void print_tree(struct walk *w, uint32_t first)
 				marks, sizeof(marks)));
 			if (n->child != KF_NONE) {
 				/* descend: remember where to continue */
-				if (sp == cap) {
-					uint32_t *s;
-
-					cap = cap ? cap * 2 : 64;
-					s = realloc(stack, cap * sizeof(*s));
-					if (!s) {
-						free(stack);
-						return;
-					}
-					stack = s;
+				if (KF_GROW(stack, cap, (size_t)sp + 1) < 0) {
+					free(stack);
+					return;
 				}
 				stack[sp] = next;
 				if (sp < 1024)

@@ -53,15 +53,8 @@ static int undo_push(struct kf_tracer *t, enum kf_undo_op op, char *path,
 {
 	struct kf_undo *u;
 
-	if (t->nundo == t->undo_cap) {
-		size_t cap = t->undo_cap ? t->undo_cap * 2 : 32;
-		struct kf_undo *n = realloc(t->undo, cap * sizeof(*n));
-
-		if (!n)
-			goto oom;
-		t->undo = n;
-		t->undo_cap = cap;
-	}
+	if (KF_GROW(t->undo, t->undo_cap, (size_t)t->nundo + 1) < 0)
+		goto oom;
 	u = &t->undo[t->nundo++];
 	memset(u, 0, sizeof(*u));
 	u->op = op;
@@ -187,57 +180,15 @@ int kf_tracer_exists(const struct kf_tracer *t, int inst, const char *file)
 
 static char *read_path(const char *path, size_t *lenp)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap + 1);
-	int fd;
+	char *buf = kf_read_file(path, 0, lenp);
 
-	if (!buf) {
+	if (!buf && errno == ENOMEM)
 		kf_err(KF_EXIT_OSERR, "out of memory");
-		return NULL;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	else if (!buf)
 		kf_err_errno(errno == EACCES || errno == EPERM ?
 			     KF_EXIT_NOPERM : KF_EXIT_UNAVAILABLE,
 			     "cannot read '%s'", path);
-		free(buf);
-		return NULL;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-
-			if (!nb) {
-				kf_err(KF_EXIT_OSERR, "out of memory");
-				goto fail;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			kf_err_errno(errno == EPERM || errno == EACCES ?
-				     KF_EXIT_NOPERM : KF_EXIT_UNAVAILABLE,
-				     "cannot read '%s'", path);
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	if (lenp)
-		*lenp = len;
 	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
 }
 
 char *kf_tracer_read(const struct kf_tracer *t, int inst, const char *file,

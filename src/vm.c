@@ -52,15 +52,8 @@ struct strv {
 
 static int strv_push(struct strv *s, const char *str)
 {
-	if (s->n + 2 > s->cap) {
-		int cap = s->cap ? s->cap * 2 : 16;
-		char **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return kf_err(KF_EXIT_OSERR, "out of memory");
-		s->v = v;
-		s->cap = cap;
-	}
+	if (KF_GROW(s->v, s->cap, (size_t)s->n + 2) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
 	s->v[s->n] = strdup(str);
 	if (!s->v[s->n])
 		return kf_err(KF_EXIT_OSERR, "out of memory");
