@@ -56,6 +56,15 @@ int kf_preset_parse(struct kf_preset *p, const char *buf, size_t len,
 int kf_preset_load(struct kf_preset *p, const char *name_or_file,
 		   int quiet_missing);
 
+/*
+ * Load the preset that applies by itself to syscall `name`: the one named
+ * after it, with the entry point's prefix left off ("__x64_sys_openat",
+ * "sys_openat" and "openat" all find openat.preset).  Never a file.  The
+ * capture and the TUI's layer labels both find presets this way.  Returns
+ * as kf_preset_load with quiet_missing.
+ */
+int kf_preset_load_syscall(struct kf_preset *p, const char *name);
+
 void kf_preset_release(struct kf_preset *p);
 
 /* Names of the presets available, for error hints; NULL-terminated,

@@ -483,13 +483,7 @@ static int load_presets(struct cap *c)
 	if (!c->presets)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	for (i = 0; i < o->nsyscalls; i++) {
-		const char *s = o->syscalls[i];
-
-		if (strncmp(s, "__x64_sys_", 10) == 0)
-			s += 10;
-		else if (strncmp(s, "sys_", 4) == 0)
-			s += 4;
-		rc = kf_preset_load(&p, s, 1);
+		rc = kf_preset_load_syscall(&p, o->syscalls[i]);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)

@@ -191,13 +191,16 @@ struct tui_layers {
 	int nlayers;
 };
 
-static void layers_add(struct tui_layers *tl, const char *name)
+/* The layers of a preset: -P's (file) or one applying to a syscall by
+ * itself, found as the capture finds it. */
+static void layers_add(struct tui_layers *tl, const char *name, int syscall)
 {
 	struct kf_preset p, *np;
 	struct kf_layer *nl;
 
 	memset(&p, 0, sizeof(p));
-	if (kf_preset_load(&p, name, 1) != 0) {
+	if ((syscall ? kf_preset_load_syscall(&p, name) :
+		       kf_preset_load(&p, name, 1)) != 0) {
 		kf_err_clear(); /* no preset: no layer column, not an error */
 		return;
 	}
@@ -226,13 +229,13 @@ static void layers_load(struct tui_layers *tl, const struct kf_opts *o,
 	if (o->no_preset)
 		return;
 	if (o->preset) {
-		layers_add(tl, o->preset);
+		layers_add(tl, o->preset, 0);
 		return;
 	}
 	for (i = 0; i < (uint32_t)o->nsyscalls; i++)
-		layers_add(tl, o->syscalls[i]);
+		layers_add(tl, o->syscalls[i], 1);
 	for (i = 0; !o->nsyscalls && i < m->nsys; i++)
-		layers_add(tl, kf_strtab_get(&m->strs, m->sys[i].name));
+		layers_add(tl, kf_strtab_get(&m->strs, m->sys[i].name), 1);
 }
 
 static void layers_release(struct tui_layers *tl)

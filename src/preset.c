@@ -381,3 +381,21 @@ char **kf_preset_list(void)
 		qsort(names, n, sizeof(*names), cmp_str);
 	return names;
 }
+
+int kf_preset_load_syscall(struct kf_preset *p, const char *name)
+{
+	size_t len;
+
+	if (strncmp(name, "__x64_sys_", 10) == 0)
+		name += 10;
+	else if (strncmp(name, "sys_", 4) == 0)
+		name += 4;
+	len = strlen(name);
+	/* a syscall name never names a file */
+	if (strchr(name, '/') ||
+	    (len > 7 && strcmp(name + len - 7, ".preset") == 0)) {
+		memset(p, 0, sizeof(*p));
+		return 1;
+	}
+	return kf_preset_load(p, name, 1);
+}

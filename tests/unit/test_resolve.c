@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "kf_common.h"
@@ -270,6 +271,39 @@ static void test_preset_errors(void **state)
 	expect_bad("\n\nnotrace $(rm)\n", 16, "line 3");
 }
 
+/* The capture and the TUI find a syscall's preset the same way: the
+ * entry point's prefix left off, never a file. */
+static void test_preset_for_syscall(void **state)
+{
+	char dir[] = "/tmp/kf-test-presets-XXXXXX", path[64];
+	struct kf_preset p;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/openat.preset", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("syscall openat\nlayer path_openat vfs\n", f);
+	fclose(f);
+	setenv("KFOLLOW_PRESETS", dir, 1);
+	assert_int_equal(kf_preset_load_syscall(&p, "__x64_sys_openat"), 0);
+	assert_string_equal(p.name, "openat");
+	assert_int_equal(p.nlayers, 1);
+	kf_preset_release(&p);
+	assert_int_equal(kf_preset_load_syscall(&p, "sys_openat"), 0);
+	kf_preset_release(&p);
+	assert_int_equal(kf_preset_load_syscall(&p, "openat"), 0);
+	kf_preset_release(&p);
+	assert_int_equal(kf_preset_load_syscall(&p, "read"), 1);
+	/* a path or a .preset name is not looked at */
+	assert_int_equal(kf_preset_load_syscall(&p, path), 1);
+	assert_int_equal(kf_preset_load_syscall(&p, "openat.preset"), 1);
+	unsetenv("KFOLLOW_PRESETS");
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_nearest_nothing),
 		cmocka_unit_test(test_preset_parse),
 		cmocka_unit_test(test_preset_errors),
+		cmocka_unit_test(test_preset_for_syscall),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
