@@ -20,7 +20,7 @@
 #ifndef KF_JOURNAL_H
 #define KF_JOURNAL_H
 
-#include "kf_tracer.h"
+#include "kf_undo.h"
 
 #define KF_JOURNAL_DIR "/run/kfollow"
 

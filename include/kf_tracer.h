@@ -14,25 +14,9 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "kf_undo.h"
 
 struct tracefs_instance;
-
-enum kf_undo_op {
-	KF_UNDO_WRITE,   /* truncate path and write data (may be empty) */
-	KF_UNDO_APPEND,  /* append data to path (remove a dynamic event) */
-	KF_UNDO_RMDIR,   /* remove a directory kfollow created (instance) */
-	KF_UNDO_UMOUNT,  /* unmount tracefs kfollow mounted */
-};
-
-struct kf_undo {
-	enum kf_undo_op op;
-	char *path;      /* absolute */
-	char *data;      /* what to write */
-	size_t len;
-	char *orig;      /* the bytes read before the change, to verify */
-	size_t orig_len;
-	int done;        /* restored already */
-};
 
 struct kf_tracer {
 	char *dir;                      /* tracefs mount point */
@@ -61,9 +45,6 @@ int kf_tracer_open(struct kf_tracer *t, const char *dir, const char *jdir);
 /* Where tracefs is mounted (/sys/kernel/tracing, else the debugfs
  * path), or NULL; never mounts.  A static string. */
 const char *kf_tracer_mounted(void);
-
-/* Apply one undo record (async-signal-safe).  Returns 0 or -1. */
-int kf_undo_apply(const struct kf_undo *u);
 
 /*
  * Create a private instance "kfollow-<pid>" and direct later writes that
