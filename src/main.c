@@ -113,6 +113,33 @@ static int vm_request(const struct kf_opts *o, struct kf_vm_request *r)
 	return 0;
 }
 
+/*
+ * Fill m from the one source the options name: a file (--input), a VM
+ * (--vm) or this kernel, live (hooks: the TUI's tick and where the
+ * command's output goes, or NULL).  *exit_code is the traced command's
+ * status.  Both front ends acquire this way.  Returns 0 or -1 (kf_err).
+ */
+static int acquire(const struct kf_opts *o, struct kf_model *m,
+		   const struct kf_capture_hooks *hooks, int *exit_code)
+{
+	struct kf_vm_request r;
+	int rc;
+
+	if (o->input) {
+		if (kf_input_load(o->input, m) < 0)
+			return -1;
+		kf_model_cut_depth(m, o->max_depth);
+		return 0;
+	}
+	if (!o->vm)
+		return kf_capture_run(o, m, hooks, exit_code);
+	if (vm_request(o, &r) < 0)
+		return -1;
+	rc = kf_vm_capture(&r, m, exit_code);
+	free(r.guest_args);
+	return rc;
+}
+
 static int utf8_locale(void)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -354,10 +381,9 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	char stopped[128], tmpl[] = "/tmp/kfollow-out-XXXXXX";
 	int exit_code = 0, kept = -1, rc, sig;
 
-	if (o->input && kf_input_load(o->input, m) < 0)
+	/* a file first: its syscalls name the layers and the title */
+	if (o->input && acquire(o, m, NULL, &exit_code) < 0)
 		return die();
-	if (o->input)
-		kf_model_cut_depth(m, o->max_depth);
 	layers_load(&tl, o, m);
 	to.ascii = o->ascii || !utf8_locale();
 	to.min_duration = o->min_duration;
@@ -369,22 +395,11 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		rc = die();
 		goto out;
 	}
-	if (o->vm) {
-		struct kf_vm_request r;
-
-		rc = vm_request(o, &r);
-		if (rc == 0)
-			rc = kf_vm_capture(&r, m, &exit_code);
-		free(r.guest_args);
-		if (rc < 0) {
-			kf_tui_free(live.tui);
-			rc = die();
-			goto out;
-		}
-	} else if (!o->input) {
+	if (!o->input) {
 		/* the screen is the TUI's: the command writes to a file that
-		 * is printed when the screen closes */
-		if (o->ncmd) {
+		 * is printed when the screen closes (a VM's command prints
+		 * to the guest's console, kept by kfollow --vm itself) */
+		if (o->ncmd && !o->vm) {
 			kept = mkostemp(tmpl, O_CLOEXEC);
 			if (kept >= 0)
 				unlink(tmpl);
@@ -392,7 +407,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		hooks.tick = tui_tick;
 		hooks.ctx = &live;
 		hooks.cmd_out_fd = kept;
-		if (kf_capture_run(o, m, &hooks, &exit_code) < 0) {
+		if (acquire(o, m, &hooks, &exit_code) < 0) {
 			kf_tui_free(live.tui);
 			pass_kept(kept);
 			rc = die();
@@ -497,33 +512,21 @@ int main(int argc, char **argv)
 		return rc;
 	}
 
-	if (o.input) {
-		if (kf_input_load(o.input, &m) < 0) {
-			rc = die();
-			goto out;
-		}
-		kf_model_cut_depth(&m, o.max_depth);
-	} else if (o.vm) {
+	if (o.vm && o.vm_script) {
+		/* a script in the VM (the tests): no capture to show */
 		struct kf_vm_request r;
 
 		if (vm_request(&o, &r) < 0) {
 			rc = die();
 			goto out;
 		}
-		if (o.vm_script) {
-			r.out_dir = o.output;
-			rc = kf_vm_script(&r, &exit_code);
-			free(r.guest_args);
-			rc = rc < 0 ? die() : exit_code;
-			goto out;
-		}
-		rc = kf_vm_capture(&r, &m, &exit_code);
+		r.out_dir = o.output;
+		rc = kf_vm_script(&r, &exit_code);
 		free(r.guest_args);
-		if (rc < 0) {
-			rc = die();
-			goto out;
-		}
-	} else if (kf_capture_run(&o, &m, NULL, &exit_code) < 0) {
+		rc = rc < 0 ? die() : exit_code;
+		goto out;
+	}
+	if (acquire(&o, &m, NULL, &exit_code) < 0) {
 		rc = die();
 		goto out;
 	}
