@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tui-tree.c - one invocation's call tree, and the diff of two: folding,
+ * the hottest path, sorting children, hiding short calls, search.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kf_common.h"
+#include "kf_decode.h"
+#include "tui-int.h"
+
+/* The share bar: 8 cells, eighths in UTF-8, '#' in ASCII. */
+static void bar_text(char *buf, size_t len, unsigned per_mille, int ascii)
+{
+	static const char *const eighth[] = { "", "▏", "▎", "▍", "▌", "▋",
+					      "▊", "▉" };
+	unsigned e = (per_mille * 64 + 500) / 1000, i;
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	if (e > 64)
+		e = 64;
+	for (i = 0; i < e / 8; i++)
+		pos += snprintf(buf + pos, len - pos, "%s", ascii ? "#" : "█");
+	if (e % 8 && !ascii)
+		pos += snprintf(buf + pos, len - pos, "%s", eighth[e % 8]);
+	else if (e % 8 >= 4)
+		pos += snprintf(buf + pos, len - pos, "+");
+	(void)pos;
+}
+
+#define SHARE_END 32  /* kf_tree_line's columns up to the share's '%' */
+#define BAR_COLS 9
+
+static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
+{
+	char buf[2048], head[2048 + 64];
+	uint32_t i, y0 = 3;
+	int diff = tr->call_b != KF_NONE, lines = tui_body_lines(t);
+
+	if (diff) {
+		const struct kf_call *ca = &t->m->calls[tr->call];
+		const struct kf_call *cb = &t->m->calls[tr->call_b];
+		char b[512], da[32], db[32], comm[80];
+		int x;
+
+		kf_decode_header(t->m, ca, head, sizeof(head));
+		kf_decode_header(t->m, cb, b, sizeof(b));
+		if (!strcmp(head, b)) {
+			/* the same call twice (a cold and a warm open): say
+			 * who and how long, then the call once */
+			kf_view_fmt_dur(da, sizeof(da), ca->end > ca->start ?
+					ca->end - ca->start : 0);
+			kf_view_fmt_dur(db, sizeof(db), cb->end > cb->start ?
+					cb->end - cb->start : 0);
+			snprintf(b, sizeof(b), "A: %s[%d] %s",
+				 kf_escape(comm, sizeof(comm), kf_strtab_get(
+					 &t->m->strs, ca->comm)), ca->pid, da);
+			x = tui_put_text(1, 0, COLS, b, tui_pair(t, C_GONE, A_BOLD));
+			snprintf(b, sizeof(b), "  B: %s[%d] %s",
+				 kf_escape(comm, sizeof(comm), kf_strtab_get(
+					 &t->m->strs, cb->comm)), cb->pid, db);
+			x += tui_put_text(1, x, COLS - x, b,
+				      tui_pair(t, C_ADDED, A_BOLD));
+			x += tui_put_text(1, x, COLS - x, "  ", A_BOLD);
+			tui_put_text(1, x, COLS - x, head, A_BOLD);
+		} else {
+			kf_view_call_header(t->m, tr->call, b, sizeof(b));
+			snprintf(head, sizeof(head), "A: %s", b);
+			tui_put_text(1, 0, COLS / 2, head, tui_pair(t, C_GONE, A_BOLD));
+			kf_view_call_header(t->m, tr->call_b, b, sizeof(b));
+			snprintf(head, sizeof(head), "B: %s", b);
+			tui_put_text(1, COLS / 2, COLS - COLS / 2, head,
+				 tui_pair(t, C_ADDED, A_BOLD));
+		}
+	} else {
+		kf_view_call_header(t->m, tr->call, head, sizeof(head));
+		tui_put_text(1, 0, COLS, head, A_BOLD);
+	}
+	kf_tree_columns(tr, buf, sizeof(buf));
+	if (!diff && strlen(buf) > SHARE_END) {
+		snprintf(head, sizeof(head), "%.*s %-*s%s", SHARE_END, buf,
+			 BAR_COLS - 1, "", buf + SHARE_END);
+		tui_put_text(2, 0, COLS, head, A_BOLD | A_UNDERLINE);
+	} else {
+		tui_put_text(2, 0, COLS, buf, A_BOLD | A_UNDERLINE);
+	}
+	if (!tr->nrows) {
+		const struct kf_call *c = &t->m->calls[tr->call];
+
+		tui_put_text(y0 + 1, 2, COLS - 2, c->flags & KF_CALL_OPEN ?
+			 "still running: its tree shows once it returns" :
+			 t->m->meta.degraded ?
+			 "no tree: function_graph was unavailable, only the "
+			 "syscall's boundary was traced" :
+			 "no kernel functions were recorded for this call",
+			 A_DIM);
+		return;
+	}
+	for (i = tr->cur.top; i < tr->nrows && i - tr->cur.top <
+	     (uint32_t)lines; i++) {
+		struct kf_row r;
+		int y = y0 + (i - tr->cur.top), sel = i == tr->cur.row;
+		attr_t a = A_NORMAL, sa = sel ? A_REVERSE : 0;
+		size_t n;
+
+		kf_tree_row(tr, i, &r);
+		n = kf_tree_line(tr, i, buf, sizeof(buf), t->o.ascii);
+		(void)n;
+		if (sel)
+			mvhline(y, 0, ' ' | A_REVERSE, COLS);
+		if (diff) {
+			if (r.kind == KF_ROW_ONLY_A)
+				a = tui_pair(t, C_GONE, A_DIM);
+			else if (r.kind == KF_ROW_ONLY_B)
+				a = tui_pair(t, C_ADDED, A_BOLD);
+			else if (r.slower > 0)
+				a = tui_pair(t, C_SLOWER, A_BOLD);
+			else if (r.slower < 0)
+				a = tui_pair(t, C_FASTER, A_NORMAL);
+			tui_put_text(y, 0, COLS, buf, a | sa);
+			continue;
+		}
+		if (r.flags & (KF_NODE_NOENTRY | KF_NODE_NOEXIT |
+			       KF_NODE_LOST | KF_NODE_OVERRUN | KF_NODE_CLOCK))
+			a = tui_pair(t, C_WARN, A_NORMAL);
+		else if (r.flags & (KF_NODE_IRQ | KF_NODE_SOFTIRQ |
+				    KF_NODE_NMI))
+			a = tui_pair(t, C_IRQ, A_DIM);
+		if (strlen(buf) > SHARE_END + 2) {
+			char bar[64];
+			int x;
+
+			tui_put_text(y, 0, 1, buf, tui_heat_attr(t, r.heat) | sa);
+			x = 1 + tui_put_text(y, 1, SHARE_END - 1, buf + 1, a | sa);
+			bar_text(bar, sizeof(bar), r.hidden ? 0 : r.share,
+				 t->o.ascii);
+			mvhline(y, x, ' ' | sa, BAR_COLS);
+			tui_put_text(y, x + 1, BAR_COLS - 1, bar,
+				 tui_pair(t, C_BAR, A_NORMAL) | sa);
+			x += BAR_COLS;
+			if (r.matched && !r.hidden) {
+				/* the name in the match colour, as the
+				 * line shows it: escaped */
+				char esc[1024];
+				const char *name = strstr(buf + SHARE_END,
+					kf_escape(esc, sizeof(esc), r.name));
+				int pre = name ? (int)(name - buf) : 0;
+				char *rest = buf + SHARE_END;
+
+				if (name) {
+					char save = buf[pre];
+
+					buf[pre] = '\0';
+					x += tui_put_text(y, x, COLS - x, rest,
+						      a | sa);
+					buf[pre] = save;
+					rest = buf + pre;
+					x += tui_put_text(y, x, COLS - x, rest,
+						      tui_pair(t, C_MATCH,
+							   A_UNDERLINE) |
+						      A_BOLD | sa);
+					continue;
+				}
+			}
+			tui_put_text(y, x, COLS - x, buf + SHARE_END, (r.hidden ?
+				 A_DIM : a) | sa);
+		} else {
+			tui_put_text(y, 0, COLS, buf, a | sa);
+		}
+	}
+}
+
+static void tree_draw(struct kf_tui *t)
+{
+	draw_tree(t, &t->tree);
+}
+
+static void diff_draw(struct kf_tui *t)
+{
+	draw_tree(t, &t->diff);
+}
+
+static struct kf_tree *shown(struct kf_tui *t)
+{
+	return t->view == V_DIFF ? &t->diff : &t->tree;
+}
+
+static struct kf_cursor *tree_cursor(struct kf_tui *t, uint32_t *nrows)
+{
+	*nrows = t->tree.nrows;
+	return &t->tree.cur;
+}
+
+static struct kf_cursor *diff_cursor(struct kf_tui *t, uint32_t *nrows)
+{
+	*nrows = t->diff.nrows;
+	return &t->diff.cur;
+}
+
+static int tree_ready(const struct kf_tui *t)
+{
+	return t->tree_call != KF_NONE;
+}
+
+static int diff_ready(const struct kf_tui *t)
+{
+	return t->diff_on;
+}
+
+static void tree_status(struct kf_tui *t, char *buf, size_t len)
+{
+	struct kf_row r = { 0 };
+	char d[32] = "", lay[256];
+	uint32_t nrows;
+	struct kf_cursor *c = tree_cursor(t, &nrows);
+
+	if (t->tree.min_dur)
+		kf_view_fmt_dur(d, sizeof(d), t->tree.min_dur);
+	/* narrow: the selected row's layer, as its column is gone */
+	if (t->tree.hide_layer && nrows)
+		kf_tree_row(&t->tree, c->row, &r);
+	kf_escape(lay, sizeof(lay), r.layer);
+	snprintf(buf, len, " rows%s%s%s%s%s", r.layer ? "  " : "", lay,
+		 t->tree.sort == KF_TREE_BY_TIME ? "  children by time" : "",
+		 d[0] ? "  hiding under " : "", d);
+}
+
+/* The min-duration prompt proposes the current value: "12.345 us" ->
+ * "12.345us", which the parser takes. */
+static void ask_min_dur(struct kf_tui *t)
+{
+	char cur[32] = "";
+
+	if (t->tree.min_dur)
+		kf_view_fmt_dur(cur, sizeof(cur), t->tree.min_dur);
+	if (strchr(cur, ' '))
+		memmove(strchr(cur, ' '), strchr(cur, ' ') + 1,
+			strlen(strchr(cur, ' ')));
+	tui_ask_open(t, ASK_MIN_DUR, "hide calls shorter than (e.g. 5us; "
+		     "empty: show all): ", cur);
+}
+
+/* Keys of the tree and the diff alike (f: the tree only). */
+static void tree_act(struct kf_tui *t, enum kf_action a)
+{
+	struct kf_tree *tr = shown(t);
+
+	switch (a) {
+	case KF_ACT_OPEN:
+	case KF_ACT_TOGGLE: kf_tree_fold(tr, KF_TOGGLE); break;
+	case KF_ACT_UNFOLD: kf_tree_fold(tr, KF_UNFOLD); break;
+	case KF_ACT_FOLD: kf_tree_fold(tr, KF_FOLD); break;
+	case KF_ACT_EXPAND_ALL: kf_tree_expand_all(tr); break;
+	case KF_ACT_COLLAPSE_ALL: kf_tree_collapse_all(tr); break;
+	case KF_ACT_HOT:
+		if (kf_tree_hot_path(tr) == 0)
+			tui_say(t, "the hottest path: the heaviest child at "
+				"every level");
+		break;
+	case KF_ACT_PARENT:
+		if (kf_tree_parent(tr) < 0)
+			tui_say(t, "at the top");
+		break;
+	case KF_ACT_SORT:
+		if (kf_tree_set_sort(tr, tr->sort == KF_TREE_BY_CALL_ORDER ?
+				     KF_TREE_BY_TIME :
+				     KF_TREE_BY_CALL_ORDER) < 0)
+			tui_say_err(t);
+		else
+			tui_say(t, "children %s", tr->sort == KF_TREE_BY_TIME ?
+				"by time, longest first" : "in call order");
+		break;
+	case KF_ACT_FILTER:
+		if (t->view == V_TREE)
+			ask_min_dur(t);
+		break;
+	default:
+		break;
+	}
+}
+
+static void tree_search(struct kf_tui *t, const char *text, int dir)
+{
+	int rc = kf_tree_search(shown(t), text, dir);
+
+	if (rc == -1)
+		tui_say(t, "no function matches '%s'", text);
+	else if (rc == 1)
+		tui_say(t, "search wrapped around");
+	else if (rc == -2)
+		tui_say_err(t);
+}
+
+static int tree_write(struct kf_tui *t, FILE *f)
+{
+	return kf_tree_write(f, shown(t), t->o.ascii);
+}
+
+static uint32_t tree_call(struct kf_tui *t)
+{
+	return t->tree_call;
+}
+
+static uint32_t diff_call(struct kf_tui *t)
+{
+	return t->diff.call_b;
+}
+
+const struct tui_view_ops tui_tree_view = {
+	.name = "Tree", .head = 3, .file = "kfollow-tree.txt",
+	.cursor = tree_cursor, .ready = tree_ready, .draw = tree_draw,
+	.status = tree_status, .act = tree_act, .search = tree_search,
+	.write = tree_write, .call = tree_call,
+};
+
+const struct tui_view_ops tui_diff_view = {
+	.name = "Diff", .head = 3, .file = "kfollow-diff.txt",
+	.cursor = diff_cursor, .ready = diff_ready, .draw = diff_draw,
+	.act = tree_act, .search = tree_search, .write = tree_write,
+	.call = diff_call,
+};
