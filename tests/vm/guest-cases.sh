@@ -74,9 +74,91 @@ graph=1
 grep -qw function_graph $T/available_tracers || graph=0
 [ $graph = 1 ] || echo "# function_graph not available: tree cases skipped"
 
+# --- helpers of the cases in both parts ---------------------------------
+# start_armed OUT ARGS...: kfollow ARGS in the background, until its
+# command has printed (tracing is armed); $kp is its pid
+start_armed() {
+	out=$1
+	shift
+	# made empty before the start: an earlier run's output must not pass
+	# for this one's
+	: >$out
+	: >$out.err
+	$K "$@" -- /bin/sh -c "$CAT /tmp/demo.txt; sleep 30" >$out 2>$out.err &
+	kp=$!
+	i=0
+	while [ $i -lt 300 ] && ! grep -q 'hello from kfollow' $out; do
+		sleep 0.2; i=$((i + 1))
+	done
+	sleep 1
+}
+# until kfollow catches SIGTERM (bit 15 of SigCgt): before that, a signal
+# kills it as it would any program that has not started yet
+catches_term() {
+	m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$1/status 2>/dev/null)
+	[ -n "$m" ] && [ $((0x$m & 0x4000)) -ne 0 ]
+}
+# refused NAME CODE PATTERN ARGS...: kfollow ARGS exits CODE with one line
+# matching PATTERN, and tracefs is unchanged
+refused() {
+	name=$1 code=$2 pat=$3
+	shift 3
+	$K "$@" >$tmp/refused.txt 2>&1
+	st=$?
+	if [ $st -eq $code ] && grep -q "$pat" $tmp/refused.txt &&
+	   [ "$(wc -l <$tmp/refused.txt)" -eq 1 ]; then
+		ok "$name: exit $code, one line: $(cat $tmp/refused.txt)"
+	else
+		bad "$name: exit $st: $(peek $tmp/refused.txt)"
+	fi
+	same_state "$name"
+}
+J=/run/kfollow/journal
+# same_as NAME FILE: tracefs now equals the snapshot in FILE
+same_as() {
+	snap >$tmp/now
+	if cmp -s $2 $tmp/now; then
+		ok "$1: tracefs as it was"
+	else
+		bad "$1: tracefs changed: $(diff $2 $tmp/now | grep '^[-+][^-+]' | head -5 | tr '\n' '|')"
+	fi
+}
+# kill9: start kfollow, SIGKILL it once armed; nothing can restore then
+kill9() {
+	start_armed "$@"
+	kill -KILL $kp
+	wait $kp 2>/dev/null
+	pkill -f 'sleep 30' 2>/dev/null
+}
+
+# refused_then_forced NAME SNAPSHOT PATTERN: a run is refused (75, one line
+# matching PATTERN) and changes nothing; with --force it traces, and puts
+# the state of SNAPSHOT back
+refused_then_forced() {
+	$K --batch openat -- $CAT /tmp/demo.txt >$tmp/rf.txt 2>$tmp/rf.err
+	st=$?
+	if [ $st -eq 75 ] && grep -q "$3" $tmp/rf.err &&
+	   [ "$(wc -l <$tmp/rf.err)" -eq 1 ]; then
+		ok "$1: refused, exit 75: $(cat $tmp/rf.err)"
+	else
+		bad "$1: not refused: exit $st: $(peek $tmp/rf.err)"
+	fi
+	same_as "$1, refused" $2
+	$K --batch --force openat -- $CAT /tmp/demo.txt >$tmp/rf.txt 2>$tmp/rf.err
+	st=$?
+	if [ $st -eq 0 ] && grep -q 'openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/rf.txt; then
+		ok "$1, --force: traced"
+	else
+		bad "$1, --force: exit $st: $(peek $tmp/rf.err)"
+	fi
+	same_as "$1, --force" $2
+}
+
 # tests/suites/50-vm runs the cases in two boots per kernel, side by side:
-# part a (the trees, captures and times), part b (signals, errors, -u and
-# the journal); no argument runs both
+# part a (the trees, captures, times, signals, errors, -u, the journal
+# after SIGKILL and two runs at once), part b (crashes, other tracers, a
+# state nothing like the defaults, tracefs unmounted): about 11 and 10
+# minutes of one kernel's 21 under emulation; no argument runs both
 part=${1:-all}
 in_part() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 if in_part a; then
@@ -261,27 +343,7 @@ else
 fi
 same_state "-p PID"
 
-fi # part a
-
-if in_part b; then
 # --- signals mid-capture: state restored, what was captured is printed ----
-# start_armed OUT ARGS...: kfollow ARGS in the background, until its
-# command has printed (tracing is armed); $kp is its pid
-start_armed() {
-	out=$1
-	shift
-	# made empty before the start: an earlier run's output must not pass
-	# for this one's
-	: >$out
-	: >$out.err
-	$K "$@" -- /bin/sh -c "$CAT /tmp/demo.txt; sleep 30" >$out 2>$out.err &
-	kp=$!
-	i=0
-	while [ $i -lt 300 ] && ! grep -q 'hello from kfollow' $out; do
-		sleep 0.2; i=$((i + 1))
-	done
-	sleep 1
-}
 for sig in INT TERM HUP; do
 	out=$tmp/sig-$sig.txt err=$tmp/sig-$sig.txt.err
 	start_armed $out --batch openat
@@ -304,12 +366,6 @@ done
 $K --batch openat -- $CAT /tmp/demo.txt >$tmp/early.txt 2>$tmp/early.err &
 kp=$!
 i=0
-# until kfollow catches SIGTERM (bit 15 of SigCgt): before that, a signal
-# kills it as it would any program that has not started yet
-catches_term() {
-	m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$1/status 2>/dev/null)
-	[ -n "$m" ] && [ $((0x$m & 0x4000)) -ne 0 ]
-}
 while [ $i -lt 400 ] && ! catches_term $kp; do
 	sleep 0.01; i=$((i + 1))
 done
@@ -335,21 +391,6 @@ else
 	bad "command not found: exit $st: $(peek $tmp/nf.txt)"
 fi
 same_state "command not found"
-# refused NAME CODE PATTERN ARGS...: kfollow ARGS exits CODE with one line
-# matching PATTERN, and tracefs is unchanged
-refused() {
-	name=$1 code=$2 pat=$3
-	shift 3
-	$K "$@" >$tmp/refused.txt 2>&1
-	st=$?
-	if [ $st -eq $code ] && grep -q "$pat" $tmp/refused.txt &&
-	   [ "$(wc -l <$tmp/refused.txt)" -eq 1 ]; then
-		ok "$name: exit $code, one line: $(cat $tmp/refused.txt)"
-	else
-		bad "$name: exit $st: $(peek $tmp/refused.txt)"
-	fi
-	same_state "$name"
-}
 refused "unknown syscall" 64 "openat" --batch opneat -- $CAT /tmp/demo.txt
 [ $graph = 1 ] && refused "untraceable function" 64 "vfs_read" \
 	--batch -g vfs_raed -- $CAT /tmp/demo.txt
@@ -366,46 +407,6 @@ fi
 same_state "-u"
 
 # --- never leave it changed: the journal, the lock, other tracers ---------
-J=/run/kfollow/journal
-# same_as NAME FILE: tracefs now equals the snapshot in FILE
-same_as() {
-	snap >$tmp/now
-	if cmp -s $2 $tmp/now; then
-		ok "$1: tracefs as it was"
-	else
-		bad "$1: tracefs changed: $(diff $2 $tmp/now | grep '^[-+][^-+]' | head -5 | tr '\n' '|')"
-	fi
-}
-# kill9: start kfollow, SIGKILL it once armed; nothing can restore then
-kill9() {
-	start_armed "$@"
-	kill -KILL $kp
-	wait $kp 2>/dev/null
-	pkill -f 'sleep 30' 2>/dev/null
-}
-
-# refused_then_forced NAME SNAPSHOT PATTERN: a run is refused (75, one line
-# matching PATTERN) and changes nothing; with --force it traces, and puts
-# the state of SNAPSHOT back
-refused_then_forced() {
-	$K --batch openat -- $CAT /tmp/demo.txt >$tmp/rf.txt 2>$tmp/rf.err
-	st=$?
-	if [ $st -eq 75 ] && grep -q "$3" $tmp/rf.err &&
-	   [ "$(wc -l <$tmp/rf.err)" -eq 1 ]; then
-		ok "$1: refused, exit 75: $(cat $tmp/rf.err)"
-	else
-		bad "$1: not refused: exit $st: $(peek $tmp/rf.err)"
-	fi
-	same_as "$1, refused" $2
-	$K --batch --force openat -- $CAT /tmp/demo.txt >$tmp/rf.txt 2>$tmp/rf.err
-	st=$?
-	if [ $st -eq 0 ] && grep -q 'openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/rf.txt; then
-		ok "$1, --force: traced"
-	else
-		bad "$1, --force: exit $st: $(peek $tmp/rf.err)"
-	fi
-	same_as "$1, --force" $2
-}
 
 kill9 $tmp/k9.txt --batch openat
 if [ -f $J ]; then
@@ -484,6 +485,9 @@ else
 fi
 same_state "two runs at once"
 
+fi # part a
+
+if in_part b; then
 # the traced command crashes
 $K --batch openat -- /bin/sh -c "$CAT /tmp/demo.txt; kill -SEGV \$\$" >$tmp/crash.txt 2>$tmp/crash.err
 st=$?
