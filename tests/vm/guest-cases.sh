@@ -128,7 +128,7 @@ kill9() {
 	start_armed "$@"
 	kill -KILL $kp
 	wait $kp 2>/dev/null
-	pkill -f 'sleep 30' 2>/dev/null
+	killall sleep 2>/dev/null
 }
 
 # refused_then_forced NAME SNAPSHOT PATTERN: a run is refused (75, one line
@@ -355,7 +355,7 @@ for sig in INT TERM HUP; do
 	else
 		bad "SIG$sig mid-capture: exit $st, nothing printed (waited $i polls): $(peek $err)"
 	fi
-	pkill -f 'sleep 30' 2>/dev/null
+	killall sleep 2>/dev/null
 	same_state "SIG$sig mid-capture"
 done
 
@@ -456,7 +456,7 @@ for sig in SEGV ABRT; do
 	kill -$sig $kp
 	wait $kp
 	st=$?
-	pkill -f 'sleep 30' 2>/dev/null
+	killall sleep 2>/dev/null
 	if [ ! -f $J ]; then
 		ok "SIG$sig in kfollow (exit $st): no journal left"
 	else
@@ -477,7 +477,7 @@ else
 fi
 kill -INT $kp
 wait $kp
-pkill -f 'sleep 30' 2>/dev/null
+killall sleep 2>/dev/null
 if grep -q 'openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/first.txt; then
 	ok "two runs at once: the first one's capture is whole"
 else
@@ -511,11 +511,22 @@ fi
 if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
 	trace-cmd record -q -p function_graph -g vfs_read -o /tmp/tc.dat sleep 60 >/dev/null 2>&1 &
 	tc=$!
+	# armed: trace-cmd runs the command once it has set everything, and
+	# two snapshots in a row agree (current_tracer alone came too early
+	# on a busy host: the snapshot then caught trace-cmd still arming)
 	i=0
-	while [ $i -lt 100 ] && [ "$(cat $T/current_tracer)" != function_graph ]; do
+	while [ $i -lt 300 ] && ! ps | grep -q "[s]leep 60"; do
 		sleep 0.1; i=$((i + 1))
 	done
 	snap >$tmp/tc-state
+	i=0
+	while [ $i -lt 50 ]; do
+		sleep 0.2
+		snap >$tmp/tc-state2
+		cmp -s $tmp/tc-state $tmp/tc-state2 && break
+		mv $tmp/tc-state2 $tmp/tc-state
+		i=$((i + 1))
+	done
 	$K --batch openat -- $CAT /tmp/demo.txt >$tmp/tc.txt 2>$tmp/tc.err
 	st=$?
 	snap >$tmp/tc-after
@@ -524,7 +535,7 @@ if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
 	else
 		bad "trace-cmd alongside: exit $st: $(peek $tmp/tc.err)"
 	fi
-	pkill -f "sleep 60" 2>/dev/null
+	killall sleep 2>/dev/null
 	wait $tc
 	trace-cmd reset >/dev/null 2>&1
 	echo 1 >$T/tracing_on
@@ -555,7 +566,7 @@ if [ $graph = 1 ]; then
 		start_armed $tmp/nd-$sig.txt --batch --force --clock global openat
 		kill -$sig $kp
 		wait $kp
-		pkill -f 'sleep 30' 2>/dev/null
+		killall sleep 2>/dev/null
 		same_as "non-default state, SIG$sig mid-capture" $tmp/nd
 	done
 	kill9 $tmp/nd-k9.txt --batch --force --clock global openat
@@ -571,7 +582,7 @@ if [ $graph = 1 ]; then
 	st=$?
 	kill -INT $kp
 	wait $kp
-	pkill -f 'sleep 30' 2>/dev/null
+	killall sleep 2>/dev/null
 	if [ $st -eq 75 ]; then
 		ok "non-default state, two runs at once: the second refused"
 	else
