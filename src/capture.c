@@ -1479,175 +1479,191 @@ static void kill_child(struct cap *c)
 	c->child = 0;
 }
 
-int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
-		   const struct kf_capture_hooks *hooks, int *exit_code)
+/*
+ * 1. What the user can fix, before any change: the command, -u, -p,
+ * lockdown, root.  Returns 0 or -1 (kf_err).
+ */
+static int preflight(struct cap *c)
 {
-	struct cap c;
+	const struct kf_opts *o = c->o;
 	struct utsname un;
-	struct kf_build_opts bo = { .default_sys = KF_NONE,
-				    .check_clock = 1 };
-	struct kf_sink sink;
-	struct kept_err kept;
-	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
-	uint64_t t_capture = 0, t_post = 0, t_run = 0, t_tick = 0;
-	int st = 0, exited = 0, rc = -1, i, busy = 0, more = 0;
 
-	memset(&c, 0, sizeof(c));
-	c.go[0] = c.go[1] = c.errp[0] = c.errp[1] = -1;
-	c.o = o;
-	c.m = m;
-	c.out_fd = hooks ? hooks->cmd_out_fd : 0;
-	stop_signal = 0;
-	*exit_code = KF_EXIT_FAILURE;
-	if (signals_install() < 0)
-		goto fail;
-
-	/* 1. what the user can fix, before any change */
-	if (o->ncmd && !(c.cmd_path = find_command(o->cmd[0])))
-		goto fail;
-	if (o->user && resolve_user(&c, o->user) < 0)
-		goto fail;
-	if (o->npids && collect_pids(&c) < 0)
-		goto fail;
+	if (o->ncmd && !(c->cmd_path = find_command(o->cmd[0])))
+		return -1;
+	if (o->user && resolve_user(c, o->user) < 0)
+		return -1;
+	if (o->npids && collect_pids(c) < 0)
+		return -1;
 	if (!o->ncmd && !o->npids) {
 		kf_err(KF_EXIT_USAGE, "nothing to run: give a command after "
 		       "'--' or -p PID");
-		goto fail;
+		return -1;
 	}
 	if (uname(&un) == 0) {
-		snprintf(c.machine, sizeof(c.machine), "%s", un.machine);
-		snprintf(c.release, sizeof(c.release), "%s", un.release);
+		snprintf(c->machine, sizeof(c->machine), "%s", un.machine);
+		snprintf(c->release, sizeof(c->release), "%s", un.release);
 	}
 	if (!o->tracefs && locked_down()) {
 		kf_err(KF_EXIT_UNAVAILABLE, "kernel lockdown is "
 		       "'confidentiality': the kernel refuses tracefs to "
 		       "everyone, root included; boot without "
 		       "lockdown=confidentiality, or trace in a VM with --vm");
-		goto fail;
+		return -1;
 	}
 	if (!o->tracefs && !privileged()) {
 		kf_err(KF_EXIT_NOPERM, "tracing needs root (or CAP_SYS_ADMIN): "
 		       "run kfollow with sudo, or --vm to trace in a VM without "
 		       "root, or --input to view a saved capture");
-		goto fail;
+		return -1;
 	}
-	if (kf_tracer_open(&c.tr, o->tracefs, kf_journal_dir()) < 0)
-		goto fail;
-	c.tr_open = 1;
-	crash_tr = &c.tr;
+	return 0;
+}
+
+/*
+ * Open tracefs (journal and lock), refuse a tracer already at work unless
+ * --force, learn the kernel, load the presets, resolve the targets.
+ * Returns 0, or -1 (kf_err; the caller restores what was opened).
+ */
+static int open_tracefs(struct cap *c)
+{
+	const struct kf_opts *o = c->o;
+
+	if (kf_tracer_open(&c->tr, o->tracefs, kf_journal_dir()) < 0)
+		return -1;
+	c->tr_open = 1;
+	crash_tr = &c->tr;
 	if (!o->force && !o->tracefs) {
-		char *why = kf_status_foreign(c.tr.dir);
+		char *why = kf_status_foreign(c->tr.dir);
 
 		if (why) {
 			kf_err(KF_EXIT_INUSE, "tracing is in use: %s: stop that "
 			       "tracer first, or run with --force to take over "
 			       "(its settings are put back afterwards)", why);
 			free(why);
-			goto fail_restore;
+			return -1;
 		}
 	}
-	if (kf_kinfo_load(&c.ki, &c.tr, c.machine) < 0 ||
-	    load_presets(&c) < 0)
-		goto fail_restore;
-	c.degraded = graph_refusal(&c);
-	c.graph = !c.degraded;
-	if (resolve_targets(&c) < 0)
-		goto fail_restore;
+	if (kf_kinfo_load(&c->ki, &c->tr, c->machine) < 0 ||
+	    load_presets(c) < 0)
+		return -1;
+	c->degraded = graph_refusal(c);
+	c->graph = !c->degraded;
+	if (resolve_targets(c) < 0)
+		return -1;
+	return 0;
+}
 
-	/* 2. the command, held until tracing is armed */
-	if (interrupted())
-		goto fail_restore;
-	if (o->ncmd && fork_child(&c) < 0)
-		goto fail_signals;
+/*
+ * 3. Arm function_graph, or the syscall boundary where the kernel refuses
+ * it (then say so once).  Returns 0 or -1 (kf_err).
+ */
+static int arm(struct cap *c)
+{
+	const struct kf_opts *o = c->o;
+	int i;
 
-	/* 3. arm */
-	if (count_cpus(&c) < 0 || tep_load(&c) < 0)
-		goto fail_child;
-	if (c.graph && arm_graph(&c) < 0) {
+	if (count_cpus(c) < 0 || tep_load(c) < 0)
+		return -1;
+	if (c->graph && arm_graph(c) < 0) {
 		int err = errno;
 
 		if (err != EPERM && err != EACCES && err != ENODEV)
-			goto fail_child;
+			return -1;
 		/* refused at the last step (lockdown, or this build machine's
 		 * EPERM): undo everything and follow the boundary */
-		free(c.degraded);
-		if (asprintf(&c.degraded, "%s", kf_err_msg()) < 0)
-			c.degraded = NULL;
+		free(c->degraded);
+		if (asprintf(&c->degraded, "%s", kf_err_msg()) < 0)
+			c->degraded = NULL;
 		kf_err_clear();
-		restore(&c);
-		kf_tracer_release(&c.tr);
-		c.tr_open = 0;
-		if (kf_tracer_open(&c.tr, o->tracefs, kf_journal_dir()) < 0)
-			goto fail_child;
-		c.tr_open = 1;
-		c.graph = 0;
-		tep_unload(&c);
-		if (tep_load(&c) < 0)
-			goto fail_child;
+		restore(c);
+		kf_tracer_release(&c->tr);
+		c->tr_open = 0;
+		if (kf_tracer_open(&c->tr, o->tracefs, kf_journal_dir()) < 0)
+			return -1;
+		c->tr_open = 1;
+		c->graph = 0;
+		tep_unload(c);
+		if (tep_load(c) < 0)
+			return -1;
 	}
-	if (!c.graph) {
+	if (!c->graph) {
 		kf_note("function_graph unavailable: %s; tracing syscall "
-			"boundaries only", c.degraded ? c.degraded : "refused");
-		for (i = 0; i < c.ntargets; i++)
-			if (!c.targets[i].is_syscall) {
+			"boundaries only", c->degraded ? c->degraded : "refused");
+		for (i = 0; i < c->ntargets; i++)
+			if (!c->targets[i].is_syscall) {
 				kf_err(KF_EXIT_UNAVAILABLE, "cannot follow "
 				       "function '%s' without function_graph",
-				       c.targets[i].name);
-				goto fail_child;
+				       c->targets[i].name);
+				return -1;
 			}
-		if (arm_boundary(&c) < 0)
-			goto fail_child;
+		if (arm_boundary(c) < 0)
+			return -1;
 	}
-	if (start(&c) < 0)
-		goto fail_stop;
+	return 0;
+}
 
-	/* 4. the builder */
+/* 4. The builder the records go to, told the names of the tasks it
+ * starts with.  Returns 0 or -1 (kf_err). */
+static int builder_start(struct cap *c, struct kf_sink *sink)
+{
+	const struct kf_opts *o = c->o;
+	struct kf_model *m = c->m;
+	struct kf_build_opts bo = { .default_sys = KF_NONE,
+				    .check_clock = 1 };
+	int i;
+
 	bo.mode = o->nfuncs && !o->nsyscalls ? KF_BUILD_FUNCTION :
 		  KF_BUILD_SYSCALL;
-	for (i = 0; i < c.ntargets; i++)
-		if (c.targets[i].shared)
+	for (i = 0; i < c->ntargets; i++)
+		if (c->targets[i].shared)
 			bo.drop_outside = 1;
-	if (c.ntargets == 1 && c.targets[0].is_syscall)
-		bo.default_sys = kf_model_sys_get(m, c.targets[0].name);
-	if (!kf_tracer_exists(&c.tr, 0, "max_graph_depth") || c.inst)
+	if (c->ntargets == 1 && c->targets[0].is_syscall)
+		bo.default_sys = kf_model_sys_get(m, c->targets[0].name);
+	if (!kf_tracer_exists(&c->tr, 0, "max_graph_depth") || c->inst)
 		bo.max_depth = o->max_depth;
-	c.b = kf_builder_new(m, &bo);
-	if (!c.b)
-		goto fail_stop;
-	sink.event = filter_event;
-	sink.ctx = &c;
+	c->b = kf_builder_new(m, &bo);
+	if (!c->b)
+		return -1;
+	sink->event = filter_event;
+	sink->ctx = c;
 	if (o->ncmd) {
 		const char *base = strrchr(o->cmd[0], '/');
 
-		c.child_pre_exec = 1;
-		kf_builder_task_comm(c.b, c.child, kf_strtab_intern(&m->strs,
+		c->child_pre_exec = 1;
+		kf_builder_task_comm(c->b, c->child, kf_strtab_intern(&m->strs,
 				     base ? base + 1 : o->cmd[0]));
 	}
-	for (i = 0; i < c.npids && !o->ncmd; i++) {
+	for (i = 0; i < c->npids && !o->ncmd; i++) {
 		char path[64], comm[32] = "";
 		FILE *f;
 
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)c.pids[i]);
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->pids[i]);
 		f = fopen(path, "re");
 		if (f) {
 			if (fgets(comm, sizeof(comm), f))
 				comm[strcspn(comm, "\n")] = '\0';
 			fclose(f);
 		}
-		kf_builder_task_comm(c.b, c.pids[i],
+		kf_builder_task_comm(c->b, c->pids[i],
 				     kf_strtab_intern(&m->strs, comm));
 	}
+	return 0;
+}
 
-	/* 5. run */
-	if (interrupted())
-		goto fail_stop;
-	if (o->ncmd && release_child(&c) < 0) {
-		kill_child(&c);
-		goto fail_stop;
-	}
-	t_run = now_ns();
-	if (o->duration)
-		deadline = t_run + o->duration;
+/*
+ * 5. Read, build and tick until the command exits (*st, *exited), the
+ * pids are gone, the deadline passes, a signal comes or a hook says stop.
+ * Returns 0 or -1 (kf_err).
+ */
+static int read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
+		     struct kf_sink sink, uint64_t t_run, uint64_t deadline,
+		     int *st, int *exited)
+{
+	const struct kf_opts *o = c->o;
+	struct kf_model *m = c->m;
+	uint64_t t_tick = 0;
+	int busy = 0, more = 0;
+
 	while (!stop_signal) {
 		struct pollfd pfd = { .fd = sig_pipe[0], .events = POLLIN };
 		struct kf_raw_stats rs;
@@ -1664,17 +1680,17 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 			while (read(sig_pipe[0], b, sizeof(b)) > 0)
 				;
 		}
-		if ((pages = drain(&c, 0, &more)) < 0)
-			goto fail_stop;
+		if ((pages = drain(c, 0, &more)) < 0)
+			return -1;
 		busy = pages > 0;
 		if (o->ncmd) {
-			w = waitpid(c.child, &st, WNOHANG);
-			if (w == c.child) {
-				exited = 1;
+			w = waitpid(c->child, st, WNOHANG);
+			if (w == c->child) {
+				*exited = 1;
 				forward_pid = 0;
 				break;
 			}
-		} else if (!pids_alive(&c)) {
+		} else if (!pids_alive(c)) {
 			break;
 		}
 		if (deadline && now_ns() >= deadline)
@@ -1682,16 +1698,16 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 		/* trees grow as pages come, batch or not: a page is freed
 		 * once its records are built (or counted past --max-events),
 		 * so memory stays bounded however long the capture runs */
-		kf_raw_stats(c.raw, &rs);
+		kf_raw_stats(c->raw, &rs);
 		if ((!more || rs.bytes >= HELD_BYTES) &&
-		    kf_raw_process(c.raw, sink, 0) < 0)
-			goto fail_stop;
+		    kf_raw_process(c->raw, sink, 0) < 0)
+			return -1;
 		if (hooks && hooks->tick &&
 		    (!more || now_ns() - t_tick >= HURRY_TICK_NS)) {
 			struct kf_capture_progress pr = { .tracing = 1 };
 
 			t_tick = now_ns();
-			kf_raw_stats(c.raw, &rs);
+			kf_raw_stats(c->raw, &rs);
 			pr.events = rs.events;
 			pr.lost = m->meta.lost;
 			pr.elapsed_ns = now_ns() - t_run;
@@ -1699,18 +1715,20 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 				break;
 		}
 	}
+	return 0;
+}
 
-	/* 6. stop, drain, restore: the kernel is left as it was */
-	t_capture = now_ns();
-	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
-	kf_err_clear();
-	if (drain(&c, 1, &more) < 0)
-		goto fail_stop;
-	for (i = 0; i < c.ncpus; i++) {
-		uint64_t ov = cpu_overrun(&c, i);
+/* Overruns the CPUs counted that no page flagged: lost too. */
+static void count_overruns(struct cap *c)
+{
+	struct kf_model *m = c->m;
+	int i;
 
-		if (ov > c.overrun0[i]) {
-			uint64_t d = ov - c.overrun0[i];
+	for (i = 0; i < c->ncpus; i++) {
+		uint64_t ov = cpu_overrun(c, i);
+
+		if (ov > c->overrun0[i]) {
+			uint64_t d = ov - c->overrun0[i];
 
 			/* pages already flagged missed events: take the
 			 * larger of the two counts */
@@ -1720,44 +1738,45 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 			}
 		}
 	}
-	/* saved_cmdlines, before restoring can unmount tracefs */
-	if (c.dat && kf_dat_add_cmdlines(c.dat) < 0)
-		goto fail_stop;
-	restore(&c);
-	signals_restore();
+}
 
-	if (o->ncmd && !exited) {
+/* The command's exit status into *exit_code, waiting a moment for a
+ * command that tracing stopped before it ended. */
+static void wait_command(struct cap *c, int *st, int *exited, int *exit_code)
+{
+	const struct kf_opts *o = c->o;
+	int i;
+
+	if (o->ncmd && !*exited) {
 		/* stopped by a signal (forwarded) or a hook: give the command
 		 * a moment to finish, but never hang on it */
 		for (i = 0; i < 20; i++) {
-			if (waitpid(c.child, &st, WNOHANG) == c.child) {
-				exited = 1;
+			if (waitpid(c->child, st, WNOHANG) == c->child) {
+				*exited = 1;
 				break;
 			}
 			usleep(50000);
 		}
 	}
-	if (exited)
-		*exit_code = status_code(st);
+	if (*exited)
+		*exit_code = status_code(*st);
 	else if (stop_signal)
 		*exit_code = 128 + stop_signal;
 	else
 		*exit_code = 0;
-	m->meta.exit_status = exited ? st : -1;
-	/* the pages are all in: the .dat needs only saved_cmdlines now */
-	if (c.dat && kf_dat_close(c.dat) < 0)
-		goto fail;
+}
 
-	/* 7. trees */
-	t_post = now_ns();
-	if (kf_raw_process(c.raw, sink, 1) < 0 ||
-	    kf_builder_finish(c.b, 0) < 0)
-		goto fail;
-	t_post = now_ns() - t_post;
+/* The event count into the capture, and --stats. */
+static void report_stats(struct cap *c, uint64_t t0, uint64_t t_capture,
+			 uint64_t t_post)
+{
+	const struct kf_opts *o = c->o;
+	struct kf_model *m = c->m;
+
 	{
 		struct kf_raw_stats rs;
 
-		kf_raw_stats(c.raw, &rs);
+		kf_raw_stats(c->raw, &rs);
 		m->meta.events = rs.events;
 		if (o->stats) {
 			size_t arena = (size_t)m->nchunks * KF_NODE_CHUNK *
@@ -1785,19 +1804,110 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 				(unsigned long long)rs.exits);
 		}
 	}
-	fill_meta(&c, start_wall);
-	if (c.over)
+}
+
+/* What the capture left out, said once. */
+static void warn_left_out(struct cap *c)
+{
+	const struct kf_opts *o = c->o;
+	struct kf_model *m = c->m;
+
+	if (c->over)
 		kf_warn("stopped building trees at --max-events %llu: %llu later "
 			"events were left out and the calls open then are "
 			"incomplete; raise --max-events (0: no limit) or trace "
 			"less (-p, --max-depth, --notrace)",
 			(unsigned long long)o->max_events,
-			(unsigned long long)c.over);
+			(unsigned long long)c->over);
 	if (m->meta.lost)
 		kf_warn("the kernel dropped %llu events (ring buffer full): "
 			"trees marked incomplete; try --buffer-size %lu",
 			(unsigned long long)m->meta.lost,
 			(o->buffer_kb ? o->buffer_kb : 1408) * 4);
+}
+
+int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
+		   const struct kf_capture_hooks *hooks, int *exit_code)
+{
+	struct cap c;
+	struct kf_sink sink;
+	struct kept_err kept;
+	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
+	uint64_t t_capture = 0, t_post = 0, t_run = 0;
+	int st = 0, exited = 0, rc = -1, more = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.go[0] = c.go[1] = c.errp[0] = c.errp[1] = -1;
+	c.o = o;
+	c.m = m;
+	c.out_fd = hooks ? hooks->cmd_out_fd : 0;
+	stop_signal = 0;
+	*exit_code = KF_EXIT_FAILURE;
+	if (signals_install() < 0)
+		goto fail;
+
+	/* 1. what the user can fix, before any change; then tracefs */
+	if (preflight(&c) < 0)
+		goto fail;
+	if (open_tracefs(&c) < 0)
+		goto fail_restore;
+
+	/* 2. the command, held until tracing is armed */
+	if (interrupted())
+		goto fail_restore;
+	if (o->ncmd && fork_child(&c) < 0)
+		goto fail_signals;
+
+	/* 3. arm */
+	if (arm(&c) < 0)
+		goto fail_child;
+	if (start(&c) < 0)
+		goto fail_stop;
+
+	/* 4. the builder */
+	if (builder_start(&c, &sink) < 0)
+		goto fail_stop;
+
+	/* 5. run */
+	if (interrupted())
+		goto fail_stop;
+	if (o->ncmd && release_child(&c) < 0) {
+		kill_child(&c);
+		goto fail_stop;
+	}
+	t_run = now_ns();
+	if (o->duration)
+		deadline = t_run + o->duration;
+	if (read_loop(&c, hooks, sink, t_run, deadline, &st, &exited) < 0)
+		goto fail_stop;
+
+	/* 6. stop, drain, restore: the kernel is left as it was */
+	t_capture = now_ns();
+	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
+	kf_err_clear();
+	if (drain(&c, 1, &more) < 0)
+		goto fail_stop;
+	count_overruns(&c);
+	/* saved_cmdlines, before restoring can unmount tracefs */
+	if (c.dat && kf_dat_add_cmdlines(c.dat) < 0)
+		goto fail_stop;
+	restore(&c);
+	signals_restore();
+	wait_command(&c, &st, &exited, exit_code);
+	m->meta.exit_status = exited ? st : -1;
+	/* the pages are all in: the .dat needs only saved_cmdlines now */
+	if (c.dat && kf_dat_close(c.dat) < 0)
+		goto fail;
+
+	/* 7. trees */
+	t_post = now_ns();
+	if (kf_raw_process(c.raw, sink, 1) < 0 ||
+	    kf_builder_finish(c.b, 0) < 0)
+		goto fail;
+	t_post = now_ns() - t_post;
+	report_stats(&c, t0, t_capture, t_post);
+	fill_meta(&c, start_wall);
+	warn_left_out(&c);
 	rc = 0;
 	goto done;
 
