@@ -47,7 +47,8 @@ endif
 # src/ is the core (never ncurses); ui/ is the TUI.  Files in ui/ whose name
 # starts with "tui" draw with ncurses; the rest of ui/ (the view model) is
 # plain C that unit tests link without a terminal.
-CORE_SRCS = $(filter-out src/main.c,$(wildcard src/*.c))
+# src/vm/: VM mode, in parts (kernels, initramfs, qemu)
+CORE_SRCS = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/vm/*.c)
 UI_SRCS = $(wildcard ui/*.c)
 UI_CURSES_SRCS = $(filter ui/tui%.c,$(UI_SRCS))
 UI_MODEL_SRCS = $(filter-out $(UI_CURSES_SRCS),$(UI_SRCS))

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * apt.c - the guest kernels: Debian packages fetched with apt-get into a
+ * private state in the cache, unpacked, the vmlinuz found and remembered.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kf_capfile.h"
+#include "kf_common.h"
+#include "kf_vm.h"
+#include "vm-int.h"
+
+/* ---- kernels: fetch, unpack, find ---------------------------------- */
+
+struct apt {
+	struct strv opts;   /* "-o" "X=Y" pairs for a private state */
+	char *dl;           /* where .debs land */
+	char *x;            /* where they are unpacked */
+};
+
+static int apt_argv(const struct apt *a, struct strv *v, const char *cmd)
+{
+	if (vm_strv_push(v, cmd) < 0)
+		return -1;
+	for (int i = 0; i < a->opts.n; i++)
+		if (vm_strv_push(v, a->opts.v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* apt-cache show PKG (its candidate version): the "Depends:" line. */
+static char *apt_depends(const struct apt *a, const char *pkg)
+{
+	struct strv v = { 0 };
+	char *out = NULL, *ver = NULL, *line, *dep = NULL;
+	int st;
+
+	if (apt_argv(a, &v, "apt-cache") < 0 || vm_strv_push(&v, "policy") < 0 ||
+	    vm_strv_push(&v, pkg) < 0)
+		goto out;
+	out = vm_run_capture(v.v, NULL, &st);
+	if (!out)
+		goto out;
+	line = strstr(out, "Candidate: ");
+	if (!line || !strncmp(line + 11, "(none)", 6)) {
+		kf_err(KF_EXIT_UNAVAILABLE, "no candidate for package '%s' in "
+		       "the apt sources", pkg);
+		goto out;
+	}
+	ver = strndup(line + 11, strcspn(line + 11, "\n"));
+	free(out);
+	vm_strv_release(&v);
+	if (!ver || apt_argv(a, &v, "apt-cache") < 0 ||
+	    vm_strv_push(&v, "show") < 0)
+		goto out;
+	{
+		char *pv = NULL;
+
+		if (asprintf(&pv, "%s=%s", pkg, ver) < 0 || vm_strv_push(&v, pv))
+			pv = NULL;
+		free(pv);
+	}
+	out = vm_run_capture(v.v, NULL, &st);
+	if (!out)
+		goto out;
+	line = strstr(out, "\nDepends: ");
+	if (!line) {
+		kf_err(KF_EXIT_UNAVAILABLE, "package '%s' has no dependencies",
+		       pkg);
+		goto out;
+	}
+	dep = strndup(line + 10, strcspn(line + 10, "\n"));
+out:
+	free(out);
+	free(ver);
+	vm_strv_release(&v);
+	return dep;
+}
+
+/* First package in a Depends line whose name starts with prefix. */
+static char *dep_named(const char *deps, const char *prefix)
+{
+	const char *p = deps;
+
+	while (p && *p) {
+		size_t n;
+
+		while (*p == ' ' || *p == ',' || *p == '|')
+			p++;
+		n = strcspn(p, " ,|(");
+		if (!strncmp(p, prefix, strlen(prefix)))
+			return strndup(p, n);
+		p = strchr(p, ',');
+	}
+	return NULL;
+}
+
+/* Download PKG's candidate and unpack it; returns the unpack dir. */
+static char *apt_fetch(const struct apt *a, const char *pkg)
+{
+	struct strv v = { 0 };
+	char *out, *dir = NULL, *pat = NULL;
+	glob_t g = { 0 };
+	int st;
+
+	if (asprintf(&pat, "%s/%s_*.deb", a->dl, pkg) < 0)
+		return NULL;
+	if (glob(pat, 0, NULL, &g) != 0) {
+		kf_note("downloading %s (once; cached in %s)", pkg, a->dl);
+		if (apt_argv(a, &v, "apt-get") < 0 ||
+		    vm_strv_push(&v, "-q") < 0 || vm_strv_push(&v, "download") < 0 ||
+		    vm_strv_push(&v, pkg) < 0)
+			goto out;
+		out = vm_run_capture(v.v, a->dl, &st);
+		if (!out)
+			goto out;
+		free(out);
+		vm_strv_release(&v);
+		if (glob(pat, 0, NULL, &g) != 0) {
+			kf_err(KF_EXIT_UNAVAILABLE, "apt-get download '%s' left "
+			       "no package in '%s'", pkg, a->dl);
+			goto out;
+		}
+	}
+	{
+		const char *deb = g.gl_pathv[g.gl_pathc - 1];
+		const char *base = strrchr(deb, '/') + 1;
+		struct stat sb;
+
+		if (asprintf(&dir, "%s/%.*s", a->x, (int)(strlen(base) - 4),
+			     base) < 0) {
+			dir = NULL;
+			goto out;
+		}
+		if (stat(dir, &sb) == 0)
+			goto out;
+		if (vm_strv_push(&v, "dpkg") < 0 || vm_strv_push(&v, "-x") < 0 ||
+		    vm_strv_push(&v, deb) < 0 || vm_strv_push(&v, dir) < 0)
+			goto fail;
+		out = vm_run_capture(v.v, NULL, &st);
+		if (!out)
+			goto fail;
+		free(out);
+	}
+	goto out;
+fail:
+	free(dir);
+	dir = NULL;
+out:
+	globfree(&g);
+	free(pat);
+	vm_strv_release(&v);
+	return dir;
+}
+
+/* vmlinuz inside an unpacked kernel package, or NULL. */
+static char *find_vmlinuz(const char *dir, char **release)
+{
+	static const char *const pats[] = { "/boot/vmlinuz-*",
+					    "/usr/lib/modules/*/vmlinuz",
+					    "/lib/modules/*/vmlinuz" };
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		char *pat = NULL, *res = NULL;
+		glob_t g;
+
+		if (asprintf(&pat, "%s%s", dir, pats[i]) < 0)
+			return NULL;
+		if (glob(pat, 0, NULL, &g) == 0) {
+			const char *p = g.gl_pathv[0];
+
+			res = strdup(p);
+			if (i == 0) {
+				*release = strdup(strrchr(p, '/') + 9);
+			} else {
+				const char *e = strrchr(p, '/');
+				const char *s = e - 1;
+
+				while (s > p && *s != '/')
+					s--;
+				*release = strndup(s + 1, e - s - 1);
+			}
+			globfree(&g);
+		}
+		free(pat);
+		if (res)
+			return res;
+	}
+	return NULL;
+}
+
+static int apt_init(struct apt *a, const char *cache, const char *release)
+{
+	char *base = NULL, *p = NULL;
+	FILE *f;
+
+	memset(a, 0, sizeof(*a));
+	if (asprintf(&a->dl, "%s/dl", cache) < 0 ||
+	    asprintf(&a->x, "%s/x", cache) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (vm_mkdir_p(a->dl) < 0 || vm_mkdir_p(a->x) < 0)
+		return -1;
+	if (vm_strv_push(&a->opts, "-o") < 0 ||
+	    vm_strv_push(&a->opts, "APT::Sandbox::User=root") < 0)
+		return -1;
+	if (!release)
+		return 0; /* the system's own sources */
+	/* A private apt state: the system's sources are never touched. */
+	if (asprintf(&base, "%s/apt-%s", cache, release) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (asprintf(&p, "%s/lists/partial", base) < 0 || vm_mkdir_p(p) < 0)
+		goto fail;
+	free(p);
+	if (asprintf(&p, "%s/archives/partial", base) < 0 || vm_mkdir_p(p) < 0)
+		goto fail;
+	free(p);
+	if (asprintf(&p, "%s/status", base) < 0)
+		goto fail;
+	f = fopen(p, "a");
+	if (f)
+		fclose(f);
+	free(p);
+	if (asprintf(&p, "%s/sources.list", base) < 0)
+		goto fail;
+	f = fopen(p, "w");
+	if (!f) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot write '%s'", p);
+		goto fail;
+	}
+	fprintf(f, "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]"
+		" http://deb.debian.org/debian %s main\n", release);
+	fclose(f);
+	{
+		const char *kv[][2] = {
+			{ "Dir::Etc::sourcelist", "/sources.list" },
+			{ "Dir::Etc::sourceparts", NULL },
+			{ "Dir::Etc::preferencesparts", NULL },
+			{ "Dir::State::Lists", "/lists" },
+			{ "Dir::State::status", "/status" },
+			{ "Dir::Cache", "" },
+			{ "Debug::NoLocking", NULL },
+		};
+
+		for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+			char *o = NULL;
+
+			if (!strcmp(kv[i][0], "Debug::NoLocking"))
+				(void)!asprintf(&o, "%s=1", kv[i][0]);
+			else if (!kv[i][1])
+				(void)!asprintf(&o, "%s=-", kv[i][0]);
+			else
+				(void)!asprintf(&o, "%s=%s%s", kv[i][0], base,
+						kv[i][1]);
+			if (!o || vm_strv_push(&a->opts, "-o") < 0 ||
+			    vm_strv_push(&a->opts, o) < 0) {
+				free(o);
+				goto fail;
+			}
+			free(o);
+		}
+	}
+	free(base);
+	return 0;
+fail:
+	free(p);
+	free(base);
+	return -1;
+}
+
+static void apt_release(struct apt *a)
+{
+	vm_strv_release(&a->opts);
+	free(a->dl);
+	free(a->x);
+}
+
+static int apt_update(const struct apt *a, const char *release)
+{
+	struct strv v = { 0 };
+	char *out;
+	int st;
+
+	kf_note("updating the package list of Debian '%s' (private apt state)",
+		release);
+	if (apt_argv(a, &v, "apt-get") < 0 || vm_strv_push(&v, "-q") < 0 ||
+	    vm_strv_push(&v, "update") < 0) {
+		vm_strv_release(&v);
+		return -1;
+	}
+	out = vm_run_capture(v.v, NULL, &st);
+	vm_strv_release(&v);
+	free(out);
+	return out ? 0 : -1;
+}
+
+/* Fetch Debian release's current amd64 kernel; fills k. */
+/* The kernel memo of a release fetched before: 0 and k set, or -1. */
+static int memo_read(const char *memo, struct kf_vm_kernel *k)
+{
+	char line[PATH_MAX + 128];
+	FILE *f = fopen(memo, "re");
+	int rc = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' ');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (sp) {
+			*sp = '\0';
+			if (access(sp + 1, R_OK) == 0) {
+				k->release = strdup(line);
+				k->vmlinuz = strdup(sp + 1);
+				rc = k->release && k->vmlinuz ? 0 : -1;
+				if (rc < 0) {
+					free(k->release);
+					free(k->vmlinuz);
+					k->release = k->vmlinuz = NULL;
+				}
+			}
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+/*
+ * One fetch of a release at a time: two kfollow --vm runs (a test suite
+ * booting two guests) sharing one private apt state break each other's
+ * downloads.  Returns the locked fd (closing it unlocks), or -1.
+ */
+static int fetch_lock(const char *cache, const char *release)
+{
+	char *path = NULL;
+	int fd;
+
+	if (asprintf(&path, "%s/%s.lock", cache, release) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot create '%s'", path);
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		kf_note("waiting for another kfollow that is fetching Debian "
+			"'%s' (%s)", release, path);
+		while (flock(fd, LOCK_EX) < 0) {
+			if (errno != EINTR) {
+				kf_err_errno(KF_EXIT_OSERR, "cannot lock '%s'",
+					     path);
+				close(fd);
+				free(path);
+				return -1;
+			}
+		}
+	}
+	free(path);
+	return fd;
+}
+
+static int fetch_release(const char *cache, const char *release,
+			 struct kf_vm_kernel *k)
+{
+	struct apt a = { 0 };
+	char *memo = NULL, *deps = NULL, *img = NULL, *dir = NULL;
+	char *bin = NULL, *bdeps = NULL, *bdir = NULL;
+	int rc = -1, system = !strcmp(release, "bookworm"), lock = -1;
+	FILE *f;
+
+	/* a memo of the kernel found last time: no network when cached */
+	if (asprintf(&memo, "%s/%s.kernel", cache, release) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (memo_read(memo, k) == 0) {
+		free(memo);
+		return 0;
+	}
+	lock = fetch_lock(cache, release);
+	if (lock < 0) {
+		free(memo);
+		return -1;
+	}
+	/* the run that held the lock may have fetched it meanwhile */
+	if (memo_read(memo, k) == 0) {
+		rc = 0;
+		goto out_unlocked;
+	}
+	if (apt_init(&a, cache, system ? NULL : release) < 0)
+		goto out;
+	if (!system) {
+		char *lists = NULL;
+		glob_t g;
+
+		if (asprintf(&lists, "%s/apt-%s/lists/*Packages*", cache,
+			     release) < 0)
+			goto out;
+		if (glob(lists, 0, NULL, &g) != 0) {
+			if (apt_update(&a, release) < 0) {
+				free(lists);
+				goto out;
+			}
+		} else {
+			globfree(&g);
+		}
+		free(lists);
+	}
+	deps = apt_depends(&a, "linux-image-amd64");
+	if (!deps && system) {
+		/* the system's lists may be missing or not bookworm's */
+		apt_release(&a);
+		system = 0;
+		if (apt_init(&a, cache, release) < 0 ||
+		    apt_update(&a, release) < 0)
+			goto out;
+		deps = apt_depends(&a, "linux-image-amd64");
+	}
+	if (!deps)
+		goto out;
+	img = dep_named(deps, "linux-image-");
+	if (!img) {
+		kf_err(KF_EXIT_UNAVAILABLE, "linux-image-amd64 of '%s' names no "
+		       "kernel image (depends: %s)", release, deps);
+		goto out;
+	}
+	dir = apt_fetch(&a, img);
+	if (!dir)
+		goto out;
+	k->vmlinuz = find_vmlinuz(dir, &k->release);
+	if (!k->vmlinuz) {
+		/* sid: linux-image-V is a meta package over linux-binary-V */
+		bdeps = apt_depends(&a, img);
+		bin = bdeps ? dep_named(bdeps, "linux-binary-") : NULL;
+		if (!bin) {
+			kf_err(KF_EXIT_UNAVAILABLE, "no vmlinuz in '%s' and no "
+			       "linux-binary package beside it", img);
+			goto out;
+		}
+		bdir = apt_fetch(&a, bin);
+		if (!bdir)
+			goto out;
+		k->vmlinuz = find_vmlinuz(bdir, &k->release);
+		if (!k->vmlinuz) {
+			kf_err(KF_EXIT_UNAVAILABLE, "no vmlinuz in '%s' or '%s'",
+			       img, bin);
+			goto out;
+		}
+	}
+	f = fopen(memo, "we");
+	if (f) {
+		fprintf(f, "%s %s\n", k->release ? k->release : "?",
+			k->vmlinuz);
+		fclose(f);
+	}
+	rc = 0;
+out:
+	apt_release(&a);
+out_unlocked:
+	close(lock);
+	free(memo);
+	free(deps);
+	free(img);
+	free(dir);
+	free(bin);
+	free(bdeps);
+	free(bdir);
+	return rc;
+}
+
+int kf_vm_kernel_find(const char *spec, struct kf_vm_kernel *k)
+{
+	char *cache;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if (!spec || !*spec)
+		spec = "bookworm";
+	if (strchr(spec, '/') || access(spec, F_OK) == 0) {
+		if (access(spec, R_OK) < 0)
+			return kf_err_errno(KF_EXIT_NOINPUT, "cannot read "
+					    "kernel '%s'", spec);
+		k->vmlinuz = strdup(spec);
+		return k->vmlinuz ? 0 : kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	if (strcmp(spec, "bookworm") && strcmp(spec, "trixie") &&
+	    strcmp(spec, "sid"))
+		return kf_err(KF_EXIT_USAGE, "unknown kernel '%s': give "
+			      "bookworm, trixie, sid or the path of a vmlinuz",
+			      spec);
+	cache = vm_cache_dir();
+	if (!cache)
+		return -1;
+	rc = vm_mkdir_p(cache);
+	if (rc == 0)
+		rc = fetch_release(cache, spec, k);
+	free(cache);
+	if (rc < 0)
+		kf_vm_kernel_release(k);
+	return rc;
+}
+
+void kf_vm_kernel_release(struct kf_vm_kernel *k)
+{
+	free(k->vmlinuz);
+	free(k->moddir);
+	free(k->release);
+	memset(k, 0, sizeof(*k));
+}

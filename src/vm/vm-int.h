@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vm-int.h - what the parts of VM mode share (src/vm/): small helpers
+ * (util.c), the kernels (apt.c), the initramfs (cpio.c) and qemu (qemu.c).
+ *
+ * Channels (16550 UARTs: built into every Debian kernel, so no module has
+ * to be loaded in the guest; ~0.27 MB/s under emulation is ample for a
+ * capture of a command or a test log):
+ *   ttyS0  the kernel console: kept, shown on failure or with -v
+ *   ttyS1  the command's (or script's) standard output, copied as it runs
+ *   ttyS2  its standard error
+ *   ttyS3  files the guest leaves in /out, framed "KFOUT name size\n"
+ *          followed by the bytes, ended by "KFEND\n"
+ * Each is a pipe on the host that qemu opens as /dev/fd/N.
+ */
+#ifndef KF_VM_INT_H
+#define KF_VM_INT_H
+
+#include <stdio.h>
+#include "kf_vm.h"
+
+#define VM_MEM "1024"
+#define VM_TIMEOUT_CAPTURE 600
+#define VM_TIMEOUT_SCRIPT 1800
+#define MAX_OUT_FILE (256u << 20)
+
+/* A NULL-terminated vector of strings it owns (vm_strv_release). */
+struct strv {
+	char **v;
+	int n, cap;
+};
+
+/* Add a copy of str (kf_err on failure).  Returns 0 or -1. */
+int vm_strv_push(struct strv *s, const char *str);
+/* Does s hold str? */
+int vm_strv_has(const struct strv *s, const char *str);
+void vm_strv_release(struct strv *s);
+/* mkdir -p (mode 0755).  Returns 0 or -1 (kf_err). */
+int vm_mkdir_p(const char *path);
+/* The cache directory ($KFOLLOW_CACHE, $XDG_CACHE_HOME/kfollow,
+ * ~/.cache/kfollow), not created; the caller frees it.  NULL: kf_err. */
+char *vm_cache_dir(void);
+/* Run argv (in dir, if any); its standard output (the caller frees it),
+ * or NULL with kf_err set to the last line of its standard error.
+ * *status: its exit status. */
+char *vm_run_capture(char *const argv[], const char *dir, int *status);
+/* Full path of a command the way execvp would find it; the caller frees
+ * it.  NULL if none. */
+char *vm_which(const char *cmd);
+/* Write the initramfs for r (cpio "newc") to f.  Returns 0 or -1. */
+int vm_build_initramfs(const struct kf_vm_request *r, FILE *f);
+
+#endif
