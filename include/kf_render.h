@@ -41,6 +41,14 @@ void kf_render_fmt_node(char *buf, size_t len, const struct kf_node *n,
  */
 const char *kf_render_clock_note(const struct kf_model *m, char *buf,
 				 size_t len);
+/*
+ * Invocation call's header line, as batch text and the TUI show it: the
+ * strace-like call, its duration, task, CPU and what is wrong with it,
+ * escaped, into the caller's buf (NUL-terminated when len > 0).  Returns
+ * the length it needs (>= len: cut), as snprintf does.
+ */
+size_t kf_render_call_header(const struct kf_model *m, uint32_t call,
+			     char *buf, size_t len);
 /* A node's flags as words after its name (" [irq]", " [entry lost]", ...),
  * into the caller's buf (always NUL-terminated, cut at a whole word). */
 const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len);

@@ -206,28 +206,47 @@ static void print_tree(struct walk *w, uint32_t first)
 	free(stack);
 }
 
-static void call_header(FILE *f, const struct kf_model *m,
-			const struct kf_call *c)
+size_t kf_render_call_header(const struct kf_model *m, uint32_t call,
+			     char *buf, size_t len)
 {
-	char head[2048], dur[32];
+	const struct kf_call *c = &m->calls[call];
+	const char *comm = kf_strtab_get(&m->strs, c->comm);
+	struct kf_out o = { buf, len, 0 };
+	char dur[32];
 
-	kf_decode_header(m, c, head, sizeof(head));
-	kf_render_fmt_dur(dur, sizeof(dur), c->end > c->start ? c->end - c->start : 0);
-	fprintf(f, "%s <%s%s> ", head, c->flags & KF_CALL_CLOCK ? "~" : "",
-		dur);
-	put_esc(f, kf_strtab_get(&m->strs, c->comm));
-	fprintf(f, "[%d] cpu %u", c->pid, c->cpu);
+	if (len)
+		buf[0] = '\0';
+	o.pos = kf_decode_header(m, c, buf, len);
+	kf_render_fmt_dur(dur, sizeof(dur), c->end > c->start ?
+			  c->end - c->start : 0);
+	kf_out_printf(&o, " <%s%s> ", c->flags & KF_CALL_CLOCK ? "~" : "",
+		      dur);
+	kf_out_escape(&o, comm, strlen(comm));
+	kf_out_printf(&o, "[%d] cpu %u", c->pid, c->cpu);
 	if (c->flags & KF_CALL_NOENTER)
-		fputs(" (entry not seen: arguments unknown)", f);
+		kf_out_puts(&o, " (entry not seen: arguments unknown)");
 	if (c->flags & KF_CALL_NORETURN)
-		fputs(" (did not return: the task exited)", f);
+		kf_out_puts(&o, " (did not return: the task exited)");
 	if (c->flags & KF_CALL_NOEXIT)
-		fputs(" (did not return before the capture ended)", f);
+		kf_out_puts(&o, " (did not return before the capture ended)");
 	if (c->flags & KF_CALL_INCOMPLETE)
-		fputs(" (incomplete: the kernel dropped events)", f);
+		kf_out_puts(&o, " (incomplete: the kernel dropped events)");
 	else if (c->flags & KF_CALL_REPAIRED)
-		fputs(" (tree repaired: some records were missing)", f);
-	fputc('\n', f);
+		kf_out_puts(&o, " (tree repaired: some records were missing)");
+	return o.pos;
+}
+
+static void call_header(FILE *f, const struct kf_model *m, uint32_t call)
+{
+	char small[1024], *buf = small;
+	size_t n = kf_render_call_header(m, call, small, sizeof(small));
+
+	/* a long header (a path of PATH_MAX, execve's arguments) in full */
+	if (n >= sizeof(small) && (buf = malloc(n + 1)))
+		kf_render_call_header(m, call, buf, n + 1);
+	fprintf(f, "%s\n", buf ? buf : small);
+	if (buf != small)
+		free(buf);
 }
 
 int kf_render_summary(FILE *f, const struct kf_model *m)
@@ -307,7 +326,7 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		const struct kf_call *c = &m->calls[i];
 
 		fputc('\n', f);
-		call_header(f, m, c);
+		call_header(f, m, i);
 		if (o->no_tree || c->root == KF_NONE)
 			continue;
 		fprintf(f, "%11s %11s  %s\n", "total", "self", "function");

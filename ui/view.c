@@ -136,32 +136,7 @@ static uint64_t call_dur(const struct kf_call *c)
 size_t kf_view_call_header(const struct kf_model *m, uint32_t call,
 			   char *buf, size_t len)
 {
-	const struct kf_call *c = &m->calls[call];
-	struct kf_out o = { buf, len, 0 };
-	char dur[32];
-	size_t n;
-
-	if (len)
-		buf[0] = '\0';
-	n = kf_decode_header(m, c, buf, len);
-	o.pos = n;
-	kf_view_fmt_dur(dur, sizeof(dur), call_dur(c));
-	kf_out_printf(&o, " <%s%s> ", c->flags & KF_CALL_CLOCK ? "~" : "",
-		      dur);
-	kf_out_escape(&o, kf_strtab_get(&m->strs, c->comm),
-		      strlen(kf_strtab_get(&m->strs, c->comm)));
-	kf_out_printf(&o, "[%d] cpu %u", c->pid, c->cpu);
-	if (c->flags & KF_CALL_NOENTER)
-		kf_out_printf(&o, " (entry not seen: arguments unknown)");
-	if (c->flags & KF_CALL_NORETURN)
-		kf_out_printf(&o, " (did not return: the task exited)");
-	if (c->flags & KF_CALL_NOEXIT)
-		kf_out_printf(&o, " (did not return before the capture ended)");
-	if (c->flags & KF_CALL_INCOMPLETE)
-		kf_out_printf(&o, " (incomplete: the kernel dropped events)");
-	else if (c->flags & KF_CALL_REPAIRED)
-		kf_out_printf(&o, " (tree repaired: some records were missing)");
-	return o.pos;
+	return kf_render_call_header(m, call, buf, len);
 }
 
 /* ---- the invocation list -------------------------------------------- */
