@@ -33,7 +33,26 @@ struct evdef {
 	int kind;
 	uint32_t sys;
 	int arg;
-	struct fld a, b, c, d, e;       /* kind-specific fields */
+	union {                         /* the fields of each kind */
+		struct {                /* EV_FG_ENTRY, EV_FG_EXIT */
+			struct fld func, depth, overrun, calltime, rettime;
+		} fg;
+		struct {                /* EV_SYS_ENTER, EV_SYS_EXIT */
+			struct fld nr, ret;
+		} sys;
+		struct {                /* EV_EXEC */
+			struct fld filename, pid;
+		} exec;
+		struct {                /* EV_FORK */
+			struct fld parent, child, comm;
+		} fork;
+		struct {                /* EV_PEXIT */
+			struct fld pid, comm;
+		} exit;
+		struct {                /* EV_STRING */
+			struct fld value;
+		} str;
+	} f;
 	int nargs;
 	struct fld args[KF_MAX_ARGS];
 	struct fld strs[KF_MAX_ARGS];   /* strings the kernel recorded */
@@ -287,44 +306,44 @@ static int add_base_events(struct kf_raw *r)
 	if ((e = tep_find_event_by_name(r->tep, "ftrace", "funcgraph_entry"))) {
 		if (!(d = def_new(EV_FG_ENTRY)))
 			return oom();
-		fld_get(e, "func", &d->a);
-		fld_get(e, "depth", &d->b);
+		fld_get(e, "func", &d->f.fg.func);
+		fld_get(e, "depth", &d->f.fg.depth);
 		if (set_def(r, e->id, d) < 0)
 			return -1;
 	}
 	if ((e = tep_find_event_by_name(r->tep, "ftrace", "funcgraph_exit"))) {
 		if (!(d = def_new(EV_FG_EXIT)))
 			return oom();
-		fld_get(e, "func", &d->a);
-		fld_get(e, "depth", &d->b);
-		fld_get(e, "overrun", &d->c);
-		fld_get(e, "calltime", &d->d);
-		fld_get(e, "rettime", &d->e);
+		fld_get(e, "func", &d->f.fg.func);
+		fld_get(e, "depth", &d->f.fg.depth);
+		fld_get(e, "overrun", &d->f.fg.overrun);
+		fld_get(e, "calltime", &d->f.fg.calltime);
+		fld_get(e, "rettime", &d->f.fg.rettime);
 		if (set_def(r, e->id, d) < 0)
 			return -1;
 	}
 	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_exec"))) {
 		if (!(d = def_new(EV_EXEC)))
 			return oom();
-		fld_get(e, "filename", &d->a);
-		fld_get(e, "pid", &d->b);
+		fld_get(e, "filename", &d->f.exec.filename);
+		fld_get(e, "pid", &d->f.exec.pid);
 		if (set_def(r, e->id, d) < 0)
 			return -1;
 	}
 	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_fork"))) {
 		if (!(d = def_new(EV_FORK)))
 			return oom();
-		fld_get(e, "parent_pid", &d->a);
-		fld_get(e, "child_pid", &d->b);
-		fld_get(e, "child_comm", &d->c);
+		fld_get(e, "parent_pid", &d->f.fork.parent);
+		fld_get(e, "child_pid", &d->f.fork.child);
+		fld_get(e, "child_comm", &d->f.fork.comm);
 		if (set_def(r, e->id, d) < 0)
 			return -1;
 	}
 	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_exit"))) {
 		if (!(d = def_new(EV_PEXIT)))
 			return oom();
-		fld_get(e, "pid", &d->a);
-		fld_get(e, "comm", &d->b);
+		fld_get(e, "pid", &d->f.exit.pid);
+		fld_get(e, "comm", &d->f.exit.comm);
 		if (set_def(r, e->id, d) < 0)
 			return -1;
 	}
@@ -390,7 +409,7 @@ uint32_t kf_raw_add_syscall(struct kf_raw *r, const char *name)
 		int k;
 
 		if (strcmp(f->name, "__syscall_nr") == 0) {
-			fld_set(&d->a, f);
+			fld_set(&d->f.sys.nr, f);
 			continue;
 		}
 		if (strncmp(f->name, "__", 2) == 0) {
@@ -422,8 +441,8 @@ uint32_t kf_raw_add_syscall(struct kf_raw *r, const char *name)
 		return KF_NONE;
 	}
 	d->sys = sys;
-	fld_get(ex, "__syscall_nr", &d->a);
-	fld_get(ex, "ret", &d->b);
+	fld_get(ex, "__syscall_nr", &d->f.sys.nr);
+	fld_get(ex, "ret", &d->f.sys.ret);
 	if (set_def(r, ex->id, d) < 0)
 		return KF_NONE;
 	return sys;
@@ -460,7 +479,7 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 		return oom();
 	d->sys = sys;
 	d->arg = arg;
-	if (fld_get(e, field, &d->a) < 0) {
+	if (fld_get(e, field, &d->f.str.value) < 0) {
 		free(d);
 		return kf_err(KF_EXIT_UNAVAILABLE, "event '%s/%s' has no field "
 			      "'%s'", system, event, field);
@@ -653,8 +672,8 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 	switch (d->kind) {
 	case EV_FG_ENTRY:
 		ev->type = KF_EV_ENTRY;
-		if (rd_num(r, data, len, &d->a, &v) < 0 ||
-		    rd_num(r, data, len, &d->b, &w) < 0)
+		if (rd_num(r, data, len, &d->f.fg.func, &v) < 0 ||
+		    rd_num(r, data, len, &d->f.fg.depth, &w) < 0)
 			goto bad;
 		ev->entry.func = func_id(r, v);
 		ev->entry.depth = (int32_t)w;
@@ -663,14 +682,15 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 		break;
 	case EV_FG_EXIT:
 		ev->type = KF_EV_EXIT;
-		if (rd_num(r, data, len, &d->a, &v) < 0 ||
-		    rd_num(r, data, len, &d->b, &w) < 0 ||
-		    rd_num(r, data, len, &d->d, &ev->exit.calltime) < 0 ||
-		    rd_num(r, data, len, &d->e, &ev->exit.rettime) < 0)
+		if (rd_num(r, data, len, &d->f.fg.func, &v) < 0 ||
+		    rd_num(r, data, len, &d->f.fg.depth, &w) < 0 ||
+		    rd_num(r, data, len, &d->f.fg.calltime, &ev->exit.calltime) < 0 ||
+		    rd_num(r, data, len, &d->f.fg.rettime, &ev->exit.rettime) < 0)
 			goto bad;
 		ev->exit.func = func_id(r, v);
 		ev->exit.depth = (int32_t)w;
-		if (d->c.ok && rd_num(r, data, len, &d->c, &v) == 0)
+		if (d->f.fg.overrun.ok &&
+		    rd_num(r, data, len, &d->f.fg.overrun, &v) == 0)
 			ev->exit.overrun = (uint32_t)v;
 		if (ev->exit.func == KF_NONE)
 			return -1;
@@ -686,15 +706,15 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 	case EV_SYS_EXIT:
 		ev->type = KF_EV_SYS_EXIT;
 		ev->sys_exit.sys = d->sys;
-		if (rd_num(r, data, len, &d->b, &v) < 0)
+		if (rd_num(r, data, len, &d->f.sys.ret, &v) < 0)
 			goto bad;
 		ev->sys_exit.ret = (int64_t)v;
 		break;
 	case EV_EXEC:
 		ev->type = KF_EV_EXEC;
-		if (rd_num(r, data, len, &d->b, &v) == 0)
+		if (rd_num(r, data, len, &d->f.exec.pid, &v) == 0)
 			ev->pid = (int32_t)v;
-		if (rd_str(r, data, len, &d->a, &s, &sl) < 0)
+		if (rd_str(r, data, len, &d->f.exec.filename, &s, &sl) < 0)
 			goto bad;
 		{
 			const char *base = s, *e = s + sl, *p;
@@ -707,24 +727,24 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 		break;
 	case EV_FORK:
 		ev->type = KF_EV_FORK;
-		if (rd_num(r, data, len, &d->a, &v) < 0 ||
-		    rd_num(r, data, len, &d->b, &w) < 0)
+		if (rd_num(r, data, len, &d->f.fork.parent, &v) < 0 ||
+		    rd_num(r, data, len, &d->f.fork.child, &w) < 0)
 			goto bad;
 		ev->pid = (int32_t)v;
 		ev->fork.child = (int32_t)w;
-		if (rd_str(r, data, len, &d->c, &s, &sl) == 0)
+		if (rd_str(r, data, len, &d->f.fork.comm, &s, &sl) == 0)
 			ev->fork.comm = intern_comm(r, s, sl);
 		break;
 	case EV_PEXIT:
 		ev->type = KF_EV_TASK_EXIT;
-		if (rd_num(r, data, len, &d->a, &v) == 0)
+		if (rd_num(r, data, len, &d->f.exit.pid, &v) == 0)
 			ev->pid = (int32_t)v;
-		if (rd_str(r, data, len, &d->b, &s, &sl) == 0)
+		if (rd_str(r, data, len, &d->f.exit.comm, &s, &sl) == 0)
 			ev->task.comm = intern_comm(r, s, sl);
 		break;
 	case EV_STRING:
 		ev->type = KF_EV_STRING;
-		if (rd_str(r, data, len, &d->a, &s, &sl) < 0)
+		if (rd_str(r, data, len, &d->f.str.value, &s, &sl) < 0)
 			goto bad;
 		/* a kprobe that could not read user memory (a page not yet
 		 * in) records "" (6.1) or "(fault)": the string is unknown,
