@@ -509,13 +509,16 @@ if [ $graph = 1 ]; then
 	same_state "the other tracer gone"
 fi
 if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
+	killall sleep 2>/dev/null
 	trace-cmd record -q -p function_graph -g vfs_read -o /tmp/tc.dat sleep 60 >/dev/null 2>&1 &
 	tc=$!
-	# armed: trace-cmd runs the command once it has set everything, and
+	# armed: function_graph is on and trace-cmd runs its command (a
+	# process named sleep: trace-cmd's own arguments name it too), and
 	# two snapshots in a row agree (current_tracer alone came too early
 	# on a busy host: the snapshot then caught trace-cmd still arming)
 	i=0
-	while [ $i -lt 300 ] && ! ps | grep -q "[s]leep 60"; do
+	while [ $i -lt 600 ] && ! { [ "$(cat $T/current_tracer)" = function_graph ] &&
+	      pidof sleep >/dev/null; }; do
 		sleep 0.1; i=$((i + 1))
 	done
 	snap >$tmp/tc-state
