@@ -46,6 +46,7 @@ static const char *const mode_names[] = {
 	[KF_MODE_GRAPH] = "graph",
 	[KF_MODE_BOUNDARY] = "boundary",
 	[KF_MODE_TEXT] = "text",
+	NULL,
 };
 
 static const char *const kind_names[] = {
@@ -53,6 +54,7 @@ static const char *const kind_names[] = {
 	[KF_ARG_UINT] = "uint",
 	[KF_ARG_PTR] = "ptr",
 	[KF_ARG_STR] = "str",
+	NULL,
 };
 
 struct flag_name {
@@ -82,6 +84,176 @@ static const struct flag_name node_flags[] = {
 	{ KF_NODE_OVERRUN, "overrun" },
 	{ KF_NODE_CLOCK, "clock" },
 	{ 0, NULL },
+};
+
+/*
+ * The keys of each object, one row per key: the reader, the writer (of
+ * meta) and the list of required keys all come from the same row, so they
+ * cannot drift apart.  A row's value goes to `off` in the object the
+ * reader is given, unless the object reads it with its own code (FK_OWN).
+ */
+enum fkind {
+	FK_OWN,		/* read by the object's own code */
+	FK_OPT_STR,	/* null or a string: a char * it owns */
+	FK_INTERN,	/* a string: its uint32_t id in the model's strtab */
+	FK_U64,		/* an unsigned 64-bit number: uint64_t */
+	FK_INT,		/* an integer in [lo, hi]: uint16_t or int32_t */
+	FK_NAME,	/* one of names[]: its index, uint8_t or an enum */
+	FK_FLAGS,	/* an array of flag names: uint16_t */
+};
+
+struct field {
+	const char *key;
+	uint8_t kind;
+	uint8_t required;
+	uint8_t size;		/* FK_INT, FK_NAME: bytes at off */
+	uint8_t own;		/* FK_OWN: which one, for the object's code */
+	size_t off;
+	int64_t lo, hi;		/* FK_INT */
+	const char *const *names; /* FK_NAME, NULL-terminated */
+	const struct flag_name *flags; /* FK_FLAGS */
+	const char *what;	/* FK_NAME: the thing named, for errors */
+};
+
+#define REQ 1
+#define F_OWN(k, id, req) \
+	{ .key = (k), .kind = FK_OWN, .own = (id), .required = (req) }
+#define F_STR(k, T, m) \
+	{ .key = (k), .kind = FK_OPT_STR, .off = offsetof(T, m) }
+#define F_INTERN(k, T, m, req) \
+	{ .key = (k), .kind = FK_INTERN, .required = (req), \
+	  .off = offsetof(T, m) }
+#define F_U64(k, T, m, req) \
+	{ .key = (k), .kind = FK_U64, .required = (req), \
+	  .off = offsetof(T, m) }
+#define F_INT(k, T, m, l, h, req) \
+	{ .key = (k), .kind = FK_INT, .required = (req), \
+	  .size = sizeof(((T *)0)->m), .off = offsetof(T, m), \
+	  .lo = (l), .hi = (h) }
+#define F_NAME(k, T, m, tab, w, req) \
+	{ .key = (k), .kind = FK_NAME, .required = (req), \
+	  .size = sizeof(((T *)0)->m), .off = offsetof(T, m), \
+	  .names = (tab), .what = (w) }
+#define F_FLAGS(k, T, m, tab) \
+	{ .key = (k), .kind = FK_FLAGS, .off = offsetof(T, m), \
+	  .flags = (tab) }
+#define F_END { .key = NULL }
+
+
+/* Store v, already in the row's range, into a field of `size` bytes. */
+static void put_int(void *p, unsigned int size, int64_t v)
+{
+	if (size == sizeof(uint8_t))
+		*(uint8_t *)p = (uint8_t)v;
+	else if (size == sizeof(uint16_t))
+		*(uint16_t *)p = (uint16_t)v;
+	else
+		*(int32_t *)p = (int32_t)v;
+}
+
+static int64_t get_int(const void *p, unsigned int size)
+{
+	if (size == sizeof(uint8_t))
+		return *(const uint8_t *)p;
+	if (size == sizeof(uint16_t))
+		return *(const uint16_t *)p;
+	return *(const int32_t *)p;
+}
+
+enum { OWN_LOST_PER_CPU, OWN_T0 };
+
+/* meta, in the order it is written; t0_ns is the reader's, not kf_meta's */
+static const struct field meta_fields[] = {
+	F_STR("kfollow_version", struct kf_meta, kfollow_version),
+	F_STR("kernel", struct kf_meta, kernel),
+	F_STR("machine", struct kf_meta, machine),
+	F_STR("date", struct kf_meta, date),
+	F_STR("command", struct kf_meta, command),
+	F_STR("targets", struct kf_meta, targets),
+	F_STR("roots", struct kf_meta, roots),
+	F_STR("notrace", struct kf_meta, notrace),
+	F_STR("degraded", struct kf_meta, degraded),
+	F_STR("source", struct kf_meta, source),
+	F_STR("clock", struct kf_meta, clock),
+	F_NAME("mode", struct kf_meta, mode, mode_names, "mode", REQ),
+	F_INT("max_depth", struct kf_meta, max_depth, 0, INT_MAX, 0),
+	F_U64("min_duration_ns", struct kf_meta, min_duration, 0),
+	F_INT("exit_status", struct kf_meta, exit_status, INT_MIN, INT_MAX,
+	      0),
+	F_U64("events", struct kf_meta, events, 0),
+	F_U64("lost", struct kf_meta, lost, 0),
+	F_U64("dropped", struct kf_meta, dropped, 0),
+	F_U64("clock_stalls", struct kf_meta, clock_stalls, 0),
+	F_INT("ncpus", struct kf_meta, ncpus, 0, MAX_CPUS, 0),
+	F_OWN("lost_per_cpu", OWN_LOST_PER_CPU, 0),
+	F_OWN("t0_ns", OWN_T0, REQ),
+	F_END,
+};
+
+/* A syscall's argument, read into one of these and then into its arrays. */
+struct arg_desc {
+	uint32_t name;
+	uint8_t kind;
+};
+
+static const struct field arg_fields[] = {
+	F_INTERN("name", struct arg_desc, name, REQ),
+	F_NAME("kind", struct arg_desc, kind, kind_names, "argument kind",
+	       REQ),
+	F_END,
+};
+
+enum { OWN_ARGS };
+
+static const struct field sys_fields[] = {
+	F_INTERN("name", struct kf_sysdesc, name, REQ),
+	F_INT("nr", struct kf_sysdesc, nr, INT32_MIN, INT32_MAX, REQ),
+	F_OWN("args", OWN_ARGS, REQ),
+	F_END,
+};
+
+enum { OWN_CHILDREN };
+
+/* start is relative to t0 until the whole document is read */
+static const struct field node_fields[] = {
+	F_INTERN("f", struct kf_node, func, REQ),
+	F_U64("start", struct kf_node, start, REQ),
+	F_U64("dur", struct kf_node, dur, REQ),
+	F_INT("cpu", struct kf_node, cpu, 0, UINT16_MAX, REQ),
+	F_FLAGS("flags", struct kf_node, flags, node_flags),
+	F_OWN("children", OWN_CHILDREN, 0),
+	F_END,
+};
+
+enum { OWN_SYSCALL, OWN_RET, OWN_CALL_ARGS, OWN_STRINGS, OWN_NODES,
+       OWN_TREE };
+
+/* sys holds the name's strtab id until the whole document is read */
+static const struct field call_fields[] = {
+	F_OWN("syscall", OWN_SYSCALL, REQ),
+	F_INT("pid", struct kf_call, pid, INT32_MIN, INT32_MAX, REQ),
+	F_INTERN("comm", struct kf_call, comm, REQ),
+	F_INT("cpu", struct kf_call, cpu, 0, UINT16_MAX, REQ),
+	F_U64("start_ns", struct kf_call, start, REQ),
+	F_U64("end_ns", struct kf_call, end, REQ),
+	F_OWN("ret", OWN_RET, 0),
+	F_OWN("args", OWN_CALL_ARGS, 0),
+	F_OWN("strings", OWN_STRINGS, 0),
+	F_FLAGS("flags", struct kf_call, flags, call_flags),
+	F_OWN("nodes", OWN_NODES, REQ),
+	F_OWN("tree", OWN_TREE, REQ),
+	F_END,
+};
+
+enum { OWN_FORMAT, OWN_VERSION, OWN_META, OWN_SYSCALLS, OWN_CALLS };
+
+static const struct field doc_fields[] = {
+	F_OWN("format", OWN_FORMAT, REQ),
+	F_OWN("version", OWN_VERSION, REQ),
+	F_OWN("meta", OWN_META, REQ),
+	F_OWN("syscalls", OWN_SYSCALLS, REQ),
+	F_OWN("calls", OWN_CALLS, REQ),
+	F_END,
 };
 
 /*
@@ -367,26 +539,6 @@ damaged:
 		      "of call %u has broken links", ci);
 }
 
-/* The string keys of meta, in the order they are written. */
-static const struct {
-	const char *key;
-	size_t off;
-} meta_strs[] = {
-	{ "kfollow_version", offsetof(struct kf_meta, kfollow_version) },
-	{ "kernel", offsetof(struct kf_meta, kernel) },
-	{ "machine", offsetof(struct kf_meta, machine) },
-	{ "date", offsetof(struct kf_meta, date) },
-	{ "command", offsetof(struct kf_meta, command) },
-	{ "targets", offsetof(struct kf_meta, targets) },
-	{ "roots", offsetof(struct kf_meta, roots) },
-	{ "notrace", offsetof(struct kf_meta, notrace) },
-	{ "degraded", offsetof(struct kf_meta, degraded) },
-	{ "source", offsetof(struct kf_meta, source) },
-	{ "clock", offsetof(struct kf_meta, clock) },
-};
-
-#define N_META_STRS (sizeof(meta_strs) / sizeof(meta_strs[0]))
-
 /* A meta key on a line of its own. */
 static void meta_key(struct out *o, const char *key, int first)
 {
@@ -395,52 +547,64 @@ static void meta_key(struct out *o, const char *key, int first)
 	out_s(o, "\": ");
 }
 
-static void write_meta(struct out *o, const struct kf_meta *mt, uint64_t t0)
+static void write_lost_per_cpu(struct out *o, const struct kf_meta *mt)
 {
-	size_t i;
 	int k;
 
-	out_s(o, "  \"meta\": {");
-	for (i = 0; i < N_META_STRS; i++) {
-		meta_key(o, meta_strs[i].key, i == 0);
-		out_opt_str(o, *(char *const *)((const char *)mt +
-						meta_strs[i].off));
-	}
-	meta_key(o, "mode", 0);
-	out_c(o, '"');
-	out_s(o, mode_names[(unsigned int)mt->mode <= KF_MODE_TEXT ?
-			    mt->mode : KF_MODE_GRAPH]);
-	out_c(o, '"');
-	meta_key(o, "max_depth", 0);
-	out_i64(o, mt->max_depth);
-	meta_key(o, "min_duration_ns", 0);
-	out_big(o, mt->min_duration);
-	meta_key(o, "exit_status", 0);
-	out_i64(o, mt->exit_status);
-	meta_key(o, "events", 0);
-	out_big(o, mt->events);
-	meta_key(o, "lost", 0);
-	out_big(o, mt->lost);
-	meta_key(o, "dropped", 0);
-	out_big(o, mt->dropped);
-	meta_key(o, "clock_stalls", 0);
-	out_big(o, mt->clock_stalls);
-	meta_key(o, "ncpus", 0);
-	out_i64(o, mt->ncpus);
-	meta_key(o, "lost_per_cpu", 0);
-	if (mt->lost_cpu && mt->ncpus > 0) {
-		out_c(o, '[');
-		for (k = 0; k < mt->ncpus; k++) {
-			if (k)
-				out_s(o, ", ");
-			out_big(o, mt->lost_cpu[k]);
-		}
-		out_c(o, ']');
-	} else {
+	if (!mt->lost_cpu || mt->ncpus <= 0) {
 		out_s(o, "null");
+		return;
 	}
-	meta_key(o, "t0_ns", 0);
-	out_big(o, t0);
+	out_c(o, '[');
+	for (k = 0; k < mt->ncpus; k++) {
+		if (k)
+			out_s(o, ", ");
+		out_big(o, mt->lost_cpu[k]);
+	}
+	out_c(o, ']');
+}
+
+/* One of f->names; an index out of range writes the first name. */
+static void out_name(struct out *o, const struct field *f, int64_t i)
+{
+	int64_t n = 0;
+
+	while (f->names[n])
+		n++;
+	out_c(o, '"');
+	out_s(o, f->names[i >= 0 && i < n ? i : 0]);
+	out_c(o, '"');
+}
+
+static void write_meta(struct out *o, const struct kf_meta *mt, uint64_t t0)
+{
+	const struct field *f;
+
+	out_s(o, "  \"meta\": {");
+	for (f = meta_fields; f->key; f++) {
+		const char *p = (const char *)mt + f->off;
+
+		meta_key(o, f->key, f == meta_fields);
+		switch (f->kind) {
+		case FK_OPT_STR:
+			out_opt_str(o, *(char *const *)p);
+			break;
+		case FK_U64:
+			out_big(o, *(const uint64_t *)p);
+			break;
+		case FK_INT:
+			out_i64(o, get_int(p, f->size));
+			break;
+		case FK_NAME:
+			out_name(o, f, get_int(p, f->size));
+			break;
+		default:
+			if (f->own == OWN_T0)
+				out_big(o, t0);
+			else
+				write_lost_per_cpu(o, mt);
+		}
+	}
 	out_s(o, "\n  },\n");
 }
 
@@ -1362,44 +1526,6 @@ static int rd_elem(struct rd *r, uint8_t *first)
 	return 1;
 }
 
-/* Index of key in a NULL-terminated table, or -1 for an unknown key. */
-static int key_index(const struct str *k, const char *const *tab)
-{
-	int i;
-
-	for (i = 0; tab[i]; i++)
-		if (k->len && k->s[0] == tab[i][0] && str_is(k, tab[i]))
-			return i;
-	return -1;
-}
-
-/*
- * Mark key i of an object as seen; a known key twice is an error (which
- * value would be meant?).
- */
-static int seen_key(struct rd *r, uint32_t *mask, int i, const char *name,
-		    const char *at)
-{
-	if (*mask & (UINT32_C(1) << i))
-		return rd_err(r, at, "duplicate key '%s'", name);
-	*mask |= UINT32_C(1) << i;
-	return 0;
-}
-
-/* Report the first key in `required` that is not in `mask`. */
-static int need_keys(struct rd *r, uint32_t mask, uint32_t required,
-		     const char *const *tab, const char *at, const char *in)
-{
-	int i;
-
-	for (i = 0; tab[i]; i++)
-		if ((required & (UINT32_C(1) << i)) &&
-		    !(mask & (UINT32_C(1) << i)))
-			return rd_err(r, at, "missing key '%s' in %s", tab[i],
-				      in);
-	return 0;
-}
-
 /* A flags array: known names set bits, unknown names are ignored. */
 static int rd_flags(struct rd *r, const struct flag_name *tab, uint16_t *out)
 {
@@ -1440,22 +1566,117 @@ static int rd_opt_str(struct rd *r, char **field)
 	return 0;
 }
 
-enum {
-	MK_KFOLLOW_VERSION, MK_KERNEL, MK_MACHINE, MK_DATE, MK_COMMAND,
-	MK_TARGETS, MK_ROOTS, MK_NOTRACE, MK_DEGRADED, MK_SOURCE, MK_CLOCK,
-	MK_MODE, MK_MAX_DEPTH, MK_MIN_DURATION, MK_EXIT_STATUS, MK_EVENTS,
-	MK_LOST, MK_DROPPED, MK_CLOCK_STALLS, MK_NCPUS, MK_LOST_PER_CPU, MK_T0,
-};
+/* what rd_field returns when it has read the value itself */
+#define FIELD_DONE (-2)
 
-/* the string keys come first, in the order of meta_strs */
-_Static_assert(MK_MODE == N_META_STRS, "meta_keys and meta_strs disagree");
+/* Row of key in a table, or -1 for an unknown key. */
+static int field_index(const struct str *k, const struct field *t)
+{
+	int i;
 
-static const char *const meta_keys[] = {
-	"kfollow_version", "kernel", "machine", "date", "command",
-	"targets", "roots", "notrace", "degraded", "source", "clock", "mode",
-	"max_depth", "min_duration_ns", "exit_status", "events", "lost",
-	"dropped", "clock_stalls", "ncpus", "lost_per_cpu", "t0_ns", NULL,
-};
+	for (i = 0; t[i].key; i++)
+		if (k->len && k->s[0] == t[i].key[0] && str_is(k, t[i].key))
+			return i;
+	return -1;
+}
+
+/* A string that must be one of f->names; *out gets its index. */
+static int rd_name(struct rd *r, const struct field *f, unsigned int *out)
+{
+	char sb[68], list[160] = "";
+	struct str s;
+	const char *at;
+	unsigned int i, n;
+
+	ws(r);
+	at = r->p;
+	if (rd_string(r, &s, "a string") < 0)
+		return -1;
+	for (i = 0; f->names[i]; i++)
+		if (str_is(&s, f->names[i])) {
+			*out = i;
+			return 0;
+		}
+	for (n = i, i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+			 f->names[i]);
+	return rd_err(r, at, "unknown %s '%s' (expected %s)", f->what,
+		      shown(s.s, s.len, sb), list);
+}
+
+/*
+ * The value of `key` in an object described by t: an unknown key is
+ * skipped (that is what keeps the format forward compatible), a known key
+ * twice is an error (which value would be meant?), a plain value is
+ * stored into obj.  Returns the row of an FK_OWN key for the caller to
+ * read, FIELD_DONE when the value has been read, -1 on error.
+ */
+static int rd_field(struct rd *r, const struct field *t, uint32_t *mask,
+		    const struct str *key, void *obj)
+{
+	int i = field_index(key, t);
+	const struct field *f;
+	unsigned int u;
+	char *p;
+	int64_t v;
+
+	if (i < 0)
+		return rd_skip(r) < 0 ? -1 : FIELD_DONE;
+	if (*mask & (UINT32_C(1) << i))
+		return rd_err(r, key->at, "duplicate key '%s'", t[i].key);
+	*mask |= UINT32_C(1) << i;
+	f = &t[i];
+	if (f->kind == FK_OWN)
+		return i;
+	p = (char *)obj + f->off;
+	switch (f->kind) {
+	case FK_OPT_STR:
+		return rd_opt_str(r, (char **)p) < 0 ? -1 : FIELD_DONE;
+	case FK_INTERN:
+		*(uint32_t *)p = rd_intern(r, "a string");
+		return *(uint32_t *)p == KF_NONE ? -1 : FIELD_DONE;
+	case FK_U64:
+		return rd_u64(r, (uint64_t *)p) < 0 ? -1 : FIELD_DONE;
+	case FK_INT:
+		if (rd_range(r, f->lo, f->hi, &v) < 0)
+			return -1;
+		put_int(p, f->size, v);
+		return FIELD_DONE;
+	case FK_NAME:
+		if (rd_name(r, f, &u) < 0)
+			return -1;
+		put_int(p, f->size, u);
+		return FIELD_DONE;
+	default: /* FK_FLAGS */
+		return rd_flags(r, f->flags, (uint16_t *)p) < 0 ? -1 :
+		       FIELD_DONE;
+	}
+}
+
+/* Row of the FK_OWN key `own` in t. */
+static int own_row(const struct field *t, int own)
+{
+	int i;
+
+	for (i = 0; t[i].key; i++)
+		if (t[i].kind == FK_OWN && t[i].own == own)
+			return i;
+	return -1;
+}
+
+/* Report the first required key of t that is not in mask. */
+static int need_fields(struct rd *r, uint32_t mask, const struct field *t,
+		       const char *at, const char *in)
+{
+	int i;
+
+	for (i = 0; t[i].key; i++)
+		if (t[i].required && !(mask & (UINT32_C(1) << i)))
+			return rd_err(r, at, "missing key '%s' in %s",
+				      t[i].key, in);
+	return 0;
+}
 
 /* null (*n stays UINT32_MAX) or an array of *n counts. */
 static int rd_lost_per_cpu(struct rd *r, struct kf_meta *mt, uint32_t *n)
@@ -1491,97 +1712,23 @@ static int rd_meta(struct rd *r)
 	struct kf_meta *mt = &r->m->meta;
 	uint32_t mask = 0, nlost = UINT32_MAX;
 	uint8_t first = 1;
-	int64_t v;
 	struct str key;
 	int k, i;
 
 	if (expect(r, '{', "'{'") < 0)
 		return -1;
 	while ((k = rd_key(r, &first, &key)) > 0) {
-		const char *at = key.at;
-
-		i = key_index(&key, meta_keys);
-		if (i < 0) {
-			if (rd_skip(r) < 0)
-				return -1;
+		i = rd_field(r, meta_fields, &mask, &key, mt);
+		if (i == FIELD_DONE)
 			continue;
-		}
-		if (seen_key(r, &mask, i, meta_keys[i], at) < 0)
+		if (i < 0)
 			return -1;
-		switch (i) {
-		case MK_MODE: {
-			struct str s;
-			char sb[68];
-			int mode;
-
-			ws(r);
-			at = r->p;
-			if (rd_string(r, &s, "a string") < 0)
-				return -1;
-			for (mode = 0; mode <= KF_MODE_TEXT; mode++)
-				if (str_is(&s, mode_names[mode]))
-					break;
-			if (mode > KF_MODE_TEXT)
-				return rd_err(r, at, "unknown mode '%s' "
-					      "(expected graph, boundary or "
-					      "text)", shown(s.s, s.len, sb));
-			mt->mode = (enum kf_mode)mode;
-			break;
-		}
-		case MK_MAX_DEPTH:
-			if (rd_range(r, 0, INT_MAX, &v) < 0)
-				return -1;
-			mt->max_depth = (int)v;
-			break;
-		case MK_MIN_DURATION:
-			if (rd_u64(r, &mt->min_duration) < 0)
-				return -1;
-			break;
-		case MK_EXIT_STATUS:
-			if (rd_range(r, INT_MIN, INT_MAX, &v) < 0)
-				return -1;
-			mt->exit_status = (int)v;
-			break;
-		case MK_EVENTS:
-			if (rd_u64(r, &mt->events) < 0)
-				return -1;
-			break;
-		case MK_LOST:
-			if (rd_u64(r, &mt->lost) < 0)
-				return -1;
-			break;
-		case MK_DROPPED:
-			if (rd_u64(r, &mt->dropped) < 0)
-				return -1;
-			break;
-		case MK_CLOCK_STALLS:
-			if (rd_u64(r, &mt->clock_stalls) < 0)
-				return -1;
-			break;
-		case MK_NCPUS:
-			if (rd_range(r, 0, MAX_CPUS, &v) < 0)
-				return -1;
-			mt->ncpus = (int)v;
-			break;
-		case MK_LOST_PER_CPU:
-			if (rd_lost_per_cpu(r, mt, &nlost) < 0)
-				return -1;
-			break;
-		case MK_T0:
-			if (rd_u64(r, &r->t0) < 0)
-				return -1;
-			break;
-		default:
-			/* MK_* start with the strings, as in meta_strs */
-			if (rd_opt_str(r, (char **)((char *)mt +
-						    meta_strs[i].off)) < 0)
-				return -1;
-		}
+		if (meta_fields[i].own == OWN_T0 ? rd_u64(r, &r->t0) < 0 :
+		    rd_lost_per_cpu(r, mt, &nlost) < 0)
+			return -1;
 	}
-	if (k < 0)
-		return -1;
-	if (need_keys(r, mask, UINT32_C(1) << MK_MODE | UINT32_C(1) << MK_T0,
-		      meta_keys, r->p - 1, "\"meta\"") < 0)
+	if (k < 0 || need_fields(r, mask, meta_fields, r->p - 1,
+				 "\"meta\"") < 0)
 		return -1;
 	if (nlost != UINT32_MAX && nlost != (uint32_t)mt->ncpus)
 		return rd_err(r, r->p - 1, "\"lost_per_cpu\" has %u entries "
@@ -1589,20 +1736,18 @@ static int rd_meta(struct rd *r)
 	return 0;
 }
 
-static const char *const sys_keys[] = { "name", "nr", "args", NULL };
-static const char *const arg_keys[] = { "name", "kind", NULL };
-
 static int rd_sys_args(struct rd *r, struct kf_sysdesc *d)
 {
 	uint8_t first = 1, ofirst;
-	uint32_t mask;
-	struct str key, s;
-	char sb[68];
-	int k, i, kind;
+	struct str key;
+	int k;
 
 	if (expect(r, '[', "'['") < 0)
 		return -1;
 	while ((k = rd_elem(r, &first)) > 0) {
+		struct arg_desc a = { KF_NONE, 0 };
+		uint32_t mask = 0;
+
 		if (d->nargs == KF_MAX_ARGS) {
 			ws(r);
 			return rd_err(r, r->p, "more than %d arguments",
@@ -1610,42 +1755,16 @@ static int rd_sys_args(struct rd *r, struct kf_sysdesc *d)
 		}
 		if (expect(r, '{', "'{'") < 0)
 			return -1;
-		mask = 0;
 		ofirst = 1;
-		while ((k = rd_key(r, &ofirst, &key)) > 0) {
-			const char *at = key.at;
-
-			i = key_index(&key, arg_keys);
-			if (i < 0) {
-				if (rd_skip(r) < 0)
-					return -1;
-				continue;
-			}
-			if (seen_key(r, &mask, i, arg_keys[i], at) < 0)
-				return -1;
-			if (i == 0) {
-				d->argname[d->nargs] = rd_intern(r, "a string");
-				if (d->argname[d->nargs] == KF_NONE)
-					return -1;
-				continue;
-			}
-			ws(r);
-			at = r->p;
-			if (rd_string(r, &s, "a string") < 0)
-				return -1;
-			for (kind = 0; kind <= KF_ARG_STR; kind++)
-				if (str_is(&s, kind_names[kind]))
-					break;
-			if (kind > KF_ARG_STR)
-				return rd_err(r, at, "unknown argument kind "
-					      "'%s' (expected int, uint, ptr "
-					      "or str)", shown(s.s, s.len, sb));
-			d->argkind[d->nargs] = (uint8_t)kind;
-		}
-		if (k < 0 || need_keys(r, mask, 3, arg_keys, r->p - 1,
-				       "a syscall argument") < 0)
+		while ((k = rd_key(r, &ofirst, &key)) > 0)
+			if (rd_field(r, arg_fields, &mask, &key, &a) !=
+			    FIELD_DONE)
+				return -1; /* arg_fields has no FK_OWN */
+		if (k < 0 || need_fields(r, mask, arg_fields, r->p - 1,
+					 "a syscall argument") < 0)
 			return -1;
-		d->nargs++;
+		d->argname[d->nargs] = a.name;
+		d->argkind[d->nargs++] = a.kind;
 	}
 	return k;
 }
@@ -1664,7 +1783,6 @@ static int rd_syscalls(struct rd *r)
 		struct kf_sysdesc d = { .nr = -1 };
 		uint32_t mask = 0, si;
 		const char *at;
-		int64_t v;
 
 		if (m->nsys >= MAX_SYSCALLS) {
 			ws(r);
@@ -1677,31 +1795,14 @@ static int rd_syscalls(struct rd *r)
 			return -1;
 		ofirst = 1;
 		while ((k = rd_key(r, &ofirst, &key)) > 0) {
-			const char *kat = key.at;
-
-			i = key_index(&key, sys_keys);
-			if (i < 0) {
-				if (rd_skip(r) < 0)
-					return -1;
+			i = rd_field(r, sys_fields, &mask, &key, &d);
+			if (i == FIELD_DONE)
 				continue;
-			}
-			if (seen_key(r, &mask, i, sys_keys[i], kat) < 0)
+			if (i < 0 || rd_sys_args(r, &d) < 0) /* OWN_ARGS */
 				return -1;
-			if (i == 0) {
-				d.name = rd_intern(r, "a string");
-				if (d.name == KF_NONE)
-					return -1;
-			} else if (i == 1) {
-				if (rd_range(r, INT32_MIN, INT32_MAX, &v) < 0)
-					return -1;
-				d.nr = (int32_t)v;
-			} else {
-				if (rd_sys_args(r, &d) < 0)
-					return -1;
-			}
 		}
-		if (k < 0 || need_keys(r, mask, 7, sys_keys, r->p - 1,
-				       "a syscall") < 0)
+		if (k < 0 || need_fields(r, mask, sys_fields, r->p - 1,
+					 "a syscall") < 0)
 			return -1;
 		for (si = 0; si < m->nsys; si++)
 			if (m->sys[si].name == d.name)
@@ -1716,17 +1817,6 @@ static int rd_syscalls(struct rd *r)
 	}
 	return k;
 }
-
-enum {
-	NK_F, NK_START, NK_DUR, NK_CPU, NK_FLAGS, NK_CHILDREN,
-};
-
-static const char *const node_keys[] = {
-	"f", "start", "dur", "cpu", "flags", "children", NULL,
-};
-
-#define NODE_REQUIRED (1u << NK_F | 1u << NK_START | 1u << NK_DUR | \
-		       1u << NK_CPU)
 
 static int push_frame(struct rd *r, uint32_t sp, uint32_t node,
 		      uint8_t list)
@@ -1763,8 +1853,6 @@ static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
 		struct kf_node *n;
 		struct str key;
 		uint32_t ni, mask;
-		const char *at;
-		int64_t v;
 		int k, i;
 
 		if (f->list) {
@@ -1807,73 +1895,26 @@ static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
 		k = rd_key(r, &f->first, &key);
 		if (k < 0)
 			return -1;
-		n = kf_node_get(m, f->node);
+		mask = f->seen;
 		if (!k) {
-			if ((f->seen & NODE_REQUIRED) != NODE_REQUIRED) {
-				mask = f->seen;
-				return need_keys(r, mask, NODE_REQUIRED,
-						 node_keys, r->p - 1, "a node");
-			}
+			if (need_fields(r, mask, node_fields, r->p - 1,
+					"a node") < 0)
+				return -1;
 			sp--;
 			continue;
 		}
-		at = key.at;
-		i = key_index(&key, node_keys);
-		if (i < 0) {
-			if (rd_skip(r) < 0)
-				return -1;
-			continue;
-		}
-		mask = f->seen;
-		if (seen_key(r, &mask, i, node_keys[i], at) < 0)
-			return -1;
+		i = rd_field(r, node_fields, &mask, &key,
+			     kf_node_get(m, f->node));
 		f->seen = (uint8_t)mask;
-		switch (i) {
-		case NK_F:
-			n->func = rd_intern(r, "a string");
-			if (n->func == KF_NONE)
-				return -1;
-			break;
-		case NK_START:
-			if (rd_u64(r, &n->start) < 0)
-				return -1;
-			break;
-		case NK_DUR:
-			if (rd_u64(r, &n->dur) < 0)
-				return -1;
-			break;
-		case NK_CPU:
-			if (rd_range(r, 0, UINT16_MAX, &v) < 0)
-				return -1;
-			n->cpu = (uint16_t)v;
-			break;
-		case NK_FLAGS:
-			if (rd_flags(r, node_flags, &n->flags) < 0)
-				return -1;
-			break;
-		case NK_CHILDREN:
-			if (expect(r, '[', "'['") < 0)
-				return -1;
-			f->list = 1;
-			f->first = 1;
-			break;
-		}
+		if (i == FIELD_DONE)
+			continue;
+		/* OWN_CHILDREN */
+		if (i < 0 || expect(r, '[', "'['") < 0)
+			return -1;
+		f->list = 1;
+		f->first = 1;
 	}
 }
-
-enum {
-	CK_SYSCALL, CK_PID, CK_COMM, CK_CPU, CK_START, CK_END, CK_RET,
-	CK_ARGS, CK_STRINGS, CK_FLAGS, CK_NODES, CK_TREE,
-};
-
-static const char *const call_keys[] = {
-	"syscall", "pid", "comm", "cpu", "start_ns", "end_ns", "ret", "args",
-	"strings", "flags", "nodes", "tree", NULL,
-};
-
-#define CALL_REQUIRED (1u << CK_SYSCALL | 1u << CK_PID | 1u << CK_COMM | \
-		       1u << CK_CPU | 1u << CK_START | 1u << CK_END | \
-		       1u << CK_NODES | 1u << CK_TREE)
 
 static int rd_call_args(struct rd *r, struct kf_call *c)
 {
@@ -1920,6 +1961,38 @@ static int rd_call_strings(struct rd *r, struct kf_call *c)
 	return k;
 }
 
+/* The keys of a call that need more than a plain value. */
+static int rd_call_own(struct rd *r, uint32_t ci, int own, uint64_t *nodes,
+		       uint32_t *count)
+{
+	struct kf_call *c = &r->m->calls[ci];
+	const char *at;
+	int64_t v;
+
+	switch (own) {
+	case OWN_SYSCALL:
+		if (peek(r) == 'n') {
+			c->sys = KF_NONE;
+			return rd_literal(r, "null");
+		}
+		c->sys = rd_intern(r, "a string or null");
+		return c->sys == KF_NONE ? -1 : 0;
+	case OWN_RET:
+		return rd_i64(r, &c->ret, &at, 1);
+	case OWN_CALL_ARGS:
+		return rd_call_args(r, c);
+	case OWN_STRINGS:
+		return rd_call_strings(r, c);
+	case OWN_NODES:
+		if (rd_range(r, 0, UINT32_MAX, &v) < 0)
+			return -1;
+		*nodes = (uint64_t)v;
+		return 0;
+	default: /* OWN_TREE */
+		return rd_tree(r, ci, count);
+	}
+}
+
 /*
  * One invocation.  Until the whole document is read, c->sys holds the
  * strtab id of the syscall's name and the times are relative to t0.
@@ -1932,7 +2005,6 @@ static int rd_call(struct rd *r)
 	uint8_t first = 1;
 	struct kf_call *c;
 	struct str key;
-	int64_t v;
 	int k, i;
 
 	if (expect(r, '{', "'{'") < 0)
@@ -1942,83 +2014,18 @@ static int rd_call(struct rd *r)
 		return rd_oom(r);
 	c = &m->calls[ci];
 	while ((k = rd_key(r, &first, &key)) > 0) {
-		const char *at = key.at;
-
-		i = key_index(&key, call_keys);
-		if (i < 0) {
-			if (rd_skip(r) < 0)
-				return -1;
+		i = rd_field(r, call_fields, &mask, &key, c);
+		if (i == FIELD_DONE)
 			continue;
-		}
-		if (seen_key(r, &mask, i, call_keys[i], at) < 0)
+		if (i < 0 || rd_call_own(r, ci, call_fields[i].own, &nodes,
+					 &count) < 0)
 			return -1;
-		switch (i) {
-		case CK_SYSCALL:
-			if (peek(r) == 'n') {
-				if (rd_literal(r, "null") < 0)
-					return -1;
-				c->sys = KF_NONE;
-				break;
-			}
-			c->sys = rd_intern(r, "a string or null");
-			if (c->sys == KF_NONE)
-				return -1;
-			break;
-		case CK_PID:
-			if (rd_range(r, INT32_MIN, INT32_MAX, &v) < 0)
-				return -1;
-			c->pid = (int32_t)v;
-			break;
-		case CK_COMM:
-			c->comm = rd_intern(r, "a string");
-			if (c->comm == KF_NONE)
-				return -1;
-			break;
-		case CK_CPU:
-			if (rd_range(r, 0, UINT16_MAX, &v) < 0)
-				return -1;
-			c->cpu = (uint16_t)v;
-			break;
-		case CK_START:
-			if (rd_u64(r, &c->start) < 0)
-				return -1;
-			break;
-		case CK_END:
-			if (rd_u64(r, &c->end) < 0)
-				return -1;
-			break;
-		case CK_RET:
-			if (rd_i64(r, &c->ret, &at, 1) < 0)
-				return -1;
-			break;
-		case CK_ARGS:
-			if (rd_call_args(r, c) < 0)
-				return -1;
-			break;
-		case CK_STRINGS:
-			if (rd_call_strings(r, c) < 0)
-				return -1;
-			break;
-		case CK_FLAGS:
-			if (rd_flags(r, call_flags, &c->flags) < 0)
-				return -1;
-			break;
-		case CK_NODES:
-			if (rd_range(r, 0, UINT32_MAX, &v) < 0)
-				return -1;
-			nodes = (uint64_t)v;
-			break;
-		case CK_TREE:
-			if (rd_tree(r, ci, &count) < 0)
-				return -1;
-			break;
-		}
 	}
-	if (k < 0 || need_keys(r, mask, CALL_REQUIRED, call_keys, r->p - 1,
-			       "a call") < 0)
+	if (k < 0 || need_fields(r, mask, call_fields, r->p - 1,
+				 "a call") < 0)
 		return -1;
 	/* flags may come after ret: set HAS_RET last */
-	if (mask & (1u << CK_RET))
+	if (mask & (UINT32_C(1) << own_row(call_fields, OWN_RET)))
 		c->flags |= KF_CALL_HAS_RET;
 	else
 		c->flags &= (uint16_t)~KF_CALL_HAS_RET;
@@ -2041,12 +2048,6 @@ static int rd_calls(struct rd *r)
 			return -1;
 	return k;
 }
-
-enum { DK_FORMAT, DK_VERSION, DK_META, DK_SYSCALLS, DK_CALLS };
-
-static const char *const doc_keys[] = {
-	"format", "version", "meta", "syscalls", "calls", NULL,
-};
 
 static int not_capture(struct rd *r)
 {
@@ -2076,7 +2077,7 @@ static int rd_head_key(struct rd *r, int i)
 
 	ws(r);
 	at = r->p;
-	if (i == DK_FORMAT) {
+	if (i == OWN_FORMAT) {
 		struct str s;
 
 		if (rd_string(r, &s, "a string") < 0)
@@ -2098,6 +2099,21 @@ static int rd_head_key(struct rd *r, int i)
 	return 0;
 }
 
+static int rd_doc_own(struct rd *r, int own)
+{
+	switch (own) {
+	case OWN_FORMAT:
+	case OWN_VERSION:
+		return rd_head_key(r, own);
+	case OWN_META:
+		return rd_meta(r);
+	case OWN_SYSCALLS:
+		return rd_syscalls(r);
+	default: /* OWN_CALLS */
+		return rd_calls(r);
+	}
+}
+
 /*
  * The whole document.  Skipping is what makes the format forward
  * compatible: keys this version does not know are checked as JSON and
@@ -2113,44 +2129,26 @@ static int rd_doc(struct rd *r)
 	if (expect(r, '{', "'{'") < 0)
 		return -1;
 	while ((k = rd_key(r, &first, &key)) > 0) {
-		const char *at = key.at;
-
-		i = key_index(&key, doc_keys);
-		if (r->quiet && i >= 0 && i <= DK_VERSION) {
+		if (r->quiet) {
 			/* probing: note what is there, skip what is not */
-			const char *save = r->p;
+			i = field_index(&key, doc_fields);
+			i = i < 0 ? -1 : doc_fields[i].own;
+			if (i == OWN_FORMAT || i == OWN_VERSION) {
+				const char *save = r->p;
 
-			if (rd_head_key(r, i) == 0)
-				continue;
-			r->p = save;
-			i = -1;
-		}
-		if (i < 0 || r->quiet) {
+				if (rd_head_key(r, i) == 0)
+					continue;
+				r->p = save;
+			}
 			if (rd_skip(r) < 0)
 				return -1;
 			continue;
 		}
-		if (seen_key(r, &mask, i, doc_keys[i], at) < 0)
+		i = rd_field(r, doc_fields, &mask, &key, NULL);
+		if (i == FIELD_DONE)
+			continue;
+		if (i < 0 || rd_doc_own(r, doc_fields[i].own) < 0)
 			return -1;
-		switch (i) {
-		case DK_FORMAT:
-		case DK_VERSION:
-			if (rd_head_key(r, i) < 0)
-				return -1;
-			break;
-		case DK_META:
-			if (rd_meta(r) < 0)
-				return -1;
-			break;
-		case DK_SYSCALLS:
-			if (rd_syscalls(r) < 0)
-				return -1;
-			break;
-		case DK_CALLS:
-			if (rd_calls(r) < 0)
-				return -1;
-			break;
-		}
 	}
 	if (k < 0)
 		return -1;
@@ -2158,7 +2156,7 @@ static int rd_doc(struct rd *r)
 		return 0;
 	if (!r->have_format)
 		return not_capture(r);
-	if (need_keys(r, mask, 0x1f, doc_keys, r->p - 1, "the capture") < 0)
+	if (need_fields(r, mask, doc_fields, r->p - 1, "the capture") < 0)
 		return -1;
 	ws(r);
 	if (r->p < r->end)
