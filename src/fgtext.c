@@ -390,271 +390,304 @@ not_special:
 	return 0;
 }
 
-/* Returns 0 (a record), 1 (not understood), BAD_NUMBER, or -1 with
- * kf_err set. */
-static int graph_line(struct fg *g, const char *b, const char *e,
-		      struct kf_fgtext_stats *st)
+/* What one function_graph line says, column by column. */
+struct gline {
+	const char *fn;		/* the function column, its spaces skipped */
+	uint64_t ts, dur;
+	int cpu, depth;
+	uint8_t have_ts, have_cpu;
+	enum { GL_OPEN, GL_LEAF, GL_CLOSE } kind;
+	const char *name, *name_end; /* NULL name: a brace without one */
+};
+
+/* The task column changed the CPU's task: say so with an exec event. */
+static int task_seen(struct fg *g, int cpu, int32_t tp, const char *cb,
+		     const char *ce)
 {
-	const char *bar, *fn, *p, *cols = b, *name, *name_end;
-	int cpu = 0, depth, spaces, have_dur = 0;
-	uint64_t ts = 0, dur = 0;
-	int32_t pid;
-	struct cpu_state *cs;
-	struct open_fn *of = NULL;
-	struct kf_event ev = { 0 };
-	enum { OPEN, LEAF, CLOSE } kind;
-	int have_ts = 0, have_cpu = 0;
+	struct cpu_state *cs = cpu_get(g, cpu);
+	struct kf_event xe = { .type = KF_EV_EXEC, .pid = tp,
+			       .cpu = (uint16_t)cpu };
+
+	if (!cs)
+		return -1;
+	if (cs->pid == tp)
+		return 0;
+	xe.ts = cs->clock;
+	cs->pid = tp;
+	xe.task.comm = kf_strtab_intern_n(&g->m->strs, cb, ce - cb);
+	return emit(g, &xe);
+}
+
+/*
+ * One column before the function's: the absolute time (only first), the
+ * CPU, a duration, a task, or latency flags ("d..1.", ignored).  Returns
+ * 0, BAD_NUMBER, or -1 with kf_err set.
+ */
+static int graph_column(struct fg *g, const char *p, const char *segend,
+			struct gline *l)
+{
+	const char *after, *cb, *ce;
+	int c, r = NOT_SHAPE, t = NOT_SHAPE;
+	int32_t tp;
+	uint64_t v;
+
+	if (!l->have_ts && !l->have_cpu)
+		r = parse_abstime(p, segend, &v);
+	if (r == BAD_NUMBER)
+		return BAD_NUMBER;
+	if (r == 0) {
+		l->ts = v;
+		l->have_ts = 1;
+		return 0;
+	}
+	c = parse_cpu(p, segend, &after);
+	if (c == BAD_NUMBER)
+		return BAD_NUMBER;
+	if (c >= 0 && !l->have_cpu) {
+		l->cpu = c;
+		l->have_cpu = 1;
+		p = after;
+	}
+	p = skip_sp(p, segend);
+	if (p >= segend)
+		return 0;
+	r = parse_duration(p, segend, &v);
+	if (r == NOT_SHAPE)
+		t = parse_task(p, segend, &tp, &cb, &ce);
+	if (r == BAD_NUMBER || t == BAD_NUMBER)
+		return BAD_NUMBER;
+	if (r == 0)
+		l->dur = v;
+	else if (t == 0)
+		return task_seen(g, l->cpu, tp, cb, ce);
+	return 0;
+}
+
+/*
+ * The columns of a line and the depth its function column's indentation
+ * gives.  Returns 0, 1 (not a graph line), BAD_NUMBER, or -1.
+ */
+static int graph_columns(struct fg *g, const char *b, const char *e,
+			 struct gline *l)
+{
+	const char *bar, *fn, *p;
+	int spaces = 0, r;
 
 	/* the function column: after the last '|' */
 	for (bar = e; bar > b && bar[-1] != '|'; bar--)
 		;
 	if (bar == b) {
 		/* funcgraph-duration off: " 1)   func() {" with no bars */
-		const char *after;
-
-		cpu = parse_cpu(b, e, &after);
-		if (cpu == BAD_NUMBER)
+		l->cpu = parse_cpu(b, e, &fn);
+		if (l->cpu == BAD_NUMBER)
 			return BAD_NUMBER;
-		if (cpu < 0)
+		if (l->cpu < 0)
 			return 1;
-		have_cpu = 1;
-		fn = after;
-		spaces = 0;
-		while (fn < e && *fn == ' ') {
-			fn++;
-			spaces++;
-		}
-		/* " N) " then one space, then two per level */
-		depth = (spaces - 1) / 2;
-		if (depth < 0)
-			depth = 0;
-		goto function;
+		l->have_cpu = 1;
+	} else {
+		fn = bar;
 	}
-	fn = bar;
-	spaces = 0;
-	while (fn < e && *fn == ' ') {
-		fn++;
+	for (; fn < e && *fn == ' '; fn++)
 		spaces++;
+	l->fn = fn;
+	if (bar == b) {
+		/* " N) " then one space, then two per level */
+		l->depth = spaces > 1 ? (spaces - 1) / 2 : 0;
+		return 0;
 	}
-	depth = (spaces - 2) / 2;
-	if (spaces < 2 || depth < 0)
+	if (spaces < 2)
 		return 1;
+	l->depth = (spaces - 2) / 2;
+	for (p = b; p < bar - 1;) {
+		const char *q = memchr(p, '|', (size_t)((bar - 1) - p));
 
-	/* the other columns, by shape */
-	p = b;
-	while (p < bar - 1) {
-		const char *q = memchr(p, '|', (bar - 1) - p);
-		const char *segend = q ? q : bar - 1;
-		const char *after;
-		uint64_t v;
-		int c, r = NOT_SHAPE;
-
-		if (!have_ts && !have_cpu)
-			r = parse_abstime(p, segend, &v);
-		if (r == BAD_NUMBER)
-			return BAD_NUMBER;
-		if (r == 0) {
-			ts = v;
-			have_ts = 1;
-		} else {
-			const char *s = p;
-
-			c = parse_cpu(s, segend, &after);
-			if (c == BAD_NUMBER)
-				return BAD_NUMBER;
-			if (c >= 0 && !have_cpu) {
-				cpu = c;
-				have_cpu = 1;
-				s = after;
-			}
-			s = skip_sp(s, segend);
-			if (s < segend) {
-				const char *cb, *ce;
-				int32_t tp;
-
-				int t = NOT_SHAPE;
-
-				r = parse_duration(s, segend, &v);
-				if (r == NOT_SHAPE)
-					t = parse_task(s, segend, &tp, &cb,
-						       &ce);
-				if (r == BAD_NUMBER || t == BAD_NUMBER)
-					return BAD_NUMBER;
-				if (r == 0) {
-					dur = v;
-					have_dur = 1;
-				} else if (t == 0) {
-					cs = cpu_get(g, cpu);
-					if (!cs)
-						return -1;
-					if (cs->pid != tp) {
-						struct kf_event xe = {
-							.type = KF_EV_EXEC,
-							.pid = tp,
-							.cpu = (uint16_t)cpu,
-							.ts = cs->clock,
-						};
-
-						cs->pid = tp;
-						xe.task.comm = kf_strtab_intern_n(
-							&g->m->strs, cb, ce - cb);
-						if (emit(g, &xe) < 0)
-							return -1;
-					}
-				}
-				/* else: latency flags ("d..1.") */
-			}
-		}
+		r = graph_column(g, p, q ? q : bar - 1, l);
+		if (r)
+			return r;
 		if (!q)
 			break;
 		p = q + 1;
 	}
-	(void)cols;
-function:
-	cs = cpu_get(g, cpu);
-	if (!cs)
-		return -1;
-	if (depth >= MAX_DEPTH)
-		return 1;
-	pid = cs->pid;
-	if (pid < 0 && !cs->named) {
-		/* no task column: the CPU stands for the task */
-		struct kf_event xe = { .type = KF_EV_EXEC, .pid = pid,
-				       .cpu = (uint16_t)cpu, .ts = cs->clock };
-		char nm[16];
+	return 0;
+}
 
-		snprintf(nm, sizeof(nm), "cpu%d", cpu);
-		xe.task.comm = kf_strtab_intern(&g->m->strs, nm);
-		cs->named = 1;
-		if (emit(g, &xe) < 0)
-			return -1;
-	}
-	p = rskip_sp(fn, e);
+/*
+ * The function column: "func() {" opens, "func();" is a leaf, "}" closes
+ * and may carry a comment with the name and the return value.  Returns 0,
+ * or 1 when it is none of these.
+ */
+static int graph_function(const char *e, struct gline *l)
+{
+	const char *fn = l->fn, *p = rskip_sp(fn, e);
+
 	if (fn >= p)
 		return 1;
-	/* a closing brace may carry a comment: its name, its return value */
-	name = fn;
-	name_end = p;
+	l->name = fn;
+	l->name_end = p;
 	if (*fn == '}') {
-		kind = CLOSE;
-		name = NULL;
-		p = skip_sp(fn + 1, name_end);
-		if (name_end - p > 5 && !memcmp(p, "/*", 2)) {
-			const char *ce = name_end;
+		const char *end = p, *ce = p;
 
+		l->kind = GL_CLOSE;
+		l->name = NULL;
+		p = skip_sp(fn + 1, end);
+		if (end - p > 5 && !memcmp(p, "/*", 2)) {
 			p = skip_sp(p + 2, ce);
 			while (ce > p && (ce[-1] == '/' || ce[-1] == '*' ||
 					  ce[-1] == ' '))
 				ce--;
 			/* "do_sys_openat2 = 0x3" or "ret=..." */
-			name = p;
-			name_end = p;
-			while (name_end < ce && *name_end != ' ' &&
-			       *name_end != '=')
-				name_end++;
-			if (name_end == name || !strncmp(name, "ret", 3))
-				name = NULL;
+			l->name = l->name_end = p;
+			while (l->name_end < ce && *l->name_end != ' ' &&
+			       *l->name_end != '=')
+				l->name_end++;
+			if (l->name_end == p || !strncmp(p, "ret", 3))
+				l->name = NULL;
 		}
 	} else {
-		const char *paren = memchr(fn, '(', p - fn);
+		const char *paren = memchr(fn, '(', (size_t)(p - fn));
 
 		if (!paren || paren == fn)
 			return 1;
-		name_end = paren;
+		l->name_end = paren;
 		if (p - paren >= 4 && !memcmp(paren, "() {", 4))
-			kind = OPEN;
-		else if (memmem(paren, p - paren, ");", 2))
-			kind = LEAF;
+			l->kind = GL_OPEN;
+		else if (memmem(paren, (size_t)(p - paren), ");", 2))
+			l->kind = GL_LEAF;
 		else
 			return 1;
 	}
-	for (const char *q = name; q && q < name_end; q++)
-		if (!(isalnum((unsigned char)*q) || strchr("_.$@:[]-", *q)))
+	for (p = l->name; p && p < l->name_end; p++)
+		if (!(isalnum((unsigned char)*p) || strchr("_.$@:[]-", *p)))
 			return 1;
+	return 0;
+}
 
-	ev.pid = pid;
-	ev.cpu = (uint16_t)cpu;
-	ev.ctx = cs->irq ? KF_CTX_HARDIRQ : 0;
-	if (kind != CLOSE)
-		ev.entry.func = kf_strtab_intern_n(&g->m->strs, name,
-						   name_end - name);
-	if (kind != LEAF && !(of = open_at(cs, depth)))
+/* With no task column the CPU stands for the task: name it once. */
+static int name_cpu_task(struct fg *g, struct cpu_state *cs, int cpu)
+{
+	struct kf_event xe = { .type = KF_EV_EXEC, .pid = cs->pid,
+			       .cpu = (uint16_t)cpu, .ts = cs->clock };
+	char nm[16];
+
+	if (cs->pid >= 0 || cs->named)
+		return 0;
+	snprintf(nm, sizeof(nm), "cpu%d", cpu);
+	xe.task.comm = kf_strtab_intern(&g->m->strs, nm);
+	cs->named = 1;
+	return emit(g, &xe);
+}
+
+/* "func();": an entry and its exit, dur apart. */
+static int emit_leaf(struct fg *g, struct cpu_state *cs,
+		     const struct gline *l, struct kf_event *ev)
+{
+	uint64_t start = l->have_ts ? l->ts : cs->clock;
+	uint32_t func = ev->entry.func;
+
+	ev->type = KF_EV_ENTRY;
+	ev->ts = start;
+	ev->entry.depth = l->depth;
+	if (emit(g, ev) < 0)
 		return -1;
-	switch (kind) {
-	case OPEN:
-		if (!have_ts)
-			ts = cs->clock;
-		else if (ts > cs->clock)
-			cs->clock = ts;
+	memset(&ev->exit, 0, sizeof(ev->exit));
+	ev->type = KF_EV_EXIT;
+	ev->exit.func = func;
+	ev->exit.depth = l->depth;
+	ev->exit.calltime = start;
+	ev->exit.rettime = start + l->dur;
+	ev->ts = start + l->dur;
+	if (emit(g, ev) < 0)
+		return -1;
+	if (start + l->dur > cs->clock)
+		cs->clock = start + l->dur;
+	return 0;
+}
+
+/* "}": the exit of the function open at this depth. */
+static int emit_close(struct fg *g, struct cpu_state *cs,
+		      const struct gline *l, struct open_fn *of,
+		      struct kf_event *ev)
+{
+	uint64_t end, start;
+	uint32_t func;
+
+	if (l->name)
+		func = kf_strtab_intern_n(&g->m->strs, l->name,
+					  l->name_end - l->name);
+	else
+		func = of->func ? of->func : g->unknown;
+	if (l->have_ts) {
+		end = l->ts;
+		start = end > l->dur ? end - l->dur : 0;
+	} else {
+		start = of->func == func ? of->start : cs->clock;
+		end = start + l->dur;
+		/* children took longer than the parent's duration
+		 * (rounding): keep the order */
+		if (end < cs->clock)
+			end = cs->clock;
+	}
+	if (end > cs->clock)
+		cs->clock = end;
+	of->func = 0;
+	ev->type = KF_EV_EXIT;
+	ev->ts = end;
+	ev->exit.func = func;
+	ev->exit.depth = l->depth;
+	ev->exit.calltime = start;
+	ev->exit.rettime = end;
+	return emit(g, ev);
+}
+
+/* Returns 0 (a record), 1 (not understood), BAD_NUMBER, or -1 with
+ * kf_err set. */
+static int graph_line(struct fg *g, const char *b, const char *e,
+		      struct kf_fgtext_stats *st)
+{
+	struct gline l = { 0 };
+	struct kf_event ev = { 0 };
+	struct open_fn *of = NULL;
+	struct cpu_state *cs;
+	int r;
+
+	r = graph_columns(g, b, e, &l);
+	if (r)
+		return r;
+	cs = cpu_get(g, l.cpu);
+	if (!cs)
+		return -1;
+	if (l.depth >= MAX_DEPTH)
+		return 1;
+	if (name_cpu_task(g, cs, l.cpu) < 0)
+		return -1;
+	if (graph_function(e, &l))
+		return 1;
+	ev.pid = cs->pid;
+	ev.cpu = (uint16_t)l.cpu;
+	ev.ctx = cs->irq ? KF_CTX_HARDIRQ : 0;
+	if (l.kind != GL_CLOSE)
+		ev.entry.func = kf_strtab_intern_n(&g->m->strs, l.name,
+						   l.name_end - l.name);
+	if (l.kind != GL_LEAF && !(of = open_at(cs, l.depth)))
+		return -1;
+	if (l.kind == GL_OPEN) {
+		if (!l.have_ts)
+			l.ts = cs->clock;
+		else if (l.ts > cs->clock)
+			cs->clock = l.ts;
 		of->func = ev.entry.func;
-		of->start = ts;
+		of->start = l.ts;
 		ev.type = KF_EV_ENTRY;
-		ev.ts = ts;
-		ev.entry.depth = depth;
-		if (emit(g, &ev) < 0)
-			return -1;
-		break;
-	case LEAF: {
-		uint64_t start = have_ts ? ts : cs->clock;
-		uint32_t func = ev.entry.func;
-
-		ev.type = KF_EV_ENTRY;
-		ev.ts = start;
-		ev.entry.depth = depth;
-		if (emit(g, &ev) < 0)
-			return -1;
-		memset(&ev.exit, 0, sizeof(ev.exit));
-		ev.type = KF_EV_EXIT;
-		ev.exit.func = func;
-		ev.exit.depth = depth;
-		ev.exit.calltime = start;
-		ev.exit.rettime = start + dur;
-		ev.ts = start + dur;
-		if (emit(g, &ev) < 0)
-			return -1;
-		if (start + dur > cs->clock)
-			cs->clock = start + dur;
-		break;
+		ev.ts = l.ts;
+		ev.entry.depth = l.depth;
+		r = emit(g, &ev);
+	} else if (l.kind == GL_LEAF) {
+		r = emit_leaf(g, cs, &l, &ev);
+	} else {
+		r = emit_close(g, cs, &l, of, &ev);
 	}
-	case CLOSE: {
-		uint64_t end, start;
-		uint32_t func;
-
-		if (name)
-			func = kf_strtab_intern_n(&g->m->strs, name,
-						  name_end - name);
-		else if (of->func)
-			func = of->func;
-		else
-			func = g->unknown;
-		if (have_ts) {
-			end = ts;
-			start = end > dur ? end - dur : 0;
-		} else {
-			start = of->func == func ?
-				of->start : cs->clock;
-			end = start + dur;
-			if (end < cs->clock) {
-				/* children took longer than the parent's
-				 * duration (rounding): keep the order */
-				end = cs->clock;
-			}
-		}
-		if (end > cs->clock)
-			cs->clock = end;
-		of->func = 0;
-		ev.type = KF_EV_EXIT;
-		ev.ts = end;
-		ev.exit.func = func;
-		ev.exit.depth = depth;
-		ev.exit.calltime = start;
-		ev.exit.rettime = end;
-		if (emit(g, &ev) < 0)
-			return -1;
-		break;
-	}
-	}
-	(void)have_dur;
+	if (r < 0)
+		return -1;
 	st->records++;
 	return 0;
 }
