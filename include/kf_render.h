@@ -53,6 +53,19 @@ size_t kf_render_call_header(const struct kf_model *m, uint32_t call,
  * into the caller's buf (always NUL-terminated, cut at a whole word). */
 const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len);
 
+/*
+ * The row that stands for a run of n hidden siblings, "(3 hidden calls)",
+ * into the caller's buf (always NUL-terminated).  Returns buf.
+ */
+const char *kf_render_hidden_row(char *buf, size_t len, uint32_t n);
+/*
+ * The footer line that says why calls are hidden, "# hidden calls:
+ * shorter than 1.000 us or deeper than 3" (no newline), into the caller's
+ * buf; NULL when min_dur and max_depth are both 0 (nothing is hidden).
+ */
+const char *kf_render_hidden_note(char *buf, size_t len, uint64_t min_dur,
+				  int max_depth);
+
 /* Print the node count summary/trailer lines only. */
 int kf_render_summary(FILE *f, const struct kf_model *m);
 

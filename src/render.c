@@ -77,6 +77,30 @@ static const struct {
 	{ KF_NODE_CLOCK, " [clock unreliable]" },
 };
 
+const char *kf_render_hidden_row(char *buf, size_t len, uint32_t n)
+{
+	if (len)
+		snprintf(buf, len, "(%u hidden call%s)", n, n == 1 ? "" : "s");
+	return buf;
+}
+
+const char *kf_render_hidden_note(char *buf, size_t len, uint64_t min_dur,
+				  int max_depth)
+{
+	char d[32] = "", deep[32] = "";
+
+	if ((!min_dur && !max_depth) || !len)
+		return NULL;
+	if (min_dur)
+		kf_render_fmt_dur(d, sizeof(d), min_dur);
+	if (max_depth)
+		snprintf(deep, sizeof(deep), "deeper than %d", max_depth);
+	snprintf(buf, len, "# hidden calls: %s%s%s%s",
+		 min_dur ? "shorter than " : "", d,
+		 min_dur && max_depth ? " or " : "", deep);
+	return buf;
+}
+
 const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len)
 {
 	size_t i, pos = 0;
@@ -161,11 +185,12 @@ static void print_tree(struct walk *w, uint32_t first)
 					ni = kf_node_get(m, ni)->next;
 				}
 				/* the footer says why calls are hidden */
-				fprintf(w->f, "%23s  %s%s(%u hidden call%s)\n",
-					"", w->prefix,
+				fprintf(w->f, "%23s  %s%s%s\n", "", w->prefix,
 					n->depth ? (ni == KF_NONE ? w->last :
 						    w->branch) : "",
-					hidden, hidden == 1 ? "" : "s");
+					kf_render_hidden_row(marks,
+							     sizeof(marks),
+							     hidden));
 				continue;
 			}
 			is_last = next == KF_NONE;
@@ -333,18 +358,9 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		print_tree(w, c->root);
 	}
 	fputc('\n', f);
-	if (o->min_duration || o->max_depth) {
-		char d[32] = "";
-
-		if (o->min_duration)
-			kf_render_fmt_dur(d, sizeof(d), o->min_duration);
-		fprintf(f, "# hidden calls: %s%s%s", o->min_duration ?
-			"shorter than " : "", d, o->min_duration &&
-			o->max_depth ? " or " : "");
-		if (o->max_depth)
-			fprintf(f, "deeper than %d", o->max_depth);
-		fputc('\n', f);
-	}
+	if (kf_render_hidden_note(note, sizeof(note), o->min_duration,
+				  o->max_depth))
+		fprintf(f, "%s\n", note);
 	kf_render_summary(f, m);
 	if (kf_render_clock_note(m, note, sizeof(note)))
 		fprintf(f, "# %s\n", note);

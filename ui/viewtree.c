@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "kf_common.h"
+#include "kf_render.h"
 #include "kf_view.h"
 
 #define DEFAULT_PAGE 20
@@ -1267,8 +1268,8 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 	o.pos += kf_tree_prefix(t, i, o.pos < len ? buf + o.pos : NULL,
 				o.pos < len ? len - o.pos : 0, ascii);
 	if (r.hidden) {
-		kf_out_printf(&o, "(%u hidden call%s)", r.hidden,
-		     r.hidden == 1 ? "" : "s");
+		kf_out_puts(&o, kf_render_hidden_row(marks, sizeof(marks),
+						     r.hidden));
 	} else {
 		kf_out_escape(&o, r.name, strlen(r.name));
 		kf_out_puts(&o, kf_view_node_marks(r.flags, marks,
@@ -1296,7 +1297,7 @@ size_t kf_tree_columns(const struct kf_tree *t, char *buf, size_t len)
 int kf_tree_write(FILE *f, const struct kf_tree *t, int ascii)
 {
 	size_t cap = 4096, n;
-	char *buf = malloc(cap), d[32];
+	char *buf = malloc(cap), d[96];
 	uint32_t i;
 
 	if (!buf)
@@ -1331,10 +1332,8 @@ int kf_tree_write(FILE *f, const struct kf_tree *t, int ascii)
 		}
 		fprintf(f, "%s\n", buf);
 	}
-	if (t->min_dur) {
-		kf_view_fmt_dur(d, sizeof(d), t->min_dur);
-		fprintf(f, "# hidden calls: shorter than %s\n", d);
-	}
+	if (kf_render_hidden_note(d, sizeof(d), t->min_dur, 0))
+		fprintf(f, "%s\n", d);
 	free(buf);
 	if (fflush(f) != 0 || ferror(f))
 		return kf_err_errno(KF_EXIT_IOERR, "cannot write the view");

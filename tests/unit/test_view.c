@@ -1861,6 +1861,29 @@ static void test_hostile_strings(void **state)
 	kf_model_release(&m);
 }
 
+/* The batch text and the tree view say "hidden" with the same words. */
+static void test_hidden_words(void **state)
+{
+	char b[96], small[8];
+
+	(void)state;
+	assert_string_equal(kf_render_hidden_row(b, sizeof(b), 1),
+			    "(1 hidden call)");
+	assert_string_equal(kf_render_hidden_row(b, sizeof(b), 12),
+			    "(12 hidden calls)");
+	assert_string_equal(kf_render_hidden_row(small, sizeof(small), 12),
+			    "(12 hid");
+	assert_null(kf_render_hidden_note(b, sizeof(b), 0, 0));
+	assert_string_equal(kf_render_hidden_note(b, sizeof(b), 1000, 0),
+			    "# hidden calls: shorter than 1.000 us");
+	assert_string_equal(kf_render_hidden_note(b, sizeof(b), 0, 3),
+			    "# hidden calls: deeper than 3");
+	assert_string_equal(kf_render_hidden_note(b, sizeof(b), 2500000, 7),
+			    "# hidden calls: shorter than 2.500 ms or deeper "
+			    "than 7");
+	assert_null(kf_render_hidden_note(b, 0, 1000, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1894,6 +1917,7 @@ int main(void)
 		T(test_summary),
 		T(test_random_ops),
 		cmocka_unit_test(test_hostile_strings),
+		cmocka_unit_test(test_hidden_words),
 #undef T
 	};
 
