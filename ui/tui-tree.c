@@ -33,47 +33,53 @@ static void bar_text(char *buf, size_t len, unsigned per_mille, int ascii)
 #define SHARE_END 32  /* kf_tree_line's columns up to the share's '%' */
 #define BAR_COLS 9
 
-static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
+/* The A/B header of a diff: who and how long when the calls read the
+ * same (a cold and a warm open), else both headers side by side. */
+static void draw_diff_header(struct kf_tui *t, const struct kf_tree *tr)
+{
+	const struct kf_call *ca = &t->m->calls[tr->call];
+	const struct kf_call *cb = &t->m->calls[tr->call_b];
+	char head[2048 + 64], b[512], da[32], db[32], comm[80];
+	int x;
+
+	kf_decode_header(t->m, ca, head, sizeof(head));
+	kf_decode_header(t->m, cb, b, sizeof(b));
+	if (strcmp(head, b)) {
+		kf_view_call_header(t->m, tr->call, b, sizeof(b));
+		snprintf(head, sizeof(head), "A: %s", b);
+		tui_put_text(1, 0, COLS / 2, head, tui_pair(t, C_GONE, A_BOLD));
+		kf_view_call_header(t->m, tr->call_b, b, sizeof(b));
+		snprintf(head, sizeof(head), "B: %s", b);
+		tui_put_text(1, COLS / 2, COLS - COLS / 2, head,
+			     tui_pair(t, C_ADDED, A_BOLD));
+		return;
+	}
+	kf_view_fmt_dur(da, sizeof(da), ca->end > ca->start ?
+			ca->end - ca->start : 0);
+	kf_view_fmt_dur(db, sizeof(db), cb->end > cb->start ?
+			cb->end - cb->start : 0);
+	snprintf(b, sizeof(b), "A: %s[%d] %s",
+		 kf_escape(comm, sizeof(comm), kf_strtab_get(&t->m->strs,
+							     ca->comm)),
+		 ca->pid, da);
+	x = tui_put_text(1, 0, COLS, b, tui_pair(t, C_GONE, A_BOLD));
+	snprintf(b, sizeof(b), "  B: %s[%d] %s",
+		 kf_escape(comm, sizeof(comm), kf_strtab_get(&t->m->strs,
+							     cb->comm)),
+		 cb->pid, db);
+	x += tui_put_text(1, x, COLS - x, b, tui_pair(t, C_ADDED, A_BOLD));
+	x += tui_put_text(1, x, COLS - x, "  ", A_BOLD);
+	tui_put_text(1, x, COLS - x, head, A_BOLD);
+}
+
+/* Lines 1 and 2: the call's header and the column titles. */
+static void draw_tree_header(struct kf_tui *t, const struct kf_tree *tr)
 {
 	char buf[2048], head[2048 + 64];
-	uint32_t i, y0 = 3;
-	int diff = tr->call_b != KF_NONE, lines = tui_body_lines(t);
+	int diff = tr->call_b != KF_NONE;
 
 	if (diff) {
-		const struct kf_call *ca = &t->m->calls[tr->call];
-		const struct kf_call *cb = &t->m->calls[tr->call_b];
-		char b[512], da[32], db[32], comm[80];
-		int x;
-
-		kf_decode_header(t->m, ca, head, sizeof(head));
-		kf_decode_header(t->m, cb, b, sizeof(b));
-		if (!strcmp(head, b)) {
-			/* the same call twice (a cold and a warm open): say
-			 * who and how long, then the call once */
-			kf_view_fmt_dur(da, sizeof(da), ca->end > ca->start ?
-					ca->end - ca->start : 0);
-			kf_view_fmt_dur(db, sizeof(db), cb->end > cb->start ?
-					cb->end - cb->start : 0);
-			snprintf(b, sizeof(b), "A: %s[%d] %s",
-				 kf_escape(comm, sizeof(comm), kf_strtab_get(
-					 &t->m->strs, ca->comm)), ca->pid, da);
-			x = tui_put_text(1, 0, COLS, b, tui_pair(t, C_GONE, A_BOLD));
-			snprintf(b, sizeof(b), "  B: %s[%d] %s",
-				 kf_escape(comm, sizeof(comm), kf_strtab_get(
-					 &t->m->strs, cb->comm)), cb->pid, db);
-			x += tui_put_text(1, x, COLS - x, b,
-				      tui_pair(t, C_ADDED, A_BOLD));
-			x += tui_put_text(1, x, COLS - x, "  ", A_BOLD);
-			tui_put_text(1, x, COLS - x, head, A_BOLD);
-		} else {
-			kf_view_call_header(t->m, tr->call, b, sizeof(b));
-			snprintf(head, sizeof(head), "A: %s", b);
-			tui_put_text(1, 0, COLS / 2, head, tui_pair(t, C_GONE, A_BOLD));
-			kf_view_call_header(t->m, tr->call_b, b, sizeof(b));
-			snprintf(head, sizeof(head), "B: %s", b);
-			tui_put_text(1, COLS / 2, COLS - COLS / 2, head,
-				 tui_pair(t, C_ADDED, A_BOLD));
-		}
+		draw_diff_header(t, tr);
 	} else {
 		kf_view_call_header(t->m, tr->call, head, sizeof(head));
 		tui_put_text(1, 0, COLS, head, A_BOLD);
@@ -86,6 +92,88 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 	} else {
 		tui_put_text(2, 0, COLS, buf, A_BOLD | A_UNDERLINE);
 	}
+}
+
+/* A diff row's colour: gone, added, slower or faster. */
+static attr_t diff_attr(struct kf_tui *t, const struct kf_row *r)
+{
+	if (r->kind == KF_ROW_ONLY_A)
+		return tui_pair(t, C_GONE, A_DIM);
+	if (r->kind == KF_ROW_ONLY_B)
+		return tui_pair(t, C_ADDED, A_BOLD);
+	if (r->slower > 0)
+		return tui_pair(t, C_SLOWER, A_BOLD);
+	if (r->slower < 0)
+		return tui_pair(t, C_FASTER, A_NORMAL);
+	return A_NORMAL;
+}
+
+/* A tree row's colour: warnings first, then interrupt code. */
+static attr_t row_attr(struct kf_tui *t, const struct kf_row *r)
+{
+	if (r->flags & (KF_NODE_NOENTRY | KF_NODE_NOEXIT | KF_NODE_LOST |
+			KF_NODE_OVERRUN | KF_NODE_CLOCK))
+		return tui_pair(t, C_WARN, A_NORMAL);
+	if (r->flags & (KF_NODE_IRQ | KF_NODE_SOFTIRQ | KF_NODE_NMI))
+		return tui_pair(t, C_IRQ, A_DIM);
+	return A_NORMAL;
+}
+
+/*
+ * The name column from x on; a matched name in the match colour, found
+ * as the line shows it (escaped).
+ */
+static void draw_names(struct kf_tui *t, int y, int x, char *buf,
+		       const struct kf_row *r, attr_t a)
+{
+	char esc[1024], *rest = buf + SHARE_END, *name, save;
+
+	if (r->hidden) {
+		tui_put_text(y, x, COLS - x, rest, A_DIM | (a & A_REVERSE));
+		return;
+	}
+	name = r->matched ? strstr(rest, kf_escape(esc, sizeof(esc),
+						    r->name)) : NULL;
+	if (!name) {
+		tui_put_text(y, x, COLS - x, rest, a);
+		return;
+	}
+	save = *name;
+	*name = '\0';
+	x += tui_put_text(y, x, COLS - x, rest, a);
+	*name = save;
+	tui_put_text(y, x, COLS - x, name, tui_pair(t, C_MATCH, A_UNDERLINE) |
+		     A_BOLD | (a & A_REVERSE));
+}
+
+/* One row: heat, times, the share bar, then the names. */
+static void draw_tree_row(struct kf_tui *t, int y, char *buf,
+			  const struct kf_row *r, attr_t sa)
+{
+	attr_t a = row_attr(t, r);
+	char bar[64];
+	int x;
+
+	if (strlen(buf) <= SHARE_END + 2) {
+		tui_put_text(y, 0, COLS, buf, a | sa);
+		return;
+	}
+	tui_put_text(y, 0, 1, buf, tui_heat_attr(t, r->heat) | sa);
+	x = 1 + tui_put_text(y, 1, SHARE_END - 1, buf + 1, a | sa);
+	bar_text(bar, sizeof(bar), r->hidden ? 0 : r->share, t->o.ascii);
+	mvhline(y, x, ' ' | sa, BAR_COLS);
+	tui_put_text(y, x + 1, BAR_COLS - 1, bar,
+		     tui_pair(t, C_BAR, A_NORMAL) | sa);
+	draw_names(t, y, x + BAR_COLS, buf, r, a | sa);
+}
+
+static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
+{
+	char buf[2048];
+	uint32_t i, y0 = 3;
+	int lines = tui_body_lines(t);
+
+	draw_tree_header(t, tr);
 	if (!tr->nrows) {
 		const struct kf_call *c = &t->m->calls[tr->call];
 
@@ -102,73 +190,16 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 	     (uint32_t)lines; i++) {
 		struct kf_row r;
 		int y = y0 + (i - tr->cur.top), sel = i == tr->cur.row;
-		attr_t a = A_NORMAL, sa = sel ? A_REVERSE : 0;
-		size_t n;
+		attr_t sa = sel ? A_REVERSE : 0;
 
 		kf_tree_row(tr, i, &r);
-		n = kf_tree_line(tr, i, buf, sizeof(buf), t->o.ascii);
-		(void)n;
+		kf_tree_line(tr, i, buf, sizeof(buf), t->o.ascii);
 		if (sel)
 			mvhline(y, 0, ' ' | A_REVERSE, COLS);
-		if (diff) {
-			if (r.kind == KF_ROW_ONLY_A)
-				a = tui_pair(t, C_GONE, A_DIM);
-			else if (r.kind == KF_ROW_ONLY_B)
-				a = tui_pair(t, C_ADDED, A_BOLD);
-			else if (r.slower > 0)
-				a = tui_pair(t, C_SLOWER, A_BOLD);
-			else if (r.slower < 0)
-				a = tui_pair(t, C_FASTER, A_NORMAL);
-			tui_put_text(y, 0, COLS, buf, a | sa);
-			continue;
-		}
-		if (r.flags & (KF_NODE_NOENTRY | KF_NODE_NOEXIT |
-			       KF_NODE_LOST | KF_NODE_OVERRUN | KF_NODE_CLOCK))
-			a = tui_pair(t, C_WARN, A_NORMAL);
-		else if (r.flags & (KF_NODE_IRQ | KF_NODE_SOFTIRQ |
-				    KF_NODE_NMI))
-			a = tui_pair(t, C_IRQ, A_DIM);
-		if (strlen(buf) > SHARE_END + 2) {
-			char bar[64];
-			int x;
-
-			tui_put_text(y, 0, 1, buf, tui_heat_attr(t, r.heat) | sa);
-			x = 1 + tui_put_text(y, 1, SHARE_END - 1, buf + 1, a | sa);
-			bar_text(bar, sizeof(bar), r.hidden ? 0 : r.share,
-				 t->o.ascii);
-			mvhline(y, x, ' ' | sa, BAR_COLS);
-			tui_put_text(y, x + 1, BAR_COLS - 1, bar,
-				 tui_pair(t, C_BAR, A_NORMAL) | sa);
-			x += BAR_COLS;
-			if (r.matched && !r.hidden) {
-				/* the name in the match colour, as the
-				 * line shows it: escaped */
-				char esc[1024];
-				const char *name = strstr(buf + SHARE_END,
-					kf_escape(esc, sizeof(esc), r.name));
-				int pre = name ? (int)(name - buf) : 0;
-				char *rest = buf + SHARE_END;
-
-				if (name) {
-					char save = buf[pre];
-
-					buf[pre] = '\0';
-					x += tui_put_text(y, x, COLS - x, rest,
-						      a | sa);
-					buf[pre] = save;
-					rest = buf + pre;
-					x += tui_put_text(y, x, COLS - x, rest,
-						      tui_pair(t, C_MATCH,
-							   A_UNDERLINE) |
-						      A_BOLD | sa);
-					continue;
-				}
-			}
-			tui_put_text(y, x, COLS - x, buf + SHARE_END, (r.hidden ?
-				 A_DIM : a) | sa);
-		} else {
-			tui_put_text(y, 0, COLS, buf, a | sa);
-		}
+		if (tr->call_b != KF_NONE)
+			tui_put_text(y, 0, COLS, buf, diff_attr(t, &r) | sa);
+		else
+			draw_tree_row(t, y, buf, &r, sa);
 	}
 }
 
