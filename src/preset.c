@@ -64,11 +64,191 @@ static const char *word(const char **p, const char *end, size_t *len)
 	return *len ? w : NULL;
 }
 
+/* One line of a preset as it is read. */
+struct pline {
+	const char *cur, *end;	/* the rest of the line, up to a comment */
+	const char *path;
+	int lineno;
+	const char *kw;		/* the directive */
+	size_t kwlen;
+};
+
+static int line_err(const struct pline *l, const char *what)
+{
+	return kf_err(KF_EXIT_DATAERR, "'%s' line %d: %s", l->path,
+		      l->lineno, what);
+}
+
+static int bad_value(const struct pline *l)
+{
+	return kf_err(KF_EXIT_DATAERR, "'%s' line %d: invalid value for "
+		      "'%.*s'", l->path, l->lineno, (int)l->kwlen, l->kw);
+}
+
+/* push's -1 (out of memory) and -2 (too many) as kf_err. */
+static int push_err(const struct pline *l, int rc)
+{
+	if (rc == -1)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	return kf_err(KF_EXIT_DATAERR, "'%s' line %d: too many entries "
+		      "(limit %d)", l->path, l->lineno, MAX_ENTRIES);
+}
+
+/* The words of the line, each a name or glob, appended to *arr. */
+static int rd_words(struct pline *l, char ***arr, int *n)
+{
+	const char *w;
+	size_t wlen;
+	int rc;
+
+	while ((w = word(&l->cur, l->end, &wlen))) {
+		if (!valid_word(w, wlen))
+			return kf_err(KF_EXIT_DATAERR, "'%s' line %d: '%.*s' "
+				      "is not a function or syscall name",
+				      l->path, l->lineno,
+				      (int)(wlen > 60 ? 60 : wlen), w);
+		rc = push(arr, n, w, wlen);
+		if (rc)
+			return push_err(l, rc);
+	}
+	return 0;
+}
+
+static int rd_syscall(struct kf_preset *p, struct pline *l)
+{
+	return rd_words(l, &p->syscalls, &p->nsyscalls);
+}
+
+static int rd_root(struct kf_preset *p, struct pline *l)
+{
+	return rd_words(l, &p->roots, &p->nroots);
+}
+
+static int rd_notrace(struct kf_preset *p, struct pline *l)
+{
+	return rd_words(l, &p->notrace, &p->nnotrace);
+}
+
+/* The one value of the line, NUL-terminated into num, or NULL. */
+static const char *one_value(struct pline *l, char *num, size_t size)
+{
+	size_t wlen;
+	const char *w = word(&l->cur, l->end, &wlen);
+
+	if (!w || wlen >= size)
+		return NULL;
+	memcpy(num, w, wlen);
+	num[wlen] = '\0';
+	return num;
+}
+
+static int rd_max_depth(struct kf_preset *p, struct pline *l)
+{
+	char num[32], *e;
+	long v;
+
+	if (!one_value(l, num, sizeof(num)))
+		return bad_value(l);
+	errno = 0;
+	v = strtol(num, &e, 10);
+	if (*e || errno || v < 1 || v > 1000)
+		return bad_value(l);
+	p->max_depth = (int)v;
+	return 0;
+}
+
+static int rd_min_duration(struct kf_preset *p, struct pline *l)
+{
+	char num[64], msg[512];
+
+	if (!one_value(l, num, sizeof(num)))
+		return bad_value(l);
+	if (kf_parse_duration(num, &p->min_duration) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s", kf_err_msg());
+	return line_err(l, msg);
+}
+
+static int rd_layer(struct kf_preset *p, struct pline *l)
+{
+	const char *g, *n;
+	size_t glen, nlen;
+	struct kf_layer *y;
+
+	g = word(&l->cur, l->end, &glen);
+	n = word(&l->cur, l->end, &nlen);
+	if (!g || !n || !valid_word(g, glen) || !valid_word(n, nlen))
+		return line_err(l, "expected 'layer GLOB NAME'");
+	if (p->nlayers >= MAX_ENTRIES)
+		return push_err(l, -2);
+	y = realloc(p->layers, (p->nlayers + 1) * sizeof(*y));
+	if (!y)
+		return push_err(l, -1);
+	p->layers = y;
+	y += p->nlayers++;
+	y->glob = strndup(g, glen);
+	y->name = strndup(n, nlen);
+	return y->glob && y->name ? 0 : push_err(l, -1);
+}
+
+/* The directives of kfollow-preset(5), in the order its errors list them. */
+static const struct directive {
+	const char *name;
+	int (*read)(struct kf_preset *p, struct pline *l);
+} directives[] = {
+	{ "syscall", rd_syscall },
+	{ "root", rd_root },
+	{ "notrace", rd_notrace },
+	{ "max-depth", rd_max_depth },
+	{ "min-duration", rd_min_duration },
+	{ "layer", rd_layer },
+};
+
+#define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
+
+static int unknown_directive(const struct pline *l)
+{
+	char list[256] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < NDIRECTIVES; i++)
+		n += snprintf(list + n, sizeof(list) - n, "%s%s",
+			      i == 0 ? "" : i + 1 == NDIRECTIVES ? " or " :
+			      ", ", directives[i].name);
+	return kf_err(KF_EXIT_DATAERR, "'%s' line %d: unknown directive "
+		      "'%.*s' (expected %s)", l->path, l->lineno,
+		      (int)(l->kwlen > 40 ? 40 : l->kwlen), l->kw, list);
+}
+
+/* One line: a directive and its values; blank lines and comments pass. */
+static int rd_line(struct kf_preset *p, struct pline *l)
+{
+	const char *hash = memchr(l->cur, '#', (size_t)(l->end - l->cur));
+	size_t i, wlen;
+
+	/* "# ..." to the end of the line is a comment (the reason) */
+	if (hash)
+		l->end = hash;
+	l->kw = word(&l->cur, l->end, &l->kwlen);
+	if (!l->kw)
+		return 0;
+	for (i = 0; i < NDIRECTIVES; i++)
+		if (strlen(directives[i].name) == l->kwlen &&
+		    !memcmp(l->kw, directives[i].name, l->kwlen))
+			break;
+	if (i == NDIRECTIVES)
+		return unknown_directive(l);
+	if (directives[i].read(p, l) < 0)
+		return -1;
+	/* anything left before the comment is an error */
+	return word(&l->cur, l->end, &wlen) ? bad_value(l) : 0;
+}
+
 int kf_preset_parse(struct kf_preset *p, const char *buf, size_t len,
 		    const char *path)
 {
 	const char *line = buf, *end = buf + len;
-	int lineno = 0;
+	struct pline l = { .path = path };
 
 	if (!p->path && !(p->path = strdup(path)))
 		return kf_err(KF_EXIT_OSERR, "out of memory");
@@ -76,127 +256,18 @@ int kf_preset_parse(struct kf_preset *p, const char *buf, size_t len,
 		return kf_err(KF_EXIT_DATAERR, "'%s' is too large for a preset "
 			      "(over 1 MiB)", path);
 	while (line < end) {
-		const char *eol = memchr(line, '\n', end - line);
-		const char *cur, *kw, *hash;
-		size_t kwlen, wlen;
-		const char *w;
-		int rc = 0;
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
 
 		if (!eol)
 			eol = end;
-		lineno++;
-		if (memchr(line, '\0', eol - line))
-			return kf_err(KF_EXIT_DATAERR, "'%s' line %d: NUL byte "
-				      "in a preset", path, lineno);
-		/* "# ..." to the end of the line is a comment (the reason) */
-		hash = memchr(line, '#', eol - line);
-		cur = line;
-		kw = word(&cur, hash ? hash : eol, &kwlen);
-		if (!kw)
-			goto next;
-		if (kwlen == 7 && !memcmp(kw, "syscall", 7)) {
-			while ((w = word(&cur, hash ? hash : eol, &wlen)) &&
-			       rc == 0) {
-				if (!valid_word(w, wlen))
-					goto bad_word;
-				rc = push(&p->syscalls, &p->nsyscalls, w, wlen);
-			}
-		} else if (kwlen == 4 && !memcmp(kw, "root", 4)) {
-			while ((w = word(&cur, hash ? hash : eol, &wlen)) &&
-			       rc == 0) {
-				if (!valid_word(w, wlen))
-					goto bad_word;
-				rc = push(&p->roots, &p->nroots, w, wlen);
-			}
-		} else if (kwlen == 7 && !memcmp(kw, "notrace", 7)) {
-			while ((w = word(&cur, hash ? hash : eol, &wlen)) &&
-			       rc == 0) {
-				if (!valid_word(w, wlen))
-					goto bad_word;
-				rc = push(&p->notrace, &p->nnotrace, w, wlen);
-			}
-		} else if (kwlen == 9 && !memcmp(kw, "max-depth", 9)) {
-			char num[32];
-			char *e;
-			long v;
-
-			w = word(&cur, hash ? hash : eol, &wlen);
-			if (!w || wlen >= sizeof(num))
-				goto bad_value;
-			memcpy(num, w, wlen);
-			num[wlen] = '\0';
-			errno = 0;
-			v = strtol(num, &e, 10);
-			if (*e || errno || v < 1 || v > 1000)
-				goto bad_value;
-			p->max_depth = (int)v;
-		} else if (kwlen == 12 && !memcmp(kw, "min-duration", 12)) {
-			char num[64];
-
-			w = word(&cur, hash ? hash : eol, &wlen);
-			if (!w || wlen >= sizeof(num))
-				goto bad_value;
-			memcpy(num, w, wlen);
-			num[wlen] = '\0';
-			if (kf_parse_duration(num, &p->min_duration) < 0) {
-				char msg[512];
-
-				snprintf(msg, sizeof(msg), "%s", kf_err_msg());
-				return kf_err(KF_EXIT_DATAERR, "'%s' line %d: %s",
-					      path, lineno, msg);
-			}
-		} else if (kwlen == 5 && !memcmp(kw, "layer", 5)) {
-			const char *g, *n;
-			size_t glen, nlen;
-			struct kf_layer *l;
-
-			g = word(&cur, hash ? hash : eol, &glen);
-			n = word(&cur, hash ? hash : eol, &nlen);
-			if (!g || !n || !valid_word(g, glen) ||
-			    !valid_word(n, nlen))
-				return kf_err(KF_EXIT_DATAERR, "'%s' line %d: "
-					      "expected 'layer GLOB NAME'",
-					      path, lineno);
-			if (p->nlayers >= MAX_ENTRIES)
-				rc = -2;
-			l = rc ? NULL : realloc(p->layers,
-					(p->nlayers + 1) * sizeof(*l));
-			if (!rc && !l)
-				rc = -1;
-			if (!rc) {
-				p->layers = l;
-				l[p->nlayers].glob = strndup(g, glen);
-				l[p->nlayers].name = strndup(n, nlen);
-				if (!l[p->nlayers].glob || !l[p->nlayers].name)
-					rc = -1;
-				p->nlayers++;
-			}
-		} else {
-			return kf_err(KF_EXIT_DATAERR, "'%s' line %d: unknown "
-				      "directive '%.*s' (expected syscall, root, "
-				      "notrace, max-depth, min-duration or layer)",
-				      path, lineno, (int)(kwlen > 40 ? 40 : kwlen),
-				      kw);
-		}
-		if (rc == -1)
-			return kf_err(KF_EXIT_OSERR, "out of memory");
-		if (rc == -2)
-			return kf_err(KF_EXIT_DATAERR, "'%s' line %d: too many "
-				      "entries (limit %d)", path, lineno,
-				      MAX_ENTRIES);
-		/* anything left before the comment is an error */
-		if (word(&cur, hash ? hash : eol, &wlen))
-			goto bad_value;
-next:
+		l.lineno++;
+		if (memchr(line, '\0', (size_t)(eol - line)))
+			return line_err(&l, "NUL byte in a preset");
+		l.cur = line;
+		l.end = eol;
+		if (rd_line(p, &l) < 0)
+			return -1;
 		line = eol + 1;
-		continue;
-bad_word:
-		return kf_err(KF_EXIT_DATAERR, "'%s' line %d: '%.*s' is not a "
-			      "function or syscall name", path, lineno,
-			      (int)(wlen > 60 ? 60 : wlen), w);
-bad_value:
-		return kf_err(KF_EXIT_DATAERR, "'%s' line %d: invalid value for "
-			      "'%.*s'", path, lineno, (int)kwlen, kw);
 	}
 	return 0;
 }

@@ -261,7 +261,10 @@ static void expect_bad(const char *text, size_t len, const char *msg)
 
 static void test_preset_errors(void **state)
 {
-	expect_bad("exec /bin/sh\n", 13, "line 1: unknown directive 'exec'");
+	expect_bad("exec /bin/sh\n", 13, "line 1: unknown directive 'exec' "
+		   "(expected syscall, root, notrace, max-depth, min-duration "
+		   "or layer)");
+	expect_bad("layer a b c\n", 12, "invalid value for 'layer'");
 	expect_bad("root a;b\n", 9, "'a;b' is not a function");
 	expect_bad("max-depth 0\n", 12, "invalid value for 'max-depth'");
 	expect_bad("max-depth 5 6\n", 14, "invalid value");
