@@ -644,127 +644,190 @@ static uint32_t intern_comm(struct kf_raw *r, const char *s, size_t n)
 }
 
 /* Decode one record into ev; returns 1 to deliver, 0 to skip, -1 on OOM. */
+/* what a decoder returns besides 1 (an event) and -1 (kf_err) */
+#define DEC_SKIP 0	/* nothing to build from: not counted as bad */
+#define DEC_BAD 2	/* a record that does not hold what its format says */
+
+/* The arguments every decoder gets: the record and the event to fill. */
+struct rec {
+	struct kf_raw *r;
+	const struct evdef *d;
+	const unsigned char *data;
+	int len;
+};
+
+static int num(const struct rec *c, const struct fld *f, uint64_t *v)
+{
+	return rd_num(c->r, c->data, c->len, f, v);
+}
+
+static int dec_fg_entry(const struct rec *c, struct kf_event *ev)
+{
+	uint64_t v, w;
+
+	ev->type = KF_EV_ENTRY;
+	if (num(c, &c->d->f.fg.func, &v) < 0 ||
+	    num(c, &c->d->f.fg.depth, &w) < 0)
+		return DEC_BAD;
+	ev->entry.func = func_id(c->r, v);
+	ev->entry.depth = (int32_t)w;
+	return ev->entry.func == KF_NONE ? -1 : 1;
+}
+
+static int dec_fg_exit(const struct rec *c, struct kf_event *ev)
+{
+	const struct evdef *d = c->d;
+	uint64_t v, w;
+
+	ev->type = KF_EV_EXIT;
+	if (num(c, &d->f.fg.func, &v) < 0 || num(c, &d->f.fg.depth, &w) < 0 ||
+	    num(c, &d->f.fg.calltime, &ev->exit.calltime) < 0 ||
+	    num(c, &d->f.fg.rettime, &ev->exit.rettime) < 0)
+		return DEC_BAD;
+	ev->exit.func = func_id(c->r, v);
+	ev->exit.depth = (int32_t)w;
+	if (d->f.fg.overrun.ok && num(c, &d->f.fg.overrun, &v) == 0)
+		ev->exit.overrun = (uint32_t)v;
+	return ev->exit.func == KF_NONE ? -1 : 1;
+}
+
+static int dec_sys_enter(const struct rec *c, struct kf_event *ev)
+{
+	int k;
+
+	ev->type = KF_EV_SYS_ENTER;
+	ev->sys_enter.sys = c->d->sys;
+	for (k = 0; k < c->d->nargs; k++)
+		if (num(c, &c->d->args[k], &ev->sys_enter.args[k]) < 0)
+			return DEC_BAD;
+	return 1;
+}
+
+static int dec_sys_exit(const struct rec *c, struct kf_event *ev)
+{
+	uint64_t v;
+
+	ev->type = KF_EV_SYS_EXIT;
+	ev->sys_exit.sys = c->d->sys;
+	if (num(c, &c->d->f.sys.ret, &v) < 0)
+		return DEC_BAD;
+	ev->sys_exit.ret = (int64_t)v;
+	return 1;
+}
+
+/* sched_process_exec: the task's new name is the file's base name. */
+static int dec_exec(const struct rec *c, struct kf_event *ev)
+{
+	const char *s, *base, *e, *p;
+	size_t sl;
+	uint64_t v;
+
+	ev->type = KF_EV_EXEC;
+	if (num(c, &c->d->f.exec.pid, &v) == 0)
+		ev->pid = (int32_t)v;
+	if (rd_str(c->r, c->data, c->len, &c->d->f.exec.filename, &s, &sl) < 0)
+		return DEC_BAD;
+	for (base = s, e = s + sl, p = s; p < e; p++)
+		if (*p == '/')
+			base = p + 1;
+	ev->task.comm = intern_comm(c->r, base, e - base);
+	return 1;
+}
+
+static int dec_fork(const struct rec *c, struct kf_event *ev)
+{
+	const char *s;
+	uint64_t v, w;
+	size_t sl;
+
+	ev->type = KF_EV_FORK;
+	if (num(c, &c->d->f.fork.parent, &v) < 0 ||
+	    num(c, &c->d->f.fork.child, &w) < 0)
+		return DEC_BAD;
+	ev->pid = (int32_t)v;
+	ev->fork.child = (int32_t)w;
+	if (rd_str(c->r, c->data, c->len, &c->d->f.fork.comm, &s, &sl) == 0)
+		ev->fork.comm = intern_comm(c->r, s, sl);
+	return 1;
+}
+
+static int dec_pexit(const struct rec *c, struct kf_event *ev)
+{
+	const char *s;
+	uint64_t v;
+	size_t sl;
+
+	ev->type = KF_EV_TASK_EXIT;
+	if (num(c, &c->d->f.exit.pid, &v) == 0)
+		ev->pid = (int32_t)v;
+	if (rd_str(c->r, c->data, c->len, &c->d->f.exit.comm, &s, &sl) == 0)
+		ev->task.comm = intern_comm(c->r, s, sl);
+	return 1;
+}
+
+/* A string a syscall argument points to, read by kfollow's kprobe. */
+static int dec_string(const struct rec *c, struct kf_event *ev)
+{
+	const char *s;
+	size_t sl;
+
+	ev->type = KF_EV_STRING;
+	if (rd_str(c->r, c->data, c->len, &c->d->f.str.value, &s, &sl) < 0)
+		return DEC_BAD;
+	/* a kprobe that could not read user memory (a page not yet in)
+	 * records "" (6.1) or "(fault)": the string is unknown, so the
+	 * header shows the pointer rather than a false "" */
+	if (sl == 0 || (sl == 7 && !memcmp(s, "(fault)", 7)))
+		return DEC_SKIP;
+	ev->string.sys = c->d->sys;
+	ev->string.arg = c->d->arg;
+	ev->string.str = kf_strtab_intern_n(&c->r->m->strs, s, sl);
+	return 1;
+}
+
 static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 		  int len, uint64_t ts, struct kf_event *ev)
 {
-	uint64_t type, v, w;
-	const struct evdef *d;
-	const char *s;
-	size_t sl;
-	int k;
+	struct rec c = { r, NULL, data, len };
+	uint64_t type, v;
+	int rc;
 
 	if (rd_num(r, data, len, &r->common_type, &type) < 0) {
 		r->st.bad++;
 		return 0;
 	}
-	if (type >= (uint64_t)r->nbyid || !(d = r->byid[type])) {
+	if (type >= (uint64_t)r->nbyid || !(c.d = r->byid[type])) {
 		r->st.skipped++;
 		return 0;
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->ts = ts;
 	ev->cpu = cpu;
-	if (rd_num(r, data, len, &r->common_pid, &v) < 0)
-		goto bad;
-	ev->pid = (int32_t)v;
-	ev->ctx = ctx_of(r, data, len);
-
-	switch (d->kind) {
-	case EV_FG_ENTRY:
-		ev->type = KF_EV_ENTRY;
-		if (rd_num(r, data, len, &d->f.fg.func, &v) < 0 ||
-		    rd_num(r, data, len, &d->f.fg.depth, &w) < 0)
-			goto bad;
-		ev->entry.func = func_id(r, v);
-		ev->entry.depth = (int32_t)w;
-		if (ev->entry.func == KF_NONE)
-			return -1;
-		break;
-	case EV_FG_EXIT:
-		ev->type = KF_EV_EXIT;
-		if (rd_num(r, data, len, &d->f.fg.func, &v) < 0 ||
-		    rd_num(r, data, len, &d->f.fg.depth, &w) < 0 ||
-		    rd_num(r, data, len, &d->f.fg.calltime, &ev->exit.calltime) < 0 ||
-		    rd_num(r, data, len, &d->f.fg.rettime, &ev->exit.rettime) < 0)
-			goto bad;
-		ev->exit.func = func_id(r, v);
-		ev->exit.depth = (int32_t)w;
-		if (d->f.fg.overrun.ok &&
-		    rd_num(r, data, len, &d->f.fg.overrun, &v) == 0)
-			ev->exit.overrun = (uint32_t)v;
-		if (ev->exit.func == KF_NONE)
-			return -1;
-		break;
-	case EV_SYS_ENTER:
-		ev->type = KF_EV_SYS_ENTER;
-		ev->sys_enter.sys = d->sys;
-		for (k = 0; k < d->nargs; k++)
-			if (rd_num(r, data, len, &d->args[k],
-				   &ev->sys_enter.args[k]) < 0)
-				goto bad;
-		break;
-	case EV_SYS_EXIT:
-		ev->type = KF_EV_SYS_EXIT;
-		ev->sys_exit.sys = d->sys;
-		if (rd_num(r, data, len, &d->f.sys.ret, &v) < 0)
-			goto bad;
-		ev->sys_exit.ret = (int64_t)v;
-		break;
-	case EV_EXEC:
-		ev->type = KF_EV_EXEC;
-		if (rd_num(r, data, len, &d->f.exec.pid, &v) == 0)
-			ev->pid = (int32_t)v;
-		if (rd_str(r, data, len, &d->f.exec.filename, &s, &sl) < 0)
-			goto bad;
-		{
-			const char *base = s, *e = s + sl, *p;
-
-			for (p = s; p < e; p++)
-				if (*p == '/')
-					base = p + 1;
-			ev->task.comm = intern_comm(r, base, e - base);
-		}
-		break;
-	case EV_FORK:
-		ev->type = KF_EV_FORK;
-		if (rd_num(r, data, len, &d->f.fork.parent, &v) < 0 ||
-		    rd_num(r, data, len, &d->f.fork.child, &w) < 0)
-			goto bad;
-		ev->pid = (int32_t)v;
-		ev->fork.child = (int32_t)w;
-		if (rd_str(r, data, len, &d->f.fork.comm, &s, &sl) == 0)
-			ev->fork.comm = intern_comm(r, s, sl);
-		break;
-	case EV_PEXIT:
-		ev->type = KF_EV_TASK_EXIT;
-		if (rd_num(r, data, len, &d->f.exit.pid, &v) == 0)
-			ev->pid = (int32_t)v;
-		if (rd_str(r, data, len, &d->f.exit.comm, &s, &sl) == 0)
-			ev->task.comm = intern_comm(r, s, sl);
-		break;
-	case EV_STRING:
-		ev->type = KF_EV_STRING;
-		if (rd_str(r, data, len, &d->f.str.value, &s, &sl) < 0)
-			goto bad;
-		/* a kprobe that could not read user memory (a page not yet
-		 * in) records "" (6.1) or "(fault)": the string is unknown,
-		 * so the header shows the pointer rather than a false "" */
-		if (sl == 0 || (sl == 7 && !memcmp(s, "(fault)", 7)))
-			return 0;
-		ev->string.sys = d->sys;
-		ev->string.arg = d->arg;
-		ev->string.str = kf_strtab_intern_n(&r->m->strs, s, sl);
-		break;
-	default:
+	if (rd_num(r, data, len, &r->common_pid, &v) < 0) {
+		r->st.bad++;
 		return 0;
 	}
+	ev->pid = (int32_t)v;
+	ev->ctx = ctx_of(r, data, len);
+	switch (c.d->kind) {
+	case EV_FG_ENTRY: rc = dec_fg_entry(&c, ev); break;
+	case EV_FG_EXIT: rc = dec_fg_exit(&c, ev); break;
+	case EV_SYS_ENTER: rc = dec_sys_enter(&c, ev); break;
+	case EV_SYS_EXIT: rc = dec_sys_exit(&c, ev); break;
+	case EV_EXEC: rc = dec_exec(&c, ev); break;
+	case EV_FORK: rc = dec_fork(&c, ev); break;
+	case EV_PEXIT: rc = dec_pexit(&c, ev); break;
+	case EV_STRING: rc = dec_string(&c, ev); break;
+	default: rc = DEC_SKIP;
+	}
+	if (rc == DEC_BAD)
+		r->st.bad++;
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
 	r->st.events++;
 	r->st.entries += ev->type == KF_EV_ENTRY;
 	r->st.exits += ev->type == KF_EV_EXIT;
 	return 1;
-bad:
-	r->st.bad++;
-	return 0;
 }
 
 /* Kernel-recorded string arguments travel as separate events. */
