@@ -16,6 +16,7 @@
 
 #include "kf_model.h"
 #include "kf_opts.h"
+#include "kf_plan.h"
 
 /* How a live capture is going, for a status line. */
 struct kf_capture_progress {
@@ -37,14 +38,15 @@ struct kf_capture_hooks {
 };
 
 /*
- * Run the capture the options describe into m (initialised by the
- * caller).  *exit_code gets what kfollow should exit with: the traced
+ * Run the capture the options and the plan made from them describe into m
+ * (both initialised by the caller, who keeps and frees them).  *exit_code gets what kfollow should exit with: the traced
  * command's status (128+N if signal N killed it) or, after a signal
  * stopped kfollow, 128+that signal.  Returns 0, or -1 with kf_err set;
  * tracefs is restored either way.
  */
-int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
-		   const struct kf_capture_hooks *hooks, int *exit_code);
+int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
+		   struct kf_model *m, const struct kf_capture_hooks *hooks,
+		   int *exit_code);
 
 /* The signal that stopped the last capture, or 0. */
 int kf_capture_stop_signal(void);

@@ -33,7 +33,7 @@
 #include "kf_capture.h"
 #include "kf_common.h"
 #include "kf_datfile.h"
-#include "kf_preset.h"
+#include "kf_plan.h"
 #include "kf_raw.h"
 #include "kf_resolve.h"
 #include "kf_journal.h"
@@ -62,8 +62,7 @@ struct cap {
 	struct kf_tracer tr;
 	int tr_open;
 	struct kf_kinfo ki;
-	struct kf_preset *presets;
-	int npresets;
+	const struct kf_plan *plan;
 	struct kf_target *targets;
 	int ntargets;
 	int graph;          /* function_graph mode */
@@ -460,56 +459,6 @@ static char *join(char **v, int n, const char *sep)
 	return s;
 }
 
-static int load_presets(struct cap *c)
-{
-	const struct kf_opts *o = c->o;
-	struct kf_preset p;
-	int i, rc;
-
-	if (o->preset) {
-		if (kf_preset_load(&p, o->preset, 0) < 0)
-			return -1;
-		c->presets = malloc(sizeof(p));
-		if (!c->presets)
-			return kf_err(KF_EXIT_OSERR, "out of memory");
-		c->presets[0] = p;
-		c->npresets = 1;
-		return 0;
-	}
-	if (o->no_preset)
-		return 0;
-	/* a preset named after each syscall applies by itself */
-	c->presets = calloc(o->nsyscalls ? o->nsyscalls : 1, sizeof(p));
-	if (!c->presets)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	for (i = 0; i < o->nsyscalls; i++) {
-		rc = kf_preset_load_syscall(&p, o->syscalls[i]);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			c->presets[c->npresets++] = p;
-	}
-	return 0;
-}
-
-/* The preset that speaks for syscall `name`, if any. */
-static const struct kf_preset *preset_for(const struct cap *c,
-					  const char *name)
-{
-	int i, k;
-
-	for (i = 0; i < c->npresets; i++) {
-		if (c->o->preset)
-			return &c->presets[i];
-		if (c->presets[i].name && !strcmp(c->presets[i].name, name))
-			return &c->presets[i];
-		for (k = 0; k < c->presets[i].nsyscalls; k++)
-			if (!strcmp(c->presets[i].syscalls[k], name))
-				return &c->presets[i];
-	}
-	return NULL;
-}
-
 static int add_target(struct cap *c, struct kf_target *t)
 {
 	struct kf_target *n = realloc(c->targets,
@@ -527,16 +476,13 @@ static int add_target(struct cap *c, struct kf_target *t)
 static int resolve_targets(struct cap *c)
 {
 	const struct kf_opts *o = c->o;
-	char **sys = o->syscalls;
-	int nsys = o->nsyscalls, i;
+	char **sys = c->plan->syscalls;
+	int nsys = c->plan->nsyscalls, i;
 	struct kf_target t;
 
-	if (!nsys && !o->nfuncs && o->preset && c->npresets) {
-		sys = c->presets[0].syscalls;
-		nsys = c->presets[0].nsyscalls;
-	}
 	for (i = 0; i < nsys; i++) {
-		if (kf_resolve_syscall(&c->ki, sys[i], preset_for(c, sys[i]),
+		if (kf_resolve_syscall(&c->ki, sys[i],
+				       kf_plan_preset_for(c->plan, sys[i]),
 				       c->graph, &t) < 0) {
 			kf_target_release(&t);
 			return -1;
@@ -1018,13 +964,13 @@ out:
 static int arm_graph(struct cap *c)
 {
 	const struct kf_opts *o = c->o;
+	const struct kf_plan *plan = c->plan;
 	char **roots = NULL, **notrace = NULL;
-	int nroots = 0, nnotrace = 0, i, k, rc = -1, depth = o->max_depth;
+	int nroots = 0, nnotrace = 0, i, k, rc = -1, depth = plan->max_depth;
 	char *pids = pid_list(c), num[32];
 
 	roots = calloc(c->ntargets + 1, sizeof(*roots));
-	notrace = calloc(o->nnotrace + 1 + (c->npresets ? 256 : 0),
-			 sizeof(*notrace));
+	notrace = calloc(plan->nnotrace + 2, sizeof(*notrace));
 	if (!pids || !roots || !notrace) {
 		kf_err(KF_EXIT_OSERR, "out of memory");
 		goto out;
@@ -1038,20 +984,13 @@ static int arm_graph(struct cap *c)
 		if (k == nroots)
 			roots[nroots++] = c->targets[i].root;
 	}
-	for (i = 0; i < o->nnotrace; i++)
-		notrace[nnotrace++] = o->notrace[i];
+	for (i = 0; i < plan->nnotrace; i++)
+		notrace[nnotrace++] = plan->notrace[i];
 	/* kfollow's own path-string kprobes run inside the syscall entry:
 	 * keep their handler out of the trees */
 	if (c->dynsys[0] && kf_strtab_find(&c->ki.funcs,
 					   "kprobe_ftrace_handler") != KF_NONE)
 		notrace[nnotrace++] = "kprobe_ftrace_handler";
-	for (i = 0; i < c->npresets; i++) {
-		for (k = 0; k < c->presets[i].nnotrace && nnotrace <
-			    o->nnotrace + 256; k++)
-			notrace[nnotrace++] = c->presets[i].notrace[k];
-		if (!depth && c->presets[i].max_depth)
-			depth = c->presets[i].max_depth;
-	}
 
 	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0 ||
 	    set_clock(c, 0) < 0)
@@ -1419,9 +1358,6 @@ static void cap_release(struct cap *c)
 	for (i = 0; i < c->ntargets; i++)
 		kf_target_release(&c->targets[i]);
 	free(c->targets);
-	for (i = 0; i < c->npresets; i++)
-		kf_preset_release(&c->presets[i]);
-	free(c->presets);
 	kf_kinfo_release(&c->ki);
 	if (c->tr_open)
 		kf_tracer_release(&c->tr);
@@ -1521,7 +1457,7 @@ static int preflight(struct cap *c)
 
 /*
  * Open tracefs (journal and lock), refuse a tracer already at work unless
- * --force, learn the kernel, load the presets, resolve the targets.
+ * --force, learn the kernel, resolve the targets the plan names.
  * Returns 0, or -1 (kf_err; the caller restores what was opened).
  */
 static int open_tracefs(struct cap *c)
@@ -1543,8 +1479,7 @@ static int open_tracefs(struct cap *c)
 			return -1;
 		}
 	}
-	if (kf_kinfo_load(&c->ki, &c->tr, c->machine) < 0 ||
-	    load_presets(c) < 0)
+	if (kf_kinfo_load(&c->ki, &c->tr, c->machine) < 0)
 		return -1;
 	c->degraded = graph_refusal(c);
 	c->graph = !c->degraded;
@@ -1826,8 +1761,9 @@ static void warn_left_out(struct cap *c)
 			(o->buffer_kb ? o->buffer_kb : 1408) * 4);
 }
 
-int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
-		   const struct kf_capture_hooks *hooks, int *exit_code)
+int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
+		   struct kf_model *m, const struct kf_capture_hooks *hooks,
+		   int *exit_code)
 {
 	struct cap c;
 	struct kf_sink sink;
@@ -1839,6 +1775,7 @@ int kf_capture_run(const struct kf_opts *o, struct kf_model *m,
 	memset(&c, 0, sizeof(c));
 	c.go[0] = c.go[1] = c.errp[0] = c.errp[1] = -1;
 	c.o = o;
+	c.plan = plan;
 	c.m = m;
 	c.out_fd = hooks ? hooks->cmd_out_fd : 0;
 	stop_signal = 0;

@@ -25,6 +25,7 @@
 #include "kf_journal.h"
 #include "kf_model.h"
 #include "kf_opts.h"
+#include "kf_plan.h"
 #include "kf_preset.h"
 #include "kf_keys.h"
 #include "kf_render.h"
@@ -119,8 +120,9 @@ static int vm_request(const struct kf_opts *o, struct kf_vm_request *r)
  * command's output goes, or NULL).  *exit_code is the traced command's
  * status.  Both front ends acquire this way.  Returns 0 or -1 (kf_err).
  */
-static int acquire(const struct kf_opts *o, struct kf_model *m,
-		   const struct kf_capture_hooks *hooks, int *exit_code)
+static int acquire(const struct kf_opts *o, const struct kf_plan *plan,
+		   struct kf_model *m, const struct kf_capture_hooks *hooks,
+		   int *exit_code)
 {
 	struct kf_vm_request r;
 	int rc;
@@ -132,7 +134,7 @@ static int acquire(const struct kf_opts *o, struct kf_model *m,
 		return 0;
 	}
 	if (!o->vm)
-		return kf_capture_run(o, m, hooks, exit_code);
+		return kf_capture_run(o, plan, m, hooks, exit_code);
 	if (vm_request(o, &r) < 0)
 		return -1;
 	rc = kf_vm_capture(&r, m, exit_code);
@@ -208,69 +210,6 @@ static int want_tui(const struct kf_opts *o)
 {
 	return !o->batch && !o->no_show && o->format == KF_FMT_TEXT &&
 	       !o->vm_script && kf_tui_possible();
-}
-
-/* Presets whose layer lines label the tree's layer column. */
-struct tui_layers {
-	struct kf_preset *p;
-	int np;
-	struct kf_layer *layers;
-	int nlayers;
-};
-
-/* The layers of a preset: -P's (file) or one applying to a syscall by
- * itself, found as the capture finds it. */
-static void layers_add(struct tui_layers *tl, const char *name, int syscall)
-{
-	struct kf_preset p, *np;
-	struct kf_layer *nl;
-
-	memset(&p, 0, sizeof(p));
-	if ((syscall ? kf_preset_load_syscall(&p, name) :
-		       kf_preset_load(&p, name, 1)) != 0) {
-		kf_err_clear(); /* no preset: no layer column, not an error */
-		return;
-	}
-	np = realloc(tl->p, (tl->np + 1) * sizeof(*np));
-	nl = np ? realloc(tl->layers, (tl->nlayers + p.nlayers + 1) *
-			  sizeof(*nl)) : NULL;
-	if (np)
-		tl->p = np;
-	if (!nl) {
-		kf_preset_release(&p);
-		return;
-	}
-	tl->layers = nl;
-	/* the preset owns the strings; it is kept until the end */
-	memcpy(tl->layers + tl->nlayers, p.layers,
-	       p.nlayers * sizeof(*nl));
-	tl->nlayers += p.nlayers;
-	tl->p[tl->np++] = p;
-}
-
-static void layers_load(struct tui_layers *tl, const struct kf_opts *o,
-			const struct kf_model *m)
-{
-	uint32_t i;
-
-	if (o->no_preset)
-		return;
-	if (o->preset) {
-		layers_add(tl, o->preset, 0);
-		return;
-	}
-	for (i = 0; i < (uint32_t)o->nsyscalls; i++)
-		layers_add(tl, o->syscalls[i], 1);
-	for (i = 0; !o->nsyscalls && i < m->nsys; i++)
-		layers_add(tl, kf_strtab_get(&m->strs, m->sys[i].name), 1);
-}
-
-static void layers_release(struct tui_layers *tl)
-{
-	for (int i = 0; i < tl->np; i++)
-		kf_preset_release(&tl->p[i]);
-	free(tl->p);
-	free(tl->layers);
 }
 
 /* The title line: what is traced, or what was loaded. */
@@ -374,21 +313,25 @@ static void pass_kept(int fd)
  */
 static int run_tui(struct kf_opts *o, struct kf_model *m)
 {
-	struct tui_layers tl = { 0 };
+	struct kf_plan plan = { 0 };
 	struct kf_tui_opts to = { 0 };
 	struct tui_live live = { 0 };
 	struct kf_capture_hooks hooks = { 0 };
 	char stopped[128], tmpl[] = "/tmp/kfollow-out-XXXXXX";
 	int exit_code = 0, kept = -1, rc, sig;
 
-	/* a file first: its syscalls name the layers and the title */
-	if (o->input && acquire(o, m, NULL, &exit_code) < 0)
+	/* a file first: its syscalls pick the presets, whose layers label
+	 * the trees, and name the title */
+	if (o->input && acquire(o, NULL, m, NULL, &exit_code) < 0)
 		return die();
-	layers_load(&tl, o, m);
+	if (kf_plan_make(&plan, o, o->input ? m : NULL) < 0) {
+		rc = die();
+		goto out;
+	}
 	to.ascii = o->ascii || !utf8_locale();
 	to.min_duration = o->min_duration;
-	to.layers = tl.layers;
-	to.nlayers = tl.nlayers;
+	to.layers = plan.layers;
+	to.nlayers = plan.nlayers;
 	to.title = tui_title(o, m);
 	live.tui = kf_tui_new(m, &to);
 	if (!live.tui) {
@@ -407,7 +350,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		hooks.tick = tui_tick;
 		hooks.ctx = &live;
 		hooks.cmd_out_fd = kept;
-		if (acquire(o, m, &hooks, &exit_code) < 0) {
+		if (acquire(o, &plan, m, &hooks, &exit_code) < 0) {
 			kf_tui_free(live.tui);
 			pass_kept(kept);
 			rc = die();
@@ -449,7 +392,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	rc = kf_tui_signal() ? 128 + kf_tui_signal() : exit_code;
 out:
 	free((char *)to.title);
-	layers_release(&tl);
+	kf_plan_release(&plan);
 	return rc;
 }
 
@@ -483,6 +426,7 @@ static int run_info(const struct kf_opts *o)
 int main(int argc, char **argv)
 {
 	struct kf_opts o = { 0 };
+	struct kf_plan plan = { 0 };
 	struct kf_model m;
 	int rc, exit_code = 0;
 
@@ -526,7 +470,8 @@ int main(int argc, char **argv)
 		rc = rc < 0 ? die() : exit_code;
 		goto out;
 	}
-	if (acquire(&o, &m, NULL, &exit_code) < 0) {
+	if ((!o.input && kf_plan_make(&plan, &o, NULL) < 0) ||
+	    acquire(&o, &plan, &m, NULL, &exit_code) < 0) {
 		rc = die();
 		goto out;
 	}
@@ -538,6 +483,7 @@ int main(int argc, char **argv)
 		rc = code == KF_EXIT_FAILURE ? KF_EXIT_IOERR : code;
 	}
 out:
+	kf_plan_release(&plan);
 	kf_model_release(&m);
 	kf_opts_release(&o);
 	return rc;

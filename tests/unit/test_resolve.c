@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "kf_common.h"
+#include "kf_plan.h"
 #include "kf_preset.h"
 #include "kf_resolve.h"
 
@@ -307,6 +308,102 @@ static void test_preset_for_syscall(void **state)
 	rmdir(dir);
 }
 
+static void write_preset(const char *dir, const char *name,
+			 const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.preset", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* One plan for the capture and the TUI: which presets apply, and what
+ * they add to the options. */
+static void test_plan(void **state)
+{
+	char dir[] = "/tmp/kf-test-plan-XXXXXX", cmd[64];
+	char *sys[] = { "openat", "read" }, *nt[] = { "mine" };
+	struct kf_opts o = { 0 };
+	struct kf_model m;
+	struct kf_plan p;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_preset(dir, "openat", "syscall openat\nnotrace a b\n"
+		     "max-depth 9\nlayer path_* vfs\n");
+	write_preset(dir, "lab", "syscall openat close\nlayer x y\n"
+		     "layer z w\n");
+	write_preset(dir, "close", "root @entry x y\nbogus\n");
+	setenv("KFOLLOW_PRESETS", dir, 1);
+
+	/* a preset per syscall, where there is one; the options first */
+	o.syscalls = sys;
+	o.nsyscalls = 2;
+	o.notrace = nt;
+	o.nnotrace = 1;
+	assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+	assert_int_equal(p.npresets, 1);
+	assert_int_equal(p.nsyscalls, 2);
+	assert_int_equal(p.nnotrace, 3);
+	assert_string_equal(p.notrace[0], "mine");
+	assert_string_equal(p.notrace[2], "b");
+	assert_int_equal(p.max_depth, 9);
+	assert_int_equal(p.nlayers, 1);
+	assert_string_equal(p.layers[0].name, "vfs");
+	assert_ptr_equal(kf_plan_preset_for(&p, "openat"), &p.presets[0]);
+	assert_null(kf_plan_preset_for(&p, "read"));
+	kf_plan_release(&p);
+	o.max_depth = 3;
+	assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+	assert_int_equal(p.max_depth, 3);
+	kf_plan_release(&p);
+
+	/* -P: its syscalls when none is named; it speaks for every one */
+	memset(&o, 0, sizeof(o));
+	o.preset = "lab";
+	assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+	assert_int_equal(p.nsyscalls, 2);
+	assert_string_equal(p.syscalls[1], "close");
+	assert_int_equal(p.nlayers, 2);
+	assert_ptr_equal(kf_plan_preset_for(&p, "write"), &p.presets[0]);
+	kf_plan_release(&p);
+
+	/* --no-preset: none */
+	memset(&o, 0, sizeof(o));
+	o.syscalls = sys;
+	o.nsyscalls = 1;
+	o.no_preset = 1;
+	assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+	assert_int_equal(p.npresets, 0);
+	assert_int_equal(p.nlayers, 0);
+	kf_plan_release(&p);
+
+	/* a capture read back: its syscalls pick the presets */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(kf_model_init(&m), 0);
+	assert_int_not_equal(kf_model_sys_get(&m, "__x64_sys_openat"),
+			     KF_NONE);
+	assert_int_equal(kf_plan_make(&p, &o, &m), 0);
+	assert_int_equal(p.npresets, 1);
+	assert_string_equal(p.presets[0].name, "openat");
+	kf_plan_release(&p);
+
+	/* a malformed preset is an error, not a silent nothing */
+	assert_int_not_equal(kf_model_sys_get(&m, "close"), KF_NONE);
+	assert_int_equal(kf_plan_make(&p, &o, &m), -1);
+	assert_non_null(strstr(kf_err_msg(), "unknown directive 'bogus'"));
+	kf_plan_release(&p);
+	kf_model_release(&m);
+
+	unsetenv("KFOLLOW_PRESETS");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_preset_parse),
 		cmocka_unit_test(test_preset_errors),
 		cmocka_unit_test(test_preset_for_syscall),
+		cmocka_unit_test(test_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
