@@ -248,28 +248,35 @@ static int check_syscall_name(const char *s)
 	return 0;
 }
 
-int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
+/*
+ * "--" splits kfollow's arguments from the command's: point o->cmd at the
+ * command and return how many of argv are kfollow's (argc if no "--").
+ */
+static int split_cmd(struct kf_opts *o, int argc, char **argv)
 {
-	struct option longopts[NDEFS + 1];
-	char shortopts[NDEFS * 3 + 2];
-	int i, n = 0, nargs = argc, c;
-	size_t k;
+	int i;
 
-	o->argc = argc;
-	o->argv = argv;
-	o->format = KF_FMT_TEXT;
-	o->max_events = KF_DEFAULT_MAX_EVENTS;
-	/* "--" splits kfollow's arguments from the command's */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
-			nargs = i;
 			o->cmd = argv + i + 1;
 			o->ncmd = argc - i - 1;
-			break;
+			if (!o->ncmd)
+				return kf_err(KF_EXIT_USAGE,
+					      "no command after '--'");
+			return i;
 		}
 	}
-	if (o->cmd && !o->ncmd)
-		return kf_err(KF_EXIT_USAGE, "no command after '--'");
+	return argc;
+}
+
+/*
+ * Fill getopt_long's tables from defs.  shortopts starts with "+:": stop at
+ * the first non-option (a syscall) and report a missing value as ':'.
+ */
+static void build_getopt(struct option *longopts, char *shortopts)
+{
+	size_t k;
+	int n = 0;
 
 	shortopts[n++] = '+';
 	shortopts[n++] = ':';
@@ -286,172 +293,213 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 	}
 	shortopts[n] = '\0';
 	memset(&longopts[NDEFS], 0, sizeof(longopts[0]));
+}
 
-	optind = 1;
-	opterr = 0;
-	for (;;) {
-		long v;
+/*
+ * The option handlers below each take one group of options.  They return
+ * 0 when the option is applied, 1 when kfollow should exit 0 (--help,
+ * --version), -1 on a usage error, or NOT_MINE for another group's option.
+ */
+#define NOT_MINE 2
 
-		/* stop at the first non-option: a syscall name; then go on
-		 * after it, so options may follow syscalls */
-		c = getopt_long(nargs, argv, shortopts, longopts, NULL);
-		if (c == -1) {
-			if (optind < nargs) {
-				if (check_syscall_name(argv[optind]) < 0 ||
-				    push_str(&o->syscalls, &o->nsyscalls,
-					     argv[optind]) < 0)
-					return -1;
-				optind++;
-				continue;
-			}
-			break;
-		}
-		switch (c) {
-		case 'g':
-			if (push_str(&o->funcs, &o->nfuncs, optarg) < 0)
-				return -1;
-			break;
-		case 'p':
-			if (parse_pids(o, optarg) < 0)
-				return -1;
-			break;
-		case 'd':
-			if (kf_parse_duration(optarg, &o->duration) < 0)
-				return -1;
-			if (!o->duration)
-				return kf_err(KF_EXIT_USAGE, "--duration must "
-					      "be more than zero");
-			break;
-		case OPT_NO_CHILDREN:
-			o->no_children = 1;
-			break;
-		case 'D':
-			if (parse_uint("max-depth", optarg, 1, 1000, &v) < 0)
-				return -1;
-			o->max_depth = (int)v;
-			break;
-		case 'N':
-			if (push_str(&o->notrace, &o->nnotrace, optarg) < 0)
-				return -1;
-			break;
-		case 'm':
-			if (kf_parse_duration(optarg, &o->min_duration) < 0)
-				return -1;
-			break;
-		case 'b':
-			o->batch = 1;
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				o->format = KF_FMT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = KF_FMT_JSON;
-			else
-				return kf_err(KF_EXIT_USAGE, "invalid format "
-					      "'%s': use text or json", optarg);
-			break;
-		case 'o':
-			if (kf_dat_path(optarg))
-				o->dat = optarg;
-			else
-				o->output = optarg;
-			break;
-		case OPT_NO_SHOW:
-			o->no_show = 1;
-			break;
-		case 'i':
-			o->input = optarg;
-			break;
-		case 'P':
-			o->preset = optarg;
-			break;
-		case OPT_NO_PRESET:
-			o->no_preset = 1;
-			break;
-		case OPT_KEYS:
-			o->list_keys = 1;
-			break;
-		case OPT_FORCE:
-			o->force = 1;
-			break;
-		case OPT_RESTORE:
-			o->restore = 1;
-			break;
-		case OPT_STATUS:
-			o->status = 1;
-			break;
-		case OPT_LIST_PRESETS:
-			o->list_presets = 1;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case OPT_MAX_EVENTS:
-			if (parse_uint("max-events", optarg, 0, LONG_MAX, &v) < 0)
-				return -1;
-			o->max_events = (unsigned long long)v;
-			break;
-		case OPT_CLOCK:
-			/* the kernel checks the name; keep it one word */
-			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstu"
-					       "vwxyz0123456789_-") !=
-			    strlen(optarg) || strlen(optarg) > 32)
-				return kf_err(KF_EXIT_USAGE, "invalid trace clock "
-					      "'%s': use a name from the "
-					      "kernel's trace_clock, such as "
-					      "local, global or mono", optarg);
-			o->clock = optarg;
-			break;
-		case OPT_BUFFER_SIZE:
-			if (parse_uint("buffer-size", optarg, 4, 4194304, &v) < 0)
-				return -1;
-			o->buffer_kb = (unsigned long)v;
-			break;
-		case OPT_VM:
-			o->vm = 1;
-			o->vm_kernel = optarg;
-			break;
-		case OPT_VM_FILE:
-			if (push_str(&o->vm_files, &o->nvm_files, optarg) < 0)
-				return -1;
-			break;
-		case OPT_VM_SCRIPT:
-			o->vm_script = optarg;
-			break;
-		case OPT_ASCII:
-			o->ascii = 1;
-			break;
-		case OPT_STATS:
-			o->stats = 1;
-			break;
-		case OPT_TRACEFS:
-			o->tracefs = optarg;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			kf_opts_usage(stdout);
-			return 1;
-		case OPT_VERSION:
-			printf("kfollow %s\n", KF_VERSION);
-			return 1;
-		case ':':
-			return kf_err(KF_EXIT_USAGE, "option '%s' needs a value "
-				      "(see kfollow --help)", argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				return kf_err(KF_EXIT_USAGE, "unknown option '-%c' "
-					      "(see kfollow --help)", optopt);
-			return kf_err(KF_EXIT_USAGE, "unknown option '%s' (see "
-				      "kfollow --help)", argv[optind - 1]);
-		}
+/* What to trace or show: functions, processes, the command's user, ... */
+static int opt_target(struct kf_opts *o, int c, char *arg)
+{
+	switch (c) {
+	case 'g':
+		return push_str(&o->funcs, &o->nfuncs, arg);
+	case 'p':
+		return parse_pids(o, arg);
+	case 'd':
+		if (kf_parse_duration(arg, &o->duration) < 0)
+			return -1;
+		if (!o->duration)
+			return kf_err(KF_EXIT_USAGE,
+				      "--duration must be more than zero");
+		return 0;
+	case OPT_NO_CHILDREN:
+		o->no_children = 1;
+		return 0;
+	case 'i':
+		o->input = arg;
+		return 0;
+	case 'P':
+		o->preset = arg;
+		return 0;
+	case OPT_NO_PRESET:
+		o->no_preset = 1;
+		return 0;
+	case 'u':
+		o->user = arg;
+		return 0;
 	}
+	return NOT_MINE;
+}
 
-	/* what goes with what */
+/* How much to record: depth, left-out functions, event and buffer limits. */
+static int opt_limits(struct kf_opts *o, int c, char *arg)
+{
+	long v;
+
+	switch (c) {
+	case 'D':
+		if (parse_uint("max-depth", arg, 1, 1000, &v) < 0)
+			return -1;
+		o->max_depth = (int)v;
+		return 0;
+	case 'N':
+		return push_str(&o->notrace, &o->nnotrace, arg);
+	case 'm':
+		return kf_parse_duration(arg, &o->min_duration);
+	case OPT_MAX_EVENTS:
+		if (parse_uint("max-events", arg, 0, LONG_MAX, &v) < 0)
+			return -1;
+		o->max_events = (unsigned long long)v;
+		return 0;
+	case OPT_BUFFER_SIZE:
+		if (parse_uint("buffer-size", arg, 4, 4194304, &v) < 0)
+			return -1;
+		o->buffer_kb = (unsigned long)v;
+		return 0;
+	case OPT_CLOCK:
+		/* the kernel checks the name; keep it one word */
+		if (!*arg || strspn(arg, "abcdefghijklmnopqrstu"
+				    "vwxyz0123456789_-") != strlen(arg) ||
+		    strlen(arg) > 32)
+			return kf_err(KF_EXIT_USAGE, "invalid trace clock "
+				      "'%s': use a name from the kernel's "
+				      "trace_clock, such as local, global or "
+				      "mono", arg);
+		o->clock = arg;
+		return 0;
+	}
+	return NOT_MINE;
+}
+
+/* Where and how the trees go: batch text or JSON, files, drawing, noise. */
+static int opt_output(struct kf_opts *o, int c, char *arg)
+{
+	switch (c) {
+	case 'b':
+		o->batch = 1;
+		return 0;
+	case 'f':
+		if (strcmp(arg, "text") == 0)
+			o->format = KF_FMT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			o->format = KF_FMT_JSON;
+		else
+			return kf_err(KF_EXIT_USAGE, "invalid format '%s': "
+				      "use text or json", arg);
+		return 0;
+	case 'o':
+		if (kf_dat_path(arg))
+			o->dat = arg;
+		else
+			o->output = arg;
+		return 0;
+	case OPT_NO_SHOW:
+		o->no_show = 1;
+		return 0;
+	case OPT_ASCII:
+		o->ascii = 1;
+		return 0;
+	case OPT_STATS:
+		o->stats = 1;
+		return 0;
+	case 'q':
+		o->quiet = 1;
+		return 0;
+	case 'v':
+		o->verbose++;
+		return 0;
+	}
+	return NOT_MINE;
+}
+
+/* VM mode: the kernel to boot, files to copy in, a test script. */
+static int opt_vm(struct kf_opts *o, int c, char *arg)
+{
+	switch (c) {
+	case OPT_VM:
+		o->vm = 1;
+		o->vm_kernel = arg;
+		return 0;
+	case OPT_VM_FILE:
+		return push_str(&o->vm_files, &o->nvm_files, arg);
+	case OPT_VM_SCRIPT:
+		o->vm_script = arg;
+		return 0;
+	}
+	return NOT_MINE;
+}
+
+/* tracefs and the modes that do something else than trace, then exit. */
+static int opt_mode(struct kf_opts *o, int c, char *arg)
+{
+	switch (c) {
+	case OPT_TRACEFS:
+		o->tracefs = arg;
+		return 0;
+	case OPT_FORCE:
+		o->force = 1;
+		return 0;
+	case OPT_RESTORE:
+		o->restore = 1;
+		return 0;
+	case OPT_STATUS:
+		o->status = 1;
+		return 0;
+	case OPT_KEYS:
+		o->list_keys = 1;
+		return 0;
+	case OPT_LIST_PRESETS:
+		o->list_presets = 1;
+		return 0;
+	case 'h':
+		kf_opts_usage(stdout);
+		return 1;
+	case OPT_VERSION:
+		printf("kfollow %s\n", KF_VERSION);
+		return 1;
+	}
+	return NOT_MINE;
+}
+
+/* getopt_long's ':' (a value missing) or '?' (an unknown option). */
+static int opt_bad(int c, char **argv)
+{
+	if (c == ':')
+		return kf_err(KF_EXIT_USAGE, "option '%s' needs a value "
+			      "(see kfollow --help)", argv[optind - 1]);
+	if (optopt && optopt < 256)
+		return kf_err(KF_EXIT_USAGE, "unknown option '-%c' (see "
+			      "kfollow --help)", optopt);
+	return kf_err(KF_EXIT_USAGE, "unknown option '%s' (see "
+		      "kfollow --help)", argv[optind - 1]);
+}
+
+static int (*const opt_groups[])(struct kf_opts *o, int c, char *arg) = {
+	opt_target, opt_limits, opt_output, opt_vm, opt_mode,
+};
+
+/* Apply the option getopt_long returned as c: 0, 1 (exit 0) or -1. */
+static int apply_opt(struct kf_opts *o, int c, char **argv)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(opt_groups) / sizeof(opt_groups[0]); i++) {
+		rc = opt_groups[i](o, c, optarg);
+		if (rc != NOT_MINE)
+			return rc;
+	}
+	return opt_bad(c, argv);
+}
+
+/* What goes with what, once every option is in. */
+static int check_combos(struct kf_opts *o)
+{
 	if (o->list_presets || o->list_keys || o->restore || o->status)
 		return 0;
 	if (o->no_show && !o->output && !o->dat)
@@ -499,6 +547,44 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 		return kf_err(KF_EXIT_USAGE, "--duration goes with -p PID (a "
 			      "command is traced until it exits)");
 	return 0;
+}
+
+int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
+{
+	struct option longopts[NDEFS + 1];
+	char shortopts[NDEFS * 3 + 2];
+	int nargs, c, rc;
+
+	o->argc = argc;
+	o->argv = argv;
+	o->format = KF_FMT_TEXT;
+	o->max_events = KF_DEFAULT_MAX_EVENTS;
+	nargs = split_cmd(o, argc, argv);
+	if (nargs < 0)
+		return -1;
+	build_getopt(longopts, shortopts);
+
+	optind = 1;
+	opterr = 0;
+	for (;;) {
+		/* stop at the first non-option: a syscall name; then go on
+		 * after it, so options may follow syscalls */
+		c = getopt_long(nargs, argv, shortopts, longopts, NULL);
+		if (c == -1) {
+			if (optind >= nargs)
+				break;
+			if (check_syscall_name(argv[optind]) < 0 ||
+			    push_str(&o->syscalls, &o->nsyscalls,
+				     argv[optind]) < 0)
+				return -1;
+			optind++;
+			continue;
+		}
+		rc = apply_opt(o, c, argv);
+		if (rc)
+			return rc;
+	}
+	return check_combos(o);
 }
 
 void kf_opts_release(struct kf_opts *o)
