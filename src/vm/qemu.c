@@ -136,6 +136,341 @@ static int accel_kvm(void)
 
 enum boot_result { BOOT_OK, BOOT_FAIL, BOOT_KVM_BROKEN };
 
+/* The guest's kernel command line into buf.  KFOLLOW_VM_APPEND: more
+ * kernel parameters (tests boot a guest with lockdown=confidentiality). */
+static void guest_cmdline(char *buf, size_t len)
+{
+	const char *extra = getenv("KFOLLOW_VM_APPEND");
+
+	/*
+	 * tsc=reliable: under emulation the kernel finds the vCPUs' TSCs
+	 * "unsynchronized" (qemu64 has no constant_tsc), falls back to hpet
+	 * and switches trace_clock to "global", which stands still between
+	 * late ticks (6.1: 21 calls of 0 ns in one cat).  qemu's vCPUs share
+	 * one TSC, so it is reliable; libguestfs boots its guests the same
+	 * way.
+	 */
+	snprintf(buf, len, "console=ttyS0 quiet loglevel=3 panic=-1 "
+		 "8250.nr_uarts=4 tsc=reliable%s%s",
+		 extra && *extra ? " " : "", extra ? extra : "");
+}
+
+/* qemu's command line; argv points into the struct itself, at qemu and
+ * at the kernel's vmlinuz (nothing to free). */
+struct qemu_cmd {
+	const char *argv[64];
+	char ser[4][64];
+	char cmdline[1024];
+};
+
+/* Fill c to boot k with qemu: the serial lines on /dev/fd/3..6, the
+ * initramfs on /dev/fd/7, KVM or single-threaded TCG. */
+static void qemu_cmd_build(struct qemu_cmd *c, const char *qemu,
+			   const struct kf_vm_kernel *k, int kvm)
+{
+	int n = 0;
+
+	for (int i = 0; i < 4; i++)
+		snprintf(c->ser[i], sizeof(c->ser[i]), "file:/dev/fd/%d",
+			 3 + i);
+	guest_cmdline(c->cmdline, sizeof(c->cmdline));
+	c->argv[n++] = qemu;
+	c->argv[n++] = "-m";
+	c->argv[n++] = VM_MEM;
+	c->argv[n++] = "-smp";
+	c->argv[n++] = "2";
+	c->argv[n++] = "-accel";
+	/* multi-threaded TCG hangs guests while ftrace patches code
+	 * (kernel-facts); one thread is reliable */
+	c->argv[n++] = kvm ? "kvm" : "tcg,thread=single";
+	if (kvm) {
+		/* some (nested) hosts refuse the guest's
+		 * IA32_ARCH_CAPABILITIES and qemu aborts */
+		c->argv[n++] = "-cpu";
+		c->argv[n++] = "host,-arch-capabilities";
+	}
+	c->argv[n++] = "-display";
+	c->argv[n++] = "none";
+	c->argv[n++] = "-monitor";
+	c->argv[n++] = "none";
+	c->argv[n++] = "-no-reboot";
+	c->argv[n++] = "-nodefaults";
+	for (int i = 0; i < 4; i++) {
+		c->argv[n++] = "-serial";
+		c->argv[n++] = c->ser[i];
+	}
+	c->argv[n++] = "-kernel";
+	c->argv[n++] = k->vmlinuz;
+	c->argv[n++] = "-initrd";
+	c->argv[n++] = "/dev/fd/7";
+	c->argv[n++] = "-append";
+	c->argv[n++] = c->cmdline;
+	c->argv[n] = NULL;
+}
+
+/* One boot of qemu while it runs: its pipes (-1 once closed; boot_close
+ * closes the rest), what the guest said so far and why the wait ended.
+ * data and console belong to vm_boot's caller. */
+struct boot {
+	pid_t pid;
+	int kvm, timeout;
+	int ser[4][2];		/* ttyS0..3: [0] ours, [1] qemu's */
+	int err[2];		/* qemu's stderr, with KVM only */
+	int open_fds;		/* serial lines not yet at end of file */
+	int spoke;		/* the guest sent its first byte */
+	int silent;		/* killed: KVM stayed silent */
+	int timed_out;		/* killed: the timeout passed */
+	struct timespec t0;
+	struct vm_out *data, *console;
+};
+
+/* The four serial pipes and, with KVM, one for qemu's own complaints
+ * (held back while KVM may still fail).  Returns 0 or -1 (kf_err);
+ * boot_close closes what was made either way. */
+static int boot_pipes(struct boot *b)
+{
+	for (int i = 0; i < 4; i++)
+		if (pipe2(b->ser[i], O_CLOEXEC) < 0)
+			return kf_err_errno(KF_EXIT_OSERR,
+					    "cannot create a pipe");
+	if (b->kvm && pipe2(b->err, O_CLOEXEC) < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
+	return 0;
+}
+
+/* Close whatever of b's pipes is still open. */
+static void boot_close(struct boot *b)
+{
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 2; j++)
+			if (b->ser[i][j] >= 0)
+				close(b->ser[i][j]);
+	if (b->err[0] >= 0)
+		close(b->err[0]);
+	if (b->err[1] >= 0)
+		close(b->err[1]);
+}
+
+/* In the forked child: put the pipes and the initramfs ifd where qemu
+ * looks for them and exec qemu.  Never returns (_exit(127) on failure). */
+static void qemu_exec(const struct boot *b, const char *qemu,
+		      const struct kf_vm_kernel *k, int ifd)
+{
+	struct qemu_cmd c;
+	int nul = open("/dev/null", O_RDWR);
+	int hi[5];
+
+	/* qemu's serial chardevs open /dev/fd/N: fds 3..6, the initramfs
+	 * 7; move everything high first so no dup2 overwrites a source not
+	 * yet moved */
+	for (int i = 0; i < 4; i++)
+		hi[i] = fcntl(b->ser[i][1], F_DUPFD_CLOEXEC, 100);
+	hi[4] = fcntl(ifd, F_DUPFD_CLOEXEC, 100);
+	for (int i = 0; i < 5; i++)
+		if (hi[i] < 0 || dup2(hi[i], 3 + i) < 0)
+			_exit(127);
+	dup2(nul, 0);
+	dup2(nul, 1);
+	if (b->err[1] >= 0)
+		dup2(b->err[1], 2);
+	qemu_cmd_build(&c, qemu, k, b->kvm);
+	for (int i = 3; i <= 7; i++)
+		fcntl(i, F_SETFD, 0);
+	execv(qemu, (char **)c.argv);
+	_exit(127);
+}
+
+/* Start qemu on b's pipes and close our copies of their write ends.
+ * Returns 0 (b->pid set) or -1 (kf_err). */
+static int boot_spawn(struct boot *b, const char *qemu,
+		      const struct kf_vm_kernel *k, int ifd)
+{
+	if (kf_verbose)
+		kf_note("booting %s (%s) under qemu (%s)", k->vmlinuz,
+			k->release ? k->release : "?",
+			b->kvm ? "KVM" : "software emulation");
+	b->pid = fork();
+	if (b->pid < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot fork");
+	if (b->pid == 0)
+		qemu_exec(b, qemu, k, ifd);
+	for (int i = 0; i < 4; i++) {
+		close(b->ser[i][1]);
+		b->ser[i][1] = -1;
+	}
+	if (b->err[1] >= 0) {
+		close(b->err[1]);
+		b->err[1] = -1;
+	}
+	return 0;
+}
+
+/* After each poll: kill qemu if KVM stayed silent too long, the timeout
+ * passed or we were told to stop.  Returns 1 when the wait is over. */
+static int boot_expired(struct boot *b)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (b->kvm && !b->spoke &&
+	    now.tv_sec - b->t0.tv_sec > KVM_FIRST_WORDS_S) {
+		b->silent = 1;
+		kill(b->pid, SIGKILL);
+		return 1;
+	}
+	if (vm_stop || now.tv_sec - b->t0.tv_sec > b->timeout) {
+		b->timed_out = !vm_stop;
+		kill(b->pid, SIGKILL);
+		return 1;
+	}
+	return 0;
+}
+
+/* Read qemu's stderr once: passed on once the guest has spoken, kept in
+ * the console before; closed at its end. */
+static void pump_err(struct boot *b, char *buf, size_t size)
+{
+	ssize_t got = read(b->err[0], buf, size);
+
+	if (got <= 0) {
+		close(b->err[0]);
+		b->err[0] = -1;
+	} else if (b->spoke) {
+		(void)!kf_write_all(2, buf, got);
+	} else {
+		/* kept for the note if KVM turns out broken */
+		out_add(b->console, buf, got);
+	}
+}
+
+/* Add to the console (shown on stderr with -v), keeping its tail. */
+static void console_add(struct vm_out *c, const char *buf, size_t got)
+{
+	if (kf_verbose)
+		(void)!kf_write_all(2, buf, got);
+	if (c->len > 65536) {
+		memmove(c->buf, c->buf + c->len - 8192, 8192);
+		c->len = 8192;
+	}
+	out_add(c, buf, got);
+}
+
+/* Read serial line i once: ttyS0 to the console, ttyS1/ttyS2 to our
+ * stdout/stderr, ttyS3 to data; closed at its end.  Returns -1 when data
+ * overflowed (kf_err; qemu is killed and the wait over), else 0. */
+static int pump_serial(struct boot *b, int i, char *buf, size_t size)
+{
+	ssize_t got = read(b->ser[i][0], buf, size);
+
+	if (got <= 0) {
+		close(b->ser[i][0]);
+		b->ser[i][0] = -1;
+		b->open_fds--;
+		return 0;
+	}
+	if (!b->spoke) {
+		b->spoke = 1;
+		b->console->len = 0; /* drop qemu's warnings */
+	}
+	if (i == 0) {
+		console_add(b->console, buf, got);
+	} else if (i == 1 || i == 2) {
+		(void)!kf_write_all(i, buf, got);
+	} else if (out_add(b->data, buf, got) < 0) {
+		kill(b->pid, SIGKILL);
+		b->open_fds = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Pump the serial lines and qemu's stderr until every line has ended,
+ * poll fails or boot_expired kills qemu. */
+static void boot_pump(struct boot *b)
+{
+	char buf[65536];
+
+	clock_gettime(CLOCK_MONOTONIC, &b->t0);
+	while (b->open_fds > 0) {
+		struct pollfd p[5];
+		int np;
+
+		for (int i = 0; i < 5; i++) {
+			p[i].fd = i < 4 ? b->ser[i][0] : b->err[0];
+			p[i].events = POLLIN;
+			p[i].revents = 0;
+		}
+		np = poll(p, 5, 500);
+		if (np < 0 && errno != EINTR)
+			break;
+		if (boot_expired(b))
+			break;
+		if (np > 0 && b->err[0] >= 0 &&
+		    (p[4].revents & (POLLIN | POLLHUP)))
+			pump_err(b, buf, sizeof(buf));
+		for (int i = 0; np > 0 && i < 4; i++) {
+			if (!(p[i].revents & (POLLIN | POLLHUP)) ||
+			    b->ser[i][0] < 0)
+				continue;
+			if (pump_serial(b, i, buf, sizeof(buf)) < 0)
+				break;
+		}
+	}
+}
+
+/* boot_pump with SIGINT, SIGTERM and SIGHUP setting vm_stop, then reap
+ * qemu.  Returns its wait status. */
+static int boot_wait(struct boot *b)
+{
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term,
+			 old_hup;
+	int st = 0;
+
+	sigemptyset(&sa.sa_mask);
+	vm_stop = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	boot_pump(b);
+	while (waitpid(b->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	return st;
+}
+
+/* What the finished boot b came to (st: qemu's wait status); kf_err says
+ * why for BOOT_FAIL. */
+static enum boot_result boot_verdict(const struct boot *b, int st)
+{
+	const struct vm_out *data = b->data;
+
+	if (vm_stop) {
+		kf_err(KF_EXIT_FAILURE, "interrupted: the VM was stopped");
+		return BOOT_FAIL;
+	}
+	if (b->kvm && !b->spoke && (b->silent || !data->len))
+		return BOOT_KVM_BROKEN;
+	if (b->timed_out) {
+		kf_err(KF_EXIT_FAILURE, "the VM did not finish within %d s "
+		       "(set KFOLLOW_VM_TIMEOUT to wait longer)", b->timeout);
+		return BOOT_FAIL;
+	}
+	if (kf_verbose > 1)
+		kf_note("the VM sent %zu bytes of results", data->len);
+	if (!data->buf || !memmem(data->buf, data->len, "KFEND\n", 6)) {
+		if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+			kf_err(KF_EXIT_UNAVAILABLE, "qemu failed (exit %d)",
+			       WEXITSTATUS(st));
+		else
+			kf_err(KF_EXIT_FAILURE, "the VM stopped before sending "
+			       "its results");
+		return BOOT_FAIL;
+	}
+	return BOOT_OK;
+}
+
 /*
  * Run qemu once on the initramfs in ifd (read through /dev/fd/7) and pump
  * its four serial lines: console into *console, ttyS1/ttyS2 to our
@@ -147,232 +482,16 @@ static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 				int ifd, int kvm, int timeout,
 				struct vm_out *data, struct vm_out *console)
 {
-	int pfd[4][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } };
-	int errp[2] = { -1, -1 };
-	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term,
-			 old_hup;
-	struct timespec t0, now;
+	struct boot b = {
+		.kvm = kvm, .timeout = timeout, .open_fds = 4,
+		.ser = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } },
+		.err = { -1, -1 }, .data = data, .console = console,
+	};
 	enum boot_result res = BOOT_FAIL;
-	int st = 0, spoke = 0, open_fds = 4, timed_out = 0, silent = 0;
-	pid_t pid;
 
-	for (int i = 0; i < 4; i++)
-		if (pipe2(pfd[i], O_CLOEXEC) < 0) {
-			kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
-			goto out;
-		}
-	/* qemu's own complaints: held back while KVM may still fail */
-	if (kvm && pipe2(errp, O_CLOEXEC) < 0) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
-		goto out;
-	}
-	if (kf_verbose)
-		kf_note("booting %s (%s) under qemu (%s)", k->vmlinuz,
-			k->release ? k->release : "?",
-			kvm ? "KVM" : "software emulation");
-	pid = fork();
-	if (pid < 0) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot fork");
-		goto out;
-	}
-	if (pid == 0) {
-		char ser[4][64], cmdline[1024];
-		const char *argv[64], *extra = getenv("KFOLLOW_VM_APPEND");
-		int n = 0, nul = open("/dev/null", O_RDWR);
-		int hi[5];
-
-		/* qemu's serial chardevs open /dev/fd/N: fds 3..6, the
-		 * initramfs 7; move everything high first so no dup2
-		 * overwrites a source not yet moved */
-		for (int i = 0; i < 4; i++)
-			hi[i] = fcntl(pfd[i][1], F_DUPFD_CLOEXEC, 100);
-		hi[4] = fcntl(ifd, F_DUPFD_CLOEXEC, 100);
-		for (int i = 0; i < 5; i++)
-			if (hi[i] < 0 || dup2(hi[i], 3 + i) < 0)
-				_exit(127);
-		dup2(nul, 0);
-		dup2(nul, 1);
-		if (errp[1] >= 0)
-			dup2(errp[1], 2);
-		for (int i = 0; i < 4; i++)
-			snprintf(ser[i], sizeof(ser[i]), "file:/dev/fd/%d",
-				 3 + i);
-		/* KFOLLOW_VM_APPEND: more kernel parameters (tests boot a
-		 * guest with lockdown=confidentiality) */
-		/*
-		 * tsc=reliable: under emulation the kernel finds the vCPUs'
-		 * TSCs "unsynchronized" (qemu64 has no constant_tsc), falls
-		 * back to hpet and switches trace_clock to "global", which
-		 * stands still between late ticks (6.1: 21 calls of 0 ns in
-		 * one cat).  qemu's vCPUs share one TSC, so it is reliable;
-		 * libguestfs boots its guests the same way.
-		 */
-		snprintf(cmdline, sizeof(cmdline), "console=ttyS0 quiet "
-			 "loglevel=3 panic=-1 8250.nr_uarts=4 tsc=reliable%s%s",
-			 extra && *extra ? " " : "", extra ? extra : "");
-		argv[n++] = qemu;
-		argv[n++] = "-m";
-		argv[n++] = VM_MEM;
-		argv[n++] = "-smp";
-		argv[n++] = "2";
-		argv[n++] = "-accel";
-		/* multi-threaded TCG hangs guests while ftrace patches
-		 * code (kernel-facts); one thread is reliable */
-		argv[n++] = kvm ? "kvm" : "tcg,thread=single";
-		if (kvm) {
-			/* some (nested) hosts refuse the guest's
-			 * IA32_ARCH_CAPABILITIES and qemu aborts */
-			argv[n++] = "-cpu";
-			argv[n++] = "host,-arch-capabilities";
-		}
-		argv[n++] = "-display";
-		argv[n++] = "none";
-		argv[n++] = "-monitor";
-		argv[n++] = "none";
-		argv[n++] = "-no-reboot";
-		argv[n++] = "-nodefaults";
-		for (int i = 0; i < 4; i++) {
-			argv[n++] = "-serial";
-			argv[n++] = ser[i];
-		}
-		argv[n++] = "-kernel";
-		argv[n++] = k->vmlinuz;
-		argv[n++] = "-initrd";
-		argv[n++] = "/dev/fd/7";
-		argv[n++] = "-append";
-		argv[n++] = cmdline;
-		argv[n] = NULL;
-		for (int i = 3; i <= 7; i++)
-			fcntl(i, F_SETFD, 0);
-		execv(qemu, (char **)argv);
-		_exit(127);
-	}
-	for (int i = 0; i < 4; i++) {
-		close(pfd[i][1]);
-		pfd[i][1] = -1;
-	}
-	if (errp[1] >= 0) {
-		close(errp[1]);
-		errp[1] = -1;
-	}
-
-	sigemptyset(&sa.sa_mask);
-	vm_stop = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (open_fds > 0) {
-		struct pollfd p[5];
-		char buf[65536];
-		int np;
-
-		for (int i = 0; i < 5; i++) {
-			p[i].fd = i < 4 ? pfd[i][0] : errp[0];
-			p[i].events = POLLIN;
-			p[i].revents = 0;
-		}
-		np = poll(p, 5, 500);
-		if (np < 0 && errno != EINTR)
-			break;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (kvm && !spoke && now.tv_sec - t0.tv_sec > KVM_FIRST_WORDS_S) {
-			silent = 1;
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (vm_stop || now.tv_sec - t0.tv_sec > timeout) {
-			timed_out = !vm_stop;
-			kill(pid, SIGKILL);
-			break;
-		}
-		if (np > 0 && errp[0] >= 0 && (p[4].revents & (POLLIN | POLLHUP))) {
-			ssize_t got = read(errp[0], buf, sizeof(buf));
-
-			if (got <= 0) {
-				close(errp[0]);
-				errp[0] = -1;
-			} else if (spoke) {
-				(void)!kf_write_all(2, buf, got);
-			} else {
-				/* kept for the note if KVM turns out broken */
-				out_add(console, buf, got);
-			}
-		}
-		for (int i = 0; np > 0 && i < 4; i++) {
-			ssize_t got;
-
-			if (!(p[i].revents & (POLLIN | POLLHUP)) ||
-			    pfd[i][0] < 0)
-				continue;
-			got = read(pfd[i][0], buf, sizeof(buf));
-			if (got <= 0) {
-				close(pfd[i][0]);
-				pfd[i][0] = -1;
-				open_fds--;
-				continue;
-			}
-			if (!spoke) {
-				spoke = 1;
-				console->len = 0; /* drop qemu's warnings */
-			}
-			if (i == 0) {
-				if (kf_verbose)
-					(void)!kf_write_all(2, buf, got);
-				if (console->len > 65536) {
-					memmove(console->buf, console->buf +
-						console->len - 8192, 8192);
-					console->len = 8192;
-				}
-				out_add(console, buf, got);
-			} else if (i == 1 || i == 2) {
-				(void)!kf_write_all(i, buf, got);
-			} else if (out_add(data, buf, got) < 0) {
-				kill(pid, SIGKILL);
-				open_fds = 0;
-				break;
-			}
-		}
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	if (vm_stop) {
-		kf_err(KF_EXIT_FAILURE, "interrupted: the VM was stopped");
-		goto out;
-	}
-	if (kvm && !spoke && (silent || !data->len)) {
-		res = BOOT_KVM_BROKEN;
-		goto out;
-	}
-	if (timed_out) {
-		kf_err(KF_EXIT_FAILURE, "the VM did not finish within %d s "
-		       "(set KFOLLOW_VM_TIMEOUT to wait longer)", timeout);
-		goto out;
-	}
-	if (kf_verbose > 1)
-		kf_note("the VM sent %zu bytes of results", data->len);
-	if (!data->buf || !memmem(data->buf, data->len, "KFEND\n", 6)) {
-		if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-			kf_err(KF_EXIT_UNAVAILABLE, "qemu failed (exit %d)",
-			       WEXITSTATUS(st));
-		else
-			kf_err(KF_EXIT_FAILURE, "the VM stopped before sending "
-			       "its results");
-		goto out;
-	}
-	res = BOOT_OK;
-out:
-	for (int i = 0; i < 4; i++)
-		for (int j = 0; j < 2; j++)
-			if (pfd[i][j] >= 0)
-				close(pfd[i][j]);
-	if (errp[0] >= 0)
-		close(errp[0]);
-	if (errp[1] >= 0)
-		close(errp[1]);
+	if (boot_pipes(&b) == 0 && boot_spawn(&b, qemu, k, ifd) == 0)
+		res = boot_verdict(&b, boot_wait(&b));
+	boot_close(&b);
 	return res;
 }
 
