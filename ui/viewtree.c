@@ -986,51 +986,73 @@ struct frame {
 	uint32_t base, lo, hi, parent;
 };
 
-int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
-{
-	struct kf_tree_priv *p = t->priv;
-	struct kid_order o = { t, s == KF_TREE_BY_TIME };
-	uint32_t n = t->nents, *na = NULL, *nb = NULL, *up = NULL;
-	uint32_t *size = NULL, *seq = NULL, *pos = NULL, *kids = NULL;
-	uint32_t e = cur_ent(t), off = t->cur.row - t->cur.top;
-	uint32_t c, q = 0, kp = 0, fp = 0;
-	struct frame *fr = NULL;
-	uint8_t *st = NULL;
+/* A tree's entry arrays in a new order, while kf_tree_set_sort builds
+ * them; kf_tree_priv takes them over. */
+struct ents {
+	uint32_t *na, *nb, *up, *size, *seq;
+	uint8_t *st;
+};
 
-	if (s == t->sort)
-		return 0;
-	if (!n) {
-		t->sort = s;
-		return 0;
+static void ents_free(struct ents *x)
+{
+	free(x->na);
+	free(x->nb);
+	free(x->up);
+	free(x->size);
+	free(x->seq);
+	free(x->st);
+}
+
+/* n entries; nb only for a diff, seq only when sorting by time. */
+static int ents_alloc(struct ents *x, uint32_t n, int with_nb, int with_seq)
+{
+	memset(x, 0, sizeof(*x));
+	x->na = malloc((size_t)n * sizeof(*x->na));
+	x->up = malloc((size_t)n * sizeof(*x->up));
+	x->size = malloc((size_t)n * sizeof(*x->size));
+	x->st = malloc(n);
+	if (with_nb)
+		x->nb = malloc((size_t)n * sizeof(*x->nb));
+	if (with_seq)
+		x->seq = malloc((size_t)n * sizeof(*x->seq));
+	if (!x->na || !x->up || !x->size || !x->st || (with_nb && !x->nb) ||
+	    (with_seq && !x->seq)) {
+		ents_free(x);
+		return -1;
 	}
-	na = malloc((size_t)n * sizeof(*na));
-	up = malloc((size_t)n * sizeof(*up));
-	size = malloc((size_t)n * sizeof(*size));
-	st = malloc(n);
-	pos = malloc((size_t)n * sizeof(*pos));
-	kids = malloc((size_t)n * sizeof(*kids));
-	fr = malloc(((size_t)p->maxdepth + 2) * sizeof(*fr));
-	if (p->nb)
-		nb = malloc((size_t)n * sizeof(*nb));
-	if (o.by_time)
-		seq = malloc((size_t)n * sizeof(*seq));
-	if (!na || !up || !size || !st || !pos || !kids || !fr ||
-	    (p->nb && !nb) || (o.by_time && !seq)) {
-		free(na);
-		free(nb);
-		free(up);
-		free(size);
-		free(st);
-		free(seq);
-		free(pos);
-		free(kids);
-		free(fr);
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	}
-	/* the top level, then depth first: each child list sorted once */
-	for (c = 0; c < n; c += p->size[c])
+	return 0;
+}
+
+/* Free p's arrays and take x's in their place. */
+static void ents_adopt(struct kf_tree_priv *p, struct ents *x, uint32_t n)
+{
+	struct ents old = { p->na, p->nb, p->up, p->size, p->seq, p->st };
+
+	ents_free(&old);
+	p->na = x->na;
+	p->nb = x->nb;
+	p->up = x->up;
+	p->size = x->size;
+	p->st = x->st;
+	p->seq = x->seq;   /* call order again: the order is its own rank */
+	p->cap = n;
+}
+
+/*
+ * Copy t's entries into x in order o: the top level, then depth first,
+ * each child list sorted once (no recursion: a frame per open level).
+ * pos[old] gets each entry's new index; kids and fr are scratch.
+ */
+static void reorder(const struct kf_tree *t, struct kid_order *o,
+		    struct ents *x, uint32_t *pos, uint32_t *kids,
+		    struct frame *fr)
+{
+	const struct kf_tree_priv *p = t->priv;
+	uint32_t c, q = 0, kp = 0, fp = 0;
+
+	for (c = 0; c < t->nents; c += p->size[c])
 		kids[kp++] = c;
-	qsort_r(kids, kp, sizeof(*kids), kid_cmp, &o);
+	qsort_r(kids, kp, sizeof(*kids), kid_cmp, o);
 	fr[fp++] = (struct frame){ 0, 0, kp, KF_NONE };
 	while (fp) {
 		struct frame *f = &fr[fp - 1];
@@ -1041,39 +1063,55 @@ int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
 			continue;
 		}
 		c = kids[f->lo++];
-		na[q] = p->na[c];
-		if (nb)
-			nb[q] = p->nb[c];
-		up[q] = f->parent;
-		size[q] = p->size[c];
-		st[q] = p->st[c];
-		if (seq)
-			seq[q] = p->seq ? p->seq[c] : c;
+		x->na[q] = p->na[c];
+		if (x->nb)
+			x->nb[q] = p->nb[c];
+		x->up[q] = f->parent;
+		x->size[q] = p->size[c];
+		x->st[q] = p->st[c];
+		if (x->seq)
+			x->seq[q] = p->seq ? p->seq[c] : c;
 		pos[c] = q;
 		if (p->size[c] > 1) {
-			uint32_t base = kp, x;
+			uint32_t base = kp, y;
 
-			for (x = c + 1; x < c + p->size[c]; x += p->size[x])
-				kids[kp++] = x;
+			for (y = c + 1; y < c + p->size[c]; y += p->size[y])
+				kids[kp++] = y;
 			qsort_r(kids + base, kp - base, sizeof(*kids), kid_cmp,
-				&o);
+				o);
 			fr[fp++] = (struct frame){ base, base, kp, q };
 		}
 		q++;
 	}
-	free(p->na);
-	free(p->nb);
-	free(p->up);
-	free(p->size);
-	free(p->st);
-	free(p->seq);
-	p->na = na;
-	p->nb = nb;
-	p->up = up;
-	p->size = size;
-	p->st = st;
-	p->seq = seq;   /* call order again: the order is its own rank */
-	p->cap = n;
+}
+
+int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
+{
+	struct kf_tree_priv *p = t->priv;
+	struct kid_order o = { t, s == KF_TREE_BY_TIME };
+	uint32_t n = t->nents, *pos = NULL, *kids = NULL;
+	uint32_t e = cur_ent(t), off = t->cur.row - t->cur.top;
+	struct frame *fr = NULL;
+	struct ents x;
+
+	if (s == t->sort)
+		return 0;
+	if (!n) {
+		t->sort = s;
+		return 0;
+	}
+	pos = malloc((size_t)n * sizeof(*pos));
+	kids = malloc((size_t)n * sizeof(*kids));
+	fr = malloc(((size_t)p->maxdepth + 2) * sizeof(*fr));
+	if (!pos || !kids || !fr ||
+	    ents_alloc(&x, n, p->nb != NULL, o.by_time) < 0) {
+		free(pos);
+		free(kids);
+		free(fr);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	reorder(t, &o, &x, pos, kids, fr);
+	ents_adopt(p, &x, n);
 	t->sort = s;
 	if (e != KF_NONE)
 		e = pos[e];
