@@ -718,40 +718,112 @@ static void take_late(struct kf_builder *b, struct task *t, uint32_t xi)
  * capture).  The new node adopts the siblings recorded after its start,
  * which were its children.
  */
+/*
+ * Not lost, only late: an interrupt between the call's return and its
+ * exit record is recorded at the call's depth (6.1), which closed the
+ * call as if its exit were lost.  The exit completes it; the interrupt
+ * stays after it, where it ran.  Returns 1 when ev was that exit.
+ */
+static int late_exit(struct kf_builder *b, struct task *t,
+		     const struct kf_event *ev)
+{
+	struct kf_model *m = b->m;
+	struct kf_node *n;
+
+	if (t->popped == KF_NONE || t->popped_func != ev->exit.func ||
+	    t->popped_depth != ev->exit.depth ||
+	    !(kf_node_get(m, t->popped)->flags & KF_NODE_NOEXIT))
+		return 0;
+	n = kf_node_get(m, t->popped);
+	n->flags &= ~KF_NODE_NOEXIT;
+	n->dur = ev->exit.rettime > ev->exit.calltime ?
+		 ev->exit.rettime - ev->exit.calltime : n->dur;
+	if (ev->exit.overrun)
+		n->flags |= KF_NODE_OVERRUN;
+	take_late(b, t, t->popped);
+	node_self(m, t->popped);
+	t->popped = KF_NONE;
+	if (t->nrepair)
+		t->nrepair--;
+	return 1;
+}
+
+/* The node of an exit whose entry was lost, timed by the exit alone;
+ * KF_NONE when out of memory (oom() reported). */
+static uint32_t noentry_node(struct kf_builder *b, struct task *t,
+			     const struct kf_event *ev, const struct frame *top)
+{
+	struct kf_model *m = b->m;
+	uint32_t ni = kf_model_node_new(m);
+	struct kf_node *n;
+
+	if (ni == KF_NONE) {
+		oom();
+		return KF_NONE;
+	}
+	n = kf_node_get(m, ni);
+	n->func = ev->exit.func;
+	n->start = ev->exit.calltime + b->clock_off;
+	n->dur = ev->exit.rettime > ev->exit.calltime ?
+		 ev->exit.rettime - ev->exit.calltime : 0;
+	n->cpu = ev->cpu;
+	n->flags = KF_NODE_NOENTRY | ctx_flags(ev->ctx, top ? top->ctx : 0);
+	if (ev->exit.overrun)
+		n->flags |= KF_NODE_OVERRUN;
+	m->calls[t->call].nnodes++;
+	repaired(b, t);
+	return ni;
+}
+
+/*
+ * Put node ni at the end of the list *headp (last: *lastp); the siblings
+ * that started inside it (from its start on) become its children.
+ */
+static void adopt_later(struct kf_model *m, uint32_t ni, uint32_t *headp,
+			uint32_t *lastp)
+{
+	uint32_t c, prev = KF_NONE, k;
+
+	for (c = *headp; c != KF_NONE; c = kf_node_get(m, c)->next) {
+		if (kf_node_get(m, c)->start >= kf_node_get(m, ni)->start)
+			break;
+		prev = c;
+	}
+	if (c != KF_NONE) {
+		if (prev == KF_NONE)
+			*headp = KF_NONE;
+		else
+			kf_node_get(m, prev)->next = KF_NONE;
+		reparent(m, c, ni);
+		*lastp = prev;
+	}
+	if (*lastp != KF_NONE) {
+		kf_node_get(m, *lastp)->next = ni;
+	} else if ((k = *headp) == KF_NONE) {
+		*headp = ni;
+	} else {
+		/* the list may be non-empty if lastp was never set
+		 * (repairs) */
+		while (kf_node_get(m, k)->next != KF_NONE)
+			k = kf_node_get(m, k)->next;
+		kf_node_get(m, k)->next = ni;
+	}
+	*lastp = ni;
+}
+
 static int on_exit_noentry(struct kf_builder *b, struct task *t,
 			   const struct kf_event *ev)
 {
 	struct kf_model *m = b->m;
 	struct frame *top;
-	uint32_t ni, *headp, c, prev = KF_NONE, *lastp;
-
 	struct kf_node *n;
+	uint32_t ni;
 	int dropped = 0;
 
 	while (t->nstack && t->stack[t->nstack - 1].depth >= ev->exit.depth)
 		pop_noexit(b, t);
-	/*
-	 * Not lost, only late: an interrupt between the call's return and
-	 * its exit record is recorded at the call's depth (6.1), which
-	 * closed the call as if its exit were lost.  The exit completes it;
-	 * the interrupt stays after it, where it ran.
-	 */
-	if (t->popped != KF_NONE && t->popped_func == ev->exit.func &&
-	    t->popped_depth == ev->exit.depth &&
-	    (kf_node_get(m, t->popped)->flags & KF_NODE_NOEXIT)) {
-		n = kf_node_get(m, t->popped);
-		n->flags &= ~KF_NODE_NOEXIT;
-		n->dur = ev->exit.rettime > ev->exit.calltime ?
-			 ev->exit.rettime - ev->exit.calltime : n->dur;
-		if (ev->exit.overrun)
-			n->flags |= KF_NODE_OVERRUN;
-		take_late(b, t, t->popped);
-		node_self(m, t->popped);
-		t->popped = KF_NONE;
-		if (t->nrepair)
-			t->nrepair--;
+	if (late_exit(b, t, ev))
 		return 0;
-	}
 	top = t->nstack ? &t->stack[t->nstack - 1] : NULL;
 	if (top && top->node == KF_NONE)
 		return 0; /* below a cut or dropped frame */
@@ -765,63 +837,21 @@ static int on_exit_noentry(struct kf_builder *b, struct task *t,
 	}
 	if (b->opts.max_depth && t->nstack >= (uint32_t)b->opts.max_depth)
 		return 0;
-
-	ni = kf_model_node_new(m);
+	ni = noentry_node(b, t, ev, top);
 	if (ni == KF_NONE)
-		return oom();
+		return -1;
 	n = kf_node_get(m, ni);
-	n->func = ev->exit.func;
-	n->start = ev->exit.calltime + b->clock_off;
-	n->dur = ev->exit.rettime > ev->exit.calltime ?
-		 ev->exit.rettime - ev->exit.calltime : 0;
-	n->cpu = ev->cpu;
-	n->flags = KF_NODE_NOENTRY | ctx_flags(ev->ctx, top ? top->ctx : 0);
-	if (ev->exit.overrun)
-		n->flags |= KF_NODE_OVERRUN;
-	m->calls[t->call].nnodes++;
-	repaired(b, t);
-
 	/* siblings that started inside [calltime, rettime] become children */
 	if (top) {
-		headp = &kf_node_get(m, top->node)->child;
-		lastp = &top->last_child;
 		n->parent = top->node;
 		n->depth = kf_node_get(m, top->node)->depth + 1;
+		adopt_later(m, ni, &kf_node_get(m, top->node)->child,
+			    &top->last_child);
 	} else {
-		headp = &m->calls[t->call].root;
-		lastp = &t->last_top;
 		n->parent = KF_NONE;
 		n->depth = 0;
+		adopt_later(m, ni, &m->calls[t->call].root, &t->last_top);
 	}
-	for (c = *headp; c != KF_NONE; c = kf_node_get(m, c)->next) {
-		if (kf_node_get(m, c)->start >= n->start)
-			break;
-		prev = c;
-	}
-	if (c != KF_NONE) {
-		if (prev == KF_NONE)
-			*headp = KF_NONE;
-		else
-			kf_node_get(m, prev)->next = KF_NONE;
-		reparent(m, c, ni);
-		*lastp = prev;
-	}
-	/* append n */
-	if (*lastp == KF_NONE) {
-		/* list may be non-empty if lastp was never set (repairs) */
-		uint32_t k = *headp;
-
-		if (k == KF_NONE) {
-			*headp = ni;
-		} else {
-			while (kf_node_get(m, k)->next != KF_NONE)
-				k = kf_node_get(m, k)->next;
-			kf_node_get(m, k)->next = ni;
-		}
-	} else {
-		kf_node_get(m, *lastp)->next = ni;
-	}
-	*lastp = ni;
 	node_self(m, ni);
 	return 0;
 }
