@@ -308,6 +308,41 @@ static void pass_kept(int fd)
 }
 
 /*
+ * A live capture (or a VM's) with the screen up.  The screen is the
+ * TUI's: the command writes to a file, *kept, printed when the screen
+ * closes (a VM's command prints to the guest's console, kept by kfollow
+ * --vm itself).  Returns 0 or -1 (kf_err).
+ */
+static int tui_acquire(const struct kf_opts *o, const struct kf_plan *plan,
+		       struct kf_model *m, struct tui_live *live, int *kept,
+		       int *exit_code)
+{
+	struct kf_capture_hooks hooks = { 0 };
+	char tmpl[] = "/tmp/kfollow-out-XXXXXX";
+
+	if (o->ncmd && !o->vm) {
+		*kept = mkostemp(tmpl, O_CLOEXEC);
+		if (*kept >= 0)
+			unlink(tmpl);
+	}
+	hooks.tick = tui_tick;
+	hooks.ctx = live;
+	hooks.cmd_out_fd = *kept;
+	return acquire(o, plan, m, &hooks, exit_code);
+}
+
+/* No screen after all: the trees as batch text.  Returns the exit code. */
+static int tui_fallback(const struct kf_opts *o, struct kf_model *m,
+			int ascii, int exit_code)
+{
+	struct kf_render_opts ro = { 0 };
+
+	ro.min_duration = o->min_duration;
+	ro.ascii = ascii;
+	return kf_render_text(stdout, m, &ro) < 0 ? die() : exit_code;
+}
+
+/*
  * The interactive path: the same sources as batch, with the TUI live
  * during a capture and after it.  Returns kfollow's exit code.
  */
@@ -316,9 +351,8 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	struct kf_plan plan = { 0 };
 	struct kf_tui_opts to = { 0 };
 	struct tui_live live = { 0 };
-	struct kf_capture_hooks hooks = { 0 };
-	char stopped[128], tmpl[] = "/tmp/kfollow-out-XXXXXX";
-	int exit_code = 0, kept = -1, rc, sig;
+	char stopped[128];
+	int exit_code = 0, kept = -1, rc, sig, ran = 0, run_failed = 0;
 
 	/* a file first: its syscalls pick the presets, whose layers label
 	 * the trees, and name the title */
@@ -338,24 +372,12 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		rc = die();
 		goto out;
 	}
-	if (!o->input) {
-		/* the screen is the TUI's: the command writes to a file that
-		 * is printed when the screen closes (a VM's command prints
-		 * to the guest's console, kept by kfollow --vm itself) */
-		if (o->ncmd && !o->vm) {
-			kept = mkostemp(tmpl, O_CLOEXEC);
-			if (kept >= 0)
-				unlink(tmpl);
-		}
-		hooks.tick = tui_tick;
-		hooks.ctx = &live;
-		hooks.cmd_out_fd = kept;
-		if (acquire(o, &plan, m, &hooks, &exit_code) < 0) {
-			kf_tui_free(live.tui);
-			pass_kept(kept);
-			rc = die();
-			goto out;
-		}
+	if (!o->input &&
+	    tui_acquire(o, &plan, m, &live, &kept, &exit_code) < 0) {
+		kf_tui_free(live.tui);
+		pass_kept(kept);
+		rc = die();
+		goto out;
 	}
 	if (o->output && kf_capfile_save(o->output, m) < 0) {
 		kf_warn("%s", kf_err_msg());
@@ -366,30 +388,23 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	 * as batch mode does; Ctrl-C only stops tracing, the trees are there
 	 * to see */
 	sig = kf_capture_stop_signal();
-	if (!live.failed && sig && sig != SIGINT) {
-		kf_tui_free(live.tui);
-		pass_kept(kept);
-		rc = exit_code;
-		goto out;
-	}
-	if (live.failed || kf_tui_run(live.tui, stopped) < 0) {
-		struct kf_render_opts ro = { 0 };
-
-		kf_tui_free(live.tui);
-		if (!live.failed)
-			kf_warn("%s; printing the trees instead",
-				kf_err_msg());
-		kf_err_clear();
-		pass_kept(kept);
-		ro.min_duration = o->min_duration;
-		ro.ascii = to.ascii;
-		rc = kf_render_text(stdout, m, &ro) < 0 ? die() : exit_code;
-		goto out;
+	if (!live.failed && !(sig && sig != SIGINT)) {
+		ran = kf_tui_run(live.tui, stopped) == 0;
+		run_failed = !ran;
 	}
 	kf_tui_free(live.tui);
+	if (run_failed)
+		kf_warn("%s; printing the trees instead", kf_err_msg());
 	pass_kept(kept);
-	clock_warn(o, m, 0);
-	rc = kf_tui_signal() ? 128 + kf_tui_signal() : exit_code;
+	if (live.failed || run_failed) {
+		kf_err_clear();
+		rc = tui_fallback(o, m, to.ascii, exit_code);
+	} else if (ran) {
+		clock_warn(o, m, 0);
+		rc = kf_tui_signal() ? 128 + kf_tui_signal() : exit_code;
+	} else {
+		rc = exit_code;
+	}
 out:
 	free((char *)to.title);
 	kf_plan_release(&plan);
