@@ -1070,6 +1070,80 @@ static int hex4(const char *p, unsigned int *v)
 	return 0;
 }
 
+/* cp as UTF-8 into b (room for 4 bytes); returns the bytes written. */
+static size_t put_utf8(char *b, unsigned int cp)
+{
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		b[0] = (char)(0xc0 | cp >> 6);
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | cp >> 12);
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	b[0] = (char)(0xf0 | cp >> 18);
+	b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	b[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * The \uXXXX escape at p, with its low surrogate when it is a high one,
+ * onto r->tmp at *n.  "\udcXX" is the byte XX that was not UTF-8.
+ * Returns the bytes of input it took, or -1 (rd_err).
+ */
+static int rd_u_escape(struct rd *r, const char *p, size_t *n)
+{
+	unsigned int cp, lo;
+
+	if (r->end - p < 6 || hex4(p + 2, &cp) < 0)
+		return rd_err(r, p, "invalid \\u escape in a string");
+	if (cp >= 0xd800 && cp <= 0xdbff) {
+		if (r->end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+		    hex4(p + 8, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
+			return rd_err(r, p, "unpaired surrogate escape in a "
+				      "string");
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		*n += put_utf8(r->tmp + *n, cp);
+		return 12;
+	}
+	if (cp >= 0xdc80 && cp <= 0xdcff)
+		r->tmp[(*n)++] = (char)(cp - 0xdc00);
+	else if (cp >= 0xdc00 && cp <= 0xdfff)
+		return rd_err(r, p, "unpaired surrogate escape in a string");
+	else if (cp == 0)
+		return rd_err(r, p, "\\u0000 (NUL) in a string");
+	else
+		*n += put_utf8(r->tmp + *n, cp);
+	return 6;
+}
+
+/* The escape at p onto r->tmp at *n; returns the bytes of input it took,
+ * or -1 (rd_err). */
+static int rd_escape(struct rd *r, const char *p, size_t *n)
+{
+	static const char plain[] = "\"\\/bfnrt", value[] = "\"\\/\b\f\n\r\t";
+	const char *k;
+
+	if (r->end - p < 2)
+		return rd_err(r, p, "the file ends inside a string");
+	if (p[1] == 'u')
+		return rd_u_escape(r, p, n);
+	k = p[1] ? strchr(plain, p[1]) : NULL;
+	if (!k)
+		return rd_err(r, p, "invalid escape in a string");
+	r->tmp[(*n)++] = value[k - plain];
+	return 2;
+}
+
 /*
  * The rest of a string with escapes, from p (just at a backslash) on,
  * decoded into r->tmp after the `done` bytes already copied there.
@@ -1078,13 +1152,11 @@ static int rd_string_slow(struct rd *r, const char *p, size_t done,
 			  struct str *out)
 {
 	const char *end = r->end;
-	size_t n = done;
+	size_t n = done, k;
+	unsigned char c;
+	int took;
 
 	for (;;) {
-		unsigned char c;
-		unsigned int cp, lo;
-		size_t k;
-
 		/* the longest step appends 4 bytes */
 		if (tmp_reserve(r, n + 4) < 0)
 			return -1;
@@ -1098,7 +1170,12 @@ static int rd_string_slow(struct rd *r, const char *p, size_t done,
 		if (c < 0x20)
 			return rd_err(r, p, "control character in a string "
 				      "(write it as \\u%04x)", c);
-		if (c >= 0x80) {
+		if (c == '\\') {
+			took = rd_escape(r, p, &n);
+			if (took < 0)
+				return -1;
+			p += took;
+		} else if (c >= 0x80) {
 			k = utf8_seq((const unsigned char *)p,
 				     (const unsigned char *)end);
 			if (!k)
@@ -1107,64 +1184,10 @@ static int rd_string_slow(struct rd *r, const char *p, size_t done,
 			memcpy(r->tmp + n, p, k);
 			n += k;
 			p += k;
-			continue;
-		}
-		if (c != '\\') {
+		} else {
 			r->tmp[n++] = (char)c;
 			p++;
-			continue;
 		}
-		if (end - p < 2)
-			return rd_err(r, p, "the file ends inside a string");
-		switch (p[1]) {
-		case '"': case '\\': case '/':
-			r->tmp[n++] = p[1];
-			p += 2;
-			continue;
-		case 'b': r->tmp[n++] = '\b'; p += 2; continue;
-		case 'f': r->tmp[n++] = '\f'; p += 2; continue;
-		case 'n': r->tmp[n++] = '\n'; p += 2; continue;
-		case 'r': r->tmp[n++] = '\r'; p += 2; continue;
-		case 't': r->tmp[n++] = '\t'; p += 2; continue;
-		case 'u':
-			break;
-		default:
-			return rd_err(r, p, "invalid escape in a string");
-		}
-		if (end - p < 6 || hex4(p + 2, &cp) < 0)
-			return rd_err(r, p, "invalid \\u escape in a string");
-		if (cp >= 0xd800 && cp <= 0xdbff) {
-			if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
-			    hex4(p + 8, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
-				return rd_err(r, p, "unpaired surrogate escape "
-					      "in a string");
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			r->tmp[n++] = (char)(0xf0 | cp >> 18);
-			r->tmp[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-			r->tmp[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			r->tmp[n++] = (char)(0x80 | (cp & 0x3f));
-			p += 12;
-			continue;
-		}
-		if (cp >= 0xdc80 && cp <= 0xdcff) {
-			/* a byte that was not UTF-8, back as itself */
-			r->tmp[n++] = (char)(cp - 0xdc00);
-		} else if (cp >= 0xdc00 && cp <= 0xdfff) {
-			return rd_err(r, p, "unpaired surrogate escape in a "
-				      "string");
-		} else if (cp == 0) {
-			return rd_err(r, p, "\\u0000 (NUL) in a string");
-		} else if (cp < 0x80) {
-			r->tmp[n++] = (char)cp;
-		} else if (cp < 0x800) {
-			r->tmp[n++] = (char)(0xc0 | cp >> 6);
-			r->tmp[n++] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			r->tmp[n++] = (char)(0xe0 | cp >> 12);
-			r->tmp[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-			r->tmp[n++] = (char)(0x80 | (cp & 0x3f));
-		}
-		p += 6;
 	}
 	r->p = p + 1;
 	out->s = r->tmp;
