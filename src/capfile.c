@@ -1508,23 +1508,37 @@ next:
 }
 
 /*
- * Iterate an object whose '{' was read: returns 1 with the next key read
- * (and its ':'), 0 at the closing '}', -1 on error.
+ * In a list of members closed by `close` ('}' or ']'): 0 at the close, 1
+ * before the next member (its ',' read), -1 on error.
  */
-static int rd_key(struct rd *r, uint8_t *first, struct str *key)
+static int rd_next(struct rd *r, uint8_t *first, char close)
 {
 	int c = peek(r);
 
-	if (c == '}') {
+	if (c == close) {
 		r->p++;
 		return 0;
 	}
 	if (!*first) {
 		if (c != ',')
-			return bad(r, "',' or '}'");
+			return bad(r, close == '}' ? "',' or '}'" :
+				   "',' or ']'");
 		r->p++;
 	}
 	*first = 0;
+	return 1;
+}
+
+/*
+ * Iterate an object whose '{' was read: returns 1 with the next key read
+ * (and its ':'), 0 at the closing '}', -1 on error.
+ */
+static int rd_key(struct rd *r, uint8_t *first, struct str *key)
+{
+	int k = rd_next(r, first, '}');
+
+	if (k <= 0)
+		return k;
 	if (rd_string(r, key, "a key (a string)") < 0 ||
 	    expect(r, ':', "':'") < 0)
 		return -1;
@@ -1534,19 +1548,7 @@ static int rd_key(struct rd *r, uint8_t *first, struct str *key)
 /* Iterate an array whose '[' was read: 1 before an element, 0 at ']'. */
 static int rd_elem(struct rd *r, uint8_t *first)
 {
-	int c = peek(r);
-
-	if (c == ']') {
-		r->p++;
-		return 0;
-	}
-	if (!*first) {
-		if (c != ',')
-			return bad(r, "',' or ']'");
-		r->p++;
-	}
-	*first = 0;
-	return 1;
+	return rd_next(r, first, ']');
 }
 
 /* A flags array: known names set bits, unknown names are ignored. */

@@ -143,29 +143,38 @@ static void give_back_stderr(struct kf_tui *t)
 	t->err_fd = -1;
 }
 
+/* The colour of each pair: foreground, background (-1: the terminal's). */
+static const struct {
+	short pair, fg, bg;
+} pairs[] = {
+	{ C_TITLE, COLOR_BLACK, COLOR_CYAN },
+	{ C_FAIL, COLOR_RED, -1 },
+	{ C_WARN, COLOR_YELLOW, -1 },
+	{ C_HEAT1, COLOR_GREEN, -1 },
+	{ C_HEAT2, COLOR_YELLOW, -1 },
+	{ C_HEAT3, COLOR_RED, -1 },
+	{ C_ADDED, COLOR_GREEN, -1 },
+	{ C_GONE, COLOR_RED, -1 },
+	{ C_SLOWER, COLOR_YELLOW, -1 },
+	{ C_FASTER, COLOR_CYAN, -1 },
+	{ C_MATCH, COLOR_MAGENTA, -1 },
+	{ C_IRQ, COLOR_CYAN, -1 },
+	{ C_BAR, COLOR_BLUE, -1 },
+	{ C_DIM, COLOR_BLUE, -1 },
+};
+
 static void init_colors(struct kf_tui *t)
 {
 	const char *nc = getenv("NO_COLOR");
+	size_t i;
 
 	t->color = 0;
 	/* https://no-color.org: present and not empty */
 	if ((nc && *nc) || !has_colors() || start_color() == ERR)
 		return;
 	use_default_colors();
-	init_pair(C_TITLE, COLOR_BLACK, COLOR_CYAN);
-	init_pair(C_FAIL, COLOR_RED, -1);
-	init_pair(C_WARN, COLOR_YELLOW, -1);
-	init_pair(C_HEAT1, COLOR_GREEN, -1);
-	init_pair(C_HEAT2, COLOR_YELLOW, -1);
-	init_pair(C_HEAT3, COLOR_RED, -1);
-	init_pair(C_ADDED, COLOR_GREEN, -1);
-	init_pair(C_GONE, COLOR_RED, -1);
-	init_pair(C_SLOWER, COLOR_YELLOW, -1);
-	init_pair(C_FASTER, COLOR_CYAN, -1);
-	init_pair(C_MATCH, COLOR_MAGENTA, -1);
-	init_pair(C_IRQ, COLOR_CYAN, -1);
-	init_pair(C_BAR, COLOR_BLUE, -1);
-	init_pair(C_DIM, COLOR_BLUE, -1);
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		init_pair(pairs[i].pair, pairs[i].fg, pairs[i].bg);
 	t->color = 1;
 }
 
