@@ -8,6 +8,7 @@
  * merged oldest first.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,53 +298,51 @@ static struct evdef *def_new(int kind)
 	return d;
 }
 
-/* Register the function_graph and sched events the kernel has. */
+#define FLD(name, member) { name, offsetof(struct evdef, member) }
+
+/* The function_graph and sched events, and the fields read of each. */
+static const struct base_event {
+	const char *sys, *name;
+	int kind;
+	struct {
+		const char *name;
+		size_t off;	/* of its struct fld in struct evdef */
+	} fld[5];
+} base_events[] = {
+	{ "ftrace", "funcgraph_entry", EV_FG_ENTRY, {
+		FLD("func", f.fg.func), FLD("depth", f.fg.depth) } },
+	{ "ftrace", "funcgraph_exit", EV_FG_EXIT, {
+		FLD("func", f.fg.func), FLD("depth", f.fg.depth),
+		FLD("overrun", f.fg.overrun), FLD("calltime", f.fg.calltime),
+		FLD("rettime", f.fg.rettime) } },
+	{ "sched", "sched_process_exec", EV_EXEC, {
+		FLD("filename", f.exec.filename), FLD("pid", f.exec.pid) } },
+	{ "sched", "sched_process_fork", EV_FORK, {
+		FLD("parent_pid", f.fork.parent),
+		FLD("child_pid", f.fork.child),
+		FLD("child_comm", f.fork.comm) } },
+	{ "sched", "sched_process_exit", EV_PEXIT, {
+		FLD("pid", f.exit.pid), FLD("comm", f.exit.comm) } },
+};
+
+/* Register the base events the kernel has. */
 static int add_base_events(struct kf_raw *r)
 {
+	const struct base_event *b;
 	struct tep_event *e;
 	struct evdef *d;
+	size_t i, k;
 
-	if ((e = tep_find_event_by_name(r->tep, "ftrace", "funcgraph_entry"))) {
-		if (!(d = def_new(EV_FG_ENTRY)))
+	for (i = 0; i < sizeof(base_events) / sizeof(base_events[0]); i++) {
+		b = &base_events[i];
+		e = tep_find_event_by_name(r->tep, b->sys, b->name);
+		if (!e)
+			continue;
+		if (!(d = def_new(b->kind)))
 			return oom();
-		fld_get(e, "func", &d->f.fg.func);
-		fld_get(e, "depth", &d->f.fg.depth);
-		if (set_def(r, e->id, d) < 0)
-			return -1;
-	}
-	if ((e = tep_find_event_by_name(r->tep, "ftrace", "funcgraph_exit"))) {
-		if (!(d = def_new(EV_FG_EXIT)))
-			return oom();
-		fld_get(e, "func", &d->f.fg.func);
-		fld_get(e, "depth", &d->f.fg.depth);
-		fld_get(e, "overrun", &d->f.fg.overrun);
-		fld_get(e, "calltime", &d->f.fg.calltime);
-		fld_get(e, "rettime", &d->f.fg.rettime);
-		if (set_def(r, e->id, d) < 0)
-			return -1;
-	}
-	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_exec"))) {
-		if (!(d = def_new(EV_EXEC)))
-			return oom();
-		fld_get(e, "filename", &d->f.exec.filename);
-		fld_get(e, "pid", &d->f.exec.pid);
-		if (set_def(r, e->id, d) < 0)
-			return -1;
-	}
-	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_fork"))) {
-		if (!(d = def_new(EV_FORK)))
-			return oom();
-		fld_get(e, "parent_pid", &d->f.fork.parent);
-		fld_get(e, "child_pid", &d->f.fork.child);
-		fld_get(e, "child_comm", &d->f.fork.comm);
-		if (set_def(r, e->id, d) < 0)
-			return -1;
-	}
-	if ((e = tep_find_event_by_name(r->tep, "sched", "sched_process_exit"))) {
-		if (!(d = def_new(EV_PEXIT)))
-			return oom();
-		fld_get(e, "pid", &d->f.exit.pid);
-		fld_get(e, "comm", &d->f.exit.comm);
+		for (k = 0; k < 5 && b->fld[k].name; k++)
+			fld_get(e, b->fld[k].name,
+				(struct fld *)((char *)d + b->fld[k].off));
 		if (set_def(r, e->id, d) < 0)
 			return -1;
 	}
