@@ -1,16 +1,22 @@
-# tests/lib.sh - what every host suite shares (sourced, POSIX sh): TAP
-# lines and the one-line error check.  The guest scripts get a copy in
-# the VM (tests/suites/50-vm puts it in /tmp/kftest/bin/kf-lib.sh).
+# tests/lib.sh - what every suite shares (sourced, POSIX sh, busybox
+# too): TAP lines, the one-line error check and the tracefs snapshot.  The
+# guest scripts get a copy in the VM (tests/suites/50-vm puts it in
+# /tmp/kftest/bin/kf-lib.sh).
 #
 # ok NAME / bad NAME: a TAP result line
 # skip NAME REASON: a result that could not be tested here, and why
 # check NAME STATUS DETAIL: ok if STATUS is 0, else bad with DETAIL
+# peek FILE: its first 300 bytes on one line, for failure messages
 # expect NAME CODE PATTERN -- ARGS...: $K ARGS exits CODE with one line
 #   on stderr that contains PATTERN (grep BRE); needs K and tmp set
+# mounted: tracefs is mounted at $T
+# snap: every tracefs file under $T kfollow could touch, for before/after
+#   comparisons (unreadable files are recorded as such)
 
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
 skip() { echo "ok - $1 # SKIP $2"; }
+peek() { head -c 300 "$1" | tr '\n' '|'; }
 check() {
 	if [ "$2" -eq 0 ]; then ok "$1"; else bad "$1: $3"; fi
 }
@@ -31,4 +37,30 @@ expect() {
 	else
 		ok "$name"
 	fi
+}
+
+mounted() { grep -q " $T tracefs" /proc/mounts; }
+
+snap() {
+	if ! mounted; then
+		echo "tracefs not mounted"
+		return
+	fi
+	for f in $T/* $T/options/*; do
+		[ -f "$f" ] || continue
+		case $f in
+		*/trace|*/trace_pipe|*/trace_marker*|*/per_cpu|*/printk_formats|\
+		*/saved_*|*/available_*|*/enabled_functions|*/touched_functions|\
+		*/dyn_ftrace_total_info|*/README|*/free_buffer|*/snapshot|\
+		*/stack_trace*|*/kprobe_profile|*/uprobe_profile|*/error_log)
+			continue ;;
+		esac
+		echo "== $f"
+		cat "$f" 2>&1
+	done
+	# one grep, not a process per event: there are thousands
+	echo "== enabled events"
+	grep -lvx 0 $T/events/*/*/enable 2>&1
+	echo "== instances"
+	ls $T/instances
 }

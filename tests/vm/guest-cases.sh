@@ -14,42 +14,11 @@ CAT=/usr/bin/cat
 tmp=/out
 mkdir -p $tmp /out
 
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; }
-skip() { echo "ok - $1 # SKIP $2"; }
-# first lines of a file, on one line, for failure messages
-peek() { head -c 300 "$1" | tr '\n' '|'; }
+# ok, bad, skip, peek, mounted, snap: tests/lib.sh
+. /tmp/kftest/bin/kf-lib.sh
 
 echo "# kernel $(uname -r)"
 echo "hello from kfollow" >/tmp/demo.txt
-
-mounted() { grep -q " $T tracefs" /proc/mounts; }
-
-# Every tracefs file kfollow could touch, for before/after comparisons.
-snap() {
-	if ! mounted; then
-		echo "tracefs not mounted"
-		return
-	fi
-	for f in $T/* $T/options/*; do
-		[ -f "$f" ] || continue
-		case $f in
-		*/trace|*/trace_pipe|*/trace_marker*|*/per_cpu|*/printk_formats|\
-		*/saved_*|*/available_*|*/enabled_functions|*/touched_functions|\
-		*/dyn_ftrace_total_info|*/README|*/free_buffer|*/snapshot|\
-		*/stack_trace*|*/kprobe_profile|*/uprobe_profile|*/error_log)
-			continue ;;
-		esac
-		echo "== $f"
-		cat "$f" 2>&1
-	done
-	echo "== enabled events"
-	for f in $T/events/*/*/enable; do
-		[ "$(cat $f)" = 0 ] || echo "$f"
-	done
-	echo "== instances"
-	ls $T/instances
-}
 
 # kfollow mounts tracefs itself and unmounts it after; the snapshots need
 # it mounted, so mount it here first (kfollow then leaves it mounted).

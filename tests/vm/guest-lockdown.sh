@@ -2,8 +2,7 @@
 # guest-lockdown.sh - run by tests/suites/50-vm in a guest booted with
 # lockdown=confidentiality: kfollow refuses in one line, naming lockdown,
 # and changes nothing.
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; }
+. /tmp/kftest/bin/kf-lib.sh  # ok, bad: tests/lib.sh
 mode=$(cat /sys/kernel/security/lockdown 2>/dev/null)
 case $mode in
 *"[confidentiality]"*) ;;
