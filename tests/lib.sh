@@ -9,6 +9,12 @@
 # peek FILE: its first 300 bytes on one line, for failure messages
 # expect NAME CODE PATTERN -- ARGS...: $K ARGS exits CODE with one line
 #   on stderr that contains PATTERN (grep BRE); needs K and tmp set
+# wait_until CMD...: poll until CMD succeeds (a busy machine is slow);
+#   1 after 60 s
+# catches_term PID: PID has its SIGTERM handler in place (bit 15 of
+#   SigCgt): before that a signal kills it as it would any program
+# tracing_for PID: a buffer under $T (top level or an instance) filters
+#   on PID with tracing on: kfollow is armed for it
 # mounted: tracefs is mounted at $T
 # snap: every tracefs file under $T kfollow could touch, for before/after
 #   comparisons (unreadable files are recorded as such)
@@ -37,6 +43,29 @@ expect() {
 	else
 		ok "$name"
 	fi
+}
+
+wait_until() {
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -gt 600 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+catches_term() {
+	m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$1/status 2>/dev/null)
+	[ -n "$m" ] && [ $((0x$m & 0x4000)) -ne 0 ]
+}
+
+tracing_for() {
+	for d in $T $T/instances/*; do
+		grep -qw "$1" $d/set_event_pid 2>/dev/null &&
+			[ "$(cat $d/tracing_on 2>/dev/null)" = 1 ] && return 0
+	done
+	return 1
 }
 
 mounted() { grep -q " $T tracefs" /proc/mounts; }

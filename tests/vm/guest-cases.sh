@@ -14,7 +14,7 @@ CAT=/usr/bin/cat
 tmp=/out
 mkdir -p $tmp /out
 
-# ok, bad, skip, peek, mounted, snap: tests/lib.sh
+# ok, bad, skip, peek, catches_term, mounted, snap: tests/lib.sh
 . /tmp/kftest/bin/kf-lib.sh
 
 echo "# kernel $(uname -r)"
@@ -60,12 +60,6 @@ start_armed() {
 		sleep 0.2; i=$((i + 1))
 	done
 	sleep 1
-}
-# until kfollow catches SIGTERM (bit 15 of SigCgt): before that, a signal
-# kills it as it would any program that has not started yet
-catches_term() {
-	m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$1/status 2>/dev/null)
-	[ -n "$m" ] && [ $((0x$m & 0x4000)) -ne 0 ]
 }
 # refused NAME CODE PATTERN ARGS...: kfollow ARGS exits CODE with one line
 # matching PATTERN, and tracefs is unchanged
