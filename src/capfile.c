@@ -1860,6 +1860,41 @@ static int push_frame(struct rd *r, uint32_t sp, uint32_t node,
 }
 
 /*
+ * A node of the list open at the top of the stack (*sp frames): made,
+ * linked after its elder sibling or under its parent, and pushed.
+ */
+static int open_node(struct rd *r, uint32_t ci, uint32_t *sp,
+		     uint32_t *count)
+{
+	struct kf_model *m = r->m;
+	struct frame *f = &r->stack[*sp - 1];
+	struct kf_node *n;
+	uint32_t ni;
+
+	if (peek(r) != '{')
+		return bad(r, "'{' (a node)");
+	if (*sp - 1 > MAX_TREE_DEPTH)
+		return rd_err(r, r->p, "tree nested deeper than %u levels",
+			      MAX_TREE_DEPTH + 1);
+	r->p++;
+	ni = kf_model_node_new(m);
+	if (ni == KF_NONE)
+		return rd_oom(r);
+	n = kf_node_get(m, ni);
+	n->parent = f->node;
+	n->depth = (uint16_t)(*sp - 1);
+	if (f->last != KF_NONE)
+		kf_node_get(m, f->last)->next = ni;
+	else if (f->node != KF_NONE)
+		kf_node_get(m, f->node)->child = ni;
+	else
+		m->calls[ci].root = ni;
+	f->last = ni;
+	(*count)++;
+	return push_frame(r, (*sp)++, ni, 0);
+}
+
+/*
  * The "tree" of call ci: nodes are created in preorder and linked as they
  * are read, with one stack frame per open node (not recursion: a hostile
  * tree can be as deep as the format allows).  *count gets the number of
@@ -1875,46 +1910,24 @@ static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
 		return -1;
 	for (;;) {
 		struct frame *f = &r->stack[sp - 1];
-		struct kf_node *n;
 		struct str key;
-		uint32_t ni, mask;
+		uint32_t mask;
 		int k, i;
 
 		if (f->list) {
 			k = rd_elem(r, &f->first);
 			if (k < 0)
 				return -1;
-			if (!k) {
-				if (sp == 1)
-					return 0;
-				/* back to the keys of the node */
-				f->list = 0;
-				f->first = 0;
+			if (k) {
+				if (open_node(r, ci, &sp, count) < 0)
+					return -1;
 				continue;
 			}
-			if (peek(r) != '{')
-				return bad(r, "'{' (a node)");
-			if (sp - 1 > MAX_TREE_DEPTH)
-				return rd_err(r, r->p, "tree nested deeper "
-					      "than %u levels",
-					      MAX_TREE_DEPTH + 1);
-			r->p++;
-			ni = kf_model_node_new(m);
-			if (ni == KF_NONE)
-				return rd_oom(r);
-			n = kf_node_get(m, ni);
-			n->parent = f->node;
-			n->depth = (uint16_t)(sp - 1);
-			if (f->last != KF_NONE)
-				kf_node_get(m, f->last)->next = ni;
-			else if (f->node != KF_NONE)
-				kf_node_get(m, f->node)->child = ni;
-			else
-				m->calls[ci].root = ni;
-			f->last = ni;
-			(*count)++;
-			if (push_frame(r, sp++, ni, 0) < 0)
-				return -1;
+			if (sp == 1)
+				return 0;
+			/* back to the keys of the node */
+			f->list = 0;
+			f->first = 0;
 			continue;
 		}
 		k = rd_key(r, &f->first, &key);
