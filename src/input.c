@@ -50,10 +50,70 @@ static int sniffed_neither(const char *buf, size_t n)
  * copy; a file cut while it is read comes out short, which the parsers
  * refuse as truncated.
  */
+/* What can be read as input: a regular file or a pipe, at most 4 GiB.
+ * Returns 0 or -1 (kf_err). */
+static int input_check(int fd, const char *path, struct stat *st)
+{
+	if (fstat(fd, st) < 0)
+		return kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s'", path);
+	if (S_ISDIR(st->st_mode))
+		return kf_err(KF_EXIT_NOINPUT, "cannot read '%s': it is a "
+			      "directory", path);
+	if (!S_ISREG(st->st_mode) && !S_ISFIFO(st->st_mode) &&
+	    !S_ISSOCK(st->st_mode))
+		return kf_err(KF_EXIT_NOINPUT, "cannot read '%s': not a "
+			      "regular file or a pipe (save the trace to a "
+			      "file first)", path);
+	if ((uint64_t)st->st_size > MAX_INPUT_BYTES)
+		return kf_err(KF_EXIT_DATAERR, "'%s' is too large (over 4 GiB)",
+			      path);
+	return 0;
+}
+
+/*
+ * Read fd to its end into *buf (cap bytes, grown by doubling; one more
+ * for a NUL), stopping early when the first bytes are neither format.
+ * Returns the bytes read, or -1 (kf_err; *buf stays the caller's to free).
+ */
+static ssize_t input_slurp(int fd, const char *path, char **buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	for (;;) {
+		if (n == cap) {
+			char *nb;
+
+			if (sniffed_neither(*buf, n))
+				break;
+			if ((uint64_t)cap * 2 > MAX_INPUT_BYTES)
+				return kf_err(KF_EXIT_DATAERR, "'%s' is too "
+					      "large (over 4 GiB)", path);
+			nb = realloc(*buf, cap * 2 + 1);
+			if (!nb)
+				return kf_err(KF_EXIT_OSERR, "out of memory "
+					      "reading '%s'", path);
+			*buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, *buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s'",
+					    path);
+		if (r == 0)
+			break;
+		n += r;
+	}
+	return (ssize_t)n;
+}
+
 static char *read_input(const char *path, size_t *len)
 {
 	struct stat st;
-	size_t cap, n = 0;
+	size_t cap;
+	ssize_t n = -1;
 	char *buf = NULL;
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 
@@ -61,76 +121,26 @@ static char *read_input(const char *path, size_t *len)
 		kf_err_errno(KF_EXIT_NOINPUT, "cannot open '%s'", path);
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0) {
-		kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s'", path);
-		goto fail;
+	if (input_check(fd, path, &st) == 0) {
+		/* a regular file's size, plus one byte to see its end */
+		cap = S_ISREG(st.st_mode) && st.st_size > 0 ?
+		      (size_t)st.st_size + 1 : SNIFF_BYTES;
+		buf = malloc(cap + 1);
+		if (!buf)
+			kf_err(KF_EXIT_OSERR, "out of memory reading '%s'",
+			       path);
+		else
+			n = input_slurp(fd, path, &buf, cap);
 	}
-	if (S_ISDIR(st.st_mode)) {
-		kf_err(KF_EXIT_NOINPUT, "cannot read '%s': it is a directory",
-		       path);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) &&
-	    !S_ISSOCK(st.st_mode)) {
-		kf_err(KF_EXIT_NOINPUT, "cannot read '%s': not a regular file "
-		       "or a pipe (save the trace to a file first)", path);
-		goto fail;
-	}
-	if ((uint64_t)st.st_size > MAX_INPUT_BYTES) {
-		kf_err(KF_EXIT_DATAERR, "'%s' is too large (over 4 GiB)", path);
-		goto fail;
-	}
-	/* a regular file's size, plus one byte to see its end */
-	cap = S_ISREG(st.st_mode) && st.st_size > 0 ?
-	      (size_t)st.st_size + 1 : SNIFF_BYTES;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		kf_err(KF_EXIT_OSERR, "out of memory reading '%s'", path);
-		goto fail;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *nb;
-
-			if (sniffed_neither(buf, n))
-				break;
-			if ((uint64_t)cap * 2 > MAX_INPUT_BYTES) {
-				kf_err(KF_EXIT_DATAERR, "'%s' is too large "
-				       "(over 4 GiB)", path);
-				goto fail;
-			}
-			nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
-				kf_err(KF_EXIT_OSERR, "out of memory reading "
-				       "'%s'", path);
-				goto fail;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s'", path);
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += r;
-	}
-	if (fd)
-		close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	free(buf);
 	if (fd > 0)
 		close(fd);
-	return NULL;
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
 }
 
 /* --input: a saved capture or the kernel's function_graph text. */
