@@ -369,43 +369,20 @@ static uint8_t arg_kind(const char *type, const char *name)
 	return KF_ARG_INT;
 }
 
-uint32_t kf_raw_add_syscall(struct kf_raw *r, const char *name)
+/*
+ * The fields of a sys_enter_* event: the arguments, in order, into d and
+ * the syscall's descriptor sd; "__NAME_val" fields (strings the kernel
+ * recorded itself) into d->strs at their argument.
+ */
+static void enter_fields(struct kf_raw *r, struct tep_event *en,
+			 struct evdef *d, struct kf_sysdesc *sd)
 {
-	char ev_name[300];
-	struct tep_event *en, *ex;
-	struct tep_format_field **fields;
-	struct kf_sysdesc *sd;
-	struct evdef *d;
-	uint32_t sys;
-	int i;
+	struct tep_format_field **fields = tep_event_fields(en);
+	int i, k;
 
-	if (!r->nbyid && add_base_events(r) < 0)
-		return KF_NONE;
-	snprintf(ev_name, sizeof(ev_name), "sys_enter_%s", name);
-	en = tep_find_event_by_name(r->tep, "syscalls", ev_name);
-	snprintf(ev_name, sizeof(ev_name), "sys_exit_%s", name);
-	ex = tep_find_event_by_name(r->tep, "syscalls", ev_name);
-	if (!en || !ex) {
-		kf_err(KF_EXIT_UNAVAILABLE, "this kernel has no events for "
-		       "syscall '%s' (events/syscalls/sys_enter_%s)", name, name);
-		return KF_NONE;
-	}
-	sys = kf_model_sys_get(r->m, name);
-	if (sys == KF_NONE) {
-		oom();
-		return KF_NONE;
-	}
-	sd = &r->m->sys[sys];
-	if (!(d = def_new(EV_SYS_ENTER))) {
-		oom();
-		return KF_NONE;
-	}
-	d->sys = sys;
-	fields = tep_event_fields(en);
 	sd->nargs = 0;
 	for (i = 0; fields && fields[i]; i++) {
 		struct tep_format_field *f = fields[i];
-		int k;
 
 		if (strcmp(f->name, "__syscall_nr") == 0) {
 			fld_set(&d->f.sys.nr, f);
@@ -432,6 +409,39 @@ uint32_t kf_raw_add_syscall(struct kf_raw *r, const char *name)
 		sd->nargs++;
 	}
 	free(fields);
+}
+
+uint32_t kf_raw_add_syscall(struct kf_raw *r, const char *name)
+{
+	char ev_name[300];
+	struct tep_event *en, *ex;
+	struct kf_sysdesc *sd;
+	struct evdef *d;
+	uint32_t sys;
+
+	if (!r->nbyid && add_base_events(r) < 0)
+		return KF_NONE;
+	snprintf(ev_name, sizeof(ev_name), "sys_enter_%s", name);
+	en = tep_find_event_by_name(r->tep, "syscalls", ev_name);
+	snprintf(ev_name, sizeof(ev_name), "sys_exit_%s", name);
+	ex = tep_find_event_by_name(r->tep, "syscalls", ev_name);
+	if (!en || !ex) {
+		kf_err(KF_EXIT_UNAVAILABLE, "this kernel has no events for "
+		       "syscall '%s' (events/syscalls/sys_enter_%s)", name, name);
+		return KF_NONE;
+	}
+	sys = kf_model_sys_get(r->m, name);
+	if (sys == KF_NONE) {
+		oom();
+		return KF_NONE;
+	}
+	sd = &r->m->sys[sys];
+	if (!(d = def_new(EV_SYS_ENTER))) {
+		oom();
+		return KF_NONE;
+	}
+	d->sys = sys;
+	enter_fields(r, en, d, sd);
 	d->nargs = sd->nargs;
 	if (set_def(r, en->id, d) < 0)
 		return KF_NONE;
