@@ -497,12 +497,11 @@ static int kernel_unpack(const struct apt *a, const char *img,
 	if (!bdir)
 		goto out;
 	k->vmlinuz = find_vmlinuz(bdir, &k->release);
-	if (!k->vmlinuz) {
+	if (k->vmlinuz)
+		rc = 0;
+	else
 		kf_err(KF_EXIT_UNAVAILABLE, "no vmlinuz in '%s' or '%s'",
 		       img, bin);
-		goto out;
-	}
-	rc = 0;
 out:
 	free(bdeps);
 	free(bin);
