@@ -207,10 +207,93 @@ static char *find_vmlinuz(const char *dir, char **release)
 	return NULL;
 }
 
+/* mkdir -p base/leaf.  Returns 0 or -1 (kf_err when the mkdir fails). */
+static int mkdir_under(const char *base, const char *leaf)
+{
+	char *p = NULL;
+	int rc;
+
+	if (asprintf(&p, "%s/%s", base, leaf) < 0)
+		return -1;
+	rc = vm_mkdir_p(p);
+	free(p);
+	return rc;
+}
+
+/* In the private apt state base: an empty dpkg status (kept if there)
+ * and a sources.list naming only release.  Returns 0 or -1 (kf_err when
+ * the list cannot be written). */
+static int apt_sources(const char *base, const char *release)
+{
+	char *p = NULL;
+	FILE *f;
+
+	if (asprintf(&p, "%s/status", base) < 0)
+		return -1;
+	f = fopen(p, "a");
+	if (f)
+		fclose(f);
+	free(p);
+	if (asprintf(&p, "%s/sources.list", base) < 0)
+		return -1;
+	f = fopen(p, "w");
+	if (!f) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot write '%s'", p);
+		free(p);
+		return -1;
+	}
+	fprintf(f, "deb [signed-by=/usr/share/keyrings/"
+		"debian-archive-keyring.gpg] http://deb.debian.org/debian %s "
+		"main\n", release);
+	fclose(f);
+	free(p);
+	return 0;
+}
+
+/* Add to a->opts the "-o" options that point apt at the private state
+ * base and nowhere else.  Returns 0 or -1. */
+static int apt_state_opts(struct apt *a, const char *base)
+{
+	const char *kv[][2] = {
+		{ "Dir::Etc::sourcelist", "/sources.list" },
+		{ "Dir::Etc::sourceparts", NULL },
+		{ "Dir::Etc::preferencesparts", NULL },
+		{ "Dir::State::Lists", "/lists" },
+		{ "Dir::State::status", "/status" },
+		{ "Dir::Cache", "" },
+		{ "Debug::NoLocking", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+		char *o = NULL;
+
+		if (!strcmp(kv[i][0], "Debug::NoLocking"))
+			(void)!asprintf(&o, "%s=1", kv[i][0]);
+		else if (!kv[i][1])
+			(void)!asprintf(&o, "%s=-", kv[i][0]);
+		else
+			(void)!asprintf(&o, "%s=%s%s", kv[i][0], base,
+					kv[i][1]);
+		if (!o || vm_strv_push(&a->opts, "-o") < 0 ||
+		    vm_strv_push(&a->opts, o) < 0) {
+			free(o);
+			return -1;
+		}
+		free(o);
+	}
+	return 0;
+}
+
+/*
+ * Set a up (apt_release frees it, also after a failure): the download and
+ * unpack directories in cache and, for a release (NULL: the system's own
+ * sources), a private apt state in cache/apt-RELEASE that never touches
+ * the system's sources.  Returns 0 or -1 (kf_err where it says why).
+ */
 static int apt_init(struct apt *a, const char *cache, const char *release)
 {
-	char *base = NULL, *p = NULL;
-	FILE *f;
+	char *base = NULL;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	if (asprintf(&a->dl, "%s/dl", cache) < 0 ||
@@ -223,66 +306,14 @@ static int apt_init(struct apt *a, const char *cache, const char *release)
 		return -1;
 	if (!release)
 		return 0; /* the system's own sources */
-	/* A private apt state: the system's sources are never touched. */
 	if (asprintf(&base, "%s/apt-%s", cache, release) < 0)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
-	if (asprintf(&p, "%s/lists/partial", base) < 0 || vm_mkdir_p(p) < 0)
-		goto fail;
-	free(p);
-	if (asprintf(&p, "%s/archives/partial", base) < 0 || vm_mkdir_p(p) < 0)
-		goto fail;
-	free(p);
-	if (asprintf(&p, "%s/status", base) < 0)
-		goto fail;
-	f = fopen(p, "a");
-	if (f)
-		fclose(f);
-	free(p);
-	if (asprintf(&p, "%s/sources.list", base) < 0)
-		goto fail;
-	f = fopen(p, "w");
-	if (!f) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot write '%s'", p);
-		goto fail;
-	}
-	fprintf(f, "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]"
-		" http://deb.debian.org/debian %s main\n", release);
-	fclose(f);
-	{
-		const char *kv[][2] = {
-			{ "Dir::Etc::sourcelist", "/sources.list" },
-			{ "Dir::Etc::sourceparts", NULL },
-			{ "Dir::Etc::preferencesparts", NULL },
-			{ "Dir::State::Lists", "/lists" },
-			{ "Dir::State::status", "/status" },
-			{ "Dir::Cache", "" },
-			{ "Debug::NoLocking", NULL },
-		};
-
-		for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
-			char *o = NULL;
-
-			if (!strcmp(kv[i][0], "Debug::NoLocking"))
-				(void)!asprintf(&o, "%s=1", kv[i][0]);
-			else if (!kv[i][1])
-				(void)!asprintf(&o, "%s=-", kv[i][0]);
-			else
-				(void)!asprintf(&o, "%s=%s%s", kv[i][0], base,
-						kv[i][1]);
-			if (!o || vm_strv_push(&a->opts, "-o") < 0 ||
-			    vm_strv_push(&a->opts, o) < 0) {
-				free(o);
-				goto fail;
-			}
-			free(o);
-		}
-	}
+	rc = mkdir_under(base, "lists/partial") < 0 ||
+	     mkdir_under(base, "archives/partial") < 0 ||
+	     apt_sources(base, release) < 0 ||
+	     apt_state_opts(a, base) < 0 ? -1 : 0;
 	free(base);
-	return 0;
-fail:
-	free(p);
-	free(base);
-	return -1;
+	return rc;
 }
 
 static void apt_release(struct apt *a)
@@ -311,7 +342,6 @@ static int apt_update(const struct apt *a, const char *release)
 	return out ? 0 : -1;
 }
 
-/* Fetch Debian release's current amd64 kernel; fills k. */
 /* The kernel memo of a release fetched before: 0 and k set, or -1. */
 static int memo_read(const char *memo, struct kf_vm_kernel *k)
 {
@@ -378,14 +408,143 @@ static int fetch_lock(const char *cache, const char *release)
 	return fd;
 }
 
+/* Write the memo of the kernel k found for a release (best effort). */
+static void memo_write(const char *memo, const struct kf_vm_kernel *k)
+{
+	FILE *f = fopen(memo, "we");
+
+	if (f) {
+		fprintf(f, "%s %s\n", k->release ? k->release : "?",
+			k->vmlinuz);
+		fclose(f);
+	}
+}
+
+/* Update a private apt state's package lists unless it has some already.
+ * Returns 0 or -1 (kf_err where it says why). */
+static int apt_lists(const struct apt *a, const char *cache,
+		     const char *release)
+{
+	char *lists = NULL;
+	glob_t g;
+	int rc = 0;
+
+	if (asprintf(&lists, "%s/apt-%s/lists/*Packages*", cache,
+		     release) < 0)
+		return -1;
+	if (glob(lists, 0, NULL, &g) != 0)
+		rc = apt_update(a, release);
+	else
+		globfree(&g);
+	free(lists);
+	return rc;
+}
+
+/*
+ * Set up a (the system's apt for bookworm, else a private state; the
+ * caller releases a in every case) and return the Depends line of the
+ * release's linux-image-amd64 (the caller frees it), or NULL (kf_err).
+ */
+static char *meta_depends(struct apt *a, const char *cache,
+			  const char *release)
+{
+	int system = !strcmp(release, "bookworm");
+	char *deps;
+
+	if (apt_init(a, cache, system ? NULL : release) < 0)
+		return NULL;
+	if (!system && apt_lists(a, cache, release) < 0)
+		return NULL;
+	deps = apt_depends(a, "linux-image-amd64");
+	if (!deps && system) {
+		/* the system's lists may be missing or not bookworm's */
+		apt_release(a);
+		if (apt_init(a, cache, release) < 0 ||
+		    apt_update(a, release) < 0)
+			return NULL;
+		deps = apt_depends(a, "linux-image-amd64");
+	}
+	return deps;
+}
+
+/*
+ * Download and unpack the kernel image package img and find its vmlinuz
+ * (sid: in the linux-binary package img depends on); fills k.  Returns 0
+ * or -1 (kf_err).
+ */
+static int kernel_unpack(const struct apt *a, const char *img,
+			 struct kf_vm_kernel *k)
+{
+	char *dir, *bdeps = NULL, *bin = NULL, *bdir = NULL;
+	int rc = -1;
+
+	dir = apt_fetch(a, img);
+	if (!dir)
+		return -1;
+	k->vmlinuz = find_vmlinuz(dir, &k->release);
+	free(dir);
+	if (k->vmlinuz)
+		return 0;
+	/* sid: linux-image-V is a meta package over linux-binary-V */
+	bdeps = apt_depends(a, img);
+	bin = bdeps ? dep_named(bdeps, "linux-binary-") : NULL;
+	if (!bin) {
+		kf_err(KF_EXIT_UNAVAILABLE, "no vmlinuz in '%s' and no "
+		       "linux-binary package beside it", img);
+		goto out;
+	}
+	bdir = apt_fetch(a, bin);
+	if (!bdir)
+		goto out;
+	k->vmlinuz = find_vmlinuz(bdir, &k->release);
+	if (k->vmlinuz)
+		rc = 0;
+	else
+		kf_err(KF_EXIT_UNAVAILABLE, "no vmlinuz in '%s' or '%s'",
+		       img, bin);
+out:
+	free(bdeps);
+	free(bin);
+	free(bdir);
+	return rc;
+}
+
+/* Fetch Debian release's current amd64 kernel with apt; fills k.
+ * Returns 0 or -1 (kf_err). */
+static int fetch_kernel(const char *cache, const char *release,
+			struct kf_vm_kernel *k)
+{
+	struct apt a = { 0 };
+	char *deps, *img = NULL;
+	int rc = -1;
+
+	deps = meta_depends(&a, cache, release);
+	if (!deps)
+		goto out;
+	img = dep_named(deps, "linux-image-");
+	if (!img) {
+		kf_err(KF_EXIT_UNAVAILABLE, "linux-image-amd64 of '%s' names "
+		       "no kernel image (depends: %s)", release, deps);
+		goto out;
+	}
+	rc = kernel_unpack(&a, img, k);
+out:
+	apt_release(&a);
+	free(deps);
+	free(img);
+	return rc;
+}
+
+/*
+ * Find Debian release's current amd64 kernel: the memo of an earlier
+ * fetch (no network when cached), else fetched under the release's lock
+ * and remembered.  Fills k.  Returns 0 or -1 (kf_err).
+ */
 static int fetch_release(const char *cache, const char *release,
 			 struct kf_vm_kernel *k)
 {
-	struct apt a = { 0 };
-	char *memo = NULL, *deps = NULL, *img = NULL, *dir = NULL;
-	char *bin = NULL, *bdeps = NULL, *bdir = NULL;
-	int rc = -1, system = !strcmp(release, "bookworm"), lock = -1;
-	FILE *f;
+	char *memo = NULL;
+	int rc = -1, lock;
 
 	/* a memo of the kernel found last time: no network when cached */
 	if (asprintf(&memo, "%s/%s.kernel", cache, release) < 0)
@@ -402,86 +561,12 @@ static int fetch_release(const char *cache, const char *release,
 	/* the run that held the lock may have fetched it meanwhile */
 	if (memo_read(memo, k) == 0) {
 		rc = 0;
-		goto out_unlocked;
+	} else if (fetch_kernel(cache, release, k) == 0) {
+		memo_write(memo, k);
+		rc = 0;
 	}
-	if (apt_init(&a, cache, system ? NULL : release) < 0)
-		goto out;
-	if (!system) {
-		char *lists = NULL;
-		glob_t g;
-
-		if (asprintf(&lists, "%s/apt-%s/lists/*Packages*", cache,
-			     release) < 0)
-			goto out;
-		if (glob(lists, 0, NULL, &g) != 0) {
-			if (apt_update(&a, release) < 0) {
-				free(lists);
-				goto out;
-			}
-		} else {
-			globfree(&g);
-		}
-		free(lists);
-	}
-	deps = apt_depends(&a, "linux-image-amd64");
-	if (!deps && system) {
-		/* the system's lists may be missing or not bookworm's */
-		apt_release(&a);
-		system = 0;
-		if (apt_init(&a, cache, release) < 0 ||
-		    apt_update(&a, release) < 0)
-			goto out;
-		deps = apt_depends(&a, "linux-image-amd64");
-	}
-	if (!deps)
-		goto out;
-	img = dep_named(deps, "linux-image-");
-	if (!img) {
-		kf_err(KF_EXIT_UNAVAILABLE, "linux-image-amd64 of '%s' names no "
-		       "kernel image (depends: %s)", release, deps);
-		goto out;
-	}
-	dir = apt_fetch(&a, img);
-	if (!dir)
-		goto out;
-	k->vmlinuz = find_vmlinuz(dir, &k->release);
-	if (!k->vmlinuz) {
-		/* sid: linux-image-V is a meta package over linux-binary-V */
-		bdeps = apt_depends(&a, img);
-		bin = bdeps ? dep_named(bdeps, "linux-binary-") : NULL;
-		if (!bin) {
-			kf_err(KF_EXIT_UNAVAILABLE, "no vmlinuz in '%s' and no "
-			       "linux-binary package beside it", img);
-			goto out;
-		}
-		bdir = apt_fetch(&a, bin);
-		if (!bdir)
-			goto out;
-		k->vmlinuz = find_vmlinuz(bdir, &k->release);
-		if (!k->vmlinuz) {
-			kf_err(KF_EXIT_UNAVAILABLE, "no vmlinuz in '%s' or '%s'",
-			       img, bin);
-			goto out;
-		}
-	}
-	f = fopen(memo, "we");
-	if (f) {
-		fprintf(f, "%s %s\n", k->release ? k->release : "?",
-			k->vmlinuz);
-		fclose(f);
-	}
-	rc = 0;
-out:
-	apt_release(&a);
-out_unlocked:
 	close(lock);
 	free(memo);
-	free(deps);
-	free(img);
-	free(dir);
-	free(bin);
-	free(bdeps);
-	free(bdir);
 	return rc;
 }
 

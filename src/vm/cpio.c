@@ -123,66 +123,89 @@ static int is_elf(const char *host)
 	return ok;
 }
 
-/* Copy host file `host` to guest path `gpath` (same mode bits). */
-static int cpio_file(struct cpio *c, const char *host, const char *gpath)
+/* Open host for reading into the initramfs; *st gets its status.
+ * Returns the fd (the caller closes it), or -1 (kf_err) when it cannot be
+ * read or is not a regular file. */
+static int open_regular(const char *host, struct stat *st)
 {
-	struct stat st;
-	char *buf = NULL;
-	int fd, rc;
-
 	/* O_NONBLOCK: opening a FIFO would wait for a writer forever; its
 	 * type is refused just below */
-	fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
 	if (fd < 0)
 		return kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s' for the "
 				    "VM", host);
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0) {
 		close(fd);
 		return kf_err_errno(KF_EXIT_NOINPUT, "cannot read '%s' for "
 				    "the VM", host);
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st->st_mode)) {
 		close(fd);
 		return kf_err(KF_EXIT_NOINPUT, "cannot copy '%s' into the VM: "
 			      "%s, not a regular file (leave it out of "
-			      "--vm-file)", host, S_ISFIFO(st.st_mode) ?
-			      "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" :
-			      S_ISDIR(st.st_mode) ? "a directory" : "a device");
+			      "--vm-file)", host, S_ISFIFO(st->st_mode) ?
+			      "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket" :
+			      S_ISDIR(st->st_mode) ? "a directory" :
+			      "a device");
 	}
-	/* read, not mmap: a file that shrinks while it is copied would be
-	 * a SIGBUS through a mapping, here a clear error */
-	if (st.st_size > 0) {
-		size_t got = 0;
-		ssize_t n = 0;
+	return fd;
+}
 
-		buf = malloc(st.st_size);
-		if (!buf) {
-			close(fd);
-			return kf_err(KF_EXIT_OSERR, "out of memory copying "
-				      "'%s' into the VM", host);
+/*
+ * Read the size bytes of host from fd into *bufp (the caller frees it;
+ * NULL when size is 0).  read, not mmap: a file that shrinks while it is
+ * copied would be a SIGBUS through a mapping, here a clear error.
+ * Returns 0 or -1 (kf_err; *bufp NULL).
+ */
+static int read_whole(int fd, const char *host, size_t size, char **bufp)
+{
+	size_t got = 0;
+	ssize_t n = 0;
+	char *buf;
+
+	*bufp = NULL;
+	if (!size)
+		return 0;
+	buf = malloc(size);
+	if (!buf)
+		return kf_err(KF_EXIT_OSERR, "out of memory copying "
+			      "'%s' into the VM", host);
+	while (got < size && (n = read(fd, buf + got, size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			kf_err_errno(KF_EXIT_IOERR, "cannot read '%s' "
+				     "for the VM", host);
+			break;
 		}
-		while (got < (size_t)st.st_size &&
-		       (n = read(fd, buf + got, st.st_size - got)) != 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				kf_err_errno(KF_EXIT_IOERR, "cannot read '%s' "
-					     "for the VM", host);
-				break;
-			}
-			got += n;
-		}
-		if (got < (size_t)st.st_size) {
-			if (n == 0)
-				kf_err(KF_EXIT_IOERR, "'%s' shrank while it was "
-				       "copied into the VM: copy it again",
-				       host);
-			free(buf);
-			close(fd);
-			return -1;
-		}
+		got += n;
 	}
+	if (got < size) {
+		if (n == 0)
+			kf_err(KF_EXIT_IOERR, "'%s' shrank while it was "
+			       "copied into the VM: copy it again", host);
+		free(buf);
+		return -1;
+	}
+	*bufp = buf;
+	return 0;
+}
+
+/* Copy host file `host` to guest path `gpath` (same mode bits). */
+static int cpio_file(struct cpio *c, const char *host, const char *gpath)
+{
+	struct stat st;
+	char *buf;
+	int fd, rc;
+
+	fd = open_regular(host, &st);
+	if (fd < 0)
+		return -1;
+	rc = read_whole(fd, host, st.st_size, &buf);
 	close(fd);
+	if (rc < 0)
+		return -1;
 	rc = cpio_data(c, gpath, st.st_mode & 07777, buf, st.st_size);
 	free(buf);
 	if (rc == 0 && is_elf(host) && !vm_strv_has(&c->queue, host))
@@ -247,22 +270,123 @@ static int vaddr_off(const Elf64_Phdr *ph, int n, uint64_t va, uint64_t *off)
 	return -1;
 }
 
+/* An ELF file mapped for reading, and what elf_needs found in it so far;
+ * the pointers point into the mapping. */
+struct elf {
+	const unsigned char *b;
+	uint64_t size;
+	const Elf64_Ehdr *eh;
+	const Elf64_Phdr *ph;
+	const Elf64_Dyn *dyn;	/* PT_DYNAMIC, or NULL */
+	size_t ndyn;
+	uint64_t stroff, strsz;	/* the dynamic string table */
+};
+
+/* Is e a 64-bit ELF file whose program headers lie inside it?  Sets
+ * e->eh and e->ph. */
+static int elf_ok(struct elf *e)
+{
+	const Elf64_Ehdr *eh = (const void *)e->b;
+
+	e->eh = eh;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phoff > e->size ||
+	    eh->e_phnum > (e->size - eh->e_phoff) / sizeof(Elf64_Phdr))
+		return 0;
+	e->ph = (const void *)(e->b + eh->e_phoff);
+	return 1;
+}
+
+/* Walk the program headers: append the interpreter to needed and note
+ * the dynamic section in e.  Returns 0 or -1 (kf_err). */
+static int elf_phdrs(struct elf *e, struct strv *needed)
+{
+	int rc = 0;
+
+	for (int i = 0; i < e->eh->e_phnum; i++) {
+		const Elf64_Phdr *p = &e->ph[i];
+
+		if (p->p_offset > e->size ||
+		    p->p_filesz > e->size - p->p_offset)
+			continue;
+		if (p->p_type == PT_INTERP && p->p_filesz > 1) {
+			char *s = strndup((const char *)e->b + p->p_offset,
+					  p->p_filesz);
+
+			if (s && *s == '/' && !vm_strv_has(needed, s))
+				rc = vm_strv_push(needed, s);
+			free(s);
+		} else if (p->p_type == PT_DYNAMIC) {
+			e->dyn = (const void *)(e->b + p->p_offset);
+			e->ndyn = p->p_filesz / sizeof(*e->dyn);
+		}
+	}
+	return rc;
+}
+
+/* Find the dynamic string table (e->stroff, e->strsz).  Returns 0, or -1
+ * when there is none inside the file. */
+static int elf_strtab(struct elf *e)
+{
+	const Elf64_Dyn *d = e->dyn;
+
+	for (size_t i = 0; i < e->ndyn && d[i].d_tag != DT_NULL; i++) {
+		if (d[i].d_tag == DT_STRTAB &&
+		    vaddr_off(e->ph, e->eh->e_phnum, d[i].d_un.d_ptr,
+			      &e->stroff) < 0)
+			return -1;
+		if (d[i].d_tag == DT_STRSZ)
+			e->strsz = d[i].d_un.d_val;
+	}
+	if (!e->stroff || e->stroff > e->size ||
+	    e->strsz > e->size - e->stroff)
+		return -1;
+	return 0;
+}
+
+/* Append the DT_NEEDED names to needed and the absolute DT_RUNPATH and
+ * DT_RPATH directories to rpath.  Returns 0 or -1 (kf_err). */
+static int elf_dyn_names(const struct elf *e, struct strv *needed,
+			 struct strv *rpath)
+{
+	const Elf64_Dyn *d = e->dyn;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < e->ndyn && d[i].d_tag != DT_NULL;
+	     i++) {
+		const char *s;
+
+		if ((d[i].d_tag != DT_NEEDED && d[i].d_tag != DT_RUNPATH &&
+		     d[i].d_tag != DT_RPATH) || d[i].d_un.d_val >= e->strsz)
+			continue;
+		s = (const char *)e->b + e->stroff + d[i].d_un.d_val;
+		if (!memchr(s, '\0', e->strsz - d[i].d_un.d_val))
+			continue;
+		if (d[i].d_tag == DT_NEEDED) {
+			if (!vm_strv_has(needed, s))
+				rc = vm_strv_push(needed, s);
+		} else if (*s == '/' && !vm_strv_has(rpath, s)) {
+			rc = vm_strv_push(rpath, s);
+		}
+	}
+	return rc;
+}
+
 /*
  * Append to `needed` the interpreter and DT_NEEDED names of the ELF file
  * at host (a 64-bit little-endian file; anything else needs nothing).
  */
 static int elf_needs(const char *host, struct strv *needed, struct strv *rpath)
 {
+	struct elf e = { 0 };
 	struct stat st;
-	const unsigned char *b;
-	const Elf64_Ehdr *eh;
-	const Elf64_Phdr *ph;
-	const Elf64_Dyn *dyn = NULL;
-	size_t ndyn = 0;
-	uint64_t stroff = 0, strsz = 0;
+	const void *b;
 	int fd = open(host, O_RDONLY | O_CLOEXEC), rc = 0;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size < (off_t)sizeof(*eh)) {
+	if (fd < 0 || fstat(fd, &st) < 0 ||
+	    st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
 		if (fd >= 0)
 			close(fd);
 		return 0;
@@ -271,58 +395,13 @@ static int elf_needs(const char *host, struct strv *needed, struct strv *rpath)
 	close(fd);
 	if (b == MAP_FAILED)
 		return 0;
-	eh = (const void *)b;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_phentsize != sizeof(Elf64_Phdr) ||
-	    eh->e_phoff > (uint64_t)st.st_size ||
-	    eh->e_phnum > ((uint64_t)st.st_size - eh->e_phoff) / sizeof(*ph))
-		goto out;
-	ph = (const void *)(b + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_offset > (uint64_t)st.st_size ||
-		    ph[i].p_filesz > (uint64_t)st.st_size - ph[i].p_offset)
-			continue;
-		if (ph[i].p_type == PT_INTERP && ph[i].p_filesz > 1) {
-			char *p = strndup((const char *)b + ph[i].p_offset,
-					  ph[i].p_filesz);
-
-			if (p && *p == '/' && !vm_strv_has(needed, p))
-				rc = vm_strv_push(needed, p);
-			free(p);
-		} else if (ph[i].p_type == PT_DYNAMIC) {
-			dyn = (const void *)(b + ph[i].p_offset);
-			ndyn = ph[i].p_filesz / sizeof(*dyn);
-		}
+	e.b = b;
+	e.size = st.st_size;
+	if (elf_ok(&e)) {
+		rc = elf_phdrs(&e, needed);
+		if (elf_strtab(&e) == 0 && rc == 0)
+			rc = elf_dyn_names(&e, needed, rpath);
 	}
-	for (size_t i = 0; i < ndyn && dyn[i].d_tag != DT_NULL; i++) {
-		if (dyn[i].d_tag == DT_STRTAB &&
-		    vaddr_off(ph, eh->e_phnum, dyn[i].d_un.d_ptr, &stroff) < 0)
-			goto out;
-		if (dyn[i].d_tag == DT_STRSZ)
-			strsz = dyn[i].d_un.d_val;
-	}
-	if (!stroff || stroff > (uint64_t)st.st_size ||
-	    strsz > (uint64_t)st.st_size - stroff)
-		goto out;
-	for (size_t i = 0; rc == 0 && i < ndyn && dyn[i].d_tag != DT_NULL;
-	     i++) {
-		const char *s;
-
-		if ((dyn[i].d_tag != DT_NEEDED && dyn[i].d_tag != DT_RUNPATH &&
-		     dyn[i].d_tag != DT_RPATH) || dyn[i].d_un.d_val >= strsz)
-			continue;
-		s = (const char *)b + stroff + dyn[i].d_un.d_val;
-		if (!memchr(s, '\0', strsz - dyn[i].d_un.d_val))
-			continue;
-		if (dyn[i].d_tag == DT_NEEDED) {
-			if (!vm_strv_has(needed, s))
-				rc = vm_strv_push(needed, s);
-		} else if (*s == '/' && !vm_strv_has(rpath, s)) {
-			rc = vm_strv_push(rpath, s);
-		}
-	}
-out:
 	munmap((void *)b, st.st_size);
 	return rc;
 }
@@ -506,6 +585,117 @@ static int copy_if_file(struct cpio *c, const char *arg)
 	}
 }
 
+/* Copy what every guest runs: busybox, this kfollow and its presets, and
+ * the loader's cache.  Returns 0 or -1 (kf_err). */
+static int copy_base(struct cpio *c)
+{
+	char *busybox, exe[PATH_MAX];
+	ssize_t n;
+	int rc;
+
+	busybox = vm_which("busybox");
+	if (!busybox && access("/bin/busybox", X_OK) == 0)
+		busybox = strdup("/bin/busybox");
+	if (!busybox)
+		return kf_err(KF_EXIT_UNAVAILABLE, "--vm needs busybox for the "
+			      "guest: install busybox-static (apt-get install "
+			      "busybox-static)");
+	rc = cpio_file(c, busybox, "/bin/busybox");
+	free(busybox);
+	if (rc < 0)
+		return -1;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot find kfollow's own "
+				    "binary");
+	exe[n] = '\0';
+	if (cpio_file(c, exe, "/usr/bin/kfollow") < 0 || copy_presets(c) < 0)
+		return -1;
+	/* the loader's cache: the guest's programs start as they do here */
+	if (access("/etc/ld.so.cache", R_OK) == 0 &&
+	    cpio_file(c, "/etc/ld.so.cache", "/etc/ld.so.cache") < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Copy what request r names: its --vm-file paths, the host files among
+ * the arguments, the command and the script.  *cmd0 gets the command's
+ * full path (the caller frees it; NULL without a command).  Returns 0 or
+ * -1 (kf_err).
+ */
+static int copy_request(struct cpio *c, const struct kf_vm_request *r,
+			char **cmd0)
+{
+	for (int i = 0; r->files && r->files[i]; i++)
+		if (cpio_tree(c, r->files[i], 0) < 0)
+			return -1;
+	for (int i = 0; r->guest_args && r->guest_args[i]; i++)
+		if (copy_if_file(c, r->guest_args[i]) < 0)
+			return -1;
+	if (r->cmd && r->cmd[0]) {
+		*cmd0 = vm_which(r->cmd[0]);
+		if (!*cmd0)
+			return kf_err(KF_EXIT_NOTFOUND, "command '%s' not "
+				      "found on this machine (--vm copies it "
+				      "from here)", r->cmd[0]);
+		if (cpio_file(c, *cmd0, *cmd0) < 0)
+			return -1;
+		for (int i = 1; r->cmd[i]; i++)
+			if (copy_if_file(c, r->cmd[i]) < 0)
+				return -1;
+	}
+	if (r->script && cpio_file(c, r->script, "/kf/script.sh") < 0)
+		return -1;
+	return 0;
+}
+
+/* Write the guest's kfollow command line for r (cmd0: the command's path
+ * in the guest, or NULL) to the script is. */
+static void init_kfollow(FILE *is, const struct kf_vm_request *r,
+			 const char *cmd0)
+{
+	fputs("/usr/bin/kfollow --batch --no-show --output "
+	      "/out/capture.json", is);
+	if (r->dat)
+		fputs(" --output /out/capture.dat", is);
+	for (int i = 0; r->guest_args && r->guest_args[i]; i++) {
+		fputc(' ', is);
+		sh_quote(is, r->guest_args[i]);
+	}
+	if (cmd0) {
+		fputs(" -- ", is);
+		sh_quote(is, cmd0);
+		for (int i = 1; r->cmd[i]; i++) {
+			fputc(' ', is);
+			sh_quote(is, r->cmd[i]);
+		}
+	}
+	fputs(" </dev/null >/dev/ttyS1 2>/dev/ttyS2\n", is);
+}
+
+/* The guest's /init for r into *init and *len (the caller frees *init,
+ * also on failure).  Returns 0 or -1 (kf_err). */
+static int init_make(const struct kf_vm_request *r, const char *cmd0,
+		     char **init, size_t *len)
+{
+	FILE *is = open_memstream(init, len);
+
+	if (!is)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	fputs(init_head, is);
+	if (r->script)
+		fputs("sh /kf/script.sh </dev/null >/dev/ttyS1 2>/dev/ttyS2\n",
+		      is);
+	else
+		init_kfollow(is, r, cmd0);
+	fputs("st=$?\n", is);
+	fputs(init_tail, is);
+	if (fclose(is) != 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	return 0;
+}
+
 /*
  * Write the initramfs for request r to f.  The guest runs kfollow with
  * guest_args on cmd, or r->script.
@@ -513,95 +703,13 @@ static int copy_if_file(struct cpio *c, const char *arg)
 int vm_build_initramfs(const struct kf_vm_request *r, FILE *f)
 {
 	struct cpio c = { .f = f };
-	char *busybox = NULL, *cmd0 = NULL, exe[PATH_MAX];
-	char *init = NULL;
+	char *cmd0 = NULL, *init = NULL;
 	size_t init_len = 0;
-	FILE *is = NULL;
-	ssize_t n;
 	int rc = -1;
 
-	busybox = vm_which("busybox");
-	if (!busybox && access("/bin/busybox", X_OK) == 0)
-		busybox = strdup("/bin/busybox");
-	if (!busybox) {
-		kf_err(KF_EXIT_UNAVAILABLE, "--vm needs busybox for the guest: "
-		       "install busybox-static (apt-get install busybox-static)");
+	if (copy_base(&c) < 0 || copy_request(&c, r, &cmd0) < 0 ||
+	    cpio_libs(&c) < 0 || init_make(r, cmd0, &init, &init_len) < 0)
 		goto out;
-	}
-	if (cpio_file(&c, busybox, "/bin/busybox") < 0)
-		goto out;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot find kfollow's own binary");
-		goto out;
-	}
-	exe[n] = '\0';
-	if (cpio_file(&c, exe, "/usr/bin/kfollow") < 0 || copy_presets(&c) < 0)
-		goto out;
-	/* the loader's cache: the guest's programs start as they do here */
-	if (access("/etc/ld.so.cache", R_OK) == 0 &&
-	    cpio_file(&c, "/etc/ld.so.cache", "/etc/ld.so.cache") < 0)
-		goto out;
-	for (int i = 0; r->files && r->files[i]; i++)
-		if (cpio_tree(&c, r->files[i], 0) < 0)
-			goto out;
-	for (int i = 0; r->guest_args && r->guest_args[i]; i++)
-		if (copy_if_file(&c, r->guest_args[i]) < 0)
-			goto out;
-	if (r->cmd && r->cmd[0]) {
-		cmd0 = vm_which(r->cmd[0]);
-		if (!cmd0) {
-			kf_err(KF_EXIT_NOTFOUND, "command '%s' not found on this "
-			       "machine (--vm copies it from here)", r->cmd[0]);
-			goto out;
-		}
-		if (cpio_file(&c, cmd0, cmd0) < 0)
-			goto out;
-		for (int i = 1; r->cmd[i]; i++)
-			if (copy_if_file(&c, r->cmd[i]) < 0)
-				goto out;
-	}
-	if (r->script && cpio_file(&c, r->script, "/kf/script.sh") < 0)
-		goto out;
-	if (cpio_libs(&c) < 0)
-		goto out;
-
-	is = open_memstream(&init, &init_len);
-	if (!is) {
-		kf_err(KF_EXIT_OSERR, "out of memory");
-		goto out;
-	}
-	fputs(init_head, is);
-	if (r->script) {
-		fputs("sh /kf/script.sh </dev/null >/dev/ttyS1 2>/dev/ttyS2\n",
-		      is);
-	} else {
-		fputs("/usr/bin/kfollow --batch --no-show --output "
-		      "/out/capture.json", is);
-		if (r->dat)
-			fputs(" --output /out/capture.dat", is);
-		for (int i = 0; r->guest_args && r->guest_args[i]; i++) {
-			fputc(' ', is);
-			sh_quote(is, r->guest_args[i]);
-		}
-		if (cmd0) {
-			fputs(" -- ", is);
-			sh_quote(is, cmd0);
-			for (int i = 1; r->cmd[i]; i++) {
-				fputc(' ', is);
-				sh_quote(is, r->cmd[i]);
-			}
-		}
-		fputs(" </dev/null >/dev/ttyS1 2>/dev/ttyS2\n", is);
-	}
-	fputs("st=$?\n", is);
-	fputs(init_tail, is);
-	if (fclose(is) != 0) {
-		is = NULL;
-		kf_err(KF_EXIT_OSERR, "out of memory");
-		goto out;
-	}
-	is = NULL;
 	if (cpio_data(&c, "/init", 0755, init, init_len) < 0 ||
 	    cpio_hdr(&c, "TRAILER!!!", 0, 0) < 0 || fflush(f) != 0) {
 		kf_err_errno(KF_EXIT_IOERR, "cannot write the initramfs");
@@ -611,10 +719,7 @@ int vm_build_initramfs(const struct kf_vm_request *r, FILE *f)
 		kf_note("initramfs: %d files", c.files.n);
 	rc = 0;
 out:
-	if (is)
-		fclose(is);
 	free(init);
-	free(busybox);
 	free(cmd0);
 	vm_strv_release(&c.dirs);
 	vm_strv_release(&c.files);

@@ -507,6 +507,91 @@ static void first_line(const struct vm_out *o, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/* The VM's timeout in seconds: r's, else $KFOLLOW_VM_TIMEOUT, else the
+ * default for a capture or a script. */
+static int vm_timeout(const struct kf_vm_request *r)
+{
+	const char *e = getenv("KFOLLOW_VM_TIMEOUT");
+
+	if (r->timeout_s)
+		return r->timeout_s;
+	return e && atoi(e) > 0 ? atoi(e) :
+	       r->script ? VM_TIMEOUT_SCRIPT : VM_TIMEOUT_CAPTURE;
+}
+
+/* The initramfs for r in an unlinked temporary file qemu reads by fd
+ * (each boot opens /dev/fd/7 afresh, from the start).  Returns it open
+ * (the caller fcloses it), or NULL (kf_err). */
+static FILE *initramfs_open(const struct kf_vm_request *r)
+{
+	char tmpl[] = "/tmp/kfollow-initrd-XXXXXX";
+	int fd = mkostemp(tmpl, O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot create '%s'", tmpl);
+		return NULL;
+	}
+	unlink(tmpl);
+	f = fdopen(fd, "w");
+	if (!f) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot write the initramfs");
+		close(fd);
+		return NULL;
+	}
+	if (vm_build_initramfs(r, f) < 0) {
+		fclose(f);
+		return NULL;
+	}
+	if (fflush(f) != 0) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot write the initramfs");
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* vm_boot, and with kvm once more under software emulation when KVM
+ * turns out not to boot the guest here (remembered in the cache). */
+static enum boot_result vm_boot_any(const char *qemu,
+				    const struct kf_vm_kernel *k, int ifd,
+				    int kvm, int timeout, struct vm_out *data,
+				    struct vm_out *console)
+{
+	enum boot_result res;
+	char why[160];
+
+	res = vm_boot(qemu, k, ifd, kvm, timeout, data, console);
+	if (res != BOOT_KVM_BROKEN)
+		return res;
+	first_line(console, why, sizeof(why));
+	kf_note("KVM did not boot the VM (%s); using software "
+		"emulation, now and for later runs on this host "
+		"kernel (remembered in the cache as kvm-broken)",
+		why[0] ? why : "the guest stayed silent");
+	kvm_memo_write();
+	console->len = 0;
+	data->len = 0;
+	return vm_boot(qemu, k, ifd, 0, timeout, data, console);
+}
+
+/* After a failed boot: the kernel's last words explain most failures
+ * (shown unless -v showed the whole console or the user stopped it). */
+static void console_last_words(const struct vm_out *console)
+{
+	const char *s;
+	int lines = 0;
+
+	if (!console->buf || !console->len || kf_verbose || vm_stop)
+		return;
+	s = console->buf + console->len;
+	while (s > console->buf && lines < 12)
+		if (*--s == '\n')
+			lines++;
+	fprintf(stderr, "kfollow: the VM console ended with:\n%.*s\n",
+		(int)(console->buf + console->len - s), s);
+}
+
 /*
  * Boot the VM for r and collect what its ttyS3 sent (the framed /out
  * files) into data.  Copies ttyS1/ttyS2 to our stdout/stderr.  KVM when
@@ -516,9 +601,7 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 {
 	struct kf_vm_kernel k = { 0 };
 	struct vm_out console = { 0 };
-	char tmpl[] = "/tmp/kfollow-initrd-XXXXXX";
-	int ifd = -1, rc = -1, timeout = r->timeout_s, kvm = accel_kvm();
-	enum boot_result res;
+	int rc = -1, timeout, kvm = accel_kvm();
 	FILE *f = NULL;
 	char *qemu;
 
@@ -527,69 +610,20 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 		return kf_err(KF_EXIT_UNAVAILABLE, "--vm needs "
 			      "qemu-system-x86_64: install qemu-system-x86 "
 			      "(apt-get install qemu-system-x86)");
-	if (!timeout) {
-		const char *e = getenv("KFOLLOW_VM_TIMEOUT");
-
-		timeout = e && atoi(e) > 0 ? atoi(e) :
-			  r->script ? VM_TIMEOUT_SCRIPT : VM_TIMEOUT_CAPTURE;
-	}
-	/* the initramfs: an unlinked temporary file qemu reads by fd (each
-	 * boot opens /dev/fd/7 afresh, from the start) */
-	ifd = mkostemp(tmpl, O_CLOEXEC);
-	if (ifd < 0) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot create '%s'", tmpl);
-		goto out;
-	}
-	unlink(tmpl);
-	f = fdopen(ifd, "w");
-	if (!f) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot write the initramfs");
-		goto out;
-	}
-	if (vm_build_initramfs(r, f) < 0)
-		goto out;
-	if (fflush(f) != 0) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot write the initramfs");
-		goto out;
-	}
+	timeout = vm_timeout(r);
+	f = initramfs_open(r);
 	/* the kernel last: what the user named for the guest is checked
 	 * before a first run downloads a kernel */
-	if (kf_vm_kernel_find(r->kernel, &k) < 0)
+	if (!f || kf_vm_kernel_find(r->kernel, &k) < 0)
 		goto out;
-	res = vm_boot(qemu, &k, ifd, kvm, timeout, data, &console);
-	if (res == BOOT_KVM_BROKEN) {
-		char why[160];
-
-		first_line(&console, why, sizeof(why));
-		kf_note("KVM did not boot the VM (%s); using software "
-			"emulation, now and for later runs on this host "
-			"kernel (remembered in the cache as kvm-broken)",
-			why[0] ? why : "the guest stayed silent");
-		kvm_memo_write();
-		console.len = 0;
-		data->len = 0;
-		res = vm_boot(qemu, &k, ifd, 0, timeout, data, &console);
-	}
-	if (res == BOOT_OK) {
+	if (vm_boot_any(qemu, &k, fileno(f), kvm, timeout, data,
+			&console) == BOOT_OK)
 		rc = 0;
-		goto out;
-	}
-	/* the kernel's last words explain most failures */
-	if (console.buf && console.len && !kf_verbose && !vm_stop) {
-		const char *s = console.buf + console.len;
-		int lines = 0;
-
-		while (s > console.buf && lines < 12)
-			if (*--s == '\n')
-				lines++;
-		fprintf(stderr, "kfollow: the VM console ended with:\n%.*s\n",
-			(int)(console.buf + console.len - s), s);
-	}
+	else
+		console_last_words(&console);
 out:
 	if (f)
 		fclose(f);
-	else if (ifd >= 0)
-		close(ifd);
 	free(console.buf);
 	free(qemu);
 	kf_vm_kernel_release(&k);

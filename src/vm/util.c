@@ -96,48 +96,58 @@ char *vm_cache_dir(void)
 	return d;
 }
 
-/*
- * Run argv (in directory dir, if any) and return its standard output
- * (caller frees), or NULL with kf_err set to the last line it printed on
- * standard error.  quiet_ok: a non-zero exit is not an error; *status
- * gets it.
- */
-char *vm_run_capture(char *const argv[], const char *dir, int *status)
+/* In the forked child: standard input from /dev/null, output and error
+ * to the pipes, run argv in dir (if any).  Never returns. */
+static void run_child(char *const argv[], const char *dir, int out, int err)
 {
-	int out[2], err[2];
+	int nul = open("/dev/null", O_RDONLY);
+
+	dup2(nul, 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	if (dir && chdir(dir) < 0)
+		_exit(126);
+	execvp(argv[0], argv);
+	dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Start argv (in dir, if any) with its standard output and error on
+ * pipes whose read ends go to *out and *err (the caller closes them).
+ * Returns its pid, or -1 (kf_err). */
+static pid_t run_spawn(char *const argv[], const char *dir, int *out,
+		       int *err)
+{
+	int o[2], e[2];
 	pid_t pid;
-	char *buf = NULL, ebuf[4096];
-	size_t len = 0, cap = 0, elen = 0;
-	int st;
 
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
-		return NULL;
-	}
+	if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
 	pid = fork();
-	if (pid < 0) {
-		kf_err_errno(KF_EXIT_OSERR, "cannot fork");
-		return NULL;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
+	if (pid < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "cannot fork");
+	if (pid == 0)
+		run_child(argv, dir, o[1], e[1]);
+	close(o[1]);
+	close(e[1]);
+	*out = o[0];
+	*err = e[0];
+	return pid;
+}
 
-		dup2(nul, 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		if (dir && chdir(dir) < 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	/* apt prints little on stderr; read stdout fully, then stderr */
+/* Read fd to its end into a buffer with room for a final NUL; *len gets
+ * the bytes read.  The caller frees it.  Out of memory: what was read so
+ * far, or NULL before any buffer. */
+static char *read_out(int fd, size_t *len)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+
+	*len = 0;
 	for (;;) {
 		ssize_t r;
 
-		if (len + 4096 > cap) {
+		if (*len + 4096 > cap) {
 			char *nb = realloc(buf, cap ? cap * 2 : 65536);
 
 			if (!nb)
@@ -145,48 +155,84 @@ char *vm_run_capture(char *const argv[], const char *dir, int *status)
 			buf = nb;
 			cap = cap ? cap * 2 : 65536;
 		}
-		r = read(out[0], buf + len, cap - len - 1);
+		r = read(fd, buf + *len, cap - *len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		*len += r;
+	}
+	return buf;
+}
+
+/* Read fd to its end into b (size bytes, NUL-terminated), keeping the
+ * tail when there is more. */
+static void read_tail(int fd, char *b, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, b + len, size - 1 - len);
+
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		len += r;
-	}
-	for (;;) {
-		ssize_t r = read(err[0], ebuf + elen, sizeof(ebuf) - 1 - elen);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		elen += r;
-		if (elen == sizeof(ebuf) - 1) {
-			/* keep the tail */
-			memmove(ebuf, ebuf + 2048, elen - 2048);
-			elen -= 2048;
+		if (len == size - 1) {
+			memmove(b, b + size / 2, len - size / 2);
+			len -= size / 2;
 		}
 	}
-	ebuf[elen] = '\0';
-	close(out[0]);
-	close(err[0]);
+	b[len] = '\0';
+}
+
+/* The last line of text in b, trailing newlines and spaces cut off (in
+ * b); "" if none. */
+static const char *last_line(char *b)
+{
+	char *last, *e = b + strlen(b);
+
+	while (e > b && (e[-1] == '\n' || e[-1] == ' '))
+		*--e = '\0';
+	last = strrchr(b, '\n');
+	return last ? last + 1 : b;
+}
+
+/*
+ * Run argv (in directory dir, if any) and return its standard output
+ * (caller frees), or NULL with kf_err set to the last line it printed on
+ * standard error.  *status gets its exit status (128 + the signal that
+ * killed it).
+ */
+char *vm_run_capture(char *const argv[], const char *dir, int *status)
+{
+	char *buf, ebuf[4096];
+	const char *last;
+	size_t len;
+	int out = -1, err = -1, st;
+	pid_t pid;
+
+	pid = run_spawn(argv, dir, &out, &err);
+	if (pid < 0)
+		return NULL;
+	/* apt prints little on stderr; read stdout fully, then stderr */
+	buf = read_out(out, &len);
+	read_tail(err, ebuf, sizeof(ebuf));
+	close(out);
+	close(err);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (buf)
 		buf[len] = '\0';
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (*status != 0 || !buf) {
-		char *last, *e = ebuf + strlen(ebuf);
-
-		while (e > ebuf && (e[-1] == '\n' || e[-1] == ' '))
-			*--e = '\0';
-		last = strrchr(ebuf, '\n');
-		last = last ? last + 1 : ebuf;
-		kf_err(KF_EXIT_UNAVAILABLE, "'%s' failed (exit %d)%s%s",
-		       argv[0], *status, *last ? ": " : "", last);
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	if (*status == 0 && buf)
+		return buf;
+	last = last_line(ebuf);
+	kf_err(KF_EXIT_UNAVAILABLE, "'%s' failed (exit %d)%s%s", argv[0],
+	       *status, *last ? ": " : "", last);
+	free(buf);
+	return NULL;
 }
 
 /* Full path of a command the way execvp would find it; caller frees. */
