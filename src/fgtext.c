@@ -692,6 +692,57 @@ static int graph_line(struct fg *g, const char *b, const char *e,
 	return 0;
 }
 
+/*
+ * One line [p, le): skipped (comment, blank, too long, a NUL), special
+ * (a switch, an interrupt's edge, lost events) or a graph line; what it
+ * was is counted in st.  Returns 0 or -1 (kf_err).
+ */
+static int one_line(struct fg *g, const char *p, const char *le,
+		    struct kf_fgtext_stats *st)
+{
+	/* a last line of blanks has no newline to stop skip_sp at */
+	const char *text = skip_sp(p, le);
+	int handled, r;
+
+	if (le <= p || le - p > MAX_LINE || memchr(p, '\0', (size_t)(le - p)) ||
+	    (text < le && *text == '#')) {
+		st->skipped++;
+		return 0;
+	}
+	r = special_line(g, p, le, st, &handled);
+	if (r >= 0 && !handled)
+		r = graph_line(g, p, le, st);
+	if (r == BAD_NUMBER) {
+		/* never guess what a broken number meant */
+		if (!st->bad++)
+			st->bad_line = st->lines;
+	} else if (r < 0) {
+		return -1;
+	} else if (r > 0) {
+		st->skipped++;
+	}
+	return 0;
+}
+
+/* The events lost on each CPU, added to the model's meta. */
+static int add_lost(struct fg *g, struct kf_model *m)
+{
+	if (g->ncpus > m->meta.ncpus) {
+		uint64_t *l = realloc(m->meta.lost_cpu,
+				      g->ncpus * sizeof(*l));
+
+		if (!l)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		memset(l + m->meta.ncpus, 0,
+		       (g->ncpus - m->meta.ncpus) * sizeof(*l));
+		m->meta.lost_cpu = l;
+		m->meta.ncpus = g->ncpus;
+	}
+	for (int i = 0; i < g->ncpus; i++)
+		m->meta.lost_cpu[i] += g->cpus[i].lost;
+	return 0;
+}
+
 int kf_fgtext_parse(const char *buf, size_t len, struct kf_model *m,
 		    struct kf_sink sink, const char *name,
 		    struct kf_fgtext_stats *stats)
@@ -709,59 +760,21 @@ int kf_fgtext_parse(const char *buf, size_t len, struct kf_model *m,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		const char *le = nl ? nl : end;
-		int handled, r;
-
-		const char *text;
 
 		st.lines++;
 		g.line = st.lines;
 		if (le > p && le[-1] == '\r')
 			le--;
-		/* a last line of blanks has no newline to stop skip_sp at */
-		text = skip_sp(p, le);
-		if (le <= p || le - p > MAX_LINE ||
-		    memchr(p, '\0', (size_t)(le - p)) ||
-		    (text < le && *text == '#')) {
-			st.skipped++;
-			p = nl ? nl + 1 : end;
-			continue;
-		}
-		r = special_line(&g, p, le, &st, &handled);
-		if (r >= 0 && !handled)
-			r = graph_line(&g, p, le, &st);
-		if (r == BAD_NUMBER) {
-			/* never guess what a broken number meant */
-			if (!st.bad++)
-				st.bad_line = st.lines;
-		} else if (r < 0) {
+		if (one_line(&g, p, le, &st) < 0)
 			goto out;
-		} else if (r > 0) {
-			st.skipped++;
-		}
 		p = nl ? nl + 1 : end;
 	}
-	if (st.records == 0) {
+	if (st.records == 0)
 		kf_err(KF_EXIT_DATAERR, "'%s' holds no function_graph records "
 		       "(was the tracer function_graph, and did it run?)",
 		       name);
-		goto out;
-	}
-	if (g.ncpus > m->meta.ncpus) {
-		uint64_t *l = realloc(m->meta.lost_cpu,
-				      g.ncpus * sizeof(*l));
-
-		if (!l) {
-			kf_err(KF_EXIT_OSERR, "out of memory");
-			goto out;
-		}
-		memset(l + m->meta.ncpus, 0,
-		       (g.ncpus - m->meta.ncpus) * sizeof(*l));
-		m->meta.lost_cpu = l;
-		m->meta.ncpus = g.ncpus;
-	}
-	for (int i = 0; i < g.ncpus; i++)
-		m->meta.lost_cpu[i] += g.cpus[i].lost;
-	rc = 0;
+	else if (add_lost(&g, m) == 0)
+		rc = 0;
 out:
 	for (int i = 0; i < g.ncpus; i++)
 		free(g.cpus[i].open);
