@@ -39,6 +39,7 @@
 #include "kf_journal.h"
 #include "kf_status.h"
 #include "kf_tracer.h"
+#include "capture-int.h"
 
 #define TICK_MS 50
 #define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
@@ -50,49 +51,6 @@ static const int x64_arg_off[KF_MAX_ARGS] = { 112, 104, 96, 56, 72, 64 };
 static volatile sig_atomic_t stop_signal;
 static int sig_pipe[2] = { -1, -1 };
 static pid_t forward_pid;
-
-struct cap {
-	const struct kf_opts *o;
-	struct kf_model *m;
-	uint64_t built, over;  /* events given to the builder; left out */
-	int run_as;            /* -u: drop to run_uid/run_gid in the child */
-	uid_t run_uid;
-	gid_t run_gid;
-	char *run_name;        /* for initgroups, NULL for a numeric -u */
-	struct kf_tracer tr;
-	int tr_open;
-	struct kf_kinfo ki;
-	const struct kf_plan *plan;
-	struct kf_target *targets;
-	int ntargets;
-	int graph;          /* function_graph mode */
-	int inst;           /* events and reading in kfollow's instance */
-	char *degraded;
-	char clock[33];     /* the trace clock of the buffer read */
-	char machine[65];
-	char release[65];
-	struct tep_handle *tep;
-	struct kf_raw *raw;
-	struct kf_builder *b;
-	int ncpus;
-	struct tracefs_cpu **tcpu;
-	int *cpufd;
-	void *page;
-	int page_size;
-	uint64_t *overrun0;
-	pid_t child;
-	int go[2], errp[2];
-	char *cmd_path;
-	pid_t *pids;
-	int npids;
-	int armed;
-	int child_pre_exec;  /* drop the child's records before its exec */
-	int keep_exec;
-	char dynsys[64];
-	char *kallsyms;
-	int out_fd;            /* > 0: the command's stdout and stderr */
-	struct kf_dat *dat;    /* --output FILE.dat: every page read goes there */
-};
 
 static void on_signal(int sig)
 {
