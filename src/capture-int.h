@@ -64,4 +64,24 @@ struct cap {
 	struct kf_dat *dat;    /* --output FILE.dat: every page read goes there */
 };
 
+/* capsig.c: the signals */
+
+/* Catch the stop signals, ignore SIGPIPE, restore tracefs on a crash;
+ * forget the last run's stop signal.  Returns 0 or -1 (kf_err). */
+int cap_sig_install(void);
+/* Undo cap_sig_install, close its self-pipe (nothing if not installed). */
+void cap_sig_restore(void);
+/* In the child before exec: signals as kfollow inherited them, no crash
+ * handler (it would restore tracefs under the live parent). */
+void cap_sig_child_default(void);
+/* 1 (with kf_err: nothing was traced) if a stop signal came, else 0. */
+int cap_sig_interrupted(void);
+/* The self-pipe's read end, readable once a stop signal came (for poll;
+ * cap_sig_restore closes it). */
+int cap_sig_fd(void);
+/* Stop signals go on to pid too (0: to no one). */
+void cap_sig_forward(pid_t pid);
+/* A crash restores tr (NULL: nothing); tr stays the caller's. */
+void cap_sig_crash_tracer(struct kf_tracer *tr);
+
 #endif

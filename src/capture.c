@@ -48,162 +48,6 @@
 /* x86-64 struct pt_regs offsets of the syscall arguments (di si dx r10 r8 r9) */
 static const int x64_arg_off[KF_MAX_ARGS] = { 112, 104, 96, 56, 72, 64 };
 
-static volatile sig_atomic_t stop_signal;
-static int sig_pipe[2] = { -1, -1 };
-static pid_t forward_pid;
-
-static void on_signal(int sig)
-{
-	int e = errno;
-
-	if (!stop_signal)
-		stop_signal = sig;
-	if (forward_pid > 0)
-		kill(forward_pid, sig);
-	if (sig_pipe[1] >= 0)
-		(void)!write(sig_pipe[1], "", 1);
-	errno = e;
-}
-
-/* A signal before the command ran: nothing worth printing was traced. */
-static int interrupted(void)
-{
-	if (!stop_signal)
-		return 0;
-	kf_err(128 + stop_signal, "interrupted (%s) before tracing began: "
-	       "nothing was traced", strsignal(stop_signal));
-	return 1;
-}
-
-int kf_capture_stop_signal(void)
-{
-	return stop_signal;
-}
-
-/*
- * Ctrl-C and every other signal whose default action ends the process
- * stop the run the same way: tracefs is restored, and the command gets
- * the signal too.  (SIGPIPE is ignored while tracefs is changed; SIGKILL
- * is the journal's.)
- */
-static const int stop_sigs[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
-	SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGPOLL, SIGPWR,
-#ifdef SIGSTKFLT
-	SIGSTKFLT,
-#endif
-};
-static struct sigaction old_act[_NSIG];
-static int sig_installed;
-
-/*
- * A crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE, and the other faults that
- * dump core: SIGTRAP, SIGSYS) while tracefs is changed: restore it from
- * the undo log (async-signal-safe writes only), then let the previous
- * handler (the TUI's, which restores the terminal) or the default action
- * run.  What this cannot do, the journal does next run.
- */
-static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGTRAP,
-				  SIGSYS };
-#define NCRASH (sizeof(crash_sigs) / sizeof(crash_sigs[0]))
-static struct kf_tracer *volatile crash_tr;
-
-static void on_crash(int sig)
-{
-	if (crash_tr) {
-		int jfd = crash_tr->journal ? crash_tr->journal->fd : -1;
-
-		/* the ring-buffer readers still hold trace_pipe_raw open, and
-		 * the kernel refuses to switch current_tracer (EBUSY) while
-		 * they do: close every descriptor but the terminal's and the
-		 * journal's first */
-		for (int fd = 3; fd < 4096; fd++)
-			if (fd != jfd)
-				close(fd);
-		kf_tracer_restore(crash_tr);
-	}
-	crash_tr = NULL;
-	sigaction(sig, &old_act[sig], NULL);
-	if (!(old_act[sig].sa_flags & SA_SIGINFO) &&
-	    old_act[sig].sa_handler != SIG_DFL &&
-	    old_act[sig].sa_handler != SIG_IGN) {
-		old_act[sig].sa_handler(sig);
-		return;
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Call fn on each signal that stops the run, real-time ones included. */
-static void each_stop_sig(void (*fn)(int sig, void *arg), void *arg)
-{
-	size_t i;
-	int sig;
-
-	for (i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
-		fn(stop_sigs[i], arg);
-	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-		fn(sig, arg);
-}
-
-static void sig_take(int sig, void *sa)
-{
-	sigaction(sig, sa, &old_act[sig]);
-}
-
-static void sig_put_back(int sig, void *unused)
-{
-	(void)unused;
-	sigaction(sig, &old_act[sig], NULL);
-}
-
-/* In the child before exec: what kfollow inherited, not its handlers. */
-static void sig_default(int sig, void *unused)
-{
-	(void)unused;
-	signal(sig, old_act[sig].sa_handler == SIG_IGN ? SIG_IGN : SIG_DFL);
-}
-
-/* Installed before anything slow, so a Ctrl-C during set-up ends kfollow
- * cleanly instead of killing it half-way through changing tracefs. */
-static int signals_install(void)
-{
-	struct sigaction sa;
-
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	each_stop_sig(sig_take, &sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_act[SIGPIPE]);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < NCRASH; i++)
-		sigaction(crash_sigs[i], &sa, &old_act[crash_sigs[i]]);
-	sig_installed = 1;
-	return 0;
-}
-
-static void signals_restore(void)
-{
-	if (!sig_installed)
-		return;
-	sig_installed = 0;
-	each_stop_sig(sig_put_back, NULL);
-	sigaction(SIGPIPE, &old_act[SIGPIPE], NULL);
-	crash_tr = NULL;
-	for (size_t i = 0; i < NCRASH; i++)
-		sigaction(crash_sigs[i], &old_act[crash_sigs[i]], NULL);
-	forward_pid = 0;
-	if (sig_pipe[0] >= 0)
-		close(sig_pipe[0]);
-	if (sig_pipe[1] >= 0)
-		close(sig_pipe[1]);
-	sig_pipe[0] = sig_pipe[1] = -1;
-}
-
 /* Is the kernel locked down in confidentiality mode ("none integrity
  * [confidentiality]"), where tracefs and kprobes are refused? */
 static int locked_down(void)
@@ -1101,11 +945,7 @@ static void child_run(struct cap *c)
 
 	/* first: a crash here must not restore tracefs (or remove the
 	 * journal) under the live parent */
-	crash_tr = NULL;
-	for (size_t i = 0; i < NCRASH; i++)
-		signal(crash_sigs[i], SIG_DFL);
-	each_stop_sig(sig_default, NULL);
-	signal(SIGPIPE, SIG_DFL);
+	cap_sig_child_default();
 	close(c->go[1]);
 	close(c->errp[0]);
 	while (read(c->go[0], &go, 1) < 0 && errno == EINTR)
@@ -1161,7 +1001,7 @@ static int release_child(struct cap *c)
 		return kf_err_errno(KF_EXIT_OSERR, "cannot start the command");
 	close(c->go[1]);
 	c->go[1] = -1;
-	forward_pid = c->child;
+	cap_sig_forward(c->child);
 	do
 		n = read(c->errp[0], &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
@@ -1425,7 +1265,7 @@ static int open_tracefs(struct cap *c)
 	if (kf_tracer_open(&c->tr, o->tracefs, kf_journal_dir()) < 0)
 		return -1;
 	c->tr_open = 1;
-	crash_tr = &c->tr;
+	cap_sig_crash_tracer(&c->tr);
 	if (!o->force && !o->tracefs) {
 		char *why = kf_status_foreign(c->tr.dir);
 
@@ -1557,8 +1397,8 @@ static int read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 	uint64_t t_tick = 0;
 	int busy = 0, more = 0;
 
-	while (!stop_signal) {
-		struct pollfd pfd = { .fd = sig_pipe[0], .events = POLLIN };
+	while (!kf_capture_stop_signal()) {
+		struct pollfd pfd = { .fd = cap_sig_fd(), .events = POLLIN };
 		struct kf_raw_stats rs;
 		pid_t w;
 		int pages;
@@ -1570,7 +1410,7 @@ static int read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 		if (pfd.revents) {
 			char b[16];
 
-			while (read(sig_pipe[0], b, sizeof(b)) > 0)
+			while (read(pfd.fd, b, sizeof(b)) > 0)
 				;
 		}
 		if ((pages = drain(c, 0, &more)) < 0)
@@ -1580,7 +1420,7 @@ static int read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 			w = waitpid(c->child, st, WNOHANG);
 			if (w == c->child) {
 				*exited = 1;
-				forward_pid = 0;
+				cap_sig_forward(0);
 				break;
 			}
 		} else if (!pids_alive(c)) {
@@ -1653,8 +1493,8 @@ static void wait_command(struct cap *c, int *st, int *exited, int *exit_code)
 	}
 	if (*exited)
 		*exit_code = status_code(*st);
-	else if (stop_signal)
-		*exit_code = 128 + stop_signal;
+	else if (kf_capture_stop_signal())
+		*exit_code = 128 + kf_capture_stop_signal();
 	else
 		*exit_code = 0;
 }
@@ -1736,9 +1576,8 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	c.plan = plan;
 	c.m = m;
 	c.out_fd = hooks ? hooks->cmd_out_fd : 0;
-	stop_signal = 0;
 	*exit_code = KF_EXIT_FAILURE;
-	if (signals_install() < 0)
+	if (cap_sig_install() < 0)
 		goto fail;
 
 	/* 1. what the user can fix, before any change; then tracefs */
@@ -1748,7 +1587,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		goto fail_restore;
 
 	/* 2. the command, held until tracing is armed */
-	if (interrupted())
+	if (cap_sig_interrupted())
 		goto fail_restore;
 	if (o->ncmd && fork_child(&c) < 0)
 		goto fail_signals;
@@ -1764,7 +1603,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		goto fail_stop;
 
 	/* 5. run */
-	if (interrupted())
+	if (cap_sig_interrupted())
 		goto fail_stop;
 	if (o->ncmd && release_child(&c) < 0) {
 		kill_child(&c);
@@ -1787,7 +1626,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	if (c.dat && kf_dat_add_cmdlines(c.dat) < 0)
 		goto fail_stop;
 	restore(&c);
-	signals_restore();
+	cap_sig_restore();
 	wait_command(&c, &st, &exited, exit_code);
 	m->meta.exit_status = exited ? st : -1;
 	/* the pages are all in: the .dat needs only saved_cmdlines now */
@@ -1813,7 +1652,7 @@ fail_stop:
 fail_child:
 	kill_child(&c);
 fail_signals:
-	signals_restore();
+	cap_sig_restore();
 fail_restore:
 	err_keep(&kept);
 	restore(&c);
@@ -1822,7 +1661,7 @@ fail:
 done:
 	if (c.child > 0 && !exited && rc < 0)
 		kill_child(&c);
-	signals_restore();
+	cap_sig_restore();
 	cap_release(&c);
 	return rc;
 }
