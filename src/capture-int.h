@@ -84,4 +84,25 @@ void cap_sig_forward(pid_t pid);
 /* A crash restores tr (NULL: nothing); tr stays the caller's. */
 void cap_sig_crash_tracer(struct kf_tracer *tr);
 
+/* child.c: the traced processes */
+
+/* The command's path, found as execvp would (the caller frees it), or
+ * NULL (kf_err: not found, not executable). */
+char *cap_command_find(const char *name);
+/* -u USER into c->run_* (run_name is c's).  Returns 0 or -1 (kf_err). */
+int cap_user_resolve(struct cap *c, const char *user);
+/* -p: every thread of each process into c->pids.  Returns 0 or -1 (kf_err). */
+int cap_pids_collect(struct cap *c);
+/* 1 while any -p process is still there, else 0. */
+int cap_pids_alive(const struct cap *c);
+/* Fork the command held (c->child, also in c->pids) until cap_child_exec.
+ * Returns 0 or -1 (kf_err). */
+int cap_child_fork(struct cap *c);
+/* Let the held command exec.  Returns 0, or -1 (kf_err) if exec failed. */
+int cap_child_exec(struct cap *c);
+/* SIGKILL the command and reap it (nothing if there is none). */
+void cap_child_kill(struct cap *c);
+/* The exit code for wait status st: its exit status, or 128+N for signal N. */
+int cap_child_exit_code(int st);
+
 #endif

@@ -85,162 +85,6 @@ static int privileged(void)
 	return ok;
 }
 
-/*
- * One numeric id of -u: decimal digits only, 0..UINT32_MAX-1.  No sign,
- * space or overflow (strtoul took "-1" and wrapped 4294967296 to root), no
- * (uid_t)-1 (setuid's "unchanged"), and 0 only when written as "0", so
- * root is never reached by accident.  Returns 0, or -1 on any other form.
- */
-static int parse_id(const char *s, const char *end, uint32_t *id)
-{
-	uint64_t v = 0;
-	const char *p;
-
-	if (s == end || (*s == '0' && end - s > 1))
-		return -1;
-	for (p = s; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v >= UINT32_MAX)
-			return -1;
-	}
-	*id = (uint32_t)v;
-	return 0;
-}
-
-/* -u USER: a name from the passwd database, or UID[:GID]. */
-static int resolve_user(struct cap *c, const char *user)
-{
-	const char *colon;
-	uint32_t uid, gid;
-	struct passwd *pw;
-
-	if (!c->o->ncmd)
-		return kf_err(KF_EXIT_USAGE, "-u runs the command as a user: "
-			      "give a command after '--'");
-	/* a name never starts like a number: anything that does is an id */
-	if ((*user >= '0' && *user <= '9') || *user == '-' || *user == '+' ||
-	    *user == ' ' || *user == '\t' || *user == ':' || !*user) {
-		colon = strchr(user, ':');
-		if (parse_id(user, colon ? colon : user + strlen(user), &uid) < 0 ||
-		    (colon && parse_id(colon + 1, colon + 1 + strlen(colon + 1),
-				       &gid) < 0))
-			return kf_err(KF_EXIT_USAGE, "invalid user '%s' for -u: "
-				      "give a name or UID[:GID] in decimal, "
-				      "0 to 4294967294", user);
-		c->run_uid = (uid_t)uid;
-		c->run_gid = (gid_t)(colon ? gid : uid);
-		c->run_as = 1;
-		return 0;
-	}
-	pw = getpwnam(user);
-	if (!pw)
-		return kf_err(KF_EXIT_USAGE, "unknown user '%s' for -u: give a "
-			      "name from /etc/passwd or UID[:GID]", user);
-	c->run_name = strdup(pw->pw_name);
-	if (!c->run_name)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	c->run_uid = pw->pw_uid;
-	c->run_gid = pw->pw_gid;
-	c->run_as = 1;
-	return 0;
-}
-
-/* Find a command the way execvp would, so errors come before tracing. */
-static char *find_command(const char *name)
-{
-	const char *path = getenv("PATH");
-	char *dirs, *dir, *save = NULL, *full = NULL;
-	int saw_noexec = 0;
-	struct stat st;
-
-	if (!*name) {
-		kf_err(KF_EXIT_NOTFOUND, "empty command name");
-		return NULL;
-	}
-	if (strchr(name, '/')) {
-		if (stat(name, &st) < 0) {
-			kf_err(KF_EXIT_NOTFOUND, "command not found: '%s'", name);
-			return NULL;
-		}
-		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0) {
-			kf_err(KF_EXIT_NOEXEC, "command is not executable: '%s'",
-			       name);
-			return NULL;
-		}
-		return strdup(name);
-	}
-	dirs = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	for (dir = strtok_r(dirs, ":", &save); dir;
-	     dir = strtok_r(NULL, ":", &save)) {
-		free(full);
-		if (asprintf(&full, "%s/%s", *dir ? dir : ".", name) < 0) {
-			full = NULL;
-			break;
-		}
-		if (stat(full, &st) < 0 || S_ISDIR(st.st_mode))
-			continue;
-		if (access(full, X_OK) == 0) {
-			free(dirs);
-			return full;
-		}
-		saw_noexec = 1;
-	}
-	free(full);
-	free(dirs);
-	if (saw_noexec)
-		kf_err(KF_EXIT_NOEXEC, "command is not executable: '%s'", name);
-	else
-		kf_err(KF_EXIT_NOTFOUND, "command not found: '%s' (not in "
-		       "PATH)", name);
-	return NULL;
-}
-
-static int add_pid(struct cap *c, pid_t pid)
-{
-	pid_t *p = realloc(c->pids, (c->npids + 1) * sizeof(*p));
-	int i;
-
-	if (!p)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	c->pids = p;
-	for (i = 0; i < c->npids; i++)
-		if (p[i] == pid)
-			return 0;
-	p[c->npids++] = pid;
-	return 0;
-}
-
-/* -p PID: the process and all its threads must exist now. */
-static int collect_pids(struct cap *c)
-{
-	int i;
-
-	for (i = 0; i < c->o->npids; i++) {
-		pid_t pid = c->o->pids[i];
-		char path[64];
-		DIR *d;
-		struct dirent *e;
-
-		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-		d = opendir(path);
-		if (!d)
-			return kf_err(KF_EXIT_USAGE, "no process with pid %d",
-				      (int)pid);
-		while ((e = readdir(d))) {
-			if (!isdigit((unsigned char)e->d_name[0]))
-				continue;
-			if (add_pid(c, atoi(e->d_name)) < 0) {
-				closedir(d);
-				return -1;
-			}
-		}
-		closedir(d);
-	}
-	return 0;
-}
-
 static char *join(char **v, int n, const char *sep)
 {
 	size_t len = 1;
@@ -938,106 +782,12 @@ static int start(struct cap *c)
 	return 0;
 }
 
-static void child_run(struct cap *c)
-{
-	char go = 0;
-	int e;
-
-	/* first: a crash here must not restore tracefs (or remove the
-	 * journal) under the live parent */
-	cap_sig_child_default();
-	close(c->go[1]);
-	close(c->errp[0]);
-	while (read(c->go[0], &go, 1) < 0 && errno == EINTR)
-		;
-	if (go != 'g')
-		_exit(127); /* kfollow gave up before tracing */
-	close(c->go[0]);
-	/* -u: the command runs as the user; only the tracer stays root */
-	if (c->run_as &&
-	    ((c->run_name ? initgroups(c->run_name, c->run_gid) :
-	      setgroups(0, NULL)) < 0 || setgid(c->run_gid) < 0 ||
-	     setuid(c->run_uid) < 0)) {
-		e = errno;
-		(void)!write(c->errp[1], &e, sizeof(e));
-		_exit(126);
-	}
-	if (c->out_fd > 0) {
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(c->out_fd, 1) < 0 ||
-		    dup2(c->out_fd, 2) < 0)
-			_exit(126);
-	}
-	execv(c->cmd_path, c->o->cmd);
-	e = errno;
-	(void)!write(c->errp[1], &e, sizeof(e));
-	_exit(e == ENOENT ? 127 : 126);
-}
-
-static int fork_child(struct cap *c)
-{
-	if (pipe2(c->go, O_CLOEXEC) < 0 || pipe2(c->errp, O_CLOEXEC) < 0)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
-	fflush(NULL);
-	c->child = fork();
-	if (c->child < 0)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot fork");
-	if (c->child == 0)
-		child_run(c);
-	close(c->go[0]);
-	close(c->errp[1]);
-	c->go[0] = c->errp[1] = -1;
-	return add_pid(c, c->child);
-}
-
-/* Let the held command exec; learn whether the exec worked. */
-static int release_child(struct cap *c)
-{
-	int e = 0;
-	ssize_t n;
-
-	if (write(c->go[1], "g", 1) != 1)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot start the command");
-	close(c->go[1]);
-	c->go[1] = -1;
-	cap_sig_forward(c->child);
-	do
-		n = read(c->errp[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	close(c->errp[0]);
-	c->errp[0] = -1;
-	if (n == (ssize_t)sizeof(e))
-		return kf_err(e == ENOENT ? KF_EXIT_NOTFOUND : KF_EXIT_NOEXEC,
-			      "cannot run '%s': %s", c->o->cmd[0], strerror(e));
-	return 0;
-}
-
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return KF_EXIT_FAILURE;
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static int pids_alive(const struct cap *c)
-{
-	int i;
-
-	for (i = 0; i < c->o->npids; i++)
-		if (kill(c->o->pids[i], 0) == 0 || errno == EPERM)
-			return 1;
-	return 0;
 }
 
 /* Filter between reader and builder: the child's own setup before exec
@@ -1202,17 +952,6 @@ static void err_put_back(const struct kept_err *k)
 	kf_err(k->code, "%s", k->msg);
 }
 
-static void kill_child(struct cap *c)
-{
-	int st;
-
-	if (c->child <= 0)
-		return;
-	kill(c->child, SIGKILL);
-	waitpid(c->child, &st, 0);
-	c->child = 0;
-}
-
 /*
  * 1. What the user can fix, before any change: the command, -u, -p,
  * lockdown, root.  Returns 0 or -1 (kf_err).
@@ -1222,11 +961,11 @@ static int preflight(struct cap *c)
 	const struct kf_opts *o = c->o;
 	struct utsname un;
 
-	if (o->ncmd && !(c->cmd_path = find_command(o->cmd[0])))
+	if (o->ncmd && !(c->cmd_path = cap_command_find(o->cmd[0])))
 		return -1;
-	if (o->user && resolve_user(c, o->user) < 0)
+	if (o->user && cap_user_resolve(c, o->user) < 0)
 		return -1;
-	if (o->npids && collect_pids(c) < 0)
+	if (o->npids && cap_pids_collect(c) < 0)
 		return -1;
 	if (!o->ncmd && !o->npids) {
 		kf_err(KF_EXIT_USAGE, "nothing to run: give a command after "
@@ -1423,7 +1162,7 @@ static int read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 				cap_sig_forward(0);
 				break;
 			}
-		} else if (!pids_alive(c)) {
+		} else if (!cap_pids_alive(c)) {
 			break;
 		}
 		if (deadline && now_ns() >= deadline)
@@ -1492,7 +1231,7 @@ static void wait_command(struct cap *c, int *st, int *exited, int *exit_code)
 		}
 	}
 	if (*exited)
-		*exit_code = status_code(*st);
+		*exit_code = cap_child_exit_code(*st);
 	else if (kf_capture_stop_signal())
 		*exit_code = 128 + kf_capture_stop_signal();
 	else
@@ -1589,7 +1328,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	/* 2. the command, held until tracing is armed */
 	if (cap_sig_interrupted())
 		goto fail_restore;
-	if (o->ncmd && fork_child(&c) < 0)
+	if (o->ncmd && cap_child_fork(&c) < 0)
 		goto fail_signals;
 
 	/* 3. arm */
@@ -1605,8 +1344,8 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	/* 5. run */
 	if (cap_sig_interrupted())
 		goto fail_stop;
-	if (o->ncmd && release_child(&c) < 0) {
-		kill_child(&c);
+	if (o->ncmd && cap_child_exec(&c) < 0) {
+		cap_child_kill(&c);
 		goto fail_stop;
 	}
 	t_run = now_ns();
@@ -1650,7 +1389,7 @@ fail_stop:
 	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
 	err_put_back(&kept);
 fail_child:
-	kill_child(&c);
+	cap_child_kill(&c);
 fail_signals:
 	cap_sig_restore();
 fail_restore:
@@ -1660,7 +1399,7 @@ fail_restore:
 fail:
 done:
 	if (c.child > 0 && !exited && rc < 0)
-		kill_child(&c);
+		cap_child_kill(&c);
 	cap_sig_restore();
 	cap_release(&c);
 	return rc;
