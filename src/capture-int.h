@@ -105,4 +105,13 @@ void cap_child_kill(struct cap *c);
 /* The exit code for wait status st: its exit status, or 128+N for signal N. */
 int cap_child_exit_code(int st);
 
+/* arm.c: the tracefs settings (tracing left off; restoring undoes them) */
+
+/* function_graph in the top-level buffer for c->targets and c->pids.
+ * Returns 0, or -1 (kf_err; errno as the refused write left it). */
+int cap_arm_graph(struct cap *c);
+/* The syscall events in kfollow's own instance (c->inst).  Returns 0 or
+ * -1 (kf_err). */
+int cap_arm_boundary(struct cap *c);
+
 #endif
