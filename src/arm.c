@@ -252,22 +252,12 @@ out:
 	return rc;
 }
 
-int cap_arm_graph(struct cap *c)
+/* The graph roots of the targets, each once, into roots (room for one a
+ * target).  Returns how many. */
+static int graph_roots(const struct cap *c, char **roots)
 {
-	const struct kf_opts *o = c->o;
-	const struct kf_plan *plan = c->plan;
-	char **roots = NULL, **notrace = NULL;
-	int nroots = 0, nnotrace = 0, i, k, rc = -1, depth = plan->max_depth;
-	char *pids = pid_list(c), num[32];
+	int nroots = 0, i, k;
 
-	roots = calloc(c->ntargets + 1, sizeof(*roots));
-	notrace = calloc(plan->nnotrace + 2, sizeof(*notrace));
-	if (!pids || !roots || !notrace) {
-		kf_err(KF_EXIT_OSERR, "out of memory");
-		goto out;
-	}
-	/* first: the notrace list below depends on whether it worked */
-	string_probes(c);
 	for (i = 0; i < c->ntargets; i++) {
 		for (k = 0; k < nroots; k++)
 			if (!strcmp(roots[k], c->targets[i].root))
@@ -275,6 +265,16 @@ int cap_arm_graph(struct cap *c)
 		if (k == nroots)
 			roots[nroots++] = c->targets[i].root;
 	}
+	return nroots;
+}
+
+/* The functions to leave out of the trees into notrace (room for the
+ * plan's and one more).  Returns how many. */
+static int graph_notrace(const struct cap *c, char **notrace)
+{
+	const struct kf_plan *plan = c->plan;
+	int nnotrace = 0, i;
+
 	for (i = 0; i < plan->nnotrace; i++)
 		notrace[nnotrace++] = plan->notrace[i];
 	/* kfollow's own path-string kprobes run inside the syscall entry:
@@ -282,63 +282,117 @@ int cap_arm_graph(struct cap *c)
 	if (c->dynsys[0] && kf_strtab_find(&c->ki.funcs,
 					   "kprobe_ftrace_handler") != KF_NONE)
 		notrace[nnotrace++] = "kprobe_ftrace_handler";
+	return nnotrace;
+}
 
-	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0 ||
-	    set_clock(c, 0) < 0)
-		goto out;
-	/* someone else's function filters would cut our trees */
+/* set_ftrace_filter and set_ftrace_notrace emptied, if anything is in
+ * them: someone else's function filters would cut our trees. */
+static int clear_function_filters(struct cap *c)
+{
 	if (file_has_entries(c, "set_ftrace_filter") &&
 	    kf_tracer_write(&c->tr, 0, "set_ftrace_filter", "") < 0)
-		goto out;
+		return -1;
 	if (file_has_entries(c, "set_ftrace_notrace") &&
 	    kf_tracer_write(&c->tr, 0, "set_ftrace_notrace", "") < 0)
-		goto out;
+		return -1;
+	return 0;
+}
+
+/* set_graph_notrace (emptied of anyone else's entries) and
+ * set_graph_function: the roots. */
+static int graph_filters(struct cap *c, char **roots, int nroots,
+			 char **notrace, int nnotrace)
+{
 	if ((nnotrace || file_has_entries(c, "set_graph_notrace")) &&
 	    write_list(c, 0, "set_graph_notrace", notrace, nnotrace) < 0)
-		goto out;
-	if (write_list(c, 0, "set_graph_function", roots, nroots) < 0)
-		goto out;
-	if (kf_tracer_exists(&c->tr, 0, "max_graph_depth")) {
-		char *cur = kf_tracer_read(&c->tr, 0, "max_graph_depth", NULL);
+		return -1;
+	return write_list(c, 0, "set_graph_function", roots, nroots);
+}
 
-		snprintf(num, sizeof(num), "%d", depth);
-		if (cur && atoi(cur) != depth &&
-		    kf_tracer_write(&c->tr, 0, "max_graph_depth", num) < 0) {
-			free(cur);
-			goto out;
-		}
-		free(cur);
-	}
-	if (kf_tracer_exists(&c->tr, 0, "tracing_thresh")) {
-		char *cur = kf_tracer_read(&c->tr, 0, "tracing_thresh", NULL);
+/* A number file of the top-level buffer (max_graph_depth,
+ * tracing_thresh) set to n where the kernel has it and it differs. */
+static int graph_number(struct cap *c, const char *file, int n)
+{
+	char *cur, num[32];
+	int rc = 0;
 
-		/* a threshold records exits only: no trees */
-		if (cur && atoi(cur) != 0 &&
-		    kf_tracer_write(&c->tr, 0, "tracing_thresh", "0") < 0) {
-			free(cur);
-			goto out;
-		}
-		free(cur);
-	}
+	if (!kf_tracer_exists(&c->tr, 0, file))
+		return 0;
+	cur = kf_tracer_read(&c->tr, 0, file, NULL);
+	snprintf(num, sizeof(num), "%d", n);
+	if (cur && atoi(cur) != n &&
+	    kf_tracer_write(&c->tr, 0, file, num) < 0)
+		rc = -1;
+	free(cur);
+	return rc;
+}
+
+/* Functions and events of these pids only (and, by the fork options,
+ * their children). */
+static int graph_pids(struct cap *c, const char *pids)
+{
 	if (kf_tracer_write(&c->tr, 0, "set_ftrace_pid", pids) < 0 ||
 	    kf_tracer_write(&c->tr, 0, "set_event_pid", pids) < 0)
+		return -1;
+	return 0;
+}
+
+/* options/function-fork or options/event-fork, where the kernel has it:
+ * children are followed unless --no-children. */
+static int fork_option(struct cap *c, int inst, const char *file)
+{
+	if (kf_tracer_exists(&c->tr, inst, file) &&
+	    kf_tracer_write(&c->tr, inst, file,
+			    c->o->no_children ? "0" : "1") < 0)
+		return -1;
+	return 0;
+}
+
+/* buffer_size_kb from --buffer-size; without it the kernel's stays. */
+static int buffer_size(struct cap *c, int inst)
+{
+	char num[32];
+
+	if (!c->o->buffer_kb)
+		return 0;
+	snprintf(num, sizeof(num), "%lu", c->o->buffer_kb);
+	return kf_tracer_write(&c->tr, inst, "buffer_size_kb", num);
+}
+
+/*
+ * The knobs in the order they have always been written: tracing off and
+ * the clock first, the tracer itself last, so nothing is traced before
+ * every filter is in place.
+ */
+int cap_arm_graph(struct cap *c)
+{
+	char **roots = NULL, **notrace = NULL;
+	int nroots, nnotrace, rc = -1;
+	char *pids = pid_list(c);
+
+	roots = calloc(c->ntargets + 1, sizeof(*roots));
+	notrace = calloc(c->plan->nnotrace + 2, sizeof(*notrace));
+	if (!pids || !roots || !notrace) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
 		goto out;
-	if (kf_tracer_exists(&c->tr, 0, "options/function-fork") &&
-	    kf_tracer_write(&c->tr, 0, "options/function-fork",
-			    o->no_children ? "0" : "1") < 0)
-		goto out;
-	if (kf_tracer_exists(&c->tr, 0, "options/event-fork") &&
-	    kf_tracer_write(&c->tr, 0, "options/event-fork",
-			    o->no_children ? "0" : "1") < 0)
-		goto out;
-	if (o->buffer_kb) {
-		snprintf(num, sizeof(num), "%lu", o->buffer_kb);
-		if (kf_tracer_write(&c->tr, 0, "buffer_size_kb", num) < 0)
-			goto out;
 	}
-	if (enable_events(c) < 0)
-		goto out;
-	if (kf_tracer_write(&c->tr, 0, "current_tracer", "function_graph") < 0)
+	/* first: the notrace list below depends on whether it worked */
+	string_probes(c);
+	nroots = graph_roots(c, roots);
+	nnotrace = graph_notrace(c, notrace);
+	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0 ||
+	    set_clock(c, 0) < 0 ||
+	    clear_function_filters(c) < 0 ||
+	    graph_filters(c, roots, nroots, notrace, nnotrace) < 0 ||
+	    graph_number(c, "max_graph_depth", c->plan->max_depth) < 0 ||
+	    /* a threshold records exits only: no trees */
+	    graph_number(c, "tracing_thresh", 0) < 0 ||
+	    graph_pids(c, pids) < 0 ||
+	    fork_option(c, 0, "options/function-fork") < 0 ||
+	    fork_option(c, 0, "options/event-fork") < 0 ||
+	    buffer_size(c, 0) < 0 ||
+	    enable_events(c) < 0 ||
+	    kf_tracer_write(&c->tr, 0, "current_tracer", "function_graph") < 0)
 		goto out;
 	rc = 0;
 out:
