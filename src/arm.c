@@ -404,7 +404,7 @@ out:
 
 int cap_arm_boundary(struct cap *c)
 {
-	char *pids = pid_list(c), num[32];
+	char *pids = pid_list(c);
 	int rc = -1;
 
 	if (!pids)
@@ -414,17 +414,10 @@ int cap_arm_boundary(struct cap *c)
 	c->inst = 1;
 	if (kf_tracer_write(&c->tr, 1, "tracing_on", "0") < 0 ||
 	    set_clock(c, 1) < 0 ||
-	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0)
+	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0 ||
+	    fork_option(c, 1, "options/event-fork") < 0 ||
+	    buffer_size(c, 1) < 0)
 		goto out;
-	if (kf_tracer_exists(&c->tr, 1, "options/event-fork") &&
-	    kf_tracer_write(&c->tr, 1, "options/event-fork",
-			    c->o->no_children ? "0" : "1") < 0)
-		goto out;
-	if (c->o->buffer_kb) {
-		snprintf(num, sizeof(num), "%lu", c->o->buffer_kb);
-		if (kf_tracer_write(&c->tr, 1, "buffer_size_kb", num) < 0)
-			goto out;
-	}
 	string_probes(c);
 	if (enable_events(c) < 0)
 		goto out;
