@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "kf_capture.h"
+#include "kf_event.h"
 #include "kf_resolve.h"
 #include "kf_tracer.h"
 
@@ -64,6 +65,11 @@ struct cap {
 	struct kf_dat *dat;    /* --output FILE.dat: every page read goes there */
 };
 
+/* capture.c */
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t cap_now_ns(void);
+
 /* capsig.c: the signals */
 
 /* Catch the stop signals, ignore SIGPIPE, restore tracefs on a crash;
@@ -113,5 +119,36 @@ int cap_arm_graph(struct cap *c);
 /* The syscall events in kfollow's own instance (c->inst).  Returns 0 or
  * -1 (kf_err). */
 int cap_arm_boundary(struct cap *c);
+
+/* ring.c: the read side */
+
+/* c->ncpus from tracefs's per_cpu directories.  Returns 0 or -1 (kf_err). */
+int cap_ring_count_cpus(struct cap *c);
+/* The event formats (c->tep) and the record reader (c->raw) for the
+ * syscall targets; cap_tep_unload or cap_release frees them.  Returns 0
+ * or -1 (kf_err). */
+int cap_tep_load(struct cap *c);
+/* Free c->tep, c->raw and the kallsyms read for them. */
+void cap_tep_unload(struct cap *c);
+/* Open the ring-buffer readers (and --output FILE.dat), note the overrun
+ * counters, switch tracing on (c->armed).  cap_ring_close closes the
+ * readers, cap_release frees them.  Returns 0 or -1 (kf_err). */
+int cap_ring_start(struct cap *c);
+/* Close the ring-buffer readers (the kernel refuses some restores while
+ * they are open); their arrays stay until cap_release. */
+void cap_ring_close(struct cap *c);
+/* Read the filled pages into c->raw (and c->dat); final: every page, the
+ * partial ones too.  Returns the pages read (*more: some were left), or
+ * -1 (kf_err). */
+int cap_ring_drain(struct cap *c, int final, int *more);
+/* Read, build and tick until the command exits (*st, *exited), the -p
+ * processes are gone, deadline (0: none) passes, a stop signal comes or
+ * hooks->tick says stop.  Returns 0 or -1 (kf_err). */
+int cap_ring_read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
+		       struct kf_sink sink, uint64_t t_run, uint64_t deadline,
+		       int *st, int *exited);
+/* Add the overruns the CPUs counted but no page flagged to m's lost
+ * events. */
+void cap_ring_count_overruns(struct cap *c);
 
 #endif
