@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * capture-int.h - what the parts of a live capture share: the state of
- * one capture (struct cap), kept by kf_capture_run (capture.c).
+ * one capture (struct cap) and the calls between its files.
+ *   capture.c  kf_capture_run and its steps; struct cap's life
+ *   capsig.c   the stop and crash signals, the self-pipe
+ *   child.c    the command (held until tracing is armed), -u, -p
+ *   arm.c      the tracefs settings, one function per knob
+ *   ring.c     the event formats, the per-CPU ring buffers and reading
+ * kf_capture_* (kf_capture.h) is the public API; cap_<object>_<verb> are
+ * these internal calls.
  */
 #ifndef KF_CAPTURE_INT_H
 #define KF_CAPTURE_INT_H
@@ -101,8 +108,8 @@ int cap_user_resolve(struct cap *c, const char *user);
 int cap_pids_collect(struct cap *c);
 /* 1 while any -p process is still there, else 0. */
 int cap_pids_alive(const struct cap *c);
-/* Fork the command held (c->child, also in c->pids) until cap_child_exec.
- * Returns 0 or -1 (kf_err). */
+/* Fork the command, held until cap_child_exec: c->child (also in c->pids)
+ * and its pipes are c's.  Returns 0 or -1 (kf_err). */
 int cap_child_fork(struct cap *c);
 /* Let the held command exec.  Returns 0, or -1 (kf_err) if exec failed. */
 int cap_child_exec(struct cap *c);

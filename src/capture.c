@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * capture.c - a live capture from arming to trees.
+ * capture.c - a live capture from arming to trees: kf_capture_run and
+ * its steps (what the user can fix, opening tracefs and resolving the
+ * targets, choosing how to arm, the builder, the command's exit status,
+ * the capture's meta data and counts) and the life of struct cap.  The
+ * jobs it hands out are in capsig.c (signals), child.c (the traced
+ * processes), arm.c (the tracefs settings) and ring.c (reading the ring
+ * buffers); capture-int.h is what they share.
  *
  * Order matters: everything that can fail for a reason the user can fix
  * (unknown syscall, missing command, no such pid) is checked before the
@@ -9,25 +15,16 @@
  * are built, so a slow or failing post-processing step never leaves the
  * kernel tracing.
  */
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <tracefs.h>
 
 #include "kf_build.h"
 #include "kf_capture.h"
