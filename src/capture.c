@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * capture.c - a live capture from arming to trees.
+ * capture.c - a live capture from arming to trees: kf_capture_run and
+ * its steps (what the user can fix, opening tracefs and resolving the
+ * targets, choosing how to arm, the builder, the command's exit status,
+ * the capture's meta data and counts) and the life of struct cap.  The
+ * jobs it hands out are in capsig.c (signals), child.c (the traced
+ * processes), arm.c (the tracefs settings) and ring.c (reading the ring
+ * buffers); capture-int.h is what they share.
  *
  * Order matters: everything that can fail for a reason the user can fix
  * (unknown syscall, missing command, no such pid) is checked before the
@@ -9,25 +15,16 @@
  * are built, so a slow or failing post-processing step never leaves the
  * kernel tracing.
  */
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <tracefs.h>
 
 #include "kf_build.h"
 #include "kf_capture.h"
@@ -39,212 +36,7 @@
 #include "kf_journal.h"
 #include "kf_status.h"
 #include "kf_tracer.h"
-
-#define TICK_MS 50
-#define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
-#define BUSY_TICK_MS 2
-
-/* x86-64 struct pt_regs offsets of the syscall arguments (di si dx r10 r8 r9) */
-static const int x64_arg_off[KF_MAX_ARGS] = { 112, 104, 96, 56, 72, 64 };
-
-static volatile sig_atomic_t stop_signal;
-static int sig_pipe[2] = { -1, -1 };
-static pid_t forward_pid;
-
-struct cap {
-	const struct kf_opts *o;
-	struct kf_model *m;
-	uint64_t built, over;  /* events given to the builder; left out */
-	int run_as;            /* -u: drop to run_uid/run_gid in the child */
-	uid_t run_uid;
-	gid_t run_gid;
-	char *run_name;        /* for initgroups, NULL for a numeric -u */
-	struct kf_tracer tr;
-	int tr_open;
-	struct kf_kinfo ki;
-	const struct kf_plan *plan;
-	struct kf_target *targets;
-	int ntargets;
-	int graph;          /* function_graph mode */
-	int inst;           /* events and reading in kfollow's instance */
-	char *degraded;
-	char clock[33];     /* the trace clock of the buffer read */
-	char machine[65];
-	char release[65];
-	struct tep_handle *tep;
-	struct kf_raw *raw;
-	struct kf_builder *b;
-	int ncpus;
-	struct tracefs_cpu **tcpu;
-	int *cpufd;
-	void *page;
-	int page_size;
-	uint64_t *overrun0;
-	pid_t child;
-	int go[2], errp[2];
-	char *cmd_path;
-	pid_t *pids;
-	int npids;
-	int armed;
-	int child_pre_exec;  /* drop the child's records before its exec */
-	int keep_exec;
-	char dynsys[64];
-	char *kallsyms;
-	int out_fd;            /* > 0: the command's stdout and stderr */
-	struct kf_dat *dat;    /* --output FILE.dat: every page read goes there */
-};
-
-static void on_signal(int sig)
-{
-	int e = errno;
-
-	if (!stop_signal)
-		stop_signal = sig;
-	if (forward_pid > 0)
-		kill(forward_pid, sig);
-	if (sig_pipe[1] >= 0)
-		(void)!write(sig_pipe[1], "", 1);
-	errno = e;
-}
-
-/* A signal before the command ran: nothing worth printing was traced. */
-static int interrupted(void)
-{
-	if (!stop_signal)
-		return 0;
-	kf_err(128 + stop_signal, "interrupted (%s) before tracing began: "
-	       "nothing was traced", strsignal(stop_signal));
-	return 1;
-}
-
-int kf_capture_stop_signal(void)
-{
-	return stop_signal;
-}
-
-/*
- * Ctrl-C and every other signal whose default action ends the process
- * stop the run the same way: tracefs is restored, and the command gets
- * the signal too.  (SIGPIPE is ignored while tracefs is changed; SIGKILL
- * is the journal's.)
- */
-static const int stop_sigs[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
-	SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGPOLL, SIGPWR,
-#ifdef SIGSTKFLT
-	SIGSTKFLT,
-#endif
-};
-static struct sigaction old_act[_NSIG];
-static int sig_installed;
-
-/*
- * A crash (SIGSEGV, SIGBUS, SIGABRT, SIGFPE, and the other faults that
- * dump core: SIGTRAP, SIGSYS) while tracefs is changed: restore it from
- * the undo log (async-signal-safe writes only), then let the previous
- * handler (the TUI's, which restores the terminal) or the default action
- * run.  What this cannot do, the journal does next run.
- */
-static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGTRAP,
-				  SIGSYS };
-#define NCRASH (sizeof(crash_sigs) / sizeof(crash_sigs[0]))
-static struct kf_tracer *volatile crash_tr;
-
-static void on_crash(int sig)
-{
-	if (crash_tr) {
-		int jfd = crash_tr->journal ? crash_tr->journal->fd : -1;
-
-		/* the ring-buffer readers still hold trace_pipe_raw open, and
-		 * the kernel refuses to switch current_tracer (EBUSY) while
-		 * they do: close every descriptor but the terminal's and the
-		 * journal's first */
-		for (int fd = 3; fd < 4096; fd++)
-			if (fd != jfd)
-				close(fd);
-		kf_tracer_restore(crash_tr);
-	}
-	crash_tr = NULL;
-	sigaction(sig, &old_act[sig], NULL);
-	if (!(old_act[sig].sa_flags & SA_SIGINFO) &&
-	    old_act[sig].sa_handler != SIG_DFL &&
-	    old_act[sig].sa_handler != SIG_IGN) {
-		old_act[sig].sa_handler(sig);
-		return;
-	}
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Call fn on each signal that stops the run, real-time ones included. */
-static void each_stop_sig(void (*fn)(int sig, void *arg), void *arg)
-{
-	size_t i;
-	int sig;
-
-	for (i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
-		fn(stop_sigs[i], arg);
-	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-		fn(sig, arg);
-}
-
-static void sig_take(int sig, void *sa)
-{
-	sigaction(sig, sa, &old_act[sig]);
-}
-
-static void sig_put_back(int sig, void *unused)
-{
-	(void)unused;
-	sigaction(sig, &old_act[sig], NULL);
-}
-
-/* In the child before exec: what kfollow inherited, not its handlers. */
-static void sig_default(int sig, void *unused)
-{
-	(void)unused;
-	signal(sig, old_act[sig].sa_handler == SIG_IGN ? SIG_IGN : SIG_DFL);
-}
-
-/* Installed before anything slow, so a Ctrl-C during set-up ends kfollow
- * cleanly instead of killing it half-way through changing tracefs. */
-static int signals_install(void)
-{
-	struct sigaction sa;
-
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	each_stop_sig(sig_take, &sa);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, &old_act[SIGPIPE]);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < NCRASH; i++)
-		sigaction(crash_sigs[i], &sa, &old_act[crash_sigs[i]]);
-	sig_installed = 1;
-	return 0;
-}
-
-static void signals_restore(void)
-{
-	if (!sig_installed)
-		return;
-	sig_installed = 0;
-	each_stop_sig(sig_put_back, NULL);
-	sigaction(SIGPIPE, &old_act[SIGPIPE], NULL);
-	crash_tr = NULL;
-	for (size_t i = 0; i < NCRASH; i++)
-		sigaction(crash_sigs[i], &old_act[crash_sigs[i]], NULL);
-	forward_pid = 0;
-	if (sig_pipe[0] >= 0)
-		close(sig_pipe[0]);
-	if (sig_pipe[1] >= 0)
-		close(sig_pipe[1]);
-	sig_pipe[0] = sig_pipe[1] = -1;
-}
+#include "capture-int.h"
 
 /* Is the kernel locked down in confidentiality mode ("none integrity
  * [confidentiality]"), where tracefs and kprobes are refused? */
@@ -281,162 +73,6 @@ static int privileged(void)
 	}
 	fclose(f);
 	return ok;
-}
-
-/*
- * One numeric id of -u: decimal digits only, 0..UINT32_MAX-1.  No sign,
- * space or overflow (strtoul took "-1" and wrapped 4294967296 to root), no
- * (uid_t)-1 (setuid's "unchanged"), and 0 only when written as "0", so
- * root is never reached by accident.  Returns 0, or -1 on any other form.
- */
-static int parse_id(const char *s, const char *end, uint32_t *id)
-{
-	uint64_t v = 0;
-	const char *p;
-
-	if (s == end || (*s == '0' && end - s > 1))
-		return -1;
-	for (p = s; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v >= UINT32_MAX)
-			return -1;
-	}
-	*id = (uint32_t)v;
-	return 0;
-}
-
-/* -u USER: a name from the passwd database, or UID[:GID]. */
-static int resolve_user(struct cap *c, const char *user)
-{
-	const char *colon;
-	uint32_t uid, gid;
-	struct passwd *pw;
-
-	if (!c->o->ncmd)
-		return kf_err(KF_EXIT_USAGE, "-u runs the command as a user: "
-			      "give a command after '--'");
-	/* a name never starts like a number: anything that does is an id */
-	if ((*user >= '0' && *user <= '9') || *user == '-' || *user == '+' ||
-	    *user == ' ' || *user == '\t' || *user == ':' || !*user) {
-		colon = strchr(user, ':');
-		if (parse_id(user, colon ? colon : user + strlen(user), &uid) < 0 ||
-		    (colon && parse_id(colon + 1, colon + 1 + strlen(colon + 1),
-				       &gid) < 0))
-			return kf_err(KF_EXIT_USAGE, "invalid user '%s' for -u: "
-				      "give a name or UID[:GID] in decimal, "
-				      "0 to 4294967294", user);
-		c->run_uid = (uid_t)uid;
-		c->run_gid = (gid_t)(colon ? gid : uid);
-		c->run_as = 1;
-		return 0;
-	}
-	pw = getpwnam(user);
-	if (!pw)
-		return kf_err(KF_EXIT_USAGE, "unknown user '%s' for -u: give a "
-			      "name from /etc/passwd or UID[:GID]", user);
-	c->run_name = strdup(pw->pw_name);
-	if (!c->run_name)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	c->run_uid = pw->pw_uid;
-	c->run_gid = pw->pw_gid;
-	c->run_as = 1;
-	return 0;
-}
-
-/* Find a command the way execvp would, so errors come before tracing. */
-static char *find_command(const char *name)
-{
-	const char *path = getenv("PATH");
-	char *dirs, *dir, *save = NULL, *full = NULL;
-	int saw_noexec = 0;
-	struct stat st;
-
-	if (!*name) {
-		kf_err(KF_EXIT_NOTFOUND, "empty command name");
-		return NULL;
-	}
-	if (strchr(name, '/')) {
-		if (stat(name, &st) < 0) {
-			kf_err(KF_EXIT_NOTFOUND, "command not found: '%s'", name);
-			return NULL;
-		}
-		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0) {
-			kf_err(KF_EXIT_NOEXEC, "command is not executable: '%s'",
-			       name);
-			return NULL;
-		}
-		return strdup(name);
-	}
-	dirs = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	for (dir = strtok_r(dirs, ":", &save); dir;
-	     dir = strtok_r(NULL, ":", &save)) {
-		free(full);
-		if (asprintf(&full, "%s/%s", *dir ? dir : ".", name) < 0) {
-			full = NULL;
-			break;
-		}
-		if (stat(full, &st) < 0 || S_ISDIR(st.st_mode))
-			continue;
-		if (access(full, X_OK) == 0) {
-			free(dirs);
-			return full;
-		}
-		saw_noexec = 1;
-	}
-	free(full);
-	free(dirs);
-	if (saw_noexec)
-		kf_err(KF_EXIT_NOEXEC, "command is not executable: '%s'", name);
-	else
-		kf_err(KF_EXIT_NOTFOUND, "command not found: '%s' (not in "
-		       "PATH)", name);
-	return NULL;
-}
-
-static int add_pid(struct cap *c, pid_t pid)
-{
-	pid_t *p = realloc(c->pids, (c->npids + 1) * sizeof(*p));
-	int i;
-
-	if (!p)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	c->pids = p;
-	for (i = 0; i < c->npids; i++)
-		if (p[i] == pid)
-			return 0;
-	p[c->npids++] = pid;
-	return 0;
-}
-
-/* -p PID: the process and all its threads must exist now. */
-static int collect_pids(struct cap *c)
-{
-	int i;
-
-	for (i = 0; i < c->o->npids; i++) {
-		pid_t pid = c->o->pids[i];
-		char path[64];
-		DIR *d;
-		struct dirent *e;
-
-		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-		d = opendir(path);
-		if (!d)
-			return kf_err(KF_EXIT_USAGE, "no process with pid %d",
-				      (int)pid);
-		while ((e = readdir(d))) {
-			if (!isdigit((unsigned char)e->d_name[0]))
-				continue;
-			if (add_pid(c, atoi(e->d_name)) < 0) {
-				closedir(d);
-				return -1;
-			}
-		}
-		closedir(d);
-	}
-	return 0;
 }
 
 static char *join(char **v, int n, const char *sep)
@@ -540,706 +176,12 @@ static char *graph_refusal(struct cap *c)
 	return why;
 }
 
-static int count_cpus(struct cap *c)
-{
-	int i;
-
-	c->ncpus = 0;
-	for (i = 0; i < 8192; i++) {
-		char f[64];
-
-		snprintf(f, sizeof(f), "per_cpu/cpu%d", i);
-		if (!kf_tracer_exists(&c->tr, 0, f))
-			break;
-		c->ncpus = i + 1;
-	}
-	if (!c->ncpus)
-		return kf_err(KF_EXIT_UNAVAILABLE, "tracefs shows no per_cpu "
-			      "buffers in '%s'", c->tr.dir);
-	return 0;
-}
-
-static int tcpu_open(struct cap *c)
-{
-	int i;
-
-	c->tcpu = calloc(c->ncpus, sizeof(*c->tcpu));
-	c->cpufd = calloc(c->ncpus, sizeof(*c->cpufd));
-	c->overrun0 = calloc(c->ncpus, sizeof(*c->overrun0));
-	if (!c->tcpu || !c->cpufd || !c->overrun0)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	for (i = 0; i < c->ncpus; i++) {
-		char f[64], *path;
-
-		snprintf(f, sizeof(f), "per_cpu/cpu%d/trace_pipe_raw", i);
-		path = kf_tracer_path(&c->tr, c->inst, f);
-		c->cpufd[i] = path ? open(path, O_RDONLY | O_NONBLOCK |
-					   O_CLOEXEC) : -1;
-		if (c->cpufd[i] < 0) {
-			kf_err_errno(KF_EXIT_UNAVAILABLE, "cannot open '%s'",
-				     path ? path : f);
-			free(path);
-			return -1;
-		}
-		free(path);
-		c->tcpu[i] = tracefs_cpu_alloc_fd(c->cpufd[i],
-						  getpagesize(), true);
-		if (!c->tcpu[i])
-			return kf_err(KF_EXIT_UNAVAILABLE, "cannot read the ring "
-				      "buffer of CPU %d", i);
-		if (tracefs_cpu_read_size(c->tcpu[i]) > c->page_size)
-			c->page_size = tracefs_cpu_read_size(c->tcpu[i]);
-	}
-	c->page = malloc(c->page_size);
-	if (!c->page)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	return 0;
-}
-
-static void tcpu_close(struct cap *c)
-{
-	int i;
-
-	for (i = 0; c->tcpu && i < c->ncpus; i++) {
-		if (c->tcpu[i])
-			tracefs_cpu_free_fd(c->tcpu[i]);
-		if (c->cpufd[i] > 0)
-			close(c->cpufd[i]);
-		c->tcpu[i] = NULL;
-		c->cpufd[i] = -1;
-	}
-}
-
-/* "overrun: N" of per_cpu/cpuN/stats: records the kernel overwrote. */
-static uint64_t cpu_overrun(struct cap *c, int cpu)
-{
-	char f[64], *s, *p;
-	uint64_t v = 0;
-
-	snprintf(f, sizeof(f), "per_cpu/cpu%d/stats", cpu);
-	s = kf_tracer_read(&c->tr, c->inst, f, NULL);
-	if (s && (p = strstr(s, "overrun:")))
-		v = strtoull(p + 8, NULL, 10);
-	free(s);
-	kf_err_clear();
-	return v;
-}
-
-/*
- * Pages read from one CPU per pass before the records are built: a writer
- * faster than the reader (a busy machine that gives kfollow a fraction of
- * a core) would otherwise keep one pass reading, and the pages piling up
- * in memory, until the command ends.  Past this the kernel drops events
- * (counted and reported) instead of kfollow holding them.
- */
-#define PASS_PAGES 256
-
-/*
- * While a pass leaves pages in the rings, reading comes first (a burst
- * is read as fast as it comes, as before passes were capped): records are
- * built once this much is held, and the TUI is redrawn at most every
- * HURRY_TICK_NS.  Measured on a loaded 2-core host: building and
- * redrawing after every capped pass lost events in a 100000-open burst
- * that the reader kept up with before.
- */
-#define HELD_BYTES (8u << 20)
-#define HURRY_TICK_NS 100000000ull
-
-/*
- * Read the pages the CPUs have filled, up to PASS_PAGES each unless
- * final (then flush partial pages too).  Returns the pages read and sets
- * *more if a CPU still had some left, or returns -1.
- */
-static int drain(struct cap *c, int final, int *more)
-{
-	int i, n, k, pages = 0;
-
-	*more = 0;
-	for (i = 0; i < c->ncpus; i++) {
-		if (!c->tcpu[i]) {
-			kf_raw_dry(c->raw, i);	/* nothing to read there */
-			continue;
-		}
-		for (k = 0;; k++) {
-			if (!final && k == PASS_PAGES) {
-				*more = 1;
-				break;
-			}
-			n = final ? tracefs_cpu_flush(c->tcpu[i], c->page) :
-				    tracefs_cpu_read(c->tcpu[i], c->page, true);
-			if (n <= 0) {
-				kf_raw_dry(c->raw, i);
-				break;
-			}
-			if (kf_raw_add_page(c->raw, i, c->page, n) < 0 ||
-			    (c->dat && kf_dat_add_page(c->dat, i, c->page,
-						       n) < 0))
-				return -1;
-			pages++;
-		}
-	}
-	return pages;
-}
-
-static const char *symbolize(void *ctx, uint64_t addr)
-{
-	struct cap *c = ctx;
-
-	if (!c->kallsyms) {
-		size_t len = 0;
-
-		c->kallsyms = kf_read_file("/proc/kallsyms", 0, &len);
-		if (!c->kallsyms)
-			c->kallsyms = calloc(1, 1);
-		if (!c->kallsyms)
-			return NULL;
-		if (tep_parse_kallsyms(c->tep, c->kallsyms) < 0 || !len)
-			kf_warn("cannot read '/proc/kallsyms': function names "
-				"will show as addresses");
-	}
-	return tep_find_function(c->tep, addr);
-}
-
-static int tep_load(struct cap *c)
-{
-	const char *systems[] = { "ftrace", "syscalls", "sched", NULL };
-	int i;
-
-	c->tep = tracefs_local_events_system(c->tr.dir, systems);
-	if (!c->tep)
-		return kf_err(KF_EXIT_UNAVAILABLE, "cannot read the event "
-			      "formats in '%s/events'", c->tr.dir);
-	c->raw = kf_raw_new(c->tep, c->m, c->ncpus, symbolize, c);
-	if (!c->raw)
-		return -1;
-	for (i = 0; i < c->ntargets; i++) {
-		if (!c->targets[i].is_syscall || !c->targets[i].has_events)
-			continue;
-		if (kf_raw_add_syscall(c->raw, c->targets[i].name) == KF_NONE)
-			return -1;
-	}
-	return 0;
-}
-
-static void tep_unload(struct cap *c)
-{
-	kf_raw_free(c->raw);
-	c->raw = NULL;
-	if (c->tep)
-		tep_free(c->tep);
-	c->tep = NULL;
-	free(c->kallsyms);
-	c->kallsyms = NULL;
-}
-
-/* Parse a format file we created (a kprobe) into the tep. */
-static int tep_add_format(struct cap *c, const char *sys, const char *ev)
-{
-	char f[256], *buf;
-	size_t len;
-	int rc;
-
-	snprintf(f, sizeof(f), "events/%s/%s/format", sys, ev);
-	buf = kf_tracer_read(&c->tr, 0, f, &len);
-	if (!buf)
-		return -1;
-	rc = tep_parse_event(c->tep, buf, len, sys);
-	free(buf);
-	return rc ? kf_err(KF_EXIT_UNAVAILABLE, "cannot parse '%s'", f) : 0;
-}
-
-/*
- * String arguments (paths) the syscall events do not record: a kprobe at
- * the syscall's entry fetches them from user memory (x86-64 only: the
- * arguments' places in struct pt_regs are known there).
- */
-static void string_probes(struct cap *c)
-{
-	int i, k;
-
-	if (strcmp(c->machine, "x86_64") != 0 || !c->ki.arch_prefix)
-		return;
-	snprintf(c->dynsys, sizeof(c->dynsys), "kfollow_%d", (int)getpid());
-	for (i = 0; i < c->ntargets; i++) {
-		struct kf_target *t = &c->targets[i];
-		uint32_t sys;
-		const struct kf_sysdesc *sd;
-		unsigned kmask;
-
-		if (!t->is_syscall || !t->has_events)
-			continue;
-		sys = kf_model_sys_get(c->m, t->name);
-		sd = &c->m->sys[sys];
-		kmask = kf_raw_kernel_strings(c->raw, sys);
-		for (k = 0; k < sd->nargs; k++) {
-			char def[512], rm[256], ev[64], en[320];
-
-			if (sd->argkind[k] != KF_ARG_STR || (kmask & (1u << k)))
-				continue;
-			snprintf(ev, sizeof(ev), "%.40s_%d", t->name, k);
-			snprintf(def, sizeof(def), "p:%s/%s %s%s "
-				 "arg=+0(+%d(%%di)):ustring", c->dynsys, ev,
-				 c->ki.arch_prefix, t->name, x64_arg_off[k]);
-			snprintf(rm, sizeof(rm), "-:%s/%s", c->dynsys, ev);
-			if (kf_tracer_dynevent(&c->tr, def, rm) < 0 ||
-			    tep_add_format(c, c->dynsys, ev) < 0 ||
-			    kf_raw_add_string_event(c->raw, c->dynsys, ev,
-						    "arg", sys, k) < 0) {
-				if (kf_verbose)
-					kf_note("no path strings for '%s': %s",
-						t->name, kf_err_msg());
-				kf_err_clear();
-				continue;
-			}
-			snprintf(en, sizeof(en), "events/%s/%s/enable",
-				 c->dynsys, ev);
-			if (kf_tracer_write(&c->tr, c->inst, en, "1") < 0) {
-				kf_err_clear();
-				continue;
-			}
-		}
-	}
-}
-
-static char *pid_list(const struct cap *c)
-{
-	char *s = malloc(c->npids * 12 + 1);
-	size_t len = 0;
-	int i;
-
-	if (!s)
-		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < c->npids; i++)
-		len += sprintf(s + len, "%s%d", i ? " " : "", (int)c->pids[i]);
-	return s;
-}
-
-static int file_has_entries(struct cap *c, const char *file)
-{
-	char *s = kf_tracer_read(&c->tr, 0, file, NULL), *p;
-	int has = 0;
-
-	if (!s) {
-		kf_err_clear();
-		return 0;
-	}
-	for (p = s; *p; p = strchrnul(p, '\n'), p += !!*p)
-		if (*p != '\n' && *p != '#' && strncmp(p, "no pid", 6))
-			has = 1;
-	free(s);
-	return has;
-}
-
-static int write_list(struct cap *c, int inst, const char *file,
-		      char **items, int n)
-{
-	int i;
-
-	if (!n)
-		return kf_tracer_write(&c->tr, inst, file, "");
-	for (i = 0; i < n; i++) {
-		int rc = i ? kf_tracer_append(&c->tr, inst, file, items[i]) :
-			     kf_tracer_write(&c->tr, inst, file, items[i]);
-
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int enable_events(struct cap *c)
-{
-	static const char *const sched[] = {
-		"events/sched/sched_process_exec/enable",
-		"events/sched/sched_process_fork/enable",
-		"events/sched/sched_process_exit/enable",
-	};
-	char path[300];
-	size_t i;
-	int k;
-
-	for (k = 0; k < c->ntargets; k++) {
-		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
-			continue;
-		snprintf(path, sizeof(path),
-			 "events/syscalls/sys_enter_%s/enable",
-			 c->targets[k].name);
-		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
-			return -1;
-		snprintf(path, sizeof(path),
-			 "events/syscalls/sys_exit_%s/enable",
-			 c->targets[k].name);
-		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
-			return -1;
-	}
-	for (i = 0; i < sizeof(sched) / sizeof(sched[0]); i++)
-		if (kf_tracer_exists(&c->tr, c->inst, sched[i]) &&
-		    kf_tracer_write(&c->tr, c->inst, sched[i], "1") < 0)
-			return -1;
-	return 0;
-}
-
-/*
- * Choose the trace clock of the buffer kfollow reads (--clock, else keep
- * the kernel's) and remember its name for the capture.  A kernel that
- * found its TSC unstable defaults to "global", which stands still between
- * late ticks: kfollow then checks record times against the kernel's call
- * times (build.c) rather than trusting them.
- */
-static int set_clock(struct cap *c, int inst)
-{
-	char *all = kf_tracer_read(&c->tr, inst, "trace_clock", NULL);
-	const char *want = c->o->clock, *b, *e;
-	char list[256];
-	int found = 0, rc = 0;
-
-	c->clock[0] = '\0';
-	if (!all) {
-		/* no trace_clock file: nothing to choose, nothing to say */
-		kf_err_clear();
-		if (want)
-			return kf_err(KF_EXIT_UNAVAILABLE, "cannot choose the "
-				      "trace clock '%s': this kernel has no "
-				      "trace_clock file", want);
-		return 0;
-	}
-	b = strchr(all, '[');
-	e = b ? strchr(b, ']') : NULL;
-	if (b && e && e - b - 1 < (long)sizeof(c->clock))
-		snprintf(c->clock, sizeof(c->clock), "%.*s", (int)(e - b - 1),
-			 b + 1);
-	if (!want)
-		goto out;
-	for (char *p = all; *p; p++)
-		if (*p == '[' || *p == ']' || *p == '\n')
-			*p = ' ';
-	/* the names, one space apart, for the message */
-	list[0] = '\0';
-	{
-		size_t at = 0;
-		const char *p = all;
-
-		for (;;) {
-			size_t n;
-
-			p += strspn(p, " ");
-			n = strcspn(p, " ");
-			if (!n)
-				break;
-			if (at + n + 2 < sizeof(list))
-				at += snprintf(list + at, sizeof(list) - at,
-					       "%s%.*s", at ? " " : "",
-					       (int)n, p);
-			p += n;
-		}
-	}
-	for (char *sp, *w = strtok_r(all, " ", &sp); w && !found;
-	     w = strtok_r(NULL, " ", &sp))
-		found = !strcmp(w, want);
-	if (!found) {
-		rc = kf_err(KF_EXIT_USAGE, "unknown trace clock '%s': this "
-			    "kernel offers %s", want, list);
-		goto out;
-	}
-	/* they count cycles or events, not nanoseconds */
-	if (!strcmp(want, "counter") || !strcmp(want, "x86-tsc")) {
-		rc = kf_err(KF_EXIT_USAGE, "trace clock '%s' does not count "
-			    "nanoseconds: use local, global, mono or another "
-			    "clock that does", want);
-		goto out;
-	}
-	if (strcmp(want, c->clock) != 0) {
-		if (kf_tracer_write(&c->tr, inst, "trace_clock", want) < 0) {
-			rc = -1;
-			goto out;
-		}
-		snprintf(c->clock, sizeof(c->clock), "%s", want);
-	}
-out:
-	free(all);
-	return rc;
-}
-
-static int arm_graph(struct cap *c)
-{
-	const struct kf_opts *o = c->o;
-	const struct kf_plan *plan = c->plan;
-	char **roots = NULL, **notrace = NULL;
-	int nroots = 0, nnotrace = 0, i, k, rc = -1, depth = plan->max_depth;
-	char *pids = pid_list(c), num[32];
-
-	roots = calloc(c->ntargets + 1, sizeof(*roots));
-	notrace = calloc(plan->nnotrace + 2, sizeof(*notrace));
-	if (!pids || !roots || !notrace) {
-		kf_err(KF_EXIT_OSERR, "out of memory");
-		goto out;
-	}
-	/* first: the notrace list below depends on whether it worked */
-	string_probes(c);
-	for (i = 0; i < c->ntargets; i++) {
-		for (k = 0; k < nroots; k++)
-			if (!strcmp(roots[k], c->targets[i].root))
-				break;
-		if (k == nroots)
-			roots[nroots++] = c->targets[i].root;
-	}
-	for (i = 0; i < plan->nnotrace; i++)
-		notrace[nnotrace++] = plan->notrace[i];
-	/* kfollow's own path-string kprobes run inside the syscall entry:
-	 * keep their handler out of the trees */
-	if (c->dynsys[0] && kf_strtab_find(&c->ki.funcs,
-					   "kprobe_ftrace_handler") != KF_NONE)
-		notrace[nnotrace++] = "kprobe_ftrace_handler";
-
-	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0 ||
-	    set_clock(c, 0) < 0)
-		goto out;
-	/* someone else's function filters would cut our trees */
-	if (file_has_entries(c, "set_ftrace_filter") &&
-	    kf_tracer_write(&c->tr, 0, "set_ftrace_filter", "") < 0)
-		goto out;
-	if (file_has_entries(c, "set_ftrace_notrace") &&
-	    kf_tracer_write(&c->tr, 0, "set_ftrace_notrace", "") < 0)
-		goto out;
-	if ((nnotrace || file_has_entries(c, "set_graph_notrace")) &&
-	    write_list(c, 0, "set_graph_notrace", notrace, nnotrace) < 0)
-		goto out;
-	if (write_list(c, 0, "set_graph_function", roots, nroots) < 0)
-		goto out;
-	if (kf_tracer_exists(&c->tr, 0, "max_graph_depth")) {
-		char *cur = kf_tracer_read(&c->tr, 0, "max_graph_depth", NULL);
-
-		snprintf(num, sizeof(num), "%d", depth);
-		if (cur && atoi(cur) != depth &&
-		    kf_tracer_write(&c->tr, 0, "max_graph_depth", num) < 0) {
-			free(cur);
-			goto out;
-		}
-		free(cur);
-	}
-	if (kf_tracer_exists(&c->tr, 0, "tracing_thresh")) {
-		char *cur = kf_tracer_read(&c->tr, 0, "tracing_thresh", NULL);
-
-		/* a threshold records exits only: no trees */
-		if (cur && atoi(cur) != 0 &&
-		    kf_tracer_write(&c->tr, 0, "tracing_thresh", "0") < 0) {
-			free(cur);
-			goto out;
-		}
-		free(cur);
-	}
-	if (kf_tracer_write(&c->tr, 0, "set_ftrace_pid", pids) < 0 ||
-	    kf_tracer_write(&c->tr, 0, "set_event_pid", pids) < 0)
-		goto out;
-	if (kf_tracer_exists(&c->tr, 0, "options/function-fork") &&
-	    kf_tracer_write(&c->tr, 0, "options/function-fork",
-			    o->no_children ? "0" : "1") < 0)
-		goto out;
-	if (kf_tracer_exists(&c->tr, 0, "options/event-fork") &&
-	    kf_tracer_write(&c->tr, 0, "options/event-fork",
-			    o->no_children ? "0" : "1") < 0)
-		goto out;
-	if (o->buffer_kb) {
-		snprintf(num, sizeof(num), "%lu", o->buffer_kb);
-		if (kf_tracer_write(&c->tr, 0, "buffer_size_kb", num) < 0)
-			goto out;
-	}
-	if (enable_events(c) < 0)
-		goto out;
-	if (kf_tracer_write(&c->tr, 0, "current_tracer", "function_graph") < 0)
-		goto out;
-	rc = 0;
-out:
-	free(pids);
-	free(roots);
-	free(notrace);
-	return rc;
-}
-
-static int arm_boundary(struct cap *c)
-{
-	char *pids = pid_list(c), num[32];
-	int rc = -1;
-
-	if (!pids)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	if (kf_tracer_instance_create(&c->tr) < 0)
-		goto out;
-	c->inst = 1;
-	if (kf_tracer_write(&c->tr, 1, "tracing_on", "0") < 0 ||
-	    set_clock(c, 1) < 0 ||
-	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0)
-		goto out;
-	if (kf_tracer_exists(&c->tr, 1, "options/event-fork") &&
-	    kf_tracer_write(&c->tr, 1, "options/event-fork",
-			    c->o->no_children ? "0" : "1") < 0)
-		goto out;
-	if (c->o->buffer_kb) {
-		snprintf(num, sizeof(num), "%lu", c->o->buffer_kb);
-		if (kf_tracer_write(&c->tr, 1, "buffer_size_kb", num) < 0)
-			goto out;
-	}
-	string_probes(c);
-	if (enable_events(c) < 0)
-		goto out;
-	rc = 0;
-out:
-	free(pids);
-	return rc;
-}
-
-/*
- * --output FILE.dat: start the trace-cmd file now, while tracefs shows the
- * events kfollow enabled (their formats go in; its kprobes go away on
- * restore) and before tracing is on.
- */
-static int dat_open(struct cap *c)
-{
-	struct kf_dat_info di = { .tracing_dir = c->tr.dir,
-				  .ncpus = c->ncpus,
-				  .page_size = c->page_size };
-	char *events = kf_tracer_read(&c->tr, c->inst, "set_event", NULL);
-	char *clock = events ? kf_tracer_read(&c->tr, c->inst, "trace_clock",
-					      NULL) : NULL;
-
-	/* libtracecmd lowers kptr_restrict while it copies kallsyms: kept
-	 * here, a kill in that moment cannot leave it lowered */
-	if (clock && (access(KPTR_RESTRICT, W_OK) < 0 ||
-		      kf_tracer_keep(&c->tr, KPTR_RESTRICT) == 0)) {
-		di.events = events;
-		di.clock = clock;
-		c->dat = kf_dat_open(c->o->dat, &di);
-	}
-	free(events);
-	free(clock);
-	return c->dat ? 0 : -1;
-}
-
-/* Start tracing: open readers, note overrun counters, tracing_on. */
-static int start(struct cap *c)
-{
-	int i;
-
-	/* anything already in the buffer is not ours */
-	if (!c->inst)
-		tracefs_instance_file_clear(NULL, "trace");
-	if (tcpu_open(c) < 0)
-		return -1;
-	if (c->o->dat && dat_open(c) < 0)
-		return -1;
-	for (i = 0; i < c->ncpus; i++)
-		c->overrun0[i] = cpu_overrun(c, i);
-	if (kf_tracer_write(&c->tr, c->inst, "tracing_on", "1") < 0)
-		return -1;
-	c->armed = 1;
-	return 0;
-}
-
-static void child_run(struct cap *c)
-{
-	char go = 0;
-	int e;
-
-	/* first: a crash here must not restore tracefs (or remove the
-	 * journal) under the live parent */
-	crash_tr = NULL;
-	for (size_t i = 0; i < NCRASH; i++)
-		signal(crash_sigs[i], SIG_DFL);
-	each_stop_sig(sig_default, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	close(c->go[1]);
-	close(c->errp[0]);
-	while (read(c->go[0], &go, 1) < 0 && errno == EINTR)
-		;
-	if (go != 'g')
-		_exit(127); /* kfollow gave up before tracing */
-	close(c->go[0]);
-	/* -u: the command runs as the user; only the tracer stays root */
-	if (c->run_as &&
-	    ((c->run_name ? initgroups(c->run_name, c->run_gid) :
-	      setgroups(0, NULL)) < 0 || setgid(c->run_gid) < 0 ||
-	     setuid(c->run_uid) < 0)) {
-		e = errno;
-		(void)!write(c->errp[1], &e, sizeof(e));
-		_exit(126);
-	}
-	if (c->out_fd > 0) {
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(c->out_fd, 1) < 0 ||
-		    dup2(c->out_fd, 2) < 0)
-			_exit(126);
-	}
-	execv(c->cmd_path, c->o->cmd);
-	e = errno;
-	(void)!write(c->errp[1], &e, sizeof(e));
-	_exit(e == ENOENT ? 127 : 126);
-}
-
-static int fork_child(struct cap *c)
-{
-	if (pipe2(c->go, O_CLOEXEC) < 0 || pipe2(c->errp, O_CLOEXEC) < 0)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot create a pipe");
-	fflush(NULL);
-	c->child = fork();
-	if (c->child < 0)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot fork");
-	if (c->child == 0)
-		child_run(c);
-	close(c->go[0]);
-	close(c->errp[1]);
-	c->go[0] = c->errp[1] = -1;
-	return add_pid(c, c->child);
-}
-
-/* Let the held command exec; learn whether the exec worked. */
-static int release_child(struct cap *c)
-{
-	int e = 0;
-	ssize_t n;
-
-	if (write(c->go[1], "g", 1) != 1)
-		return kf_err_errno(KF_EXIT_OSERR, "cannot start the command");
-	close(c->go[1]);
-	c->go[1] = -1;
-	forward_pid = c->child;
-	do
-		n = read(c->errp[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	close(c->errp[0]);
-	c->errp[0] = -1;
-	if (n == (ssize_t)sizeof(e))
-		return kf_err(e == ENOENT ? KF_EXIT_NOTFOUND : KF_EXIT_NOEXEC,
-			      "cannot run '%s': %s", c->o->cmd[0], strerror(e));
-	return 0;
-}
-
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return KF_EXIT_FAILURE;
-}
-
-static uint64_t now_ns(void)
+uint64_t cap_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static int pids_alive(const struct cap *c)
-{
-	int i;
-
-	for (i = 0; i < c->o->npids; i++)
-		if (kill(c->o->pids[i], 0) == 0 || errno == EPERM)
-			return 1;
-	return 0;
 }
 
 /* Filter between reader and builder: the child's own setup before exec
@@ -1344,7 +286,7 @@ static void cap_release(struct cap *c)
 {
 	int i;
 
-	tcpu_close(c);
+	cap_ring_close(c);
 	free(c->tcpu);
 	free(c->cpufd);
 	free(c->overrun0);
@@ -1378,7 +320,7 @@ static void restore(struct cap *c)
 {
 	if (!c->tr_open)
 		return;
-	tcpu_close(c);
+	cap_ring_close(c);
 	if (kf_tracer_restore_files(&c->tr) < 0 ||
 	    kf_tracer_verify(&c->tr) > 0)
 		kf_warn("tracefs was not fully restored (see above): check "
@@ -1404,17 +346,6 @@ static void err_put_back(const struct kept_err *k)
 	kf_err(k->code, "%s", k->msg);
 }
 
-static void kill_child(struct cap *c)
-{
-	int st;
-
-	if (c->child <= 0)
-		return;
-	kill(c->child, SIGKILL);
-	waitpid(c->child, &st, 0);
-	c->child = 0;
-}
-
 /*
  * 1. What the user can fix, before any change: the command, -u, -p,
  * lockdown, root.  Returns 0 or -1 (kf_err).
@@ -1424,11 +355,11 @@ static int preflight(struct cap *c)
 	const struct kf_opts *o = c->o;
 	struct utsname un;
 
-	if (o->ncmd && !(c->cmd_path = find_command(o->cmd[0])))
+	if (o->ncmd && !(c->cmd_path = cap_command_find(o->cmd[0])))
 		return -1;
-	if (o->user && resolve_user(c, o->user) < 0)
+	if (o->user && cap_user_resolve(c, o->user) < 0)
 		return -1;
-	if (o->npids && collect_pids(c) < 0)
+	if (o->npids && cap_pids_collect(c) < 0)
 		return -1;
 	if (!o->ncmd && !o->npids) {
 		kf_err(KF_EXIT_USAGE, "nothing to run: give a command after "
@@ -1467,7 +398,7 @@ static int open_tracefs(struct cap *c)
 	if (kf_tracer_open(&c->tr, o->tracefs, kf_journal_dir()) < 0)
 		return -1;
 	c->tr_open = 1;
-	crash_tr = &c->tr;
+	cap_sig_crash_tracer(&c->tr);
 	if (!o->force && !o->tracefs) {
 		char *why = kf_status_foreign(c->tr.dir);
 
@@ -1497,9 +428,9 @@ static int arm(struct cap *c)
 	const struct kf_opts *o = c->o;
 	int i;
 
-	if (count_cpus(c) < 0 || tep_load(c) < 0)
+	if (cap_ring_count_cpus(c) < 0 || cap_tep_load(c) < 0)
 		return -1;
-	if (c->graph && arm_graph(c) < 0) {
+	if (c->graph && cap_arm_graph(c) < 0) {
 		int err = errno;
 
 		if (err != EPERM && err != EACCES && err != ENODEV)
@@ -1517,8 +448,8 @@ static int arm(struct cap *c)
 			return -1;
 		c->tr_open = 1;
 		c->graph = 0;
-		tep_unload(c);
-		if (tep_load(c) < 0)
+		cap_tep_unload(c);
+		if (cap_tep_load(c) < 0)
 			return -1;
 	}
 	if (!c->graph) {
@@ -1531,7 +462,7 @@ static int arm(struct cap *c)
 				       c->targets[i].name);
 				return -1;
 			}
-		if (arm_boundary(c) < 0)
+		if (cap_arm_boundary(c) < 0)
 			return -1;
 	}
 	return 0;
@@ -1585,96 +516,6 @@ static int builder_start(struct cap *c, struct kf_sink *sink)
 	return 0;
 }
 
-/*
- * 5. Read, build and tick until the command exits (*st, *exited), the
- * pids are gone, the deadline passes, a signal comes or a hook says stop.
- * Returns 0 or -1 (kf_err).
- */
-static int read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
-		     struct kf_sink sink, uint64_t t_run, uint64_t deadline,
-		     int *st, int *exited)
-{
-	const struct kf_opts *o = c->o;
-	struct kf_model *m = c->m;
-	uint64_t t_tick = 0;
-	int busy = 0, more = 0;
-
-	while (!stop_signal) {
-		struct pollfd pfd = { .fd = sig_pipe[0], .events = POLLIN };
-		struct kf_raw_stats rs;
-		pid_t w;
-		int pages;
-
-		/* while pages keep coming, come back soon: the ring buffer
-		 * is small (1.4 MB per CPU by default) and a busy CPU fills
-		 * it in well under a tick */
-		poll(&pfd, 1, more ? 0 : busy ? BUSY_TICK_MS : TICK_MS);
-		if (pfd.revents) {
-			char b[16];
-
-			while (read(sig_pipe[0], b, sizeof(b)) > 0)
-				;
-		}
-		if ((pages = drain(c, 0, &more)) < 0)
-			return -1;
-		busy = pages > 0;
-		if (o->ncmd) {
-			w = waitpid(c->child, st, WNOHANG);
-			if (w == c->child) {
-				*exited = 1;
-				forward_pid = 0;
-				break;
-			}
-		} else if (!pids_alive(c)) {
-			break;
-		}
-		if (deadline && now_ns() >= deadline)
-			break;
-		/* trees grow as pages come, batch or not: a page is freed
-		 * once its records are built (or counted past --max-events),
-		 * so memory stays bounded however long the capture runs */
-		kf_raw_stats(c->raw, &rs);
-		if ((!more || rs.bytes >= HELD_BYTES) &&
-		    kf_raw_process(c->raw, sink, 0) < 0)
-			return -1;
-		if (hooks && hooks->tick &&
-		    (!more || now_ns() - t_tick >= HURRY_TICK_NS)) {
-			struct kf_capture_progress pr = { .tracing = 1 };
-
-			t_tick = now_ns();
-			kf_raw_stats(c->raw, &rs);
-			pr.events = rs.events;
-			pr.lost = m->meta.lost;
-			pr.elapsed_ns = now_ns() - t_run;
-			if (hooks->tick(hooks->ctx, m, &pr))
-				break;
-		}
-	}
-	return 0;
-}
-
-/* Overruns the CPUs counted that no page flagged: lost too. */
-static void count_overruns(struct cap *c)
-{
-	struct kf_model *m = c->m;
-	int i;
-
-	for (i = 0; i < c->ncpus; i++) {
-		uint64_t ov = cpu_overrun(c, i);
-
-		if (ov > c->overrun0[i]) {
-			uint64_t d = ov - c->overrun0[i];
-
-			/* pages already flagged missed events: take the
-			 * larger of the two counts */
-			if (d > m->meta.lost_cpu[i]) {
-				m->meta.lost += d - m->meta.lost_cpu[i];
-				m->meta.lost_cpu[i] = d;
-			}
-		}
-	}
-}
-
 /* The command's exit status into *exit_code, waiting a moment for a
  * command that tracing stopped before it ended. */
 static void wait_command(struct cap *c, int *st, int *exited, int *exit_code)
@@ -1694,9 +535,9 @@ static void wait_command(struct cap *c, int *st, int *exited, int *exit_code)
 		}
 	}
 	if (*exited)
-		*exit_code = status_code(*st);
-	else if (stop_signal)
-		*exit_code = 128 + stop_signal;
+		*exit_code = cap_child_exit_code(*st);
+	else if (kf_capture_stop_signal())
+		*exit_code = 128 + kf_capture_stop_signal();
 	else
 		*exit_code = 0;
 }
@@ -1768,7 +609,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	struct cap c;
 	struct kf_sink sink;
 	struct kept_err kept;
-	uint64_t t0 = now_ns(), deadline = 0, start_wall = time(NULL);
+	uint64_t t0 = cap_now_ns(), deadline = 0, start_wall = time(NULL);
 	uint64_t t_capture = 0, t_post = 0, t_run = 0;
 	int st = 0, exited = 0, rc = -1, more = 0;
 
@@ -1778,9 +619,8 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	c.plan = plan;
 	c.m = m;
 	c.out_fd = hooks ? hooks->cmd_out_fd : 0;
-	stop_signal = 0;
 	*exit_code = KF_EXIT_FAILURE;
-	if (signals_install() < 0)
+	if (cap_sig_install() < 0)
 		goto fail;
 
 	/* 1. what the user can fix, before any change; then tracefs */
@@ -1790,15 +630,15 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		goto fail_restore;
 
 	/* 2. the command, held until tracing is armed */
-	if (interrupted())
+	if (cap_sig_interrupted())
 		goto fail_restore;
-	if (o->ncmd && fork_child(&c) < 0)
+	if (o->ncmd && cap_child_fork(&c) < 0)
 		goto fail_signals;
 
 	/* 3. arm */
 	if (arm(&c) < 0)
 		goto fail_child;
-	if (start(&c) < 0)
+	if (cap_ring_start(&c) < 0)
 		goto fail_stop;
 
 	/* 4. the builder */
@@ -1806,30 +646,31 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		goto fail_stop;
 
 	/* 5. run */
-	if (interrupted())
+	if (cap_sig_interrupted())
 		goto fail_stop;
-	if (o->ncmd && release_child(&c) < 0) {
-		kill_child(&c);
+	if (o->ncmd && cap_child_exec(&c) < 0) {
+		cap_child_kill(&c);
 		goto fail_stop;
 	}
-	t_run = now_ns();
+	t_run = cap_now_ns();
 	if (o->duration)
 		deadline = t_run + o->duration;
-	if (read_loop(&c, hooks, sink, t_run, deadline, &st, &exited) < 0)
+	if (cap_ring_read_loop(&c, hooks, sink, t_run, deadline, &st,
+			       &exited) < 0)
 		goto fail_stop;
 
 	/* 6. stop, drain, restore: the kernel is left as it was */
-	t_capture = now_ns();
+	t_capture = cap_now_ns();
 	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
 	kf_err_clear();
-	if (drain(&c, 1, &more) < 0)
+	if (cap_ring_drain(&c, 1, &more) < 0)
 		goto fail_stop;
-	count_overruns(&c);
+	cap_ring_count_overruns(&c);
 	/* saved_cmdlines, before restoring can unmount tracefs */
 	if (c.dat && kf_dat_add_cmdlines(c.dat) < 0)
 		goto fail_stop;
 	restore(&c);
-	signals_restore();
+	cap_sig_restore();
 	wait_command(&c, &st, &exited, exit_code);
 	m->meta.exit_status = exited ? st : -1;
 	/* the pages are all in: the .dat needs only saved_cmdlines now */
@@ -1837,11 +678,11 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		goto fail;
 
 	/* 7. trees */
-	t_post = now_ns();
+	t_post = cap_now_ns();
 	if (kf_raw_process(c.raw, sink, 1) < 0 ||
 	    kf_builder_finish(c.b, 0) < 0)
 		goto fail;
-	t_post = now_ns() - t_post;
+	t_post = cap_now_ns() - t_post;
 	report_stats(&c, t0, t_capture, t_post);
 	fill_meta(&c, start_wall);
 	warn_left_out(&c);
@@ -1853,9 +694,9 @@ fail_stop:
 	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
 	err_put_back(&kept);
 fail_child:
-	kill_child(&c);
+	cap_child_kill(&c);
 fail_signals:
-	signals_restore();
+	cap_sig_restore();
 fail_restore:
 	err_keep(&kept);
 	restore(&c);
@@ -1863,8 +704,8 @@ fail_restore:
 fail:
 done:
 	if (c.child > 0 && !exited && rc < 0)
-		kill_child(&c);
-	signals_restore();
+		cap_child_kill(&c);
+	cap_sig_restore();
 	cap_release(&c);
 	return rc;
 }

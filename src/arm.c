@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * arm.c - the tracefs settings of a live capture, written before tracing
+ * is switched on: function_graph in the top-level buffer (its filters,
+ * depth, pids, fork options, buffer size, events), or the syscall events
+ * alone in kfollow's own instance; and the kprobes that fetch the path
+ * strings the syscall events do not record.  Every write goes through the
+ * tracer's undo log, so restoring puts each setting back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+
+#include "kf_common.h"
+#include "kf_raw.h"
+#include "kf_strtab.h"
+#include "kf_tracer.h"
+#include "capture-int.h"
+
+/* x86-64 struct pt_regs offsets of the syscall arguments (di si dx r10 r8 r9) */
+static const int x64_arg_off[KF_MAX_ARGS] = { 112, 104, 96, 56, 72, 64 };
+
+/* Parse a format file we created (a kprobe) into the tep. */
+static int tep_add_format(struct cap *c, const char *sys, const char *ev)
+{
+	char f[256], *buf;
+	size_t len;
+	int rc;
+
+	snprintf(f, sizeof(f), "events/%s/%s/format", sys, ev);
+	buf = kf_tracer_read(&c->tr, 0, f, &len);
+	if (!buf)
+		return -1;
+	rc = tep_parse_event(c->tep, buf, len, sys);
+	free(buf);
+	return rc ? kf_err(KF_EXIT_UNAVAILABLE, "cannot parse '%s'", f) : 0;
+}
+
+/*
+ * String arguments (paths) the syscall events do not record: a kprobe at
+ * the syscall's entry fetches them from user memory (x86-64 only: the
+ * arguments' places in struct pt_regs are known there).
+ */
+static void string_probes(struct cap *c)
+{
+	int i, k;
+
+	if (strcmp(c->machine, "x86_64") != 0 || !c->ki.arch_prefix)
+		return;
+	snprintf(c->dynsys, sizeof(c->dynsys), "kfollow_%d", (int)getpid());
+	for (i = 0; i < c->ntargets; i++) {
+		struct kf_target *t = &c->targets[i];
+		uint32_t sys;
+		const struct kf_sysdesc *sd;
+		unsigned kmask;
+
+		if (!t->is_syscall || !t->has_events)
+			continue;
+		sys = kf_model_sys_get(c->m, t->name);
+		sd = &c->m->sys[sys];
+		kmask = kf_raw_kernel_strings(c->raw, sys);
+		for (k = 0; k < sd->nargs; k++) {
+			char def[512], rm[256], ev[64], en[320];
+
+			if (sd->argkind[k] != KF_ARG_STR || (kmask & (1u << k)))
+				continue;
+			snprintf(ev, sizeof(ev), "%.40s_%d", t->name, k);
+			snprintf(def, sizeof(def), "p:%s/%s %s%s "
+				 "arg=+0(+%d(%%di)):ustring", c->dynsys, ev,
+				 c->ki.arch_prefix, t->name, x64_arg_off[k]);
+			snprintf(rm, sizeof(rm), "-:%s/%s", c->dynsys, ev);
+			if (kf_tracer_dynevent(&c->tr, def, rm) < 0 ||
+			    tep_add_format(c, c->dynsys, ev) < 0 ||
+			    kf_raw_add_string_event(c->raw, c->dynsys, ev,
+						    "arg", sys, k) < 0) {
+				if (kf_verbose)
+					kf_note("no path strings for '%s': %s",
+						t->name, kf_err_msg());
+				kf_err_clear();
+				continue;
+			}
+			snprintf(en, sizeof(en), "events/%s/%s/enable",
+				 c->dynsys, ev);
+			if (kf_tracer_write(&c->tr, c->inst, en, "1") < 0) {
+				kf_err_clear();
+				continue;
+			}
+		}
+	}
+}
+
+static char *pid_list(const struct cap *c)
+{
+	char *s = malloc(c->npids * 12 + 1);
+	size_t len = 0;
+	int i;
+
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < c->npids; i++)
+		len += sprintf(s + len, "%s%d", i ? " " : "", (int)c->pids[i]);
+	return s;
+}
+
+static int file_has_entries(struct cap *c, const char *file)
+{
+	char *s = kf_tracer_read(&c->tr, 0, file, NULL), *p;
+	int has = 0;
+
+	if (!s) {
+		kf_err_clear();
+		return 0;
+	}
+	for (p = s; *p; p = strchrnul(p, '\n'), p += !!*p)
+		if (*p != '\n' && *p != '#' && strncmp(p, "no pid", 6))
+			has = 1;
+	free(s);
+	return has;
+}
+
+static int write_list(struct cap *c, int inst, const char *file,
+		      char **items, int n)
+{
+	int i;
+
+	if (!n)
+		return kf_tracer_write(&c->tr, inst, file, "");
+	for (i = 0; i < n; i++) {
+		int rc = i ? kf_tracer_append(&c->tr, inst, file, items[i]) :
+			     kf_tracer_write(&c->tr, inst, file, items[i]);
+
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int enable_events(struct cap *c)
+{
+	static const char *const sched[] = {
+		"events/sched/sched_process_exec/enable",
+		"events/sched/sched_process_fork/enable",
+		"events/sched/sched_process_exit/enable",
+	};
+	char path[300];
+	size_t i;
+	int k;
+
+	for (k = 0; k < c->ntargets; k++) {
+		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
+			continue;
+		snprintf(path, sizeof(path),
+			 "events/syscalls/sys_enter_%s/enable",
+			 c->targets[k].name);
+		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
+			return -1;
+		snprintf(path, sizeof(path),
+			 "events/syscalls/sys_exit_%s/enable",
+			 c->targets[k].name);
+		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
+			return -1;
+	}
+	for (i = 0; i < sizeof(sched) / sizeof(sched[0]); i++)
+		if (kf_tracer_exists(&c->tr, c->inst, sched[i]) &&
+		    kf_tracer_write(&c->tr, c->inst, sched[i], "1") < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Choose the trace clock of the buffer kfollow reads (--clock, else keep
+ * the kernel's) and remember its name for the capture.  A kernel that
+ * found its TSC unstable defaults to "global", which stands still between
+ * late ticks: kfollow then checks record times against the kernel's call
+ * times (build.c) rather than trusting them.
+ */
+static int set_clock(struct cap *c, int inst)
+{
+	char *all = kf_tracer_read(&c->tr, inst, "trace_clock", NULL);
+	const char *want = c->o->clock, *b, *e;
+	char list[256];
+	int found = 0, rc = 0;
+
+	c->clock[0] = '\0';
+	if (!all) {
+		/* no trace_clock file: nothing to choose, nothing to say */
+		kf_err_clear();
+		if (want)
+			return kf_err(KF_EXIT_UNAVAILABLE, "cannot choose the "
+				      "trace clock '%s': this kernel has no "
+				      "trace_clock file", want);
+		return 0;
+	}
+	b = strchr(all, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (b && e && e - b - 1 < (long)sizeof(c->clock))
+		snprintf(c->clock, sizeof(c->clock), "%.*s", (int)(e - b - 1),
+			 b + 1);
+	if (!want)
+		goto out;
+	for (char *p = all; *p; p++)
+		if (*p == '[' || *p == ']' || *p == '\n')
+			*p = ' ';
+	/* the names, one space apart, for the message */
+	list[0] = '\0';
+	{
+		size_t at = 0;
+		const char *p = all;
+
+		for (;;) {
+			size_t n;
+
+			p += strspn(p, " ");
+			n = strcspn(p, " ");
+			if (!n)
+				break;
+			if (at + n + 2 < sizeof(list))
+				at += snprintf(list + at, sizeof(list) - at,
+					       "%s%.*s", at ? " " : "",
+					       (int)n, p);
+			p += n;
+		}
+	}
+	for (char *sp, *w = strtok_r(all, " ", &sp); w && !found;
+	     w = strtok_r(NULL, " ", &sp))
+		found = !strcmp(w, want);
+	if (!found) {
+		rc = kf_err(KF_EXIT_USAGE, "unknown trace clock '%s': this "
+			    "kernel offers %s", want, list);
+		goto out;
+	}
+	/* they count cycles or events, not nanoseconds */
+	if (!strcmp(want, "counter") || !strcmp(want, "x86-tsc")) {
+		rc = kf_err(KF_EXIT_USAGE, "trace clock '%s' does not count "
+			    "nanoseconds: use local, global, mono or another "
+			    "clock that does", want);
+		goto out;
+	}
+	if (strcmp(want, c->clock) != 0) {
+		if (kf_tracer_write(&c->tr, inst, "trace_clock", want) < 0) {
+			rc = -1;
+			goto out;
+		}
+		snprintf(c->clock, sizeof(c->clock), "%s", want);
+	}
+out:
+	free(all);
+	return rc;
+}
+
+/* The graph roots of the targets, each once, into roots (room for one a
+ * target).  Returns how many. */
+static int graph_roots(const struct cap *c, char **roots)
+{
+	int nroots = 0, i, k;
+
+	for (i = 0; i < c->ntargets; i++) {
+		for (k = 0; k < nroots; k++)
+			if (!strcmp(roots[k], c->targets[i].root))
+				break;
+		if (k == nroots)
+			roots[nroots++] = c->targets[i].root;
+	}
+	return nroots;
+}
+
+/* The functions to leave out of the trees into notrace (room for the
+ * plan's and one more).  Returns how many. */
+static int graph_notrace(const struct cap *c, char **notrace)
+{
+	const struct kf_plan *plan = c->plan;
+	int nnotrace = 0, i;
+
+	for (i = 0; i < plan->nnotrace; i++)
+		notrace[nnotrace++] = plan->notrace[i];
+	/* kfollow's own path-string kprobes run inside the syscall entry:
+	 * keep their handler out of the trees */
+	if (c->dynsys[0] && kf_strtab_find(&c->ki.funcs,
+					   "kprobe_ftrace_handler") != KF_NONE)
+		notrace[nnotrace++] = "kprobe_ftrace_handler";
+	return nnotrace;
+}
+
+/* set_ftrace_filter and set_ftrace_notrace emptied, if anything is in
+ * them: someone else's function filters would cut our trees. */
+static int clear_function_filters(struct cap *c)
+{
+	if (file_has_entries(c, "set_ftrace_filter") &&
+	    kf_tracer_write(&c->tr, 0, "set_ftrace_filter", "") < 0)
+		return -1;
+	if (file_has_entries(c, "set_ftrace_notrace") &&
+	    kf_tracer_write(&c->tr, 0, "set_ftrace_notrace", "") < 0)
+		return -1;
+	return 0;
+}
+
+/* set_graph_notrace (emptied of anyone else's entries) and
+ * set_graph_function: the roots. */
+static int graph_filters(struct cap *c, char **roots, int nroots,
+			 char **notrace, int nnotrace)
+{
+	if ((nnotrace || file_has_entries(c, "set_graph_notrace")) &&
+	    write_list(c, 0, "set_graph_notrace", notrace, nnotrace) < 0)
+		return -1;
+	return write_list(c, 0, "set_graph_function", roots, nroots);
+}
+
+/* A number file of the top-level buffer (max_graph_depth,
+ * tracing_thresh) set to n where the kernel has it and it differs. */
+static int graph_number(struct cap *c, const char *file, int n)
+{
+	char *cur, num[32];
+	int rc = 0;
+
+	if (!kf_tracer_exists(&c->tr, 0, file))
+		return 0;
+	cur = kf_tracer_read(&c->tr, 0, file, NULL);
+	snprintf(num, sizeof(num), "%d", n);
+	if (cur && atoi(cur) != n &&
+	    kf_tracer_write(&c->tr, 0, file, num) < 0)
+		rc = -1;
+	free(cur);
+	return rc;
+}
+
+/* Functions and events of these pids only (and, by the fork options,
+ * their children). */
+static int graph_pids(struct cap *c, const char *pids)
+{
+	if (kf_tracer_write(&c->tr, 0, "set_ftrace_pid", pids) < 0 ||
+	    kf_tracer_write(&c->tr, 0, "set_event_pid", pids) < 0)
+		return -1;
+	return 0;
+}
+
+/* options/function-fork or options/event-fork, where the kernel has it:
+ * children are followed unless --no-children. */
+static int fork_option(struct cap *c, int inst, const char *file)
+{
+	if (kf_tracer_exists(&c->tr, inst, file) &&
+	    kf_tracer_write(&c->tr, inst, file,
+			    c->o->no_children ? "0" : "1") < 0)
+		return -1;
+	return 0;
+}
+
+/* buffer_size_kb from --buffer-size; without it the kernel's stays. */
+static int buffer_size(struct cap *c, int inst)
+{
+	char num[32];
+
+	if (!c->o->buffer_kb)
+		return 0;
+	snprintf(num, sizeof(num), "%lu", c->o->buffer_kb);
+	return kf_tracer_write(&c->tr, inst, "buffer_size_kb", num);
+}
+
+/*
+ * The knobs in the order they have always been written: tracing off and
+ * the clock first, the tracer itself last, so nothing is traced before
+ * every filter is in place.
+ */
+int cap_arm_graph(struct cap *c)
+{
+	char **roots = NULL, **notrace = NULL;
+	int nroots, nnotrace, rc = -1;
+	char *pids = pid_list(c);
+
+	roots = calloc(c->ntargets + 1, sizeof(*roots));
+	notrace = calloc(c->plan->nnotrace + 2, sizeof(*notrace));
+	if (!pids || !roots || !notrace) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		goto out;
+	}
+	/* first: the notrace list below depends on whether it worked */
+	string_probes(c);
+	nroots = graph_roots(c, roots);
+	nnotrace = graph_notrace(c, notrace);
+	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0 ||
+	    set_clock(c, 0) < 0 ||
+	    clear_function_filters(c) < 0 ||
+	    graph_filters(c, roots, nroots, notrace, nnotrace) < 0 ||
+	    graph_number(c, "max_graph_depth", c->plan->max_depth) < 0 ||
+	    /* a threshold records exits only: no trees */
+	    graph_number(c, "tracing_thresh", 0) < 0 ||
+	    graph_pids(c, pids) < 0 ||
+	    fork_option(c, 0, "options/function-fork") < 0 ||
+	    fork_option(c, 0, "options/event-fork") < 0 ||
+	    buffer_size(c, 0) < 0 ||
+	    enable_events(c) < 0 ||
+	    kf_tracer_write(&c->tr, 0, "current_tracer", "function_graph") < 0)
+		goto out;
+	rc = 0;
+out:
+	free(pids);
+	free(roots);
+	free(notrace);
+	return rc;
+}
+
+int cap_arm_boundary(struct cap *c)
+{
+	char *pids = pid_list(c);
+	int rc = -1;
+
+	if (!pids)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (kf_tracer_instance_create(&c->tr) < 0)
+		goto out;
+	c->inst = 1;
+	if (kf_tracer_write(&c->tr, 1, "tracing_on", "0") < 0 ||
+	    set_clock(c, 1) < 0 ||
+	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0 ||
+	    fork_option(c, 1, "options/event-fork") < 0 ||
+	    buffer_size(c, 1) < 0)
+		goto out;
+	string_probes(c);
+	if (enable_events(c) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(pids);
+	return rc;
+}

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ring.c - the read side of a live capture: the event formats and the
+ * record reader (kf_raw) they feed, the per-CPU ring buffers opened when
+ * tracing starts, the pages drained from them (and copied to --output
+ * FILE.dat), the read loop that runs while the command does, and the
+ * events the kernel dropped.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+#include <tracefs.h>
+
+#include "kf_common.h"
+#include "kf_datfile.h"
+#include "kf_raw.h"
+#include "kf_tracer.h"
+#include "capture-int.h"
+
+#define TICK_MS 50
+#define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
+#define BUSY_TICK_MS 2
+
+int cap_ring_count_cpus(struct cap *c)
+{
+	int i;
+
+	c->ncpus = 0;
+	for (i = 0; i < 8192; i++) {
+		char f[64];
+
+		snprintf(f, sizeof(f), "per_cpu/cpu%d", i);
+		if (!kf_tracer_exists(&c->tr, 0, f))
+			break;
+		c->ncpus = i + 1;
+	}
+	if (!c->ncpus)
+		return kf_err(KF_EXIT_UNAVAILABLE, "tracefs shows no per_cpu "
+			      "buffers in '%s'", c->tr.dir);
+	return 0;
+}
+
+static int tcpu_open(struct cap *c)
+{
+	int i;
+
+	c->tcpu = calloc(c->ncpus, sizeof(*c->tcpu));
+	c->cpufd = calloc(c->ncpus, sizeof(*c->cpufd));
+	c->overrun0 = calloc(c->ncpus, sizeof(*c->overrun0));
+	if (!c->tcpu || !c->cpufd || !c->overrun0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (i = 0; i < c->ncpus; i++) {
+		char f[64], *path;
+
+		snprintf(f, sizeof(f), "per_cpu/cpu%d/trace_pipe_raw", i);
+		path = kf_tracer_path(&c->tr, c->inst, f);
+		c->cpufd[i] = path ? open(path, O_RDONLY | O_NONBLOCK |
+					   O_CLOEXEC) : -1;
+		if (c->cpufd[i] < 0) {
+			kf_err_errno(KF_EXIT_UNAVAILABLE, "cannot open '%s'",
+				     path ? path : f);
+			free(path);
+			return -1;
+		}
+		free(path);
+		c->tcpu[i] = tracefs_cpu_alloc_fd(c->cpufd[i],
+						  getpagesize(), true);
+		if (!c->tcpu[i])
+			return kf_err(KF_EXIT_UNAVAILABLE, "cannot read the ring "
+				      "buffer of CPU %d", i);
+		if (tracefs_cpu_read_size(c->tcpu[i]) > c->page_size)
+			c->page_size = tracefs_cpu_read_size(c->tcpu[i]);
+	}
+	c->page = malloc(c->page_size);
+	if (!c->page)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	return 0;
+}
+
+void cap_ring_close(struct cap *c)
+{
+	int i;
+
+	for (i = 0; c->tcpu && i < c->ncpus; i++) {
+		if (c->tcpu[i])
+			tracefs_cpu_free_fd(c->tcpu[i]);
+		if (c->cpufd[i] > 0)
+			close(c->cpufd[i]);
+		c->tcpu[i] = NULL;
+		c->cpufd[i] = -1;
+	}
+}
+
+/* "overrun: N" of per_cpu/cpuN/stats: records the kernel overwrote. */
+static uint64_t cpu_overrun(struct cap *c, int cpu)
+{
+	char f[64], *s, *p;
+	uint64_t v = 0;
+
+	snprintf(f, sizeof(f), "per_cpu/cpu%d/stats", cpu);
+	s = kf_tracer_read(&c->tr, c->inst, f, NULL);
+	if (s && (p = strstr(s, "overrun:")))
+		v = strtoull(p + 8, NULL, 10);
+	free(s);
+	kf_err_clear();
+	return v;
+}
+
+/*
+ * Pages read from one CPU per pass before the records are built: a writer
+ * faster than the reader (a busy machine that gives kfollow a fraction of
+ * a core) would otherwise keep one pass reading, and the pages piling up
+ * in memory, until the command ends.  Past this the kernel drops events
+ * (counted and reported) instead of kfollow holding them.
+ */
+#define PASS_PAGES 256
+
+/*
+ * While a pass leaves pages in the rings, reading comes first (a burst
+ * is read as fast as it comes, as before passes were capped): records are
+ * built once this much is held, and the TUI is redrawn at most every
+ * HURRY_TICK_NS.  Measured on a loaded 2-core host: building and
+ * redrawing after every capped pass lost events in a 100000-open burst
+ * that the reader kept up with before.
+ */
+#define HELD_BYTES (8u << 20)
+#define HURRY_TICK_NS 100000000ull
+
+/*
+ * Read the pages the CPUs have filled, up to PASS_PAGES each unless
+ * final (then flush partial pages too).  Returns the pages read and sets
+ * *more if a CPU still had some left, or returns -1.
+ */
+int cap_ring_drain(struct cap *c, int final, int *more)
+{
+	int i, n, k, pages = 0;
+
+	*more = 0;
+	for (i = 0; i < c->ncpus; i++) {
+		if (!c->tcpu[i]) {
+			kf_raw_dry(c->raw, i);	/* nothing to read there */
+			continue;
+		}
+		for (k = 0;; k++) {
+			if (!final && k == PASS_PAGES) {
+				*more = 1;
+				break;
+			}
+			n = final ? tracefs_cpu_flush(c->tcpu[i], c->page) :
+				    tracefs_cpu_read(c->tcpu[i], c->page, true);
+			if (n <= 0) {
+				kf_raw_dry(c->raw, i);
+				break;
+			}
+			if (kf_raw_add_page(c->raw, i, c->page, n) < 0 ||
+			    (c->dat && kf_dat_add_page(c->dat, i, c->page,
+						       n) < 0))
+				return -1;
+			pages++;
+		}
+	}
+	return pages;
+}
+
+static const char *symbolize(void *ctx, uint64_t addr)
+{
+	struct cap *c = ctx;
+
+	if (!c->kallsyms) {
+		size_t len = 0;
+
+		c->kallsyms = kf_read_file("/proc/kallsyms", 0, &len);
+		if (!c->kallsyms)
+			c->kallsyms = calloc(1, 1);
+		if (!c->kallsyms)
+			return NULL;
+		if (tep_parse_kallsyms(c->tep, c->kallsyms) < 0 || !len)
+			kf_warn("cannot read '/proc/kallsyms': function names "
+				"will show as addresses");
+	}
+	return tep_find_function(c->tep, addr);
+}
+
+int cap_tep_load(struct cap *c)
+{
+	const char *systems[] = { "ftrace", "syscalls", "sched", NULL };
+	int i;
+
+	c->tep = tracefs_local_events_system(c->tr.dir, systems);
+	if (!c->tep)
+		return kf_err(KF_EXIT_UNAVAILABLE, "cannot read the event "
+			      "formats in '%s/events'", c->tr.dir);
+	c->raw = kf_raw_new(c->tep, c->m, c->ncpus, symbolize, c);
+	if (!c->raw)
+		return -1;
+	for (i = 0; i < c->ntargets; i++) {
+		if (!c->targets[i].is_syscall || !c->targets[i].has_events)
+			continue;
+		if (kf_raw_add_syscall(c->raw, c->targets[i].name) == KF_NONE)
+			return -1;
+	}
+	return 0;
+}
+
+void cap_tep_unload(struct cap *c)
+{
+	kf_raw_free(c->raw);
+	c->raw = NULL;
+	if (c->tep)
+		tep_free(c->tep);
+	c->tep = NULL;
+	free(c->kallsyms);
+	c->kallsyms = NULL;
+}
+
+/*
+ * --output FILE.dat: start the trace-cmd file now, while tracefs shows the
+ * events kfollow enabled (their formats go in; its kprobes go away on
+ * restore) and before tracing is on.
+ */
+static int dat_open(struct cap *c)
+{
+	struct kf_dat_info di = { .tracing_dir = c->tr.dir,
+				  .ncpus = c->ncpus,
+				  .page_size = c->page_size };
+	char *events = kf_tracer_read(&c->tr, c->inst, "set_event", NULL);
+	char *clock = events ? kf_tracer_read(&c->tr, c->inst, "trace_clock",
+					      NULL) : NULL;
+
+	/* libtracecmd lowers kptr_restrict while it copies kallsyms: kept
+	 * here, a kill in that moment cannot leave it lowered */
+	if (clock && (access(KPTR_RESTRICT, W_OK) < 0 ||
+		      kf_tracer_keep(&c->tr, KPTR_RESTRICT) == 0)) {
+		di.events = events;
+		di.clock = clock;
+		c->dat = kf_dat_open(c->o->dat, &di);
+	}
+	free(events);
+	free(clock);
+	return c->dat ? 0 : -1;
+}
+
+/* Start tracing: open readers, note overrun counters, tracing_on. */
+int cap_ring_start(struct cap *c)
+{
+	int i;
+
+	/* anything already in the buffer is not ours */
+	if (!c->inst)
+		tracefs_instance_file_clear(NULL, "trace");
+	if (tcpu_open(c) < 0)
+		return -1;
+	if (c->o->dat && dat_open(c) < 0)
+		return -1;
+	for (i = 0; i < c->ncpus; i++)
+		c->overrun0[i] = cpu_overrun(c, i);
+	if (kf_tracer_write(&c->tr, c->inst, "tracing_on", "1") < 0)
+		return -1;
+	c->armed = 1;
+	return 0;
+}
+
+/*
+ * 5. Read, build and tick until the command exits (*st, *exited), the
+ * pids are gone, the deadline passes, a signal comes or a hook says stop.
+ * Returns 0 or -1 (kf_err).
+ */
+int cap_ring_read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
+		       struct kf_sink sink, uint64_t t_run, uint64_t deadline,
+		       int *st, int *exited)
+{
+	const struct kf_opts *o = c->o;
+	struct kf_model *m = c->m;
+	uint64_t t_tick = 0;
+	int busy = 0, more = 0;
+
+	while (!kf_capture_stop_signal()) {
+		struct pollfd pfd = { .fd = cap_sig_fd(), .events = POLLIN };
+		struct kf_raw_stats rs;
+		pid_t w;
+		int pages;
+
+		/* while pages keep coming, come back soon: the ring buffer
+		 * is small (1.4 MB per CPU by default) and a busy CPU fills
+		 * it in well under a tick */
+		poll(&pfd, 1, more ? 0 : busy ? BUSY_TICK_MS : TICK_MS);
+		if (pfd.revents) {
+			char b[16];
+
+			while (read(pfd.fd, b, sizeof(b)) > 0)
+				;
+		}
+		if ((pages = cap_ring_drain(c, 0, &more)) < 0)
+			return -1;
+		busy = pages > 0;
+		if (o->ncmd) {
+			w = waitpid(c->child, st, WNOHANG);
+			if (w == c->child) {
+				*exited = 1;
+				cap_sig_forward(0);
+				break;
+			}
+		} else if (!cap_pids_alive(c)) {
+			break;
+		}
+		if (deadline && cap_now_ns() >= deadline)
+			break;
+		/* trees grow as pages come, batch or not: a page is freed
+		 * once its records are built (or counted past --max-events),
+		 * so memory stays bounded however long the capture runs */
+		kf_raw_stats(c->raw, &rs);
+		if ((!more || rs.bytes >= HELD_BYTES) &&
+		    kf_raw_process(c->raw, sink, 0) < 0)
+			return -1;
+		if (hooks && hooks->tick &&
+		    (!more || cap_now_ns() - t_tick >= HURRY_TICK_NS)) {
+			struct kf_capture_progress pr = { .tracing = 1 };
+
+			t_tick = cap_now_ns();
+			kf_raw_stats(c->raw, &rs);
+			pr.events = rs.events;
+			pr.lost = m->meta.lost;
+			pr.elapsed_ns = cap_now_ns() - t_run;
+			if (hooks->tick(hooks->ctx, m, &pr))
+				break;
+		}
+	}
+	return 0;
+}
+
+/* Overruns the CPUs counted that no page flagged: lost too. */
+void cap_ring_count_overruns(struct cap *c)
+{
+	struct kf_model *m = c->m;
+	int i;
+
+	for (i = 0; i < c->ncpus; i++) {
+		uint64_t ov = cpu_overrun(c, i);
+
+		if (ov > c->overrun0[i]) {
+			uint64_t d = ov - c->overrun0[i];
+
+			/* pages already flagged missed events: take the
+			 * larger of the two counts */
+			if (d > m->meta.lost_cpu[i]) {
+				m->meta.lost += d - m->meta.lost_cpu[i];
+				m->meta.lost_cpu[i] = d;
+			}
+		}
+	}
+}
