@@ -542,9 +542,11 @@ static void wait_command(struct cap *c, int *st, int *exited, int *exit_code)
 		*exit_code = 0;
 }
 
+/* when each step of kf_capture_run began, for --stats */
+enum { PH_START, PH_ARM, PH_RUN, PH_STOP, PH_DONE, PH_N };
+
 /* The event count into the capture, and --stats. */
-static void report_stats(struct cap *c, uint64_t t0, uint64_t t_capture,
-			 uint64_t t_post)
+static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 {
 	const struct kf_opts *o = c->o;
 	struct kf_model *m = c->m;
@@ -564,20 +566,28 @@ static void report_stats(struct cap *c, uint64_t t0, uint64_t t_capture,
 				"(%.0f events/s); %u invocations, %u nodes, "
 				"%zu bytes per node (%zu B node, arena %zu KiB); "
 				"model %zu KiB; function_graph %llu entries, "
-				"%llu exits\n",
+				"%llu exits\n"
+				"kfollow: stats: set-up %.3f s (kernel tables, "
+				"event formats, tracefs); arm %.3f s (switching "
+				"function_graph on); run %.3f s; stop %.3f s "
+				"(draining, switching it off, restoring)\n",
 				(unsigned long long)rs.events,
 				(unsigned long long)m->meta.lost,
 				(unsigned long long)rs.skipped,
 				(unsigned long long)rs.bad,
 				(unsigned long long)rs.pages,
-				(t_capture - t0) / 1e9, t_post / 1e9,
+				(ph[PH_STOP] - ph[PH_START]) / 1e9, t_post / 1e9,
 				t_post ? rs.events / (t_post / 1e9) : 0.0,
 				m->ncalls, m->nnodes,
 				m->nnodes ? kf_model_bytes(m) / m->nnodes : 0,
 				sizeof(struct kf_node), arena / 1024,
 				kf_model_bytes(m) / 1024,
 				(unsigned long long)rs.entries,
-				(unsigned long long)rs.exits);
+				(unsigned long long)rs.exits,
+				(ph[PH_ARM] - ph[PH_START]) / 1e9,
+				(ph[PH_RUN] - ph[PH_ARM]) / 1e9,
+				(ph[PH_STOP] - ph[PH_RUN]) / 1e9,
+				(ph[PH_DONE] - ph[PH_STOP]) / 1e9);
 		}
 	}
 }
@@ -609,8 +619,8 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	struct cap c;
 	struct kf_sink sink;
 	struct kept_err kept;
-	uint64_t t0 = cap_now_ns(), deadline = 0, start_wall = time(NULL);
-	uint64_t t_capture = 0, t_post = 0, t_run = 0;
+	uint64_t ph[PH_N] = { cap_now_ns() };
+	uint64_t deadline = 0, start_wall = time(NULL), t_post = 0;
 	int st = 0, exited = 0, rc = -1, more = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -636,6 +646,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		goto fail_signals;
 
 	/* 3. arm */
+	ph[PH_ARM] = cap_now_ns();
 	if (arm(&c) < 0)
 		goto fail_child;
 	if (cap_ring_start(&c) < 0)
@@ -652,15 +663,15 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		cap_child_kill(&c);
 		goto fail_stop;
 	}
-	t_run = cap_now_ns();
+	ph[PH_RUN] = cap_now_ns();
 	if (o->duration)
-		deadline = t_run + o->duration;
-	if (cap_ring_read_loop(&c, hooks, sink, t_run, deadline, &st,
+		deadline = ph[PH_RUN] + o->duration;
+	if (cap_ring_read_loop(&c, hooks, sink, ph[PH_RUN], deadline, &st,
 			       &exited) < 0)
 		goto fail_stop;
 
 	/* 6. stop, drain, restore: the kernel is left as it was */
-	t_capture = cap_now_ns();
+	ph[PH_STOP] = cap_now_ns();
 	kf_tracer_write(&c.tr, c.inst, "tracing_on", "0");
 	kf_err_clear();
 	if (cap_ring_drain(&c, 1, &more) < 0)
@@ -670,6 +681,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	if (c.dat && kf_dat_add_cmdlines(c.dat) < 0)
 		goto fail_stop;
 	restore(&c);
+	ph[PH_DONE] = cap_now_ns();
 	cap_sig_restore();
 	wait_command(&c, &st, &exited, exit_code);
 	m->meta.exit_status = exited ? st : -1;
@@ -683,7 +695,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	    kf_builder_finish(c.b, 0) < 0)
 		goto fail;
 	t_post = cap_now_ns() - t_post;
-	report_stats(&c, t0, t_capture, t_post);
+	report_stats(&c, ph, t_post);
 	fill_meta(&c, start_wall);
 	warn_left_out(&c);
 	rc = 0;
