@@ -114,6 +114,9 @@ struct kf_meta {
 	char *degraded;      /* why the capture is boundary-only, or NULL */
 	char *source;        /* "live", "vm", "text:<file>", "capture:<file>" */
 	char *clock;         /* the trace clock of record times, NULL unknown */
+	char *scope;         /* --scope as given ("vfs,pagecache"), NULL: all
+			      * functions were traced */
+	uint64_t scope_functions; /* functions the scope traced (0 unknown) */
 	enum kf_mode mode;
 	int max_depth;       /* 0: unlimited */
 	uint64_t min_duration; /* ns; render-time filter that was asked for */

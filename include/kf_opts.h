@@ -26,6 +26,9 @@ struct kf_opts {
 	int ncmd;
 	char **notrace;      /* --notrace GLOB (repeatable) */
 	int nnotrace;
+	char **scope;        /* --scope LIST, split at commas (strings point
+			      * into argv) */
+	int nscope;
 	int max_depth;       /* --max-depth, 0: unlimited */
 	uint64_t min_duration; /* --min-duration, ns */
 	uint64_t duration;   /* --duration, ns, 0: until the command ends */

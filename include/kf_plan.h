@@ -31,6 +31,14 @@ struct kf_plan {
 	struct kf_layer *layers; /* every preset's, in order (array owned,
 				  * strings borrowed) */
 	int nlayers;
+	/* --scope, else the first preset's scope: the set_ftrace_filter
+	 * globs it stands for (array and strings owned; none: no scope),
+	 * and its names as given ("vfs,pagecache", owned; for headers) */
+	char **scope;
+	int nscope;
+	char *scope_names;
+	unsigned char *scope_literal; /* per glob: 1 if given as itself, not
+				       * through the map (owned) */
 };
 
 /*
@@ -47,6 +55,18 @@ const struct kf_preset *kf_plan_preset_for(const struct kf_plan *p,
 					   const char *name);
 
 /* Free what p holds (its presets too); p can be made again. */
+/*
+ * The functions of available_filter_functions text avail (one "name" or
+ * "name [module]" a line) that p's scope globs match: their 1-based
+ * indexes, space-separated, into *out (the caller frees it); hits[i]
+ * counts glob i's matches (the caller gives nscope zeroed ints).  Exact
+ * names and "prefix*" globs are compared, other globs fnmatch(3)ed,
+ * ":mod:NAME" matches a module's functions.  Returns how many functions,
+ * or -1 (kf_err).
+ */
+long kf_plan_scope_match(const struct kf_plan *p, const char *avail,
+			 char **out, int *hits);
+
 void kf_plan_release(struct kf_plan *p);
 
 #endif

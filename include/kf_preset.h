@@ -18,6 +18,10 @@
 
 #include <stdint.h>
 
+/* The subsystem map: a file in the presets' directories with layer lines
+ * only, read for --scope (not listed as a preset). */
+#define KF_SUBSYSTEMS "subsystems"
+
 struct kf_layer {
 	char *glob;   /* function glob */
 	char *name;   /* subsystem label: "vfs", "ext4" */
@@ -32,6 +36,8 @@ struct kf_preset {
 	int nroots;
 	char **notrace;    /* notrace globs */
 	int nnotrace;
+	char **scope;      /* scope lines: subsystems of the map, or globs */
+	int nscope;
 	int max_depth;     /* 0: not set */
 	uint64_t min_duration; /* 0: not set */
 	struct kf_layer *layers;

@@ -175,6 +175,8 @@ static const struct field meta_fields[] = {
 	F_STR("degraded", struct kf_meta, degraded),
 	F_STR("source", struct kf_meta, source),
 	F_STR("clock", struct kf_meta, clock),
+	F_STR("scope", struct kf_meta, scope),
+	F_U64("scope_functions", struct kf_meta, scope_functions, 0),
 	F_NAME("mode", struct kf_meta, mode, mode_names, "mode", REQ),
 	F_INT("max_depth", struct kf_meta, max_depth, 0, INT_MAX, 0),
 	F_U64("min_duration_ns", struct kf_meta, min_duration, 0),

@@ -18,6 +18,7 @@
 
 #include "kf_capture.h"
 #include "kf_event.h"
+#include "kf_ksyms.h"
 #include "kf_resolve.h"
 #include "kf_tracer.h"
 
@@ -47,6 +48,7 @@ struct cap {
 	int inst;           /* events and reading in kfollow's instance */
 	char *degraded;
 	char clock[33];     /* the trace clock of the buffer read */
+	uint64_t scope_funcs;	/* functions set_ftrace_filter held (--scope) */
 	char machine[65];
 	char release[65];
 	struct tep_handle *tep;
@@ -67,7 +69,8 @@ struct cap {
 	int child_pre_exec;  /* drop the child's records before its exec */
 	int keep_exec;
 	char dynsys[64];
-	char *kallsyms;
+	struct kf_ksyms ksyms;	/* function names, read on first need */
+	int ksyms_read;
 	int out_fd;            /* > 0: the command's stdout and stderr */
 	struct kf_dat *dat;    /* --output FILE.dat: every page read goes there */
 };

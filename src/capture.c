@@ -277,6 +277,10 @@ static void fill_meta(struct cap *c, uint64_t start_wall)
 	kf_meta_set(&mt->degraded, c->degraded);
 	kf_meta_set(&mt->source, "live");
 	kf_meta_set(&mt->clock, c->clock[0] ? c->clock : NULL);
+	if (c->graph && c->plan->nscope) {
+		kf_meta_set(&mt->scope, c->plan->scope_names);
+		mt->scope_functions = c->scope_funcs;
+	}
 	mt->mode = c->graph ? KF_MODE_GRAPH : KF_MODE_BOUNDARY;
 	mt->max_depth = o->max_depth;
 	mt->min_duration = o->min_duration;
@@ -296,7 +300,7 @@ static void cap_release(struct cap *c)
 	kf_builder_free(c->b);
 	if (c->tep)
 		tep_free(c->tep);
-	free(c->kallsyms);
+	kf_ksyms_release(&c->ksyms);
 	for (i = 0; i < c->ntargets; i++)
 		kf_target_release(&c->targets[i]);
 	free(c->targets);

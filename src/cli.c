@@ -21,6 +21,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
+	OPT_SCOPE,
 };
 
 struct opt_def {
@@ -44,6 +45,8 @@ static const struct opt_def defs[] = {
 	  "keep N levels of calls below each root" },
 	{ "notrace", 'N', required_argument, "GLOB",
 	  "leave out functions matching GLOB and all they call (repeatable)" },
+	{ "scope", OPT_SCOPE, required_argument, "LIST",
+	  "trace only the functions of these subsystems (vfs, pagecache, ext4, block, sched, ... from the subsystem map) or function globs, comma-separated: switching tracing on and off costs less and other tasks slow down less; calls outside the scope are not shown" },
 	{ "min-duration", 'm', required_argument, "DUR",
 	  "hide calls shorter than DUR (units ns, us, ms, s)" },
 	{ "batch", 'b', no_argument, NULL,
@@ -336,6 +339,29 @@ static int opt_target(struct kf_opts *o, int c, char *arg)
 	return NOT_MINE;
 }
 
+/* --scope LIST: each comma-separated name or glob, one word of the
+ * characters a glob or ':mod:NAME' uses (set_ftrace_filter reads them). */
+static int opt_scope(struct kf_opts *o, char *arg)
+{
+	char *w, *save = NULL;
+
+	for (w = strtok_r(arg, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strlen(w) > 255 ||
+		    strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			   "0123456789_.*?[]!-:") != strlen(w))
+			return kf_err(KF_EXIT_USAGE, "invalid --scope entry "
+				      "'%.60s': name a subsystem (vfs, "
+				      "pagecache, ...) or a function glob",
+				      w);
+		if (push_str(&o->scope, &o->nscope, w) < 0)
+			return -1;
+	}
+	if (!o->nscope)
+		return kf_err(KF_EXIT_USAGE, "--scope needs a subsystem or a "
+			      "function glob");
+	return 0;
+}
+
 /* How much to record: depth, left-out functions, event and buffer limits. */
 static int opt_limits(struct kf_opts *o, int c, char *arg)
 {
@@ -349,6 +375,8 @@ static int opt_limits(struct kf_opts *o, int c, char *arg)
 		return 0;
 	case 'N':
 		return push_str(&o->notrace, &o->nnotrace, arg);
+	case OPT_SCOPE:
+		return opt_scope(o, arg);
 	case 'm':
 		return kf_parse_duration(arg, &o->min_duration);
 	case OPT_MAX_EVENTS:
@@ -593,6 +621,7 @@ void kf_opts_release(struct kf_opts *o)
 	free(o->funcs);
 	free(o->pids);
 	free(o->notrace);
+	free(o->scope);
 	free(o->vm_files);
 	memset(o, 0, sizeof(*o));
 }

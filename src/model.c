@@ -27,6 +27,7 @@ static void meta_release(struct kf_meta *mt)
 	free(mt->notrace);
 	free(mt->degraded);
 	free(mt->clock);
+	free(mt->scope);
 	free(mt->source);
 	free(mt->lost_cpu);
 }

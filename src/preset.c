@@ -129,6 +129,11 @@ static int rd_notrace(struct kf_preset *p, struct pline *l)
 	return rd_words(l, &p->notrace, &p->nnotrace);
 }
 
+static int rd_scope(struct kf_preset *p, struct pline *l)
+{
+	return rd_words(l, &p->scope, &p->nscope);
+}
+
 /* The one value of the line, NUL-terminated into num, or NULL. */
 static const char *one_value(struct pline *l, char *num, size_t size)
 {
@@ -202,6 +207,7 @@ static const struct directive {
 	{ "max-depth", rd_max_depth },
 	{ "min-duration", rd_min_duration },
 	{ "layer", rd_layer },
+	{ "scope", rd_scope },
 };
 
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
@@ -282,6 +288,8 @@ void kf_preset_release(struct kf_preset *p)
 		free(p->roots[i]);
 	for (i = 0; i < p->nnotrace; i++)
 		free(p->notrace[i]);
+	for (i = 0; i < p->nscope; i++)
+		free(p->scope[i]);
 	for (i = 0; i < p->nlayers; i++) {
 		free(p->layers[i].glob);
 		free(p->layers[i].name);
@@ -289,6 +297,7 @@ void kf_preset_release(struct kf_preset *p)
 	free(p->syscalls);
 	free(p->roots);
 	free(p->notrace);
+	free(p->scope);
 	free(p->layers);
 	free(p->name);
 	free(p->path);
@@ -429,7 +438,8 @@ char **kf_preset_list(void)
 			char **nn;
 			int k, dup = 0;
 
-			if (l <= 7 || strcmp(e->d_name + l - 7, ".preset"))
+			if (l <= 7 || strcmp(e->d_name + l - 7, ".preset") ||
+			    !strcmp(e->d_name, KF_SUBSYSTEMS ".preset"))
 				continue;
 			for (k = 0; k < n; k++)
 				if (!strncmp(names[k], e->d_name, l - 7) &&

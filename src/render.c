@@ -347,6 +347,14 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		put_esc(f, mt->roots);
 		fputc('\n', f);
 	}
+	if (mt->mode != KF_MODE_BOUNDARY && mt->scope) {
+		fputs("# scope: ", f);
+		put_esc(f, mt->scope);
+		if (mt->scope_functions)
+			fprintf(f, " (%llu functions)",
+				(unsigned long long)mt->scope_functions);
+		fputs(": calls to functions outside it are not shown\n", f);
+	}
 	for (i = 0; i < m->ncalls; i++) {
 		const struct kf_call *c = &m->calls[i];
 

@@ -18,6 +18,7 @@
 #include <tracefs.h>
 
 #include "kf_common.h"
+#include "kf_ksyms.h"
 #include "kf_datfile.h"
 #include "kf_raw.h"
 #include "kf_tracer.h"
@@ -168,23 +169,25 @@ int cap_ring_drain(struct cap *c, int final, int *more)
 	return pages;
 }
 
+/* A function name for a record's address: kallsyms is read and indexed
+ * the first time a record needs one (a capture of syscall events alone
+ * never does). */
 static const char *symbolize(void *ctx, uint64_t addr)
 {
 	struct cap *c = ctx;
 
-	if (!c->kallsyms) {
+	if (!c->ksyms_read) {
 		size_t len = 0;
+		char *text = kf_read_file("/proc/kallsyms", 0, &len);
 
-		c->kallsyms = kf_read_file("/proc/kallsyms", 0, &len);
-		if (!c->kallsyms)
-			c->kallsyms = calloc(1, 1);
-		if (!c->kallsyms)
-			return NULL;
-		if (tep_parse_kallsyms(c->tep, c->kallsyms) < 0 || !len)
+		c->ksyms_read = 1;
+		if (!text || kf_ksyms_load(&c->ksyms, text) <= 0) {
+			kf_err_clear();
 			kf_warn("cannot read '/proc/kallsyms': function names "
 				"will show as addresses");
+		}
 	}
-	return tep_find_function(c->tep, addr);
+	return kf_ksyms_find(&c->ksyms, addr);
 }
 
 int cap_tep_load(struct cap *c)
@@ -215,8 +218,8 @@ void cap_tep_unload(struct cap *c)
 	if (c->tep)
 		tep_free(c->tep);
 	c->tep = NULL;
-	free(c->kallsyms);
-	c->kallsyms = NULL;
+	kf_ksyms_release(&c->ksyms);
+	c->ksyms_read = 0;
 }
 
 /*

@@ -469,6 +469,8 @@ static void test_empty_layout(void **state)
 		"    \"degraded\": null,\n"
 		"    \"source\": null,\n"
 		"    \"clock\": null,\n"
+		"    \"scope\": null,\n"
+		"    \"scope_functions\": 0,\n"
 		"    \"mode\": \"graph\",\n"
 		"    \"max_depth\": 0,\n"
 		"    \"min_duration_ns\": 0,\n"

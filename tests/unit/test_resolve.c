@@ -263,8 +263,8 @@ static void expect_bad(const char *text, size_t len, const char *msg)
 static void test_preset_errors(void **state)
 {
 	expect_bad("exec /bin/sh\n", 13, "line 1: unknown directive 'exec' "
-		   "(expected syscall, root, notrace, max-depth, min-duration "
-		   "or layer)");
+		   "(expected syscall, root, notrace, max-depth, min-duration, "
+		   "layer or scope)");
 	expect_bad("layer a b c\n", 12, "invalid value for 'layer'");
 	expect_bad("root a;b\n", 9, "'a;b' is not a function");
 	expect_bad("max-depth 0\n", 12, "invalid value for 'max-depth'");
@@ -404,6 +404,83 @@ static void test_plan(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* --scope through the subsystem map, and the functions it matches */
+static void test_plan_scope(void **state)
+{
+	char dir[] = "/tmp/kf-test-scope-XXXXXX", cmd[64];
+	char *sys[] = { "openat" };
+	char *scope[] = { "vfs", "my_fn", "d_*" };
+	const char *avail = "vfs_read\nd_alloc\npath_openat\nmy_fn\n"
+			    "ext4_file_open [ext4]\nvfs_write\nzz_x_iter\n";
+	struct kf_opts o = { 0 };
+	struct kf_plan p;
+	int hits[8] = { 0 };
+	char *idx = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	write_preset(dir, "subsystems", "layer vfs_* vfs\nlayer d_* vfs\n"
+		     "layer path_openat vfs\nlayer gone_fn vfs\n"
+		     "layer ext4_* ext4\n");
+	write_preset(dir, "openat", "syscall openat\nscope ext4\n");
+	setenv("KFOLLOW_PRESETS", dir, 1);
+
+	/* a subsystem stands for its globs, once each; others as given */
+	o.syscalls = sys;
+	o.nsyscalls = 1;
+	o.scope = scope;
+	o.nscope = 3;
+	assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+	assert_int_equal(p.nscope, 5);
+	assert_string_equal(p.scope[0], "vfs_*");
+	assert_string_equal(p.scope[3], "gone_fn");
+	assert_string_equal(p.scope[4], "my_fn");
+	assert_int_equal(p.scope_literal[3], 0);
+	assert_int_equal(p.scope_literal[4], 1);
+	assert_string_equal(p.scope_names, "vfs,my_fn,d_*");
+	/* 1-based indexes of the matches; a glob that matches nothing
+	 * counts 0 (the capture skips it, or refuses a literal one) */
+	assert_int_equal(kf_plan_scope_match(&p, avail, &idx, hits), 5);
+	assert_string_equal(idx, "1 2 3 4 6");
+	assert_int_equal(hits[0], 2);
+	assert_int_equal(hits[3], 0);
+	assert_int_equal(hits[4], 1);
+	free(idx);
+	kf_plan_release(&p);
+
+	/* without --scope, the preset's; ":mod:" and mid-string globs */
+	o.scope = NULL;
+	o.nscope = 0;
+	assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+	assert_int_equal(p.nscope, 1);
+	assert_string_equal(p.scope_names, "ext4");
+	kf_plan_release(&p);
+	{
+		char *more[] = { ":mod:ext4", "zz_*_iter" };
+
+		o.scope = more;
+		o.nscope = 2;
+		memset(hits, 0, sizeof(hits));
+		assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+		assert_int_equal(kf_plan_scope_match(&p, avail, &idx, hits),
+				 2);
+		assert_string_equal(idx, "5 7");
+		free(idx);
+		kf_plan_release(&p);
+	}
+
+	/* no map: one clear line */
+	snprintf(cmd, sizeof(cmd), "rm %s/subsystems.preset", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(kf_plan_make(&p, &o, NULL), -1);
+	assert_non_null(strstr(kf_err_msg(), "subsystem map"));
+	kf_plan_release(&p);
+
+	unsetenv("KFOLLOW_PRESETS");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_preset_errors),
 		cmocka_unit_test(test_preset_for_syscall),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -451,6 +451,41 @@ same_state "two runs at once"
 fi # part a
 
 if in_part b; then
+# --scope: only the subsystems named are traced (set_ftrace_filter), the
+# output says so, and a scope that matches nothing is refused
+if [ $graph = 1 ]; then
+	$K --batch --format json --scope vfs,fdtable openat -- $CAT /tmp/demo.txt >$tmp/scope.json 2>$tmp/scope.err
+	st=$?
+	grep -v '^hello from kfollow' $tmp/scope.json >$tmp/scope.j
+	# the scope's nodes: in it (vfs, fdtable, the syscall entry); out of
+	# it: allocations and locks, which a full trace of openat shows
+	nf=$(grep -o '"scope_functions": *[0-9]*' $tmp/scope.j | grep -o '[0-9]*$')
+	out=$(grep -oE '"f": *"(kmem_cache_|_raw_spin_|__kmalloc)[^"]*"' $tmp/scope.j | sort -u | head -3 | tr '\n' ' ')
+	if [ $st -eq 0 ] && grep -q '"scope": *"vfs,fdtable"' $tmp/scope.j &&
+	   [ "${nf:-0}" -gt 50 ] && grep -q '"f": *"path_openat"' $tmp/scope.j &&
+	   [ -z "$out" ]; then
+		ok "--scope vfs,fdtable: $nf functions, trees reach path_openat, nothing from outside"
+	else
+		bad "--scope vfs,fdtable: exit $st, $nf functions, outside: $out: $(peek $tmp/scope.err)"
+	fi
+	$K --batch --scope vfs openat -- $CAT /tmp/demo.txt >$tmp/scope.txt 2>&1
+	if grep -q '^# scope: vfs ([0-9]* functions): calls to functions outside it are not shown' $tmp/scope.txt; then
+		ok "--scope: the text output says what is not shown"
+	else
+		bad "--scope: no scope line: $(head -4 $tmp/scope.txt | tr '\n' '|')"
+	fi
+	$K --batch --scope no_such_function_xyz openat -- $CAT /tmp/demo.txt >$tmp/scope.txt 2>$tmp/scope.err
+	st=$?
+	if [ $st -eq 64 ] && grep -q "scope 'no_such_function_xyz': no subsystem" $tmp/scope.err; then
+		ok "--scope of nothing: refused, status 64"
+	else
+		bad "--scope of nothing: exit $st: $(peek $tmp/scope.err)"
+	fi
+	same_state "--scope"
+else
+	skip "--scope" "no function_graph"
+fi
+
 # the traced command crashes
 $K --batch openat -- /bin/sh -c "$CAT /tmp/demo.txt; kill -SEGV \$\$" >$tmp/crash.txt 2>$tmp/crash.err
 st=$?
