@@ -12,6 +12,8 @@
 
 struct kf_vm_kernel {
 	char *vmlinuz;   /* kernel image to boot */
+	char *vmlinux;   /* for a Debian kernel: its payload unpacked once into
+			  * the cache, booted instead (PVH), or NULL */
 	char *moddir;    /* its lib/modules/<release> directory, or NULL */
 	char *release;   /* "6.1.0-56-amd64", or NULL if unknown */
 };

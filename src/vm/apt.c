@@ -597,6 +597,8 @@ int kf_vm_kernel_find(const char *spec, struct kf_vm_kernel *k)
 	if (rc == 0)
 		rc = fetch_release(cache, spec, k);
 	free(cache);
+	if (rc == 0)
+		k->vmlinux = vm_vmlinux(k->vmlinuz);
 	if (rc < 0)
 		kf_vm_kernel_release(k);
 	return rc;
@@ -605,6 +607,7 @@ int kf_vm_kernel_find(const char *spec, struct kf_vm_kernel *k)
 void kf_vm_kernel_release(struct kf_vm_kernel *k)
 {
 	free(k->vmlinuz);
+	free(k->vmlinux);
 	free(k->moddir);
 	free(k->release);
 	memset(k, 0, sizeof(*k));

@@ -200,7 +200,7 @@ static void qemu_cmd_build(struct qemu_cmd *c, const char *qemu,
 		c->argv[n++] = c->ser[i];
 	}
 	c->argv[n++] = "-kernel";
-	c->argv[n++] = k->vmlinuz;
+	c->argv[n++] = k->vmlinux ? k->vmlinux : k->vmlinuz;
 	c->argv[n++] = "-initrd";
 	c->argv[n++] = "/dev/fd/7";
 	c->argv[n++] = "-append";

@@ -47,6 +47,11 @@ char *vm_run_capture(char *const argv[], const char *dir, int *status);
 /* Full path of a command the way execvp would find it; the caller frees
  * it.  NULL if none. */
 char *vm_which(const char *cmd);
+/* The uncompressed kernel of bzImage vmlinuz, unpacked once beside it
+ * (VMLINUZ.kfollow-vmlinux) and booted through its PVH entry: the caller
+ * frees the path.  NULL (nothing said) when the kernel has no PVH entry
+ * or cannot be unpacked: boot vmlinuz then. */
+char *vm_vmlinux(const char *vmlinuz);
 /* Write the initramfs for r (cpio "newc") to f.  Returns 0 or -1. */
 int vm_build_initramfs(const struct kf_vm_request *r, FILE *f);
 

@@ -2,14 +2,24 @@
 # guest.sh - the benchmark, run inside one VM boot (kfollow --vm-script).
 #
 # For each workload (W0 /usr/bin/true, W1 a shell loop running cat on 80
-# files, W2 one process opening and reading 2000 files) it runs the
-# workload untraced, under kfollow, trace-cmd, perf ftrace and a plain
-# tracefs script reading trace_pipe, and prints one line per run:
+# files, W2 one process opening and reading 2000 files) it runs, REPS
+# times each (medians in the report): the workload untraced; kfollow, in
+# full and with --scope vfs,fdtable; trace-cmd, following the command only
+# (-F) and its children too (-F -c, as kfollow does); perf ftrace; a plain
+# tracefs script reading trace_pipe; and the limit: function_graph set up
+# by hand with a buffer that holds everything and no reader at all (the
+# kernel's own cost).  One line per run:
 #   BENCH work=W1 tool=kfollow wall_ns=... calls=... lost=... [more]
 # "calls" counts do_sys_openat2 trees captured; the oracle is the number
 # of openat enter events trace-cmd records for the workload alone (events
 # only: no graph, nothing lost at these rates).
+#
+# Then the bystander: an untraced W2 in another process, timed alone and
+# while kfollow traces an idle process with and without a scope (every
+# patched call site costs every task on the machine).
 T=/sys/kernel/tracing
+REPS=${REPS:-3}
+SCOPE=vfs,fdtable
 export PATH=/tmp/kfbench/bin:$PATH
 mountpoint -q $T 2>/dev/null || mount -t tracefs nodev $T
 cd /tmp
@@ -24,13 +34,72 @@ W0="/usr/bin/true"
 W1="/bin/sh /tmp/w1.sh"
 W2="kf-w2 /tmp/b 2000"
 PERF=$(ls /usr/bin/perf /usr/bin/perf_* 2>/dev/null | head -1)
+echo "BENCH kernel=$(uname -r) reps=$REPS"
 
 wall() { sed -n 's/.*wall_ns=\([0-9]*\).*/\1/p' "$1" | tail -1; }
+sum_lost() { awk '{s += $1} END {print s + 0}'; }
 
 # warm up: expand the ring buffer, load the workload's pages
 echo 1 >$T/events/sched/sched_process_exit/enable
 echo 0 >$T/events/sched/sched_process_exit/enable
 for w in "$W0" "$W1" "$W2"; do $w >/dev/null 2>&1; done
+
+# kfollow TOOL ARGS...: one kfollow run on $cmd
+run_kfollow() {
+	tool=$1
+	shift
+	kf-time kfollow --batch --stats --no-preset "$@" openat -- $cmd >/tmp/k.txt 2>/tmp/t
+	calls=$(grep -c '^ *[0-9.]* [nmu]*s  *[0-9.]* [nmu]*s  .*do_sys_openat2$' /tmp/k.txt)
+	st=$(grep 'kfollow: stats:' /tmp/t | tr '\n' ' ')
+	lost=$(echo "$st" | sed -n 's/.*(\([0-9]*\) lost.*/\1/p')
+	events=$(echo "$st" | sed -n 's/.*stats: \([0-9]*\) events.*/\1/p')
+	pp=$(echo "$st" | sed -n 's/.*(\([0-9]*\) events\/s).*/\1/p')
+	bpn=$(echo "$st" | sed -n 's/.* \([0-9]*\) bytes per node.*/\1/p')
+	arm=$(echo "$st" | sed -n 's/.* arm \([0-9.]*\) s.*/\1/p')
+	stop=$(echo "$st" | sed -n 's/.* stop \([0-9.]*\) s.*/\1/p')
+	setup=$(echo "$st" | sed -n 's/.*set-up \([0-9.]*\) s.*/\1/p')
+	echo "BENCH work=$work tool=$tool wall_ns=$(wall /tmp/t) calls=$calls lost=${lost:-?} events=${events:-?} pp_events_per_s=${pp:-?} bytes_per_node=${bpn:-?} setup_s=${setup:-?} arm_s=${arm:-?} stop_s=${stop:-?}"
+}
+
+# trace-cmd TOOL ARGS...: raw per-CPU pages to a file, like kfollow
+run_tracecmd() {
+	tool=$1
+	shift
+	kf-time trace-cmd record "$@" -p function_graph -g do_sys_openat2 -o /tmp/tc.dat -F $cmd >/dev/null 2>/tmp/t.rec
+	cat /tmp/t.rec >/tmp/t
+	calls=$(trace-cmd report -i /tmp/tc.dat 2>/dev/null | grep -c 'do_sys_openat2()')
+	lost=$(grep -E '^(overrun|dropped events):' /tmp/t.rec | awk '{s += $NF} END {print s + 0}')
+	records=$(trace-cmd report -R -i /tmp/tc.dat 2>/dev/null | grep -c 'funcgraph_')
+	kf-time trace-cmd report -i /tmp/tc.dat >/dev/null 2>/tmp/t.rep
+	rep_ns=$(wall /tmp/t.rep)
+	echo "BENCH work=$work tool=$tool wall_ns=$(wall /tmp/t) calls=$calls lost=$lost events=$records report_ns=$rep_ns"
+}
+
+# the limit: function_graph on the command and its children, a buffer of
+# 64 MB a CPU (W2's ~450k events fit), nothing reads it; timed from
+# switching it on to switching it off (the resize is not: no tool does it)
+write_limit() {
+	cat >/tmp/limit-in.sh <<EOF
+echo function_graph >$T/current_tracer
+sh -c 'echo \$\$ >$T/set_ftrace_pid; echo 1 >$T/tracing_on; exec $cmd' >/dev/null
+echo 0 >$T/tracing_on
+echo nop >$T/current_tracer
+EOF
+	cat >/tmp/limit.sh <<EOF
+echo 0 >$T/tracing_on
+old=\$(cat $T/buffer_size_kb)
+echo 65536 >$T/buffer_size_kb
+echo do_sys_openat2 >$T/set_graph_function
+echo 1 >$T/options/function-fork
+kf-time sh /tmp/limit-in.sh
+cat $T/per_cpu/cpu*/stats | sed -n 's/^overrun: //p' >/tmp/limit.lost
+echo >$T/set_graph_function
+echo >$T/set_ftrace_pid
+echo 0 >$T/options/function-fork
+echo \$old >$T/buffer_size_kb
+echo 1 >$T/tracing_on
+EOF
+}
 
 for work in W0 W1 W2; do
 	eval cmd=\$$work
@@ -38,41 +107,7 @@ for work in W0 W1 W2; do
 	trace-cmd record -q -c -e syscalls:sys_enter_openat -o /tmp/o.dat -F $cmd >/dev/null 2>&1
 	want=$(trace-cmd report -i /tmp/o.dat 2>/dev/null | grep -c 'sys_enter_openat')
 	echo "BENCH work=$work tool=oracle calls=$want"
-
-	for rep in 1 2 3; do
-		kf-time $cmd >/dev/null 2>/tmp/t
-		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
-	done
-
-	# kfollow
-	kf-time kfollow --batch --stats --no-preset openat -- $cmd >/tmp/k.txt 2>/tmp/t
-	calls=$(grep -c '^ *[0-9.]* [nmu]*s  *[0-9.]* [nmu]*s  .*do_sys_openat2$' /tmp/k.txt)
-	st=$(grep 'kfollow: stats:' /tmp/t)
-	lost=$(echo "$st" | sed -n 's/.*(\([0-9]*\) lost.*/\1/p')
-	events=$(echo "$st" | sed -n 's/.*stats: \([0-9]*\) events.*/\1/p')
-	pp=$(echo "$st" | sed -n 's/.*(\([0-9]*\) events\/s).*/\1/p')
-	bpn=$(echo "$st" | sed -n 's/.* \([0-9]*\) bytes per node.*/\1/p')
-	echo "BENCH work=$work tool=kfollow wall_ns=$(wall /tmp/t) calls=$calls lost=${lost:-?} events=${events:-?} pp_events_per_s=${pp:-?} bytes_per_node=${bpn:-?}"
-
-	# trace-cmd (raw per-CPU pages to a file, like kfollow)
-	kf-time trace-cmd record -p function_graph -g do_sys_openat2 -o /tmp/tc.dat -F $cmd >/dev/null 2>/tmp/t.rec
-	cat /tmp/t.rec >/tmp/t
-	calls=$(trace-cmd report -i /tmp/tc.dat 2>/dev/null | grep -c 'do_sys_openat2()')
-	lost=$(grep -E '^(overrun|dropped events):' /tmp/t.rec | awk '{s += $NF} END {print s + 0}')
-	records=$(trace-cmd report -R -i /tmp/tc.dat 2>/dev/null | grep -c 'funcgraph_')
-	kf-time trace-cmd report -i /tmp/tc.dat >/dev/null 2>/tmp/t.rep
-	rep_ns=$(wall /tmp/t.rep)
-	echo "BENCH work=$work tool=trace-cmd wall_ns=$(wall /tmp/t) calls=$calls lost=$lost events=$records report_ns=$rep_ns"
-
-	# perf ftrace (reads trace_pipe)
-	if [ -n "$PERF" ]; then
-		kf-time $PERF ftrace -G do_sys_openat2 -- $cmd >/tmp/p.txt 2>/tmp/t
-		calls=$(grep -c 'do_sys_openat2()' /tmp/p.txt)
-		lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/p.txt | awk '{s += $1} END {print s + 0}')
-		echo "BENCH work=$work tool=perf-ftrace wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
-	fi
-
-	# a plain tracefs script reading trace_pipe
+	write_limit
 	cat >/tmp/plain.sh <<EOF
 echo 0 >$T/tracing_on
 echo do_sys_openat2 >$T/set_graph_function
@@ -90,11 +125,67 @@ echo >$T/set_ftrace_pid
 echo 0 >$T/options/function-fork
 echo 1 >$T/tracing_on
 EOF
-	kf-time sh /tmp/plain.sh 2>/tmp/t
-	calls=$(grep -c 'do_sys_openat2()' /tmp/plain.txt)
-	lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/plain.txt | awk '{s += $1} END {print s + 0}')
-	echo "BENCH work=$work tool=trace_pipe-script wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
+
+	rep=0
+	while [ $rep -lt $REPS ]; do
+		rep=$((rep + 1))
+		kf-time $cmd >/dev/null 2>/tmp/t
+		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
+
+		run_kfollow kfollow
+		run_kfollow kfollow-scope --scope $SCOPE
+		run_tracecmd trace-cmd
+		run_tracecmd trace-cmd-c -c
+
+		# perf ftrace (reads trace_pipe)
+		if [ -n "$PERF" ]; then
+			kf-time $PERF ftrace -G do_sys_openat2 -- $cmd >/tmp/p.txt 2>/tmp/t
+			calls=$(grep -c 'do_sys_openat2()' /tmp/p.txt)
+			lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/p.txt | sum_lost)
+			echo "BENCH work=$work tool=perf-ftrace wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
+		fi
+
+		kf-time sh /tmp/plain.sh 2>/tmp/t
+		calls=$(grep -c 'do_sys_openat2()' /tmp/plain.txt)
+		lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/plain.txt | sum_lost)
+		echo "BENCH work=$work tool=trace_pipe-script wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
+
+		sh /tmp/limit.sh 2>/tmp/t
+		echo "BENCH work=$work tool=limit wall_ns=$(wall /tmp/t) calls=- lost=$(sum_lost </tmp/limit.lost)"
+	done
 done
+
+# the bystander: W2 untraced, alone and beside kfollow tracing an idle
+# process (tracing is armed once current_tracer reads function_graph)
+sleep 100000 &
+idle=$!
+by() {
+	kf-time $W2 >/dev/null 2>/tmp/t
+	echo "BENCH work=bystander tool=$1 wall_ns=$(wall /tmp/t)"
+}
+rep=0
+while [ $rep -lt $REPS ]; do
+	rep=$((rep + 1))
+	by alone
+	for s in full scope; do
+		args=
+		[ $s = scope ] && args="--scope $SCOPE"
+		kfollow --batch $args -p $idle openat >/dev/null 2>&1 &
+		kp=$!
+		n=0
+		while ! grep -q function_graph $T/current_tracer 2>/dev/null ||
+		      [ "$(cat $T/tracing_on)" != 1 ]; do
+			n=$((n + 1))
+			[ $n -gt 600 ] && break
+			sleep 0.1
+		done
+		by "beside-kfollow-$s"
+		kill -INT $kp
+		wait $kp
+	done
+done
+kill $idle
+
 # a real capture for the TUI's view-model bench (tests/bench/view): W2
 # with the openat preset, as a user runs it, saved for the host
 kfollow --batch --force --no-show --output /out/w2.json openat -- $W2 >/dev/null 2>/out/w2.err

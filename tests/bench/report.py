@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""report.py - turn BENCH lines into the benchmark table (markdown)."""
+"""report.py - turn BENCH lines into the benchmark tables (markdown).
+
+Usage: report.py BENCH.txt [TTFT.txt]
+Medians over the runs of each tool; "lost" is the largest of its runs.
+"""
 import statistics
 import sys
 
-runs = {}
-for line in open(sys.argv[1]):
-    f = line.split()
-    if len(f) < 3 or f[0] != "BENCH":
-        continue
-    kv = dict(x.split("=", 1) for x in f[1:] if "=" in x)
-    runs.setdefault(kv["work"], {}).setdefault(kv["tool"], []).append(kv)
+TOOLS = ("untraced", "limit", "kfollow", "kfollow-scope", "trace-cmd",
+         "trace-cmd-c", "perf-ftrace", "trace_pipe-script")
+
 
 def num(v):
     try:
@@ -17,31 +17,104 @@ def num(v):
     except (TypeError, ValueError):
         return None
 
-print("| work | tool | wall | ratio to untraced | calls / oracle | lost events |")
-print("|---|---|---|---|---|---|")
-for work in sorted(runs):
-    r = runs[work]
-    base = statistics.median(num(x["wall_ns"]) for x in r.get("untraced", []))
-    oracle = r.get("oracle", [{}])[0].get("calls", "?")
-    for tool in ("untraced", "kfollow", "trace-cmd", "perf-ftrace", "trace_pipe-script"):
-        if tool not in r:
-            continue
-        x = r[tool][0]
-        wall = statistics.median(num(y["wall_ns"]) for y in r[tool])
-        calls = x.get("calls", "-")
-        print(f"| {work} | {tool} | {wall/1e9:.2f} s | {wall/base:.1f}x | "
-              f"{calls} / {oracle} | {x.get('lost', '-')} |")
 
-print()
-print("| work | kfollow events/s (read + build) | trace-cmd report events/s | ratio | kfollow bytes/node |")
-print("|---|---|---|---|---|")
-for work in sorted(runs):
-    r = runs[work]
-    k = r.get("kfollow", [{}])[0]
-    t = r.get("trace-cmd", [{}])[0]
-    kr = num(k.get("pp_events_per_s"))
-    tev, tns = num(t.get("events")), num(t.get("report_ns"))
-    tr = tev / (tns / 1e9) if tev and tns else None
-    ratio = f"{kr/tr:.1f}x" if kr and tr else "-"
-    print(f"| {work} | {kr:.0f} | {tr:.0f} | {ratio} | {k.get('bytes_per_node', '-')} |"
-          if kr and tr else f"| {work} | {kr} | {tr} | - | {k.get('bytes_per_node', '-')} |")
+def lines(path):
+    for line in open(path):
+        f = line.split()
+        if len(f) < 2 or f[0] != "BENCH":
+            continue
+        yield dict(x.split("=", 1) for x in f[1:] if "=" in x)
+
+
+def med(rows, key):
+    v = [num(x.get(key)) for x in rows]
+    v = [x for x in v if x is not None]
+    return statistics.median(v) if v else None
+
+
+def main():
+    runs, kernel = {}, "?"
+    for kv in lines(sys.argv[1]):
+        if "kernel" in kv:
+            kernel = kv["kernel"]
+        if "work" in kv:
+            runs.setdefault(kv["work"], {}).setdefault(kv["tool"], []).append(kv)
+
+    if runs:
+        tables(runs, kernel)
+    if len(sys.argv) > 2:
+        ttft(sys.argv[2])
+
+
+def tables(runs, kernel):
+    print(f"### kernel {kernel}\n")
+    print("| work | tool | wall (median) | x untraced | x limit | calls / oracle | lost events (max) |")
+    print("|---|---|---|---|---|---|---|")
+    for work in ("W0", "W1", "W2"):
+        r = runs.get(work)
+        if not r:
+            continue
+        base = med(r.get("untraced", []), "wall_ns")
+        limit = med(r.get("limit", []), "wall_ns")
+        oracle = r.get("oracle", [{}])[0].get("calls", "?")
+        for tool in TOOLS:
+            if tool not in r:
+                continue
+            wall = med(r[tool], "wall_ns")
+            lost = [num(x.get("lost")) for x in r[tool]]
+            lost = max((x for x in lost if x is not None), default=None)
+            xl = f"{wall/limit:.2f}x" if limit and tool != "untraced" else "-"
+            print(f"| {work} | {tool} | {wall/1e9:.2f} s | {wall/base:.1f}x | "
+                  f"{xl} | {r[tool][0].get('calls', '-')} / {oracle} | "
+                  f"{'-' if lost is None else int(lost)} |")
+
+    print("\n| work | kfollow | set-up | switching on | switching off (and restore) |")
+    print("|---|---|---|---|---|")
+    for work in ("W0", "W1", "W2"):
+        for tool in ("kfollow", "kfollow-scope"):
+            rows = runs.get(work, {}).get(tool)
+            if rows:
+                print(f"| {work} | {tool} | {med(rows, 'setup_s'):.2f} s | "
+                      f"{med(rows, 'arm_s'):.2f} s | {med(rows, 'stop_s'):.2f} s |")
+
+    print("\n| work | kfollow events/s (read + build) | trace-cmd report events/s | ratio | kfollow bytes/node |")
+    print("|---|---|---|---|---|")
+    for work in ("W0", "W1", "W2"):
+        r = runs.get(work, {})
+        k, t = r.get("kfollow", []), r.get("trace-cmd", [])
+        kr = med(k, "pp_events_per_s")
+        tev = med(t, "events")
+        tns = med(t, "report_ns")
+        tr = tev / (tns / 1e9) if tev and tns else None
+        bpn = k[0].get("bytes_per_node", "-") if k else "-"
+        if kr and tr:
+            print(f"| {work} | {kr:.0f} | {tr:.0f} | {kr/tr:.1f}x | {bpn} |")
+
+    by = runs.get("bystander")
+    if by:
+        alone = med(by.get("alone", []), "wall_ns")
+        print("\n| an untraced W2 beside | wall (median) | slowdown |")
+        print("|---|---|---|")
+        for tool in ("alone", "beside-kfollow-full", "beside-kfollow-scope"):
+            if tool in by:
+                w = med(by[tool], "wall_ns")
+                print(f"| {tool} | {w/1e9:.2f} s | {w/alone:.2f}x |")
+
+
+
+def ttft(path):
+    if True:
+        t = {}
+        for kv in lines(path):
+            if kv.get("work") == "ttft":
+                t.setdefault((kv["kernel"], kv["tool"]), []).append(kv)
+        if t:
+            print("\n| time to the first tree (host, cache warm) | kernel | median | runs |")
+            print("|---|---|---|---|")
+            for (k, tool), rows in sorted(t.items()):
+                print(f"| `kfollow --vm{'' if tool == 'full' else ' --scope vfs,fdtable'}"
+                      f" --batch openat -- cat FILE` | {k} | "
+                      f"{med(rows, 'wall_ns')/1e9:.1f} s | {len(rows)} |")
+
+
+main()
