@@ -42,8 +42,8 @@ static int die(void)
 /* kfollow's own arguments for the guest in --vm mode. */
 static char **guest_args(const struct kf_opts *o)
 {
-	char **a = calloc(4 * (o->nsyscalls + o->nfuncs + o->nnotrace) + 32,
-			  sizeof(*a));
+	char **a = calloc(4 * (o->nsyscalls + o->nfuncs + o->nnotrace +
+			       o->nscope) + 32, sizeof(*a));
 	int n = 0, i;
 	static char depth[32], buf[32], maxev[32];
 
@@ -58,6 +58,14 @@ static char **guest_args(const struct kf_opts *o)
 	for (i = 0; i < o->nnotrace; i++) {
 		a[n++] = "--notrace";
 		a[n++] = o->notrace[i];
+	}
+	for (i = 0; i < o->nscope; i++) {
+		a[n++] = "--scope";
+		a[n++] = o->scope[i];
+	}
+	if (o->clock) {
+		a[n++] = "--clock";
+		a[n++] = (char *)o->clock;
 	}
 	if (o->max_depth) {
 		snprintf(depth, sizeof(depth), "%d", o->max_depth);
