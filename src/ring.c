@@ -190,22 +190,68 @@ static const char *symbolize(void *ctx, uint64_t addr)
 	return kf_ksyms_find(&c->ksyms, addr);
 }
 
+/* One event's format from tracefs into the tep; an event the kernel
+ * lacks (or one that does not parse) is left out, as libtracefs does. */
+static void tep_add(struct cap *c, const char *sys, const char *ev)
+{
+	char f[320], *buf;
+	size_t len = 0;
+
+	snprintf(f, sizeof(f), "events/%s/%s/format", sys, ev);
+	buf = kf_tracer_read(&c->tr, 0, f, &len);
+	if (buf)
+		tep_parse_event(c->tep, buf, len, sys);
+	free(buf);
+	kf_err_clear();
+}
+
+/*
+ * The event formats kfollow reads, and only those: function_graph's,
+ * the process events and the followed syscalls' (libtracefs's
+ * tracefs_local_events_system reads every syscall's ~700 formats and
+ * parses all of kallsyms, saved_cmdlines and printk formats too).
+ */
 int cap_tep_load(struct cap *c)
 {
-	const char *systems[] = { "ftrace", "syscalls", "sched", NULL };
-	int i;
+	static const char *const base[][2] = {
+		{ "ftrace", "funcgraph_entry" }, { "ftrace", "funcgraph_exit" },
+		{ "sched", "sched_process_exec" },
+		{ "sched", "sched_process_fork" },
+		{ "sched", "sched_process_exit" },
+	};
+	char *hdr, name[300];
+	size_t len = 0, i;
+	int k;
 
-	c->tep = tracefs_local_events_system(c->tr.dir, systems);
-	if (!c->tep)
+	c->tep = tep_alloc();
+	hdr = c->tep ? kf_tracer_read(&c->tr, 0, "events/header_page",
+				      &len) : NULL;
+	if (!hdr || tep_parse_header_page(c->tep, hdr, len,
+					  sizeof(long)) < 0) {
+		free(hdr);
 		return kf_err(KF_EXIT_UNAVAILABLE, "cannot read the event "
 			      "formats in '%s/events'", c->tr.dir);
+	}
+	free(hdr);
+	tep_set_cpus(c->tep, c->ncpus);
+	tep_set_long_size(c->tep, tep_get_header_page_size(c->tep));
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		tep_add(c, base[i][0], base[i][1]);
+	for (k = 0; k < c->ntargets; k++) {
+		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
+			continue;
+		snprintf(name, sizeof(name), "sys_enter_%s", c->targets[k].name);
+		tep_add(c, "syscalls", name);
+		snprintf(name, sizeof(name), "sys_exit_%s", c->targets[k].name);
+		tep_add(c, "syscalls", name);
+	}
 	c->raw = kf_raw_new(c->tep, c->m, c->ncpus, symbolize, c);
 	if (!c->raw)
 		return -1;
-	for (i = 0; i < c->ntargets; i++) {
-		if (!c->targets[i].is_syscall || !c->targets[i].has_events)
+	for (k = 0; k < c->ntargets; k++) {
+		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
 			continue;
-		if (kf_raw_add_syscall(c->raw, c->targets[i].name) == KF_NONE)
+		if (kf_raw_add_syscall(c->raw, c->targets[k].name) == KF_NONE)
 			return -1;
 	}
 	return 0;
