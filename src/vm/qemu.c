@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "kf_capfile.h"
 #include "kf_common.h"
@@ -630,8 +631,63 @@ out:
 	return rc;
 }
 
+/* A file the VM sent gzipped (KFOUTZ), inflated into *out (the caller
+ * frees it): at most 1 GiB, whatever the stream claims. */
+#define VM_MAX_FILE (1ull << 30)
+
+static int inflate_frame(const char *name, const char *b, size_t n,
+			 char **out, size_t *outlen)
+{
+	z_stream z;
+	size_t cap = n * 8 + 4096, len = 0;
+	char *buf = malloc(cap);
+	int zr = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (!buf || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		free(buf);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	z.next_in = (unsigned char *)b;
+	z.avail_in = (uInt)n;
+	while (zr != Z_STREAM_END) {
+		if (len == cap) {
+			char *nb = cap >= VM_MAX_FILE ? NULL :
+				   realloc(buf, cap *= 2);
+
+			if (!nb) {
+				zr = Z_MEM_ERROR;
+				break;
+			}
+			buf = nb;
+		}
+		z.next_out = (unsigned char *)buf + len;
+		z.avail_out = (uInt)(cap - len > (1u << 30) ? (1u << 30) :
+				     cap - len);
+		zr = inflate(&z, Z_NO_FLUSH);
+		len = (size_t)((char *)z.next_out - buf);
+		if (zr != Z_OK && zr != Z_STREAM_END)
+			break;
+		if (zr == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
+			zr = Z_DATA_ERROR;	/* cut short */
+			break;
+		}
+	}
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		free(buf);
+		return kf_err(KF_EXIT_DATAERR, "the VM sent a damaged '%s' "
+			      "(gzip: %s)", name, zr == Z_MEM_ERROR ?
+			      "over 1 GiB or out of memory" : "corrupt");
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
 /*
  * Walk the framed files in data; for each call fn(name, bytes, len, ctx).
+ * "KFOUT NAME SIZE" frames a file as it is, "KFOUTZ NAME SIZE" gzipped.
  * Names are plain file names: no '/', not "." or "..".
  */
 static int frames_each(const struct vm_out *d,
@@ -641,9 +697,11 @@ static int frames_each(const struct vm_out *d,
 	const char *p = d->buf, *end = d->buf + d->len;
 
 	while (p < end) {
-		char name[256];
+		char name[256], kw[8];
 		unsigned long long size;
 		const char *nl = memchr(p, '\n', end - p);
+		char *z = NULL;
+		size_t zlen = 0;
 		int rc;
 
 		if (!nl)
@@ -651,12 +709,20 @@ static int frames_each(const struct vm_out *d,
 		if (!strncmp(p, "KFEND\n", 6))
 			return 0;
 		if (nl - p > 300 ||
-		    sscanf(p, "KFOUT %255s %llu", name, &size) != 2 ||
+		    sscanf(p, "%7s %255s %llu", kw, name, &size) != 3 ||
+		    (strcmp(kw, "KFOUT") && strcmp(kw, "KFOUTZ")) ||
 		    strchr(name, '/') || name[0] == '.' ||
 		    size > (uint64_t)(end - nl - 1))
 			return kf_err(KF_EXIT_DATAERR, "the VM sent a damaged "
 				      "result stream");
-		rc = fn(name, nl + 1, size, ctx);
+		if (kw[5] == 'Z') {
+			if (inflate_frame(name, nl + 1, size, &z, &zlen) < 0)
+				return -1;
+			rc = fn(name, z, zlen, ctx);
+			free(z);
+		} else {
+			rc = fn(name, nl + 1, size, ctx);
+		}
 		if (rc < 0)
 			return rc;
 		p = nl + 1 + size;
