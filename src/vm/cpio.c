@@ -664,8 +664,10 @@ static int copy_request(struct cpio *c, const struct kf_vm_request *r,
 static void init_kfollow(FILE *is, const struct kf_vm_request *r,
 			 const char *cmd0)
 {
-	fputs("/usr/bin/kfollow --batch --no-show --output "
-	      "/out/capture.json", is);
+	/* KFOLLOW_VM_GUEST: the VM powers off next, kfollow need not
+	 * switch the tracer off again (see in_own_vm in capture.c) */
+	fputs("KFOLLOW_VM_GUEST=1 /usr/bin/kfollow --batch --no-show "
+	      "--output /out/capture.json", is);
 	if (r->dat)
 		fputs(" --output /out/capture.dat", is);
 	for (int i = 0; r->guest_args && r->guest_args[i]; i++) {
