@@ -85,6 +85,8 @@ static int merge_layers(struct kf_plan *p)
 	if (!p->layers)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	for (i = 0; i < p->npresets; i++) {
+		if (!p->presets[i].nlayers)
+			continue;	/* no array to copy from */
 		memcpy(p->layers + p->nlayers, p->presets[i].layers,
 		       p->presets[i].nlayers * sizeof(*p->layers));
 		p->nlayers += p->presets[i].nlayers;
