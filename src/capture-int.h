@@ -78,6 +78,9 @@ struct cap {
 /* capture.c */
 
 /* CLOCK_MONOTONIC in nanoseconds. */
+/* Inside the VM --vm boots (KFOLLOW_VM_GUEST and its /init), which
+ * powers off after the capture: 1, else 0. */
+int cap_in_own_vm(void);
 uint64_t cap_now_ns(void);
 
 /* capsig.c: the signals */

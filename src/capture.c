@@ -326,7 +326,7 @@ static void cap_release(struct cap *c)
  * patching under emulation that nobody will see.  Only there: the
  * environment says so and /init is the init --vm generated.
  */
-static int in_own_vm(void)
+int cap_in_own_vm(void)
 {
 	char head[128] = "";
 	FILE *f;
@@ -346,7 +346,7 @@ static void restore(struct cap *c)
 {
 	if (!c->tr_open)
 		return;
-	if (in_own_vm()) {
+	if (cap_in_own_vm()) {
 		cap_ring_close(c);
 		return;
 	}

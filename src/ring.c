@@ -169,24 +169,33 @@ int cap_ring_drain(struct cap *c, int final, int *more)
 	return pages;
 }
 
-/* A function name for a record's address: kallsyms is read and indexed
- * the first time a record needs one (a capture of syscall events alone
- * never does). */
+/* kallsyms, read and indexed once.  Before tracing starts in graph mode
+ * (cap_tep_load): read lazily at the first record that needed a name,
+ * it stalled the reader mid-capture for seconds under emulation and W2
+ * lost most of its events; a capture of syscall events alone never
+ * needs it. */
+static void ksyms_load(struct cap *c)
+{
+	size_t len = 0;
+	char *text;
+
+	if (c->ksyms_read)
+		return;
+	c->ksyms_read = 1;
+	text = kf_read_file("/proc/kallsyms", 0, &len);
+	if (!text || kf_ksyms_load(&c->ksyms, text) <= 0) {
+		kf_err_clear();
+		kf_warn("cannot read '/proc/kallsyms': function names will "
+			"show as addresses");
+	}
+}
+
+/* A function name for a record's address. */
 static const char *symbolize(void *ctx, uint64_t addr)
 {
 	struct cap *c = ctx;
 
-	if (!c->ksyms_read) {
-		size_t len = 0;
-		char *text = kf_read_file("/proc/kallsyms", 0, &len);
-
-		c->ksyms_read = 1;
-		if (!text || kf_ksyms_load(&c->ksyms, text) <= 0) {
-			kf_err_clear();
-			kf_warn("cannot read '/proc/kallsyms': function names "
-				"will show as addresses");
-		}
-	}
+	ksyms_load(c);
 	return kf_ksyms_find(&c->ksyms, addr);
 }
 
@@ -245,6 +254,8 @@ int cap_tep_load(struct cap *c)
 		snprintf(name, sizeof(name), "sys_exit_%s", c->targets[k].name);
 		tep_add(c, "syscalls", name);
 	}
+	if (c->graph)
+		ksyms_load(c);
 	c->raw = kf_raw_new(c->tep, c->m, c->ncpus, symbolize, c);
 	if (!c->raw)
 		return -1;
