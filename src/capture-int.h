@@ -69,6 +69,7 @@ struct cap {
 	int child_pre_exec;  /* drop the child's records before its exec */
 	int keep_exec;
 	char dynsys[64];
+	int eprobes;           /* the path strings come from event probes */
 	struct kf_ksyms ksyms;	/* function names, read on first need */
 	int ksyms_read;
 	int out_fd;            /* > 0: the command's stdout and stderr */
