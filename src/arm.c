@@ -69,6 +69,20 @@ static void string_probe_def(const struct cap *c, int eprobe, char *def,
 			 x64_arg_off[k]);
 }
 
+/* The syscall's enter event enabled (kept to put back as it was). */
+static int enter_event_on(struct cap *c, const struct kf_target *t)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "events/syscalls/sys_enter_%s/enable",
+		 t->name);
+	if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0) {
+		kf_err_clear();
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * String arguments (paths) the syscall events do not record, fetched from
  * user memory by an event probe on the syscall's enter event where the
@@ -98,6 +112,10 @@ static void string_probes(struct cap *c)
 		sys = kf_model_sys_get(c->m, t->name);
 		sd = &c->m->sys[sys];
 		kmask = kf_raw_kernel_strings(c->raw, sys);
+		/* an event probe soft-enables its event ("0*"): enable the
+		 * event first, so what is kept to put back is its own "0" */
+		if (eprobe && enter_event_on(c, t) < 0)
+			continue;
 		for (k = 0; k < sd->nargs; k++) {
 			char def[512], rm[256], ev[64], en[320];
 
