@@ -131,13 +131,17 @@ struct kf_meta {
 	uint64_t *lost_cpu;  /* ncpus entries */
 };
 
-#define KF_NODE_CHUNK_SHIFT 16
+/* Nodes live in chunks of 4096 (192 KiB), so a node's address never
+ * moves while the model grows, and a small capture wastes at most one
+ * part-filled chunk (64Ki-node chunks cost W2's 60-90k nodes 89 B each). */
+#define KF_NODE_CHUNK_SHIFT 12
 #define KF_NODE_CHUNK (1u << KF_NODE_CHUNK_SHIFT)
 
 struct kf_model {
 	struct kf_strtab strs;
 	struct kf_node **chunks;  /* KF_NODE_CHUNK nodes each */
 	uint32_t nnodes, nchunks;
+	size_t chunks_cap;        /* entries allocated in chunks */
 	struct kf_call *calls;
 	uint32_t ncalls, calls_cap;
 	struct kf_sysdesc *sys;

@@ -54,13 +54,10 @@ uint32_t kf_model_node_new(struct kf_model *m)
 	if (i == KF_NONE - 1)
 		return KF_NONE;
 	if ((i >> KF_NODE_CHUNK_SHIFT) >= m->nchunks) {
-		struct kf_node **chunks;
 		struct kf_node *c;
 
-		chunks = realloc(m->chunks, (m->nchunks + 1) * sizeof(*chunks));
-		if (!chunks)
+		if (KF_GROW(m->chunks, m->chunks_cap, m->nchunks + 1) < 0)
 			return KF_NONE;
-		m->chunks = chunks;
 		c = malloc(KF_NODE_CHUNK * sizeof(*c));
 		if (!c)
 			return KF_NONE;
