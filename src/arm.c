@@ -486,9 +486,11 @@ static int fork_option(struct cap *c, int inst, const char *file)
 /*
  * Inside --vm's own VM, without --buffer-size, function_graph gets 8 MB
  * a CPU (at most 128 MB in all) where the kernel's is smaller: W2 (2000
- * opens) writes ~480k records in about 1.6 s under emulation, faster than
- * a reader there copies pages out, and the kernel's 1.4 MB lost 150-200k
- * of them (4 MB: sometimes 80k; 8 MB: none).  Only there: a resized ring
+ * opens) writes ~480k records in about 1.6 s under emulation.  Since the
+ * reader builds only when the rings pause (ring.c) the kernel's 1.4 MB
+ * held them all in 3 of 3 runs with another VM busy on the host, but
+ * before that it lost 150-200k (4 MB: sometimes 80k; 8 MB: none), and a
+ * busier host starves the reader the same way.  Only there: a resized ring
  * cannot be put back exactly (the kernel's 1408 KB reads 1410 once
  * written), and that VM powers off after the capture.  A kernel that
  * cannot allocate it keeps its own size.
