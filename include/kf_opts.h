@@ -44,6 +44,7 @@ struct kf_opts {
 	int list_presets;    /* --list-presets */
 	int list_keys;       /* --keys */
 	int force;           /* --force: take tracefs over from another tracer */
+	int drop_caches;     /* --drop-caches: sync, drop caches, then start */
 	int restore;         /* --restore: replay a killed run's journal */
 	int status;          /* --status: what differs from the defaults */
 	int no_children;     /* --no-children: do not follow forks */

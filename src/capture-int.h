@@ -120,6 +120,10 @@ int cap_pids_alive(const struct cap *c);
 int cap_child_fork(struct cap *c);
 /* Let the held command exec.  Returns 0, or -1 (kf_err) if exec failed. */
 int cap_child_exec(struct cap *c);
+/* --drop-caches: sync(2), then "3" to /proc/sys/vm/drop_caches (the page
+ * cache, dentries and inodes), from kfollow's own process, which no
+ * filter follows.  Returns 0 or -1 (kf_err). */
+int cap_drop_caches(void);
 /* SIGKILL the command and reap it (nothing if there is none). */
 void cap_child_kill(struct cap *c);
 /* The exit code for wait status st: its exit status, or 128+N for signal N. */

@@ -689,6 +689,12 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	/* 5. run */
 	if (cap_sig_interrupted())
 		goto fail_stop;
+	/* a cold cache for the command, dropped as late as it can be */
+	if (o->drop_caches && cap_drop_caches() < 0) {
+		if (o->ncmd)
+			cap_child_kill(&c);
+		goto fail_stop;
+	}
 	if (o->ncmd && cap_child_exec(&c) < 0) {
 		cap_child_kill(&c);
 		goto fail_stop;

@@ -231,6 +231,27 @@ int cap_child_fork(struct cap *c)
 	return add_pid(c, c->child);
 }
 
+int cap_drop_caches(void)
+{
+	const char *f = "/proc/sys/vm/drop_caches";
+	int fd;
+
+	sync();
+	fd = open(f, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || kf_write_all(fd, "3\n", 2) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return kf_err_errno(e == EACCES || e == EPERM || e == EROFS ?
+					    KF_EXIT_NOPERM : KF_EXIT_OSERR,
+				    "cannot drop the page cache: '%s'", f);
+	}
+	close(fd);
+	return 0;
+}
+
 /* Let the held command exec; learn whether the exec worked. */
 int cap_child_exec(struct cap *c)
 {

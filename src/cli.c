@@ -20,7 +20,7 @@ enum {
 	OPT_NO_CHILDREN = 256, OPT_NO_PRESET, OPT_LIST_PRESETS,
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
-	OPT_FORCE, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
+	OPT_FORCE, OPT_DROP_CACHES, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE,
 };
 
@@ -67,6 +67,8 @@ static const struct opt_def defs[] = {
 	  "list the interactive view's keys and exit" },
 	{ "list-presets", OPT_LIST_PRESETS, no_argument, NULL,
 	  "list the presets kfollow can find and exit" },
+	{ "drop-caches", OPT_DROP_CACHES, no_argument, NULL,
+	  "sync and drop the page cache, dentries and inodes, untraced, just before the command starts (for a cold read)" },
 	{ "user", 'u', required_argument, "USER",
 	  "run the command as USER (a name, or UID[:GID]); only kfollow stays root" },
 	{ "max-events", OPT_MAX_EVENTS, required_argument, "N",
@@ -335,6 +337,9 @@ static int opt_target(struct kf_opts *o, int c, char *arg)
 	case 'u':
 		o->user = arg;
 		return 0;
+	case OPT_DROP_CACHES:
+		o->drop_caches = 1;
+		return 0;
 	}
 	return NOT_MINE;
 }
@@ -538,10 +543,11 @@ static int check_combos(struct kf_opts *o)
 			      "trace-cmd file holds the ring-buffer pages of a "
 			      "live capture; record live to write one", o->dat);
 	if (o->input) {
-		if (o->nsyscalls || o->nfuncs || o->ncmd || o->npids || o->vm)
+		if (o->nsyscalls || o->nfuncs || o->ncmd || o->npids || o->vm ||
+		    o->drop_caches)
 			return kf_err(KF_EXIT_USAGE, "--input shows a saved "
 				      "capture: give it no syscalls, command, "
-				      "-p or --vm");
+				      "-p, --vm or --drop-caches");
 		return 0;
 	}
 	if (o->vm_script) {

@@ -96,6 +96,8 @@ static char **guest_args(const struct kf_opts *o)
 		a[n++] = "--force";
 	if (o->no_children)
 		a[n++] = "--no-children";
+	if (o->drop_caches)
+		a[n++] = "--drop-caches";
 	if (o->verbose)
 		a[n++] = "-v";
 	if (o->quiet)

@@ -130,11 +130,11 @@ static uint64_t cpu_overrun(struct cap *c, int cpu)
  * opens) writes ~480k records (~19 MB) in about 1.6 s, so building
  * whenever a pass had emptied the rings lost 100-350k of them to the
  * kernel's 1.4 MB ring, where trace-cmd, which only moves pages, lost
- * none.  Held pages are bounded: past HELD_BYTES they are built even
- * mid-burst.  The TUI is redrawn at most every HURRY_TICK_NS (redrawing
+ * none.  Held pages are bounded: past HELD_BYTES (W2's whole burst is
+ * ~19 MB) they are built even mid-burst.  The TUI is redrawn at most every HURRY_TICK_NS (redrawing
  * after every capped pass lost events in a 100000-open burst).
  */
-#define HELD_BYTES (64u << 20)
+#define HELD_BYTES (32u << 20)
 #define BUILD_TICK_NS 1000000000ull
 #define HURRY_TICK_NS 100000000ull
 
