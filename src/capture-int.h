@@ -34,6 +34,7 @@ struct cap {
 	const struct kf_opts *o;
 	struct kf_model *m;
 	uint64_t built, over;  /* events given to the builder; left out */
+	uint64_t t_read, t_build; /* ns spent reading pages, building trees */
 	int run_as;            /* -u: drop to run_uid/run_gid in the child */
 	uid_t run_uid;
 	gid_t run_gid;
@@ -159,6 +160,9 @@ void cap_ring_close(struct cap *c);
  * partial ones too.  Returns the pages read (*more: some were left), or
  * -1 (kf_err). */
 int cap_ring_drain(struct cap *c, int final, int *more);
+/* Build the records read so far into trees (kf_raw_process; final: all
+ * of them), timed into c->t_build.  Returns 0 or -1 (kf_err). */
+int cap_ring_build(struct cap *c, struct kf_sink sink, int final);
 /* Read, build and tick until the command exits (*st, *exited), the -p
  * processes are gone, deadline (0: none) passes, a stop signal comes or
  * hooks->tick says stop.  Returns 0 or -1 (kf_err). */

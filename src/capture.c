@@ -592,8 +592,10 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 
 			fprintf(stderr, "kfollow: stats: %llu events (%llu lost, "
 				"%llu of other events, %llu malformed) in %llu "
-				"pages; capture %.3f s; post-processing %.3f s "
-				"(%.0f events/s); %u invocations, %u nodes, "
+				"pages; capture %.3f s; reading %.3f s and "
+				"building %.3f s (%.0f events/s), %.3f s of "
+				"building once tracing stopped; %u invocations, "
+				"%u nodes, "
 				"%zu bytes per node (%zu B node, arena %zu KiB); "
 				"model %zu KiB; function_graph %llu entries, "
 				"%llu exits\n"
@@ -606,8 +608,11 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 				(unsigned long long)rs.skipped,
 				(unsigned long long)rs.bad,
 				(unsigned long long)rs.pages,
-				(ph[PH_STOP] - ph[PH_START]) / 1e9, t_post / 1e9,
-				t_post ? rs.events / (t_post / 1e9) : 0.0,
+				(ph[PH_STOP] - ph[PH_START]) / 1e9,
+				c->t_read / 1e9, c->t_build / 1e9,
+				c->t_read + c->t_build ?
+				rs.events / ((c->t_read + c->t_build) / 1e9) : 0.0,
+				t_post / 1e9,
 				m->ncalls, m->nnodes,
 				m->nnodes ? kf_model_bytes(m) / m->nnodes : 0,
 				sizeof(struct kf_node), arena / 1024,
@@ -727,7 +732,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 
 	/* 7. trees */
 	t_post = cap_now_ns();
-	if (kf_raw_process(c.raw, sink, 1) < 0 ||
+	if (cap_ring_build(&c, sink, 1) < 0 ||
 	    kf_builder_finish(c.b, 0) < 0)
 		goto fail;
 	t_post = cap_now_ns() - t_post;

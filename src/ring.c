@@ -145,6 +145,7 @@ static uint64_t cpu_overrun(struct cap *c, int cpu)
  */
 int cap_ring_drain(struct cap *c, int final, int *more)
 {
+	uint64_t t0 = cap_now_ns();
 	int i, n, k, pages = 0;
 
 	*more = 0;
@@ -171,7 +172,17 @@ int cap_ring_drain(struct cap *c, int final, int *more)
 			pages++;
 		}
 	}
+	c->t_read += cap_now_ns() - t0;
 	return pages;
+}
+
+int cap_ring_build(struct cap *c, struct kf_sink sink, int final)
+{
+	uint64_t t0 = cap_now_ns();
+	int rc = kf_raw_process(c->raw, sink, final);
+
+	c->t_build += cap_now_ns() - t0;
+	return rc;
 }
 
 /* kallsyms, read and indexed once.  Before tracing starts in graph mode
@@ -383,7 +394,7 @@ int cap_ring_read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 		if ((!busy || rs.bytes >= HELD_BYTES ||
 		     (hooks && cap_now_ns() - t_build >= BUILD_TICK_NS))) {
 			t_build = cap_now_ns();
-			if (kf_raw_process(c->raw, sink, 0) < 0)
+			if (cap_ring_build(c, sink, 0) < 0)
 				return -1;
 		}
 		if (hooks && hooks->tick &&
