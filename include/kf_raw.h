@@ -60,6 +60,11 @@ int kf_raw_add_page(struct kf_raw *r, int cpu, const void *page, size_t size);
  * any CPU by the first of those reads.  Returns 0 or -1.
  */
 int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final);
+/* kf_raw_process, but stop after max events (0: no limit), so a live
+ * reader can go back to the rings between slices.  Returns 1 if it
+ * stopped at max, 0 if nothing it may send is left, or -1. */
+int kf_raw_process_max(struct kf_raw *r, struct kf_sink sink, int final,
+		       uint64_t max);
 
 /* The caller has just read CPU cpu's buffer dry (live capture).  A CPU
  * the caller cannot read must be reported dry too, or it holds every

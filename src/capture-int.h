@@ -160,9 +160,11 @@ void cap_ring_close(struct cap *c);
  * partial ones too.  Returns the pages read (*more: some were left), or
  * -1 (kf_err). */
 int cap_ring_drain(struct cap *c, int final, int *more);
-/* Build the records read so far into trees (kf_raw_process; final: all
- * of them), timed into c->t_build.  Returns 0 or -1 (kf_err). */
-int cap_ring_build(struct cap *c, struct kf_sink sink, int final);
+/* Build the records read so far into trees (kf_raw_process_max; final:
+ * all of them; max: at most that many, 0 no limit), timed into
+ * c->t_build.  Returns 1 if it stopped at max, 0, or -1 (kf_err). */
+int cap_ring_build(struct cap *c, struct kf_sink sink, int final,
+		   uint64_t max);
 /* Read, build and tick until the command exits (*st, *exited), the -p
  * processes are gone, deadline (0: none) passes, a stop signal comes or
  * hooks->tick says stop.  Returns 0 or -1 (kf_err). */

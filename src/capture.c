@@ -732,7 +732,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 
 	/* 7. trees */
 	t_post = cap_now_ns();
-	if (cap_ring_build(&c, sink, 1) < 0 ||
+	if (cap_ring_build(&c, sink, 1, 0) < 0 ||
 	    kf_builder_finish(c.b, 0) < 0)
 		goto fail;
 	t_post = cap_now_ns() - t_post;

@@ -1008,7 +1008,13 @@ static int next_event(struct kf_raw *r, int cpu, struct kf_sink sink)
 
 int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final)
 {
-	uint64_t watermark = UINT64_MAX;
+	return kf_raw_process_max(r, sink, final, 0) < 0 ? -1 : 0;
+}
+
+int kf_raw_process_max(struct kf_raw *r, struct kf_sink sink, int final,
+		       uint64_t max)
+{
+	uint64_t watermark = UINT64_MAX, sent = 0;
 	int i;
 
 	if (!r->nbyid && add_base_events(r) < 0)
@@ -1044,6 +1050,8 @@ int kf_raw_process(struct kf_raw *r, struct kf_sink sink, int final)
 		q = &r->cpus[best];
 		if (q->ts > watermark)
 			break;
+		if (max && sent++ == max)
+			return 1;
 		len = kbuffer_event_size(q->kbuf);
 		/* never trust a record's length past its page */
 		if (len < 0 || (unsigned char *)q->ev < q->head->data ||

@@ -125,17 +125,20 @@ static uint64_t cpu_overrun(struct cap *c, int cpu)
 /*
  * While the rings keep filling, reading comes first and records are built
  * only once a pass reads nothing (a pause), once this much is held, or
- * (for the TUI) every BUILD_TICK_NS.  Building is most of a reader's
- * work: under emulation it runs at ~0.8M records a second while W2 (2000
- * opens) writes ~480k records (~19 MB) in about 1.6 s, so building
- * whenever a pass had emptied the rings lost 100-350k of them to the
- * kernel's 1.4 MB ring, where trace-cmd, which only moves pages, lost
- * none.  Held pages are bounded: past HELD_BYTES (W2's whole burst is
- * ~19 MB) they are built even mid-burst.  The TUI is redrawn at most every HURRY_TICK_NS (redrawing
+ * (for the TUI) every BUILD_TICK_NS, and then BUILD_SLICE records at a
+ * time, the rings read again between slices.  Under emulation W2 (2000
+ * opens) writes ~460k records (~16 MB) in under 2 s, a reader copies a
+ * page out in ~0.4 ms and builds ~350k records a second: building
+ * whenever a pass had emptied the rings lost 100-350k records to the
+ * kernel's 1.4 MB ring (trace-cmd, which only moves pages, lost none),
+ * and building everything held at the first pause (1.2 s) lost 24-31k.
+ * Held pages are bounded: past HELD_BYTES they are all built, even
+ * mid-burst.  The TUI is redrawn at most every HURRY_TICK_NS (redrawing
  * after every capped pass lost events in a 100000-open burst).
  */
 #define HELD_BYTES (32u << 20)
 #define BUILD_TICK_NS 1000000000ull
+#define BUILD_SLICE 8192
 #define HURRY_TICK_NS 100000000ull
 
 /*
@@ -176,10 +179,11 @@ int cap_ring_drain(struct cap *c, int final, int *more)
 	return pages;
 }
 
-int cap_ring_build(struct cap *c, struct kf_sink sink, int final)
+int cap_ring_build(struct cap *c, struct kf_sink sink, int final,
+		   uint64_t max)
 {
 	uint64_t t0 = cap_now_ns();
-	int rc = kf_raw_process(c->raw, sink, final);
+	int rc = kf_raw_process_max(c->raw, sink, final, max);
 
 	c->t_build += cap_now_ns() - t0;
 	return rc;
@@ -354,7 +358,7 @@ int cap_ring_read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 	const struct kf_opts *o = c->o;
 	struct kf_model *m = c->m;
 	uint64_t t_tick = 0, t_build = 0;
-	int busy = 0, more = 0;
+	int busy = 0, more = 0, pending = 0;
 
 	while (!kf_capture_stop_signal()) {
 		struct pollfd pfd = { .fd = cap_sig_fd(), .events = POLLIN };
@@ -365,7 +369,8 @@ int cap_ring_read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 		/* while pages keep coming, come back soon: the ring buffer
 		 * is small (1.4 MB per CPU by default) and a busy CPU fills
 		 * it in well under a tick */
-		poll(&pfd, 1, more ? 0 : busy ? BUSY_TICK_MS : TICK_MS);
+		poll(&pfd, 1, more || (pending && !busy) ? 0 :
+			      busy ? BUSY_TICK_MS : TICK_MS);
 		if (pfd.revents) {
 			char b[16];
 
@@ -391,10 +396,13 @@ int cap_ring_read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 		 * once its records are built (or counted past --max-events),
 		 * so memory stays bounded however long the capture runs */
 		kf_raw_stats(c->raw, &rs);
-		if ((!busy || rs.bytes >= HELD_BYTES ||
-		     (hooks && cap_now_ns() - t_build >= BUILD_TICK_NS))) {
+		if (rs.bytes >= HELD_BYTES || !busy ||
+		    (hooks && cap_now_ns() - t_build >= BUILD_TICK_NS)) {
 			t_build = cap_now_ns();
-			if (cap_ring_build(c, sink, 0) < 0)
+			pending = cap_ring_build(c, sink, 0,
+						 rs.bytes >= HELD_BYTES ? 0 :
+						 BUILD_SLICE);
+			if (pending < 0)
 				return -1;
 		}
 		if (hooks && hooks->tick &&

@@ -39,9 +39,13 @@ echo "BENCH kernel=$(uname -r) reps=$REPS"
 wall() { sed -n 's/.*wall_ns=\([0-9]*\).*/\1/p' "$1" | tail -1; }
 sum_lost() { awk '{s += $1} END {print s + 0}'; }
 
-# warm up: expand the ring buffer, load the workload's pages
+# warm up: expand the ring buffer, load the workload's pages, and switch
+# function_graph on and off once (a boot's first switch took 6-12 s under
+# emulation, the later ones 3-5 s)
 echo 1 >$T/events/sched/sched_process_exit/enable
 echo 0 >$T/events/sched/sched_process_exit/enable
+echo function_graph >$T/current_tracer
+echo nop >$T/current_tracer
 for w in "$W0" "$W1" "$W2"; do $w >/dev/null 2>&1; done
 
 # kfollow TOOL ARGS...: one kfollow run on $cmd
@@ -103,6 +107,35 @@ echo 1 >$T/tracing_on
 EOF
 }
 
+# one run of tool $1 on $cmd, for $work
+run_tool() {
+	case $1 in
+	kfollow) run_kfollow kfollow ;;
+	kfollow-scope) run_kfollow kfollow-scope --scope $SCOPE ;;
+	trace-cmd) run_tracecmd trace-cmd ;;
+	trace-cmd-c) run_tracecmd trace-cmd-c -c ;;
+	perf-ftrace)
+		# perf ftrace (reads trace_pipe)
+		[ -n "$PERF" ] || return 0
+		kf-time $PERF ftrace -G do_sys_openat2 -- $cmd >/tmp/p.txt 2>/tmp/t
+		calls=$(grep -c 'do_sys_openat2()' /tmp/p.txt)
+		lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/p.txt | sum_lost)
+		echo "BENCH work=$work tool=perf-ftrace wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
+		;;
+	trace_pipe-script)
+		kf-time sh /tmp/plain.sh 2>/tmp/t
+		calls=$(grep -c 'do_sys_openat2()' /tmp/plain.txt)
+		lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/plain.txt | sum_lost)
+		echo "BENCH work=$work tool=trace_pipe-script wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
+		;;
+	limit)
+		sh /tmp/limit.sh 2>/tmp/t
+		echo "BENCH work=$work tool=limit wall_ns=$(wall /tmp/t) calls=- lost=$(sum_lost </tmp/limit.lost)"
+		;;
+	esac
+}
+TOOLS="kfollow kfollow-scope trace-cmd trace-cmd-c perf-ftrace trace_pipe-script limit"
+
 for work in W0 W1 W2; do
 	eval cmd=\$$work
 	# oracle: openat enter events of the workload and its children (-c)
@@ -134,26 +167,21 @@ EOF
 		kf-time $cmd >/dev/null 2>/tmp/t
 		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
 
-		run_kfollow kfollow
-		run_kfollow kfollow-scope --scope $SCOPE
-		run_tracecmd trace-cmd
-		run_tracecmd trace-cmd-c -c
-
-		# perf ftrace (reads trace_pipe)
-		if [ -n "$PERF" ]; then
-			kf-time $PERF ftrace -G do_sys_openat2 -- $cmd >/tmp/p.txt 2>/tmp/t
-			calls=$(grep -c 'do_sys_openat2()' /tmp/p.txt)
-			lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/p.txt | sum_lost)
-			echo "BENCH work=$work tool=perf-ftrace wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
-		fi
-
-		kf-time sh /tmp/plain.sh 2>/tmp/t
-		calls=$(grep -c 'do_sys_openat2()' /tmp/plain.txt)
-		lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/plain.txt | sum_lost)
-		echo "BENCH work=$work tool=trace_pipe-script wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
-
-		sh /tmp/limit.sh 2>/tmp/t
-		echo "BENCH work=$work tool=limit wall_ns=$(wall /tmp/t) calls=- lost=$(sum_lost </tmp/limit.lost)"
+		# each rep starts one tool further along: under emulation a
+		# switch's cost depends on what switched before it (seen 3.1
+		# to 9.0 s for the same script in one boot), so no tool always
+		# follows the same one
+		set -- $TOOLS
+		k=1
+		while [ $k -lt $rep ]; do
+			t=$1
+			shift
+			set -- "$@" $t
+			k=$((k + 1))
+		done
+		for t in "$@"; do
+			run_tool $t
+		done
 	done
 done
 

@@ -127,6 +127,54 @@ static void test_decode_merge(void **state)
 	tep_free(tep);
 }
 
+/* Built in slices (kf_raw_process_max), the same events come out in the
+ * same order as in one go, max at a time, and 0 says none is left. */
+static void test_process_slices(void **state)
+{
+	struct tep_handle *tep = make_tep();
+	struct kf_model m;
+	struct kf_raw *r;
+	struct pagebuf p0, p1;
+	struct rec out = { .n = 0 };
+	struct kf_sink sink = { record, &out };
+	int rc, calls = 0;
+
+	(void)state;
+	assert_int_equal(kf_model_init(&m), 0);
+	r = kf_raw_new(tep, &m, 2, sym, NULL);
+	assert_non_null(r);
+	assert_int_not_equal(kf_raw_add_syscall(r, "openat"), KF_NONE);
+	openat_pages(&p0, &p1, 42);
+	assert_int_equal(kf_raw_add_page(r, 0, p0.b, PAGE), 0);
+	assert_int_equal(kf_raw_add_page(r, 1, p1.b, PAGE), 0);
+	do {
+		int before = out.n;
+
+		rc = kf_raw_process_max(r, sink, 1, 4);
+		assert_true(rc == 0 || rc == 1);
+		assert_true(out.n - before <= 4);
+		if (rc == 1)
+			assert_int_equal(out.n - before, 4);
+		calls++;
+	} while (rc == 1);
+	/* 6 events: a slice of 4, then the last 2 */
+	assert_int_equal(calls, 2);
+	assert_int_equal(out.n, 6);
+	assert_int_equal(out.ev[0].type, KF_EV_SYS_ENTER);
+	assert_int_equal(out.ev[3].type, KF_EV_EXIT);
+	assert_int_equal(out.ev[5].type, KF_EV_SYS_EXIT);
+	assert_int_equal(out.ev[5].ts, 1700);
+	for (int i = 1; i < out.n; i++)
+		assert_true(out.ev[i].ts >= out.ev[i - 1].ts);
+	/* nothing left: 0, and nothing sent */
+	assert_int_equal(kf_raw_process_max(r, sink, 1, 4), 0);
+	assert_int_equal(out.n, 6);
+
+	kf_raw_free(r);
+	kf_model_release(&m);
+	tep_free(tep);
+}
+
 /* A page that says events were missed before it: a LOST event, counted. */
 static void test_missed_events(void **state)
 {
@@ -374,6 +422,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_merge),
+		cmocka_unit_test(test_process_slices),
 		cmocka_unit_test(test_missed_events),
 		cmocka_unit_test(test_bad_pages),
 		cmocka_unit_test(test_watermark),
