@@ -144,6 +144,7 @@ struct kf_model {
 	size_t chunks_cap;        /* entries allocated in chunks */
 	struct kf_call *calls;
 	uint32_t ncalls, calls_cap;
+	uint32_t path_dropped;    /* calls kf_model_keep_paths left out */
 	struct kf_sysdesc *sys;
 	uint32_t nsys, sys_cap;
 	struct kf_meta meta;
@@ -161,6 +162,15 @@ static inline struct kf_node *kf_node_get(const struct kf_model *m, uint32_t i)
 
 /* Append a zeroed node (links set to KF_NONE); returns its index or KF_NONE. */
 uint32_t kf_model_node_new(struct kf_model *m);
+/*
+ * Whether call c recorded a string argument (a path) that matches one of
+ * the n fnmatch(3) globs ('*' matches '/' too); n == 0: every call does.
+ */
+int kf_call_path_match(const struct kf_model *m, const struct kf_call *c,
+		       char *const *globs, int n);
+/* Keep only the calls kf_call_path_match takes (the order stays; their
+ * nodes stay in the arena, unreachable).  Returns how many were dropped. */
+uint32_t kf_model_keep_paths(struct kf_model *m, char *const *globs, int n);
 /* Append a zeroed call (sys, root = KF_NONE); returns its index or KF_NONE. */
 uint32_t kf_model_call_new(struct kf_model *m);
 /*

@@ -29,6 +29,9 @@ struct kf_opts {
 	char **scope;        /* --scope LIST, split at commas (strings point
 			      * into argv) */
 	int nscope;
+	char **paths;        /* --path GLOB: show only invocations whose path
+			      * argument matches one (kf_call_path_match) */
+	int npaths;
 	int max_depth;       /* --max-depth, 0: unlimited */
 	uint64_t min_duration; /* --min-duration, ns */
 	uint64_t duration;   /* --duration, ns, 0: until the command ends */

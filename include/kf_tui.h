@@ -25,6 +25,8 @@ struct kf_tui_opts {
 	uint64_t min_duration;        /* start trees hiding shorter calls */
 	const struct kf_layer *layers; /* layer column (not copied: keep it) */
 	int nlayers;
+	char *const *paths;           /* --path globs (not copied: keep them) */
+	int npaths;
 };
 
 /*

@@ -106,6 +106,9 @@ struct kf_list {
 	uint32_t ncalls;       /* calls of the model the list has seen */
 	enum kf_list_sort sort;
 	char *filter;          /* the filter text, or NULL (owned) */
+	char *const *paths;    /* --path globs (kf_call_path_match; not
+				* copied: they outlive the list), npaths */
+	int npaths;
 	struct kf_cursor cur;
 	uint64_t t0;           /* start of the earliest call: time 0 */
 	int in_order;          /* calls are in start order already */
@@ -129,6 +132,10 @@ struct kf_list_row {
  * Returns 0 or -1.  Free with kf_list_release.
  */
 int kf_list_init(struct kf_list *l, const struct kf_model *m);
+/* kf_list_init showing only the calls with a path matching one of the
+ * npaths globs (--path; paths must outlive the list). */
+int kf_list_init_paths(struct kf_list *l, const struct kf_model *m,
+		       char *const *paths, int npaths);
 /* Free the rows and the filter text (not l, not the model). */
 void kf_list_release(struct kf_list *l);
 /*

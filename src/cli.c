@@ -21,7 +21,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
-	OPT_SCOPE,
+	OPT_SCOPE, OPT_PATH,
 };
 
 struct opt_def {
@@ -45,6 +45,8 @@ static const struct opt_def defs[] = {
 	  "keep N levels of calls below each root" },
 	{ "notrace", 'N', required_argument, "GLOB",
 	  "leave out functions matching GLOB and all they call (repeatable)" },
+	{ "path", OPT_PATH, required_argument, "GLOB",
+	  "show only the invocations with a path argument matching GLOB ('*' matches '/' too; repeatable): the command's own files, not the loader's and libc's; --output still saves them all" },
 	{ "scope", OPT_SCOPE, required_argument, "LIST",
 	  "trace only the functions of these subsystems (vfs, pagecache, ext4, block, sched, ... from the subsystem map) or function globs, comma-separated: switching tracing on and off costs less and other tasks slow down less; calls outside the scope are not shown" },
 	{ "min-duration", 'm', required_argument, "DUR",
@@ -382,6 +384,11 @@ static int opt_limits(struct kf_opts *o, int c, char *arg)
 		return push_str(&o->notrace, &o->nnotrace, arg);
 	case OPT_SCOPE:
 		return opt_scope(o, arg);
+	case OPT_PATH:
+		if (!*arg)
+			return kf_err(KF_EXIT_USAGE, "--path needs a glob "
+				      "('/tmp/*', '*.txt')");
+		return push_str(&o->paths, &o->npaths, arg);
 	case 'm':
 		return kf_parse_duration(arg, &o->min_duration);
 	case OPT_MAX_EVENTS:
@@ -628,6 +635,7 @@ void kf_opts_release(struct kf_opts *o)
 	free(o->pids);
 	free(o->notrace);
 	free(o->scope);
+	free(o->paths);
 	free(o->vm_files);
 	memset(o, 0, sizeof(*o));
 }

@@ -182,6 +182,8 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 		return -1;
 	if (o->no_show)
 		return 0;
+	/* after saving: --path narrows what is shown, never what is kept */
+	kf_model_keep_paths(m, o->paths, o->npaths);
 	if (o->format == KF_FMT_JSON) {
 		if (kf_capfile_write(stdout, m) < 0)
 			return -1;
@@ -347,6 +349,7 @@ static int tui_fallback(const struct kf_opts *o, struct kf_model *m,
 {
 	struct kf_render_opts ro = { 0 };
 
+	kf_model_keep_paths(m, o->paths, o->npaths);
 	ro.min_duration = o->min_duration;
 	ro.ascii = ascii;
 	return kf_render_text(stdout, m, &ro) < 0 ? die() : exit_code;
@@ -376,6 +379,8 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	to.min_duration = o->min_duration;
 	to.layers = plan.layers;
 	to.nlayers = plan.nlayers;
+	to.paths = o->paths;
+	to.npaths = o->npaths;
 	to.title = tui_title(o, m);
 	live.tui = kf_tui_new(m, &to);
 	if (!live.tui) {

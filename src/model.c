@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* model.c - the capture model: node arena, calls, syscall descriptors. */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,49 @@ uint32_t kf_model_node_new(struct kf_model *m)
 	memset(n, 0, sizeof(*n));
 	n->parent = n->child = n->next = KF_NONE;
 	m->nnodes++;
+	return i;
+}
+
+int kf_call_path_match(const struct kf_model *m, const struct kf_call *c,
+		       char *const *globs, int n)
+{
+	int a, g;
+
+	if (n <= 0)
+		return 1;
+	for (a = 0; a < KF_MAX_ARGS; a++) {
+		const char *s;
+
+		if (c->argstr[a] == KF_NONE)
+			continue;
+		s = kf_strtab_get(&m->strs, c->argstr[a]);
+		for (g = 0; s && g < n; g++)
+			if (fnmatch(globs[g], s, 0) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+uint32_t kf_model_keep_paths(struct kf_model *m, char *const *globs, int n)
+{
+	uint32_t i, k = 0;
+	int a, strings = 0;
+
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < m->ncalls && !strings; i++)
+		for (a = 0; a < KF_MAX_ARGS; a++)
+			strings |= m->calls[i].argstr[a] != KF_NONE;
+	if (m->ncalls && !strings)
+		kf_warn("--path: the capture recorded no path strings, only "
+			"pointers (its kernel offered no event probes or "
+			"kprobes), so no invocation can match");
+	for (i = 0; i < m->ncalls; i++)
+		if (kf_call_path_match(m, &m->calls[i], globs, n))
+			m->calls[k++] = m->calls[i];
+	i = m->ncalls - k;
+	m->ncalls = k;
+	m->path_dropped += i;
 	return i;
 }
 

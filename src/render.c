@@ -278,14 +278,18 @@ int kf_render_summary(FILE *f, const struct kf_model *m)
 {
 	const struct kf_meta *mt = &m->meta;
 	uint64_t incomplete = 0;
-	uint32_t i;
+	uint32_t i, nodes = m->path_dropped ? 0 : m->nnodes;
 
-	for (i = 0; i < m->ncalls; i++)
+	for (i = 0; i < m->ncalls; i++) {
 		if (m->calls[i].flags & KF_CALL_INCOMPLETE)
 			incomplete++;
+		/* --path left calls out: count the trees still shown */
+		if (m->path_dropped)
+			nodes += m->calls[i].nnodes;
+	}
 	fprintf(f, "# %u invocation%s, %u call%s in trees, %llu event%s "
-		"lost", m->ncalls, m->ncalls == 1 ? "" : "s", m->nnodes,
-		m->nnodes == 1 ? "" : "s", (unsigned long long)mt->lost,
+		"lost", m->ncalls, m->ncalls == 1 ? "" : "s", nodes,
+		nodes == 1 ? "" : "s", (unsigned long long)mt->lost,
 		mt->lost == 1 ? "" : "s");
 	if (incomplete)
 		fprintf(f, " (%llu invocation%s incomplete)",
@@ -295,6 +299,10 @@ int kf_render_summary(FILE *f, const struct kf_model *m)
 		fprintf(f, ", %llu tree%s of other syscalls skipped",
 			(unsigned long long)mt->dropped,
 			mt->dropped == 1 ? "" : "s");
+	if (m->path_dropped)
+		fprintf(f, ", %u invocation%s without a path matching --path "
+			"not shown", m->path_dropped,
+			m->path_dropped == 1 ? "" : "s");
 	fputc('\n', f);
 	return 0;
 }

@@ -856,7 +856,8 @@ struct kf_tui *kf_tui_new(struct kf_model *m, const struct kf_tui_opts *o)
 	t->tree_call = t->mark = t->sum_call = KF_NONE;
 	t->view = t->back = V_LIST;
 	t->help_cur.page = 20;
-	if (kf_list_init(&t->list, m) < 0 || tui_help_build(t) < 0) {
+	if (kf_list_init_paths(&t->list, m, o->paths, o->npaths) < 0 ||
+	    tui_help_build(t) < 0) {
 		kf_tui_free(t);
 		return NULL;
 	}

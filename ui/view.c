@@ -249,6 +249,8 @@ static int list_passes(const struct kf_list *l, uint32_t ci)
 	const struct kf_call *c = &l->m->calls[ci];
 	char buf[2048];
 
+	if (!kf_call_path_match(l->m, c, l->paths, l->npaths))
+		return 0;
 	if (!l->filter)
 		return 1;
 	kf_decode_header(l->m, c, buf, sizeof(buf));
@@ -260,8 +262,16 @@ static int list_passes(const struct kf_list *l, uint32_t ci)
 
 int kf_list_init(struct kf_list *l, const struct kf_model *m)
 {
+	return kf_list_init_paths(l, m, NULL, 0);
+}
+
+int kf_list_init_paths(struct kf_list *l, const struct kf_model *m,
+		       char *const *paths, int npaths)
+{
 	memset(l, 0, sizeof(*l));
 	l->m = m;
+	l->paths = paths;
+	l->npaths = npaths;
 	l->cur.page = DEFAULT_PAGE;
 	l->in_order = 1;
 	l->t0 = UINT64_MAX;

@@ -1387,6 +1387,44 @@ static void test_list_update(void **state)
 	assert_int_equal(l->nrows, 6);
 }
 
+/* --path: only calls whose path string matches a glob, live calls too,
+ * with the text filter on top; kf_model_keep_paths drops the rest. */
+static void test_list_paths(void **state)
+{
+	struct lfx *f = *state;
+	struct kf_list *l = &f->l;
+	char *globs[] = { "/tmp/*", "*.conf" };
+	uint32_t ci;
+
+	f->m.calls[1].argstr[1] = kf_strtab_intern(&f->m.strs,
+						   "/etc/ld.so.cache");
+	f->m.calls[2].argstr[1] = kf_strtab_intern(&f->m.strs,
+						   "/tmp/demo.txt");
+	assert_int_equal(kf_list_init_paths(l, &f->m, globs, 1), 0);
+	assert_string_equal(list_calls(l), ">2");
+	/* a live call with a matching path comes in; '*' crosses '/' */
+	ci = add_call(&f->m, t_open, 6000, "ls", 201);
+	f->m.calls[ci].argstr[1] = kf_strtab_intern(&f->m.strs, "/tmp/a/b");
+	assert_int_equal(kf_list_update(l), 0);
+	assert_string_equal(list_calls(l), ">2 4");
+	assert_int_equal(kf_list_filter(l, "ls"), 0);
+	assert_string_equal(list_calls(l), ">4");
+	assert_int_equal(kf_list_filter(l, NULL), 0);
+	assert_string_equal(list_calls(l), " 2>4");
+	/* two globs; a call without strings never matches */
+	assert_false(kf_call_path_match(&f->m, &f->m.calls[0], globs, 2));
+	assert_true(kf_call_path_match(&f->m, &f->m.calls[0], globs, 0));
+	f->m.calls[3].argstr[0] = kf_strtab_intern(&f->m.strs,
+						   "/etc/nsswitch.conf");
+	assert_true(kf_call_path_match(&f->m, &f->m.calls[3], globs, 2));
+	/* the model itself, for batch output */
+	assert_int_equal(kf_model_keep_paths(&f->m, globs, 2), 2);
+	assert_int_equal(f->m.ncalls, 3);
+	assert_int_equal(f->m.path_dropped, 2);
+	assert_int_equal(f->m.calls[0].start, 3000);
+	assert_int_equal(f->m.calls[2].start, 6000);
+}
+
 /*
  * kf_list_write: the columns, then per call the status, start (s since
  * the first call), heat and duration, comm[pid], cpu, and the header as
@@ -1909,6 +1947,8 @@ int main(void)
 		T(test_diff_changes),
 		T(test_diff_repeated),
 		cmocka_unit_test_setup_teardown(test_list, lfx_setup,
+						lfx_teardown),
+		cmocka_unit_test_setup_teardown(test_list_paths, lfx_setup,
 						lfx_teardown),
 		cmocka_unit_test_setup_teardown(test_list_update, lfx_setup,
 						lfx_teardown),

@@ -486,6 +486,20 @@ else
 	skip "--scope" "no function_graph"
 fi
 
+# --path: of cat's opens (the loader's, libc's, its argument's), only the
+# argument's is shown, with its tree; the real kernel recorded the strings
+$K --batch --path '/tmp/*' openat -- $CAT /tmp/demo.txt >$tmp/path.txt 2>$tmp/path.err
+st=$?
+n=$(grep -c '^openat(' $tmp/path.txt)
+left=$(sed -n 's/.*, \([0-9]*\) invocations* without a path matching --path not shown$/\1/p' $tmp/path.txt)
+if [ $st -eq 0 ] && [ "$n" = 1 ] && grep -q '^openat(AT_FDCWD, "/tmp/demo.txt"' $tmp/path.txt &&
+   { [ $graph = 0 ] || grep -q 'do_sys_openat2' $tmp/path.txt; } && [ "${left:-0}" -ge 2 ]; then
+	ok "--path '/tmp/*': cat's own open shown, $left of the loader's and libc's left out"
+else
+	bad "--path: exit $st, $n shown, '$left' left out: $(grep '^openat\|^# [0-9]' $tmp/path.txt | head -4 | tr '\n' '|') $(peek $tmp/path.err)"
+fi
+same_state "--path"
+
 # the traced command crashes
 $K --batch openat -- /bin/sh -c "$CAT /tmp/demo.txt; kill -SEGV \$\$" >$tmp/crash.txt 2>$tmp/crash.err
 st=$?
