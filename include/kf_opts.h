@@ -48,6 +48,9 @@ struct kf_opts {
 	int list_keys;       /* --keys */
 	int force;           /* --force: take tracefs over from another tracer */
 	int drop_caches;     /* --drop-caches: sync, drop caches, then start */
+	char **setup;        /* --setup CMD: shell commands run, untraced,
+			      * before tracing is armed, in order */
+	int nsetup;
 	int restore;         /* --restore: replay a killed run's journal */
 	int status;          /* --status: what differs from the defaults */
 	int no_children;     /* --no-children: do not follow forks */

@@ -125,6 +125,10 @@ int cap_child_exec(struct cap *c);
  * cache, dentries and inodes), from kfollow's own process, which no
  * filter follows.  Returns 0 or -1 (kf_err). */
 int cap_drop_caches(void);
+/* --setup: each command through /bin/sh -c, as kfollow's user, before
+ * tracing is armed (so untraced), its output on stderr.  Returns 0, or -1
+ * (kf_err) for the first that fails or that a signal ends. */
+int cap_setup_run(const struct kf_opts *o);
 /* SIGKILL the command and reap it (nothing if there is none). */
 void cap_child_kill(struct cap *c);
 /* The exit code for wait status st: its exit status, or 128+N for signal N. */

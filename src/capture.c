@@ -668,8 +668,9 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	if (cap_sig_install() < 0)
 		goto fail;
 
-	/* 1. what the user can fix, before any change; then tracefs */
-	if (preflight(&c) < 0)
+	/* 1. what the user can fix, before any change; the set-up steps,
+	 * untraced; then tracefs */
+	if (preflight(&c) < 0 || cap_setup_run(o) < 0)
 		goto fail;
 	if (open_tracefs(&c) < 0)
 		goto fail_restore;

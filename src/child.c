@@ -231,6 +231,36 @@ int cap_child_fork(struct cap *c)
 	return add_pid(c, c->child);
 }
 
+int cap_setup_run(const struct kf_opts *o)
+{
+	for (int i = 0; i < o->nsetup; i++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			return kf_err_errno(KF_EXIT_OSERR, "cannot run --setup");
+		if (pid == 0) {
+			/* stdout to stderr: batch output stays the trees */
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+			execl("/bin/sh", "sh", "-c", o->setup[i], (char *)NULL);
+			_exit(127);
+		}
+		while (waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				return kf_err_errno(KF_EXIT_OSERR,
+						    "cannot wait for --setup");
+		if (WIFSIGNALED(st))
+			return kf_err(KF_EXIT_FAILURE, "--setup '%s' was killed "
+				      "by signal %d; nothing was traced",
+				      o->setup[i], WTERMSIG(st));
+		if (WEXITSTATUS(st))
+			return kf_err(KF_EXIT_FAILURE, "--setup '%s' failed "
+				      "(exit %d); nothing was traced",
+				      o->setup[i], WEXITSTATUS(st));
+	}
+	return 0;
+}
+
 int cap_drop_caches(void)
 {
 	const char *f = "/proc/sys/vm/drop_caches";

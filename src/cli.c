@@ -20,7 +20,7 @@ enum {
 	OPT_NO_CHILDREN = 256, OPT_NO_PRESET, OPT_LIST_PRESETS,
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
-	OPT_FORCE, OPT_DROP_CACHES, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
+	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE, OPT_PATH,
 };
 
@@ -69,6 +69,8 @@ static const struct opt_def defs[] = {
 	  "list the interactive view's keys and exit" },
 	{ "list-presets", OPT_LIST_PRESETS, no_argument, NULL,
 	  "list the presets kfollow can find and exit" },
+	{ "setup", OPT_SETUP, required_argument, "CMD",
+	  "run the shell command CMD first, untraced (create files, warm a cache; repeatable, in order; its output goes to stderr)" },
 	{ "drop-caches", OPT_DROP_CACHES, no_argument, NULL,
 	  "sync and drop the page cache, dentries and inodes, untraced, just before the command starts (for a cold read)" },
 	{ "user", 'u', required_argument, "USER",
@@ -342,6 +344,8 @@ static int opt_target(struct kf_opts *o, int c, char *arg)
 	case OPT_DROP_CACHES:
 		o->drop_caches = 1;
 		return 0;
+	case OPT_SETUP:
+		return push_str(&o->setup, &o->nsetup, arg);
 	}
 	return NOT_MINE;
 }
@@ -551,10 +555,10 @@ static int check_combos(struct kf_opts *o)
 			      "live capture; record live to write one", o->dat);
 	if (o->input) {
 		if (o->nsyscalls || o->nfuncs || o->ncmd || o->npids || o->vm ||
-		    o->drop_caches)
+		    o->drop_caches || o->nsetup)
 			return kf_err(KF_EXIT_USAGE, "--input shows a saved "
 				      "capture: give it no syscalls, command, "
-				      "-p, --vm or --drop-caches");
+				      "-p, --vm, --setup or --drop-caches");
 		return 0;
 	}
 	if (o->vm_script) {
@@ -636,6 +640,7 @@ void kf_opts_release(struct kf_opts *o)
 	free(o->notrace);
 	free(o->scope);
 	free(o->paths);
+	free(o->setup);
 	free(o->vm_files);
 	memset(o, 0, sizeof(*o));
 }

@@ -43,7 +43,7 @@ static int die(void)
 static char **guest_args(const struct kf_opts *o)
 {
 	char **a = calloc(4 * (o->nsyscalls + o->nfuncs + o->nnotrace +
-			       o->nscope) + 32, sizeof(*a));
+			       o->nscope + o->nsetup) + 32, sizeof(*a));
 	int n = 0, i;
 	static char depth[32], buf[32], maxev[32];
 
@@ -98,6 +98,10 @@ static char **guest_args(const struct kf_opts *o)
 		a[n++] = "--no-children";
 	if (o->drop_caches)
 		a[n++] = "--drop-caches";
+	for (i = 0; i < o->nsetup; i++) {
+		a[n++] = "--setup";
+		a[n++] = o->setup[i];
+	}
 	if (o->verbose)
 		a[n++] = "-v";
 	if (o->quiet)

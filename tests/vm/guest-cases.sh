@@ -499,6 +499,17 @@ else
 	bad "--path: exit $st, $n shown, '$left' left out: $(grep '^openat\|^# [0-9]' $tmp/path.txt | head -4 | tr '\n' '|') $(peek $tmp/path.err)"
 fi
 same_state "--path"
+# --setup: the file it writes is opened by the shell, untraced; only the
+# command's open of it is in the output
+$K --batch --setup 'echo set up >/tmp/setup.txt' --path '/tmp/setup*' openat -- $CAT /tmp/setup.txt >$tmp/setup.txt 2>$tmp/setup.err
+st=$?
+n=$(grep -c '^openat(' $tmp/setup.txt)
+if [ $st -eq 0 ] && [ "$n" = 1 ] && grep -q '^openat(AT_FDCWD, "/tmp/setup.txt", O_RDONLY) = 3 .* cat\[' $tmp/setup.txt; then
+	ok "--setup: its own open of /tmp/setup.txt untraced, cat's traced"
+else
+	bad "--setup: exit $st, $n invocations: $(grep '^openat' $tmp/setup.txt | head -3 | tr '\n' '|') $(peek $tmp/setup.err)"
+fi
+same_state "--setup"
 
 # the traced command crashes
 $K --batch openat -- /bin/sh -c "$CAT /tmp/demo.txt; kill -SEGV \$\$" >$tmp/crash.txt 2>$tmp/crash.err
