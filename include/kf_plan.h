@@ -28,9 +28,12 @@ struct kf_plan {
 	char **notrace;       /* the options' globs, then the presets' */
 	int nnotrace;         /* (the array is owned, its strings borrowed) */
 	int max_depth;        /* the options', else the first preset's; 0 */
-	struct kf_layer *layers; /* every preset's, in order (array owned,
+	struct kf_layer *layers; /* every preset's, in order, then the
+				  * subsystem map's: the first glob that
+				  * matches labels a function (array owned,
 				  * strings borrowed) */
 	int nlayers;
+	struct kf_preset map; /* the subsystem map (owned; empty if none) */
 	/* --scope, else the first preset's scope: the set_ftrace_filter
 	 * globs it stands for (array and strings owned; none: no scope),
 	 * and its names as given ("vfs,pagecache", owned; for headers) */

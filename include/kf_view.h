@@ -198,10 +198,9 @@ struct kf_row {
 	uint8_t last;        /* last child of its parent (tree lines) */
 	uint8_t matched;     /* its name matches the search text */
 	int8_t slower;       /* diff, both: 1 B slower, -1 B faster, else 0 */
-	uint8_t layer_own;   /* layer is the function's own (not a caller's) */
 	const char *name;    /* function name (model's), "" for hidden rows */
-	const char *layer;   /* layer label of the function or its nearest
-			      * labelled caller (layer table's), or NULL */
+	const char *layer;   /* the function's own layer label (the layer
+			      * table's), or NULL: never a caller's */
 };
 
 enum kf_tree_sort {

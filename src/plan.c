@@ -75,9 +75,11 @@ static int merge_notrace(struct kf_plan *p, const struct kf_opts *o)
 	return 0;
 }
 
+/* The presets' layers first, so a preset can label a function its own
+ * way, then the subsystem map's, which every preset extends. */
 static int merge_layers(struct kf_plan *p)
 {
-	int i, n = 0;
+	int i, n = p->map.nlayers;
 
 	for (i = 0; i < p->npresets; i++)
 		n += p->presets[i].nlayers;
@@ -90,6 +92,11 @@ static int merge_layers(struct kf_plan *p)
 		memcpy(p->layers + p->nlayers, p->presets[i].layers,
 		       p->presets[i].nlayers * sizeof(*p->layers));
 		p->nlayers += p->presets[i].nlayers;
+	}
+	if (p->map.nlayers) {
+		memcpy(p->layers + p->nlayers, p->map.layers,
+		       p->map.nlayers * sizeof(*p->layers));
+		p->nlayers += p->map.nlayers;
 	}
 	return 0;
 }
@@ -142,7 +149,6 @@ static int make_scope(struct kf_plan *p, const struct kf_opts *o)
 {
 	char **names = o->scope;
 	int n = o->nscope, i, rc = 0;
-	struct kf_preset map;
 	size_t len = 0;
 
 	for (i = 0; !n && i < p->npresets; i++) {
@@ -151,19 +157,15 @@ static int make_scope(struct kf_plan *p, const struct kf_opts *o)
 	}
 	if (!n)
 		return 0;
-	rc = kf_preset_load(&map, KF_SUBSYSTEMS, 1);
-	if (rc < 0)
-		return -1;
-	if (rc > 0)
+	if (!p->map.path)
 		return kf_err(KF_EXIT_UNAVAILABLE, "cannot find the subsystem "
 			      "map '" KF_SUBSYSTEMS ".preset' for --scope (it "
 			      "is installed with the presets; KFOLLOW_PRESETS "
 			      "names another directory)");
 	for (i = 0; i < n && rc == 0; i++) {
-		rc = expand_scope(p, &map, names[i]);
+		rc = expand_scope(p, &p->map, names[i]);
 		len += strlen(names[i]) + 1;
 	}
-	kf_preset_release(&map);
 	if (rc < 0)
 		return -1;
 	p->scope_names = calloc(1, len);
@@ -302,6 +304,10 @@ int kf_plan_make(struct kf_plan *p, const struct kf_opts *o,
 	memset(p, 0, sizeof(*p));
 	if (load_presets(p, o, m) < 0)
 		return -1;
+	/* the map labels every trace and stands behind --scope; a missing
+	 * one only leaves functions unlabelled */
+	if (kf_preset_load(&p->map, KF_SUBSYSTEMS, 1) < 0)
+		return -1;
 	p->syscalls = o->syscalls;
 	p->nsyscalls = o->nsyscalls;
 	if (!o->nsyscalls && !o->nfuncs && p->named) {
@@ -341,6 +347,7 @@ void kf_plan_release(struct kf_plan *p)
 	for (i = 0; i < p->npresets; i++)
 		kf_preset_release(&p->presets[i]);
 	free(p->presets);
+	kf_preset_release(&p->map);
 	free(p->notrace);
 	free(p->layers);
 	for (i = 0; i < p->nscope; i++)

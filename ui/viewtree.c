@@ -1186,10 +1186,9 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 			 (double)db * t->slower_pct)
 			r->slower = -1;
 	}
+	/* the function's own: a caller's label on it would put block-layer
+	 * functions under "pagecache" */
 	r->layer = kf_tree_layer(t, main->func);
-	r->layer_own = r->layer != NULL;
-	for (x = p->up[e]; !r->layer && x != KF_NONE; x = p->up[x])
-		r->layer = kf_tree_layer(t, ent_func(t, x));
 }
 
 struct lines {

@@ -717,10 +717,10 @@ static void test_hidden_runs(void **state)
 
 /*
  *     vfs_read                        1.5 ms        layer vfs
- *     |-- rw_verify_area              800 ns        (vfs, inherited)
+ *     |-- rw_verify_area              800 ns        (none: not a caller's)
  *     |-- ext4_file_read_iter         1.2 ms        ext4
  *     |   |-- filemap_read            150 us        mm
- *     |   `-- __sysvec_apic_timer_interrupt 12 us [irq]   (ext4, inh.)
+ *     |   `-- __sysvec_apic_timer_interrupt 12 us [irq]   (none)
  *     `-- fsnotify_access             20 us [no return seen] [events lost]
  */
 static const struct tn read_tree[] = {
@@ -775,16 +775,14 @@ static void test_rows(void **state)
 	assert_int_equal(kf_tree_set_layers(t, layers, 3), 0);
 	kf_tree_row(t, 0, &r);
 	assert_string_equal(r.layer, "vfs");
-	assert_int_equal(r.layer_own, 1);
 	kf_tree_row(t, 1, &r);
-	assert_string_equal(r.layer, "vfs");
-	assert_int_equal(r.layer_own, 0);
+	assert_null(r.layer);	/* its caller's is not its own */
+	kf_tree_row(t, 2, &r);
+	assert_string_equal(r.layer, "ext4");
 	kf_tree_row(t, 3, &r);
 	assert_string_equal(r.layer, "mm");
-	assert_int_equal(r.layer_own, 1);
 	kf_tree_row(t, 4, &r);
-	assert_string_equal(r.layer, "ext4");
-	assert_int_equal(r.layer_own, 0);
+	assert_null(r.layer);
 	assert_string_equal(kf_tree_layer(t, kf_strtab_find(&f->m.strs,
 				"ext4_file_read_iter")), "ext4");
 	assert_null(kf_tree_layer(t, kf_strtab_find(&f->m.strs,
@@ -844,7 +842,7 @@ static void test_write(void **state)
 		"                                         ├─ (1 hidden call)\n"
 		"#    1.200 ms    1.038 ms  80.0%  ext4   ├▸ "
 		"ext4_file_read_iter\n"
-		"+   20.000 us   20.000 us   1.3%  vfs    └─ fsnotify_access "
+		"+   20.000 us   20.000 us   1.3%         └─ fsnotify_access "
 		"[no return seen] [events lost]\n"
 		"# hidden calls: shorter than 1.000 us\n");
 	free(text);
