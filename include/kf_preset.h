@@ -42,6 +42,14 @@ struct kf_preset {
 	uint64_t min_duration; /* 0: not set */
 	struct kf_layer *layers;
 	int nlayers;
+	/* for people: what the preset is for (description lines joined),
+	 * the commands it is meant for and what to look for in the trees;
+	 * printable text, shown by --list-presets */
+	char *description;
+	char **commands;
+	int ncommands;
+	char **notes;
+	int nnotes;
 };
 
 /*

@@ -68,7 +68,7 @@ static const struct opt_def defs[] = {
 	{ "keys", OPT_KEYS, no_argument, NULL,
 	  "list the interactive view's keys and exit" },
 	{ "list-presets", OPT_LIST_PRESETS, no_argument, NULL,
-	  "list the presets kfollow can find and exit" },
+	  "list the presets kfollow can find, with what each is for, and exit" },
 	{ "setup", OPT_SETUP, required_argument, "CMD",
 	  "run the shell command CMD first, untraced (create files, warm a cache; repeatable, in order; its output goes to stderr)" },
 	{ "drop-caches", OPT_DROP_CACHES, no_argument, NULL,

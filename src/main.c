@@ -202,16 +202,28 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 	return kf_render_text(stdout, m, &ro);
 }
 
+/* Each preset: its name and file, then what it is for, the commands it
+ * is meant for and what to look for (text from the file, escaped). */
 static int list_presets(void)
 {
 	char **names = kf_preset_list();
-	int i;
+	char buf[1024];
+	int i, k;
 
 	for (i = 0; names && names[i]; i++) {
 		struct kf_preset p;
 
 		if (kf_preset_load(&p, names[i], 1) == 0) {
-			printf("%-16s %s\n", names[i], p.path);
+			printf("%-10s %s\n", names[i], p.path);
+			if (p.description)
+				printf("  %s\n", kf_escape(buf, sizeof(buf),
+							   p.description));
+			for (k = 0; k < p.ncommands; k++)
+				printf("  $ %s\n", kf_escape(buf, sizeof(buf),
+							     p.commands[k]));
+			for (k = 0; k < p.nnotes; k++)
+				printf("  - %s\n", kf_escape(buf, sizeof(buf),
+							     p.notes[k]));
 			kf_preset_release(&p);
 		}
 		free(names[i]);

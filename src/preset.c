@@ -196,6 +196,72 @@ static int rd_layer(struct kf_preset *p, struct pline *l)
 	return y->glob && y->name ? 0 : push_err(l, -1);
 }
 
+/* Text for people: the rest of the line, trimmed, printable (UTF-8
+ * passes; control bytes do not), at most 400 bytes.  Returns its length,
+ * or -1 (kf_err). */
+static int text_value(struct pline *l, const char **out)
+{
+	const char *s = l->cur, *e = l->end;
+	size_t i;
+
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	if (s == e || e - s > 400)
+		return bad_value(l);
+	for (i = 0; i < (size_t)(e - s); i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return bad_value(l);
+	*out = s;
+	l->cur = l->end;
+	return (int)(e - s);
+}
+
+static int rd_text_list(struct pline *l, char ***arr, int *n)
+{
+	const char *t;
+	int len = text_value(l, &t), rc;
+
+	if (len < 0)
+		return -1;
+	rc = push(arr, n, t, (size_t)len);
+	return rc ? push_err(l, rc) : 0;
+}
+
+static int rd_command(struct kf_preset *p, struct pline *l)
+{
+	return rd_text_list(l, &p->commands, &p->ncommands);
+}
+
+static int rd_note(struct kf_preset *p, struct pline *l)
+{
+	return rd_text_list(l, &p->notes, &p->nnotes);
+}
+
+/* description lines join into one, with a space between */
+static int rd_description(struct kf_preset *p, struct pline *l)
+{
+	const char *t;
+	int len = text_value(l, &t);
+	size_t old = p->description ? strlen(p->description) : 0;
+	char *d;
+
+	if (len < 0)
+		return -1;
+	if (old + (size_t)len > 2000)
+		return push_err(l, -2);
+	d = realloc(p->description, old + (size_t)len + 2);
+	if (!d)
+		return push_err(l, -1);
+	if (old)
+		d[old++] = ' ';
+	memcpy(d + old, t, (size_t)len);
+	d[old + (size_t)len] = '\0';
+	p->description = d;
+	return 0;
+}
+
 /* The directives of kfollow-preset(5), in the order its errors list them. */
 static const struct directive {
 	const char *name;
@@ -208,6 +274,9 @@ static const struct directive {
 	{ "min-duration", rd_min_duration },
 	{ "layer", rd_layer },
 	{ "scope", rd_scope },
+	{ "description", rd_description },
+	{ "command", rd_command },
+	{ "note", rd_note },
 };
 
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
@@ -290,6 +359,13 @@ void kf_preset_release(struct kf_preset *p)
 		free(p->notrace[i]);
 	for (i = 0; i < p->nscope; i++)
 		free(p->scope[i]);
+	for (i = 0; i < p->ncommands; i++)
+		free(p->commands[i]);
+	for (i = 0; i < p->nnotes; i++)
+		free(p->notes[i]);
+	free(p->commands);
+	free(p->notes);
+	free(p->description);
 	for (i = 0; i < p->nlayers; i++) {
 		free(p->layers[i].glob);
 		free(p->layers[i].name);

@@ -249,6 +249,29 @@ static void test_preset_parse(void **state)
 	kf_preset_release(&p);
 }
 
+/* Text for people: the rest of the line, trimmed; descriptions join. */
+static void test_preset_text(void **state)
+{
+	const char *text =
+		"description The open lab:  the walk.\n"
+		"description And the filesystem.   # why\n"
+		"command kfollow --vm openat -- cat /tmp/demo.txt\n"
+		"note link_path_walk walks the path; see \"namei.c\".\n"
+		"note fd_install ends it\t\n";
+	struct kf_preset p = { 0 };
+
+	(void)state;
+	assert_int_equal(kf_preset_parse(&p, text, strlen(text), "t.preset"), 0);
+	assert_string_equal(p.description,
+			    "The open lab:  the walk. And the filesystem.");
+	assert_int_equal(p.ncommands, 1);
+	assert_string_equal(p.commands[0],
+			    "kfollow --vm openat -- cat /tmp/demo.txt");
+	assert_int_equal(p.nnotes, 2);
+	assert_string_equal(p.notes[1], "fd_install ends it");
+	kf_preset_release(&p);
+}
+
 static void expect_bad(const char *text, size_t len, const char *msg)
 {
 	struct kf_preset p = { 0 };
@@ -264,7 +287,9 @@ static void test_preset_errors(void **state)
 {
 	expect_bad("exec /bin/sh\n", 13, "line 1: unknown directive 'exec' "
 		   "(expected syscall, root, notrace, max-depth, min-duration, "
-		   "layer or scope)");
+		   "layer, scope, description, command or note)");
+	expect_bad("description\n", 12, "invalid value for 'description'");
+	expect_bad("note a\033[2Jb\n", 12, "invalid value for 'note'");
 	expect_bad("layer a b c\n", 12, "invalid value for 'layer'");
 	expect_bad("root a;b\n", 9, "'a;b' is not a function");
 	expect_bad("max-depth 0\n", 12, "invalid value for 'max-depth'");
@@ -422,7 +447,8 @@ static void test_plan_scope(void **state)
 	write_preset(dir, "subsystems", "layer vfs_* vfs\nlayer d_* vfs\n"
 		     "layer path_openat vfs\nlayer gone_fn vfs\n"
 		     "layer ext4_* ext4\n");
-	write_preset(dir, "openat", "syscall openat\nscope ext4\n");
+	write_preset(dir, "openat", "syscall openat\nscope ext4\n"
+		     "layer path_openat open\n");
 	setenv("KFOLLOW_PRESETS", dir, 1);
 
 	/* a subsystem stands for its globs, once each; others as given */
@@ -431,6 +457,11 @@ static void test_plan_scope(void **state)
 	o.scope = scope;
 	o.nscope = 3;
 	assert_int_equal(kf_plan_make(&p, &o, NULL), 0);
+	/* the map labels the trees too, after the preset's own layers */
+	assert_int_equal(p.nlayers, 6);
+	assert_string_equal(p.layers[0].name, "open");
+	assert_string_equal(p.layers[1].glob, "vfs_*");
+	assert_string_equal(p.layers[5].name, "ext4");
 	assert_int_equal(p.nscope, 5);
 	assert_string_equal(p.scope[0], "vfs_*");
 	assert_string_equal(p.scope[3], "gone_fn");
@@ -495,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_functions),
 		cmocka_unit_test(test_nearest_nothing),
 		cmocka_unit_test(test_preset_parse),
+		cmocka_unit_test(test_preset_text),
 		cmocka_unit_test(test_preset_errors),
 		cmocka_unit_test(test_preset_for_syscall),
 		cmocka_unit_test(test_plan),

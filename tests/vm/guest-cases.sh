@@ -630,6 +630,10 @@ if [ $graph = 1 ]; then
 	echo 0 >$T/events/syscalls/sys_enter_openat/enable
 fi
 
+# --- the lab presets on their workloads (tests/vm/guest-labs.sh) --------
+. /tmp/kftest/bin/kf-guest-labs
+same_state "lab presets"
+
 # --- tracefs not mounted: kfollow mounts it and unmounts it after ---------
 umount $T
 $K --batch openat -- $CAT /tmp/demo.txt >$tmp/mnt.txt 2>&1
