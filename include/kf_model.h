@@ -190,6 +190,14 @@ int kf_meta_set(char **field, const char *s);
  */
 void kf_model_cut_depth(struct kf_model *m, int max_depth);
 
+/*
+ * Append every call of src, with its tree, to dst (strings and syscall
+ * descriptors re-interned in dst; src is left as it was), for comparing
+ * two captures in one model.  Returns the index in dst of src's first
+ * call, or KF_NONE (out of memory; dst may hold part of src).
+ */
+uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src);
+
 /* Bytes of memory the model holds, for --stats and benchmarks. */
 size_t kf_model_bytes(const struct kf_model *m);
 

@@ -42,6 +42,7 @@ struct kf_opts {
 				trace-cmd data file (live captures only) */
 	int no_show;         /* --no-show: with --output, save only */
 	const char *input;   /* --input FILE: render a saved capture */
+	const char *diff_a, *diff_b; /* --diff A B: compare two captures */
 	const char *preset;  /* --preset NAME|FILE */
 	int no_preset;       /* --no-preset */
 	int list_presets;    /* --list-presets */

@@ -387,6 +387,26 @@ const char *kf_summary_columns(void);
  * all.  Returns 0 or -1 on a write error (kf_err set).
  */
 int kf_tree_write(FILE *f, const struct kf_tree *t, int ascii);
+
+/* ---- two captures (--diff A B) -------------------------------------- */
+
+/*
+ * Pair the invocations of two captures held in m (A's calls before
+ * first_b, B's from it; kf_model_append): the n-th A call of a syscall
+ * and path (its first string argument) with the n-th B call of the same.
+ * pair[i] (the caller gives m->ncalls entries) gets i's partner or
+ * KF_NONE.  Returns the number of pairs or -1 (kf_err).
+ */
+int kf_diff_pair(const struct kf_model *m, uint32_t first_b, uint32_t *pair);
+/*
+ * Write the comparison as text: a title naming A and B, each pair's
+ * aligned tree (kf_tree_write of kf_tree_init_diff), then the headers of
+ * the invocations only one side has; calls shorter than min_dur (ns, 0:
+ * none) folded into "(N hidden calls)" rows.  Returns 0 or -1 (kf_err).
+ */
+int kf_diff_write(FILE *f, const struct kf_model *m, uint32_t first_b,
+		  const char *name_a, const char *name_b, uint64_t min_dur,
+		  int ascii);
 int kf_list_write(FILE *f, const struct kf_list *l);
 int kf_summary_write(FILE *f, const struct kf_summary *s);
 

@@ -21,7 +21,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
-	OPT_SCOPE, OPT_PATH,
+	OPT_SCOPE, OPT_PATH, OPT_DIFF,
 };
 
 struct opt_def {
@@ -61,6 +61,8 @@ static const struct opt_def defs[] = {
 	  "with --output: only save, do not show the trees" },
 	{ "input", 'i', required_argument, "FILE",
 	  "show a saved capture or function_graph text instead of tracing" },
+	{ "diff", OPT_DIFF, required_argument, "A B",
+	  "compare two saved captures: invocations paired by syscall and path, trees aligned by call path (added, missing, slower, faster)" },
 	{ "preset", 'P', required_argument, "NAME|FILE",
 	  "apply a preset (see kfollow-preset(5))" },
 	{ "no-preset", OPT_NO_PRESET, no_argument, NULL,
@@ -332,6 +334,9 @@ static int opt_target(struct kf_opts *o, int c, char *arg)
 	case 'i':
 		o->input = arg;
 		return 0;
+	case OPT_DIFF:
+		o->diff_a = arg;
+		return 0;
 	case 'P':
 		o->preset = arg;
 		return 0;
@@ -549,6 +554,19 @@ static int check_combos(struct kf_opts *o)
 	if (o->no_show && !o->output && !o->dat)
 		return kf_err(KF_EXIT_USAGE, "--no-show needs --output FILE "
 			      "(else the capture would be lost)");
+	if (o->diff_a) {
+		if (!o->diff_b)
+			return kf_err(KF_EXIT_USAGE, "--diff needs two captures: "
+				      "kfollow --diff A.json B.json");
+		if (o->input || o->nsyscalls || o->nfuncs || o->ncmd ||
+		    o->npids || o->vm || o->output || o->dat || o->nsetup ||
+		    o->drop_caches || o->format != KF_FMT_TEXT)
+			return kf_err(KF_EXIT_USAGE, "--diff compares two saved "
+				      "captures as text: give it no --input, "
+				      "syscalls, command, -p, --vm, --output or "
+				      "--format");
+		return 0;
+	}
 	if (o->input && o->dat)
 		return kf_err(KF_EXIT_USAGE, "cannot write '%s' from --input: a "
 			      "trace-cmd file holds the ring-buffer pages of a "
@@ -618,6 +636,11 @@ int kf_opts_parse(struct kf_opts *o, int argc, char **argv)
 		if (c == -1) {
 			if (optind >= nargs)
 				break;
+			/* --diff A B: the word after A is B */
+			if (o->diff_a && !o->diff_b) {
+				o->diff_b = argv[optind++];
+				continue;
+			}
 			if (check_syscall_name(argv[optind]) < 0 ||
 			    push_str(&o->syscalls, &o->nsyscalls,
 				     argv[optind]) < 0)

@@ -31,6 +31,7 @@
 #include "kf_render.h"
 #include "kf_status.h"
 #include "kf_tui.h"
+#include "kf_view.h"
 #include "kf_vm.h"
 
 static int die(void)
@@ -469,6 +470,43 @@ static int run_info(const struct kf_opts *o)
 	return 0;
 }
 
+/*
+ * --diff A B: both captures in one model, A's invocations first, written
+ * as text (a terminal gets it too: a page of aligned trees).  Returns
+ * kfollow's exit code.
+ */
+static int run_diff(const struct kf_opts *o, struct kf_model *m)
+{
+	struct kf_model b;
+	uint32_t first;
+	int rc;
+
+	if (kf_input_load(o->diff_a, m) < 0)
+		return die();
+	if (kf_model_init(&b) < 0)
+		return die();
+	if (kf_input_load(o->diff_b, &b) < 0) {
+		kf_model_release(&b);
+		return die();
+	}
+	/* the same cuts on both sides, before they are paired */
+	if (o->max_depth) {
+		kf_model_cut_depth(m, o->max_depth);
+		kf_model_cut_depth(&b, o->max_depth);
+	}
+	kf_model_keep_paths(m, o->paths, o->npaths);
+	kf_model_keep_paths(&b, o->paths, o->npaths);
+	first = kf_model_append(m, &b);
+	kf_model_release(&b);
+	if (first == KF_NONE) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		return die();
+	}
+	rc = kf_diff_write(stdout, m, first, o->diff_a, o->diff_b,
+			   o->min_duration, o->ascii || !utf8_locale());
+	return rc < 0 ? die() : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct kf_opts o = { 0 };
@@ -492,6 +530,12 @@ int main(int argc, char **argv)
 	}
 	if (kf_model_init(&m) < 0) {
 		rc = die();
+		kf_opts_release(&o);
+		return rc;
+	}
+	if (o.diff_a) {
+		rc = run_diff(&o, &m);
+		kf_model_release(&m);
 		kf_opts_release(&o);
 		return rc;
 	}

@@ -148,6 +148,91 @@ uint32_t kf_model_sys_get(struct kf_model *m, const char *name)
 	return m->nsys++;
 }
 
+/* src's string id as dst's (KF_NONE stays); *ok cleared on failure */
+static uint32_t restr(struct kf_model *dst, const struct kf_model *src,
+		      uint32_t id, int *ok)
+{
+	uint32_t n;
+
+	if (id == KF_NONE)
+		return KF_NONE;
+	n = kf_strtab_intern(&dst->strs, kf_strtab_get(&src->strs, id));
+	if (n == KF_NONE)
+		*ok = 0;
+	return n;
+}
+
+static uint32_t shift(uint32_t i, uint32_t base)
+{
+	return i == KF_NONE ? KF_NONE : i + base;
+}
+
+/* src's syscall descriptor i as dst's, its argument names and kinds
+ * copied where dst did not know the syscall yet */
+static uint32_t resys(struct kf_model *dst, const struct kf_model *src,
+		      uint32_t i, int *ok)
+{
+	const struct kf_sysdesc *s;
+	uint32_t d;
+	int k;
+
+	if (i == KF_NONE || i >= src->nsys)
+		return KF_NONE;
+	s = &src->sys[i];
+	d = kf_model_sys_get(dst, kf_strtab_get(&src->strs, s->name));
+	if (d == KF_NONE) {
+		*ok = 0;
+		return KF_NONE;
+	}
+	if (!dst->sys[d].nargs && s->nargs) {
+		dst->sys[d].nr = s->nr;
+		dst->sys[d].nargs = s->nargs;
+		for (k = 0; k < KF_MAX_ARGS; k++) {
+			dst->sys[d].argkind[k] = s->argkind[k];
+			dst->sys[d].argname[k] = restr(dst, src, s->argname[k],
+						       ok);
+		}
+	}
+	return d;
+}
+
+uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src)
+{
+	uint32_t base = dst->nnodes, first = dst->ncalls, i;
+	int ok = 1, k;
+
+	for (i = 0; ok && i < src->nnodes; i++) {
+		const struct kf_node *a = kf_node_get(src, i);
+		uint32_t j = kf_model_node_new(dst);
+		struct kf_node *b;
+
+		if (j == KF_NONE)
+			return KF_NONE;
+		b = kf_node_get(dst, j);
+		*b = *a;
+		b->func = restr(dst, src, a->func, &ok);
+		b->parent = shift(a->parent, base);
+		b->child = shift(a->child, base);
+		b->next = shift(a->next, base);
+	}
+	for (i = 0; ok && i < src->ncalls; i++) {
+		const struct kf_call *a = &src->calls[i];
+		uint32_t j = kf_model_call_new(dst);
+		struct kf_call *b;
+
+		if (j == KF_NONE)
+			return KF_NONE;
+		b = &dst->calls[j];
+		*b = *a;
+		b->root = shift(a->root, base);
+		b->comm = restr(dst, src, a->comm, &ok);
+		b->sys = resys(dst, src, a->sys, &ok);
+		for (k = 0; k < KF_MAX_ARGS; k++)
+			b->argstr[k] = restr(dst, src, a->argstr[k], &ok);
+	}
+	return ok ? first : KF_NONE;
+}
+
 int kf_meta_set(char **field, const char *s)
 {
 	char *copy = NULL;

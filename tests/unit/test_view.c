@@ -789,6 +789,78 @@ static void test_rows(void **state)
 				"rw_verify_area")));
 }
 
+/* An openat of `path` with read_tree's tree, in m. */
+static uint32_t add_open(struct kf_model *m, const char *path, uint64_t at)
+{
+	uint32_t ci = add_call(m, read_tree, at, "cat", 7);
+	struct kf_call *c = &m->calls[ci];
+
+	c->sys = kf_model_sys_get(m, "openat");
+	assert_int_not_equal(c->sys, KF_NONE);
+	c->argstr[1] = kf_strtab_intern(&m->strs, path);
+	return ci;
+}
+
+/*
+ * --diff: B's capture appended to A's model keeps its trees (names, links)
+ * whatever ids its strings had; calls pair by syscall and path, the n-th
+ * with the n-th; the written text names both and says what is one-sided.
+ *   A: /a /b /b      B: /b /c /b
+ *   pairs: A1-B0, A2-B2; only in A: /a; only in B: /c
+ */
+static void test_diff_captures(void **state)
+{
+	struct kf_model a, b;
+	uint32_t first, pair[6], i;
+	const struct kf_node *n;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	assert_int_equal(kf_model_init(&a), 0);
+	add_open(&a, "/a", 100);
+	add_open(&a, "/b", 200);
+	add_open(&a, "/b", 300);
+	assert_int_equal(kf_model_init(&b), 0);
+	/* strings interned in another order: ids differ from A's */
+	kf_strtab_intern(&b.strs, "zzz");
+	add_open(&b, "/b", 10);
+	add_open(&b, "/c", 20);
+	add_open(&b, "/b", 30);
+	first = kf_model_append(&a, &b);
+	kf_model_release(&b);
+	assert_int_equal(first, 3);
+	assert_int_equal(a.ncalls, 6);
+	n = kf_node_get(&a, a.calls[4].root);
+	assert_string_equal(kf_strtab_get(&a.strs, n->func), "vfs_read");
+	n = kf_node_get(&a, n->child);
+	assert_string_equal(kf_strtab_get(&a.strs, n->func), "rw_verify_area");
+	assert_string_equal(kf_strtab_get(&a.strs, a.calls[4].argstr[1]), "/c");
+	assert_int_equal(a.calls[4].sys, a.calls[0].sys);
+
+	assert_int_equal(kf_diff_pair(&a, first, pair), 2);
+	assert_int_equal(pair[0], KF_NONE);
+	assert_int_equal(pair[1], 3);
+	assert_int_equal(pair[2], 5);
+	assert_int_equal(pair[3], 1);
+	assert_int_equal(pair[4], KF_NONE);
+
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	assert_int_equal(kf_diff_write(out, &a, first, "a.json", "b.json", 0, 1), 0);
+	fclose(out);
+	assert_non_null(strstr(text, "A 'a.json' (3 invocations), B 'b.json' (3)"));
+	assert_non_null(strstr(text, "# 2 paired by syscall and path, 1 only in A, 1 only in B"));
+	assert_non_null(strstr(text, "\nonly in A: openat("));
+	assert_non_null(strstr(text, "\nonly in B: openat("));
+	for (i = 0, len = 0; text[i]; i++)
+		len += !strncmp(text + i, "\nA: openat(", 11);
+	assert_int_equal(len, 2);
+	free(text);
+	kf_model_release(&a);
+}
+
 /*
  * kf_tree_write: the call header (checked against the decoder's own
  * text), the columns, then the rows as drawn above.  Worked out by hand:
@@ -1934,6 +2006,7 @@ int main(void)
 		T(test_hidden_runs),
 		T(test_clock_marks),
 		T(test_rows),
+		cmocka_unit_test(test_diff_captures),
 		T(test_write),
 		T(test_line_truncation),
 		cmocka_unit_test(test_overhead_marks),
