@@ -47,7 +47,7 @@ fi
 $K --batch --preset exec -- /bin/sh -c '/usr/bin/true; /usr/bin/true' \
 	>$tmp/lab-exec.txt 2>$tmp/lab-exec.txt.err
 st=$?
-lab exec $tmp/lab-exec.txt $st kernel_clone copy_process dup_mmap \
+lab exec $tmp/lab-exec.txt $st kernel_clone copy_process vm_area_dup \
 	bprm_execve load_elf_binary begin_new_exec do_mmap mmap_region
 # the preset's depth keeps exec's teardown from filling the buffer
 if grep -q 'dropped\|lost' $tmp/lab-exec.txt.err; then
