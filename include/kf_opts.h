@@ -65,6 +65,8 @@ struct kf_opts {
 	const char *vm_script; /* --vm-script FILE (tests) */
 	char **vm_files;     /* --vm-file PATH (repeatable) */
 	int nvm_files;
+	char **vm_disks;     /* --vm-disk PATH (repeatable), NULL-terminated */
+	int nvm_disks;
 	int quiet, verbose;
 	int stats;           /* --stats: timing and memory on stderr */
 	const char *tracefs; /* --tracefs DIR (tests: a fake tracefs) */

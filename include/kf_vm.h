@@ -29,12 +29,18 @@ struct kf_vm_kernel {
 int kf_vm_kernel_find(const char *spec, struct kf_vm_kernel *k);
 void kf_vm_kernel_release(struct kf_vm_kernel *k);
 
+/* Where the guest mounts --vm-disk's ext4 disk. */
+#define KF_VM_DISK_DIR "/mnt/disk"
+
 struct kf_vm_request {
 	const char *kernel;   /* spec for kf_vm_kernel_find */
 	char **guest_args;    /* kfollow's arguments in the guest (no argv[0],
 				 no --vm*, no --output/--input/--format), NULL-terminated */
 	char **cmd;           /* the traced command, NULL-terminated, or NULL */
 	char **files;         /* extra host paths to copy in (--vm-file), NULL-terminated */
+	char **disk;          /* --vm-disk: host paths put on an ext4 disk the
+				 guest mounts at KF_VM_DISK_DIR, NULL-terminated,
+				 or NULL: no disk */
 	const char *script;   /* --vm-script FILE: run it instead of kfollow */
 	const char *out_dir;  /* with script: where the guest's /out comes back */
 	const char *dat;      /* --output FILE.dat: the guest writes its pages as

@@ -18,7 +18,7 @@
 
 enum {
 	OPT_NO_CHILDREN = 256, OPT_NO_PRESET, OPT_LIST_PRESETS,
-	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_SCRIPT, OPT_ASCII,
+	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_DISK, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE, OPT_PATH, OPT_DIFF,
@@ -87,6 +87,8 @@ static const struct opt_def defs[] = {
 	  "capture inside a qemu VM booted from a Debian kernel (bookworm, trixie, sid) or a vmlinuz" },
 	{ "vm-file", OPT_VM_FILE, required_argument, "PATH",
 	  "with --vm: copy PATH into the VM too (repeatable)" },
+	{ "vm-disk", OPT_VM_DISK, required_argument, "PATH",
+	  "with --vm: give the VM a real disk (virtio-blk, ext4) holding PATH, mounted at /mnt/disk (repeatable): cold reads, fsync" },
 	{ "vm-script", OPT_VM_SCRIPT, required_argument, "FILE",
 	  "with --vm: run the shell script FILE in the VM instead (for tests)" },
 	{ "ascii", OPT_ASCII, no_argument, NULL,
@@ -476,6 +478,8 @@ static int opt_vm(struct kf_opts *o, int c, char *arg)
 		return 0;
 	case OPT_VM_FILE:
 		return push_str(&o->vm_files, &o->nvm_files, arg);
+	case OPT_VM_DISK:
+		return push_str(&o->vm_disks, &o->nvm_disks, arg);
 	case OPT_VM_SCRIPT:
 		o->vm_script = arg;
 		return 0;
@@ -593,6 +597,10 @@ static int check_combos(struct kf_opts *o)
 	}
 	if (o->nvm_files && !o->vm)
 		return kf_err(KF_EXIT_USAGE, "--vm-file needs --vm");
+	if (o->nvm_disks && !o->vm)
+		return kf_err(KF_EXIT_USAGE, "--vm-disk gives a VM its disk: it "
+			      "needs --vm (on this machine, trace the files "
+			      "where they are)");
 	if (o->npids && o->ncmd)
 		return kf_err(KF_EXIT_USAGE, "give either a command after '--' "
 			      "or -p PID, not both");
@@ -665,6 +673,7 @@ void kf_opts_release(struct kf_opts *o)
 	free(o->paths);
 	free(o->setup);
 	free(o->vm_files);
+	free(o->vm_disks);
 	memset(o, 0, sizeof(*o));
 }
 

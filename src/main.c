@@ -121,6 +121,7 @@ static int vm_request(const struct kf_opts *o, struct kf_vm_request *r)
 	r->guest_args = guest_args(o);
 	r->cmd = o->cmd;
 	r->files = o->vm_files;
+	r->disk = o->vm_disks;
 	r->script = o->vm_script;
 	r->dat = o->dat;
 	r->verbose = o->verbose;

@@ -612,3 +612,68 @@ void kf_vm_kernel_release(struct kf_vm_kernel *k)
 	free(k->release);
 	memset(k, 0, sizeof(*k));
 }
+
+/*
+ * The .deb holding the modules of kernel krel from Debian release spec:
+ * the image package when it carries them (6.1, 6.12), else the release's
+ * linux-modules package (sid), downloaded once into the cache.  The
+ * caller frees the path; NULL: kf_err.
+ */
+char *vm_modules_deb(const char *spec, const char *krel)
+{
+	static const char *const pkgs[] = { "linux-modules-", "linux-image-" };
+	struct apt a = { 0 };
+	char *cache = vm_cache_dir(), *pat = NULL, *deb = NULL, *pkg = NULL;
+	struct strv v = { 0 };
+	struct stat st;
+	glob_t g;
+	size_t i;
+	int rs;
+
+	if (!cache)
+		return NULL;
+	for (i = 0; !deb && i < sizeof(pkgs) / sizeof(pkgs[0]); i++) {
+		if (asprintf(&pat, "%s/dl/%s%s_*.deb", cache, pkgs[i], krel) < 0)
+			goto oom;
+		if (glob(pat, 0, NULL, &g) == 0) {
+			const char *d = g.gl_pathv[g.gl_pathc - 1];
+
+			/* sid's linux-image is a small meta package */
+			if (stat(d, &st) == 0 && st.st_size > (16 << 20))
+				deb = strdup(d);
+			globfree(&g);
+		}
+		free(pat);
+		pat = NULL;
+	}
+	if (deb)
+		goto out;
+	if (asprintf(&pkg, "linux-modules-%s", krel) < 0)
+		goto oom;
+	if (apt_init(&a, cache, strcmp(spec, "bookworm") ? spec : NULL) < 0)
+		goto out;
+	kf_note("downloading %s for --vm-disk (once; cached in %s)", pkg, a.dl);
+	if (apt_argv(&a, &v, "apt-get") < 0 || vm_strv_push(&v, "-q") < 0 ||
+	    vm_strv_push(&v, "download") < 0 || vm_strv_push(&v, pkg) < 0)
+		goto out;
+	free(vm_run_capture(v.v, a.dl, &rs));
+	if (asprintf(&pat, "%s/%s_*.deb", a.dl, pkg) < 0)
+		goto oom;
+	if (glob(pat, 0, NULL, &g) == 0) {
+		deb = strdup(g.gl_pathv[g.gl_pathc - 1]);
+		globfree(&g);
+	} else {
+		kf_err(KF_EXIT_UNAVAILABLE, "no modules for kernel '%s': apt-get "
+		       "download '%s' found nothing", krel, pkg);
+	}
+	goto out;
+oom:
+	kf_err(KF_EXIT_OSERR, "out of memory");
+out:
+	apt_release(&a);
+	vm_strv_release(&v);
+	free(pat);
+	free(pkg);
+	free(cache);
+	return deb;
+}

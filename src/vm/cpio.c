@@ -480,6 +480,21 @@ static const char init_head[] =
 	"cd /root\n"
 	"echo kfollow-guest: running\n";
 
+/* --vm-disk: its modules in order (one a kernel has built in, or a CPU
+ * lacks, may refuse: the mount says what matters), then the mount */
+static const char init_disk[] =
+	"for m in /lib/kfdisk/*.ko; do insmod $m 2>/dev/null; done\n"
+	"mkdir -p " KF_VM_DISK_DIR "\n"
+	"n=0; while [ ! -b /dev/vda ] && [ $n -lt 100 ]; do sleep 0.1; "
+	"n=$((n + 1)); done\n"
+	"if ! mount -t ext4 /dev/vda " KF_VM_DISK_DIR " 2>/tmp/kfmount; then\n"
+	"  echo \"kfollow: --vm-disk: cannot mount the disk in the VM: "
+	"$(cat /tmp/kfmount) (kfollow -v shows its console)\" >/dev/ttyS2\n"
+	"  echo 1 >/out/status\n"
+	"  printf 'KFEND\\n' >/dev/ttyS3\n"
+	"  poweroff -f\n"
+	"fi\n";
+
 static const char init_tail[] =
 	/* booted with tsc=reliable (vm_boot): a guest that ran the capture
 	 * on another clocksource says so, once.  Checked after the capture,
@@ -688,13 +703,15 @@ static void init_kfollow(FILE *is, const struct kf_vm_request *r,
 /* The guest's /init for r into *init and *len (the caller frees *init,
  * also on failure).  Returns 0 or -1 (kf_err). */
 static int init_make(const struct kf_vm_request *r, const char *cmd0,
-		     char **init, size_t *len)
+		     int nmods, char **init, size_t *len)
 {
 	FILE *is = open_memstream(init, len);
 
 	if (!is)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	fputs(init_head, is);
+	if (nmods)
+		fputs(init_disk, is);
 	if (r->script)
 		fputs("sh /kf/script.sh </dev/null >/dev/ttyS1 2>/dev/ttyS2\n",
 		      is);
@@ -711,15 +728,26 @@ static int init_make(const struct kf_vm_request *r, const char *cmd0,
  * Write the initramfs for request r to f.  The guest runs kfollow with
  * guest_args on cmd, or r->script.
  */
-int vm_build_initramfs(const struct kf_vm_request *r, FILE *f)
+int vm_build_initramfs(const struct kf_vm_request *r, char *const *mods,
+		       FILE *f)
 {
 	struct cpio c = { .f = f };
 	char *cmd0 = NULL, *init = NULL;
 	size_t init_len = 0;
-	int rc = -1;
+	int rc = -1, nmods = 0;
 
 	if (copy_base(&c) < 0 || copy_request(&c, r, &cmd0) < 0 ||
-	    cpio_libs(&c) < 0 || init_make(r, cmd0, &init, &init_len) < 0)
+	    cpio_libs(&c) < 0)
+		goto out;
+	for (; mods && mods[nmods]; nmods++) {
+		char gp[64];
+
+		/* numbered: the shell's glob loads them in this order */
+		snprintf(gp, sizeof(gp), "/lib/kfdisk/%03d.ko", nmods);
+		if (cpio_file(&c, mods[nmods], gp) < 0)
+			goto out;
+	}
+	if (init_make(r, cmd0, nmods, &init, &init_len) < 0)
 		goto out;
 	if (cpio_data(&c, "/init", 0755, init, init_len) < 0 ||
 	    cpio_hdr(&c, "TRAILER!!!", 0, 0) < 0 || fflush(f) != 0) {

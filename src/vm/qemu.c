@@ -162,12 +162,14 @@ struct qemu_cmd {
 	const char *argv[64];
 	char ser[4][64];
 	char cmdline[1024];
+	char drive[PATH_MAX + 64];
 };
 
 /* Fill c to boot k with qemu: the serial lines on /dev/fd/3..6, the
  * initramfs on /dev/fd/7, KVM or single-threaded TCG. */
 static void qemu_cmd_build(struct qemu_cmd *c, const char *qemu,
-			   const struct kf_vm_kernel *k, int kvm)
+			   const struct kf_vm_kernel *k, int kvm,
+			   const char *disk)
 {
 	int n = 0;
 
@@ -200,6 +202,14 @@ static void qemu_cmd_build(struct qemu_cmd *c, const char *qemu,
 		c->argv[n++] = "-serial";
 		c->argv[n++] = c->ser[i];
 	}
+	if (disk) {
+		/* --vm-disk: a virtio-blk disk, /dev/vda in the guest; its
+		 * writes need not outlive the VM */
+		snprintf(c->drive, sizeof(c->drive), "file=%s,format=raw,"
+			 "if=virtio,cache=unsafe", disk);
+		c->argv[n++] = "-drive";
+		c->argv[n++] = c->drive;
+	}
 	c->argv[n++] = "-kernel";
 	c->argv[n++] = k->vmlinux ? k->vmlinux : k->vmlinuz;
 	c->argv[n++] = "-initrd";
@@ -223,6 +233,7 @@ struct boot {
 	int timed_out;		/* killed: the timeout passed */
 	struct timespec t0;
 	struct vm_out *data, *console;
+	const char *disk;	/* --vm-disk's image, or NULL */
 };
 
 /* The four serial pipes and, with KVM, one for qemu's own complaints
@@ -274,7 +285,7 @@ static void qemu_exec(const struct boot *b, const char *qemu,
 	dup2(nul, 1);
 	if (b->err[1] >= 0)
 		dup2(b->err[1], 2);
-	qemu_cmd_build(&c, qemu, k, b->kvm);
+	qemu_cmd_build(&c, qemu, k, b->kvm, b->disk);
 	for (int i = 3; i <= 7; i++)
 		fcntl(i, F_SETFD, 0);
 	execv(qemu, (char **)c.argv);
@@ -480,13 +491,14 @@ static enum boot_result boot_verdict(const struct boot *b, int st)
  * passed on, so the caller can boot again without KVM).
  */
 static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
-				int ifd, int kvm, int timeout,
+				int ifd, int kvm, int timeout, const char *disk,
 				struct vm_out *data, struct vm_out *console)
 {
 	struct boot b = {
 		.kvm = kvm, .timeout = timeout, .open_fds = 4,
 		.ser = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } },
 		.err = { -1, -1 }, .data = data, .console = console,
+		.disk = disk,
 	};
 	enum boot_result res = BOOT_FAIL;
 
@@ -523,7 +535,7 @@ static int vm_timeout(const struct kf_vm_request *r)
 /* The initramfs for r in an unlinked temporary file qemu reads by fd
  * (each boot opens /dev/fd/7 afresh, from the start).  Returns it open
  * (the caller fcloses it), or NULL (kf_err). */
-static FILE *initramfs_open(const struct kf_vm_request *r)
+static FILE *initramfs_open(const struct kf_vm_request *r, char *const *mods)
 {
 	char tmpl[] = "/tmp/kfollow-initrd-XXXXXX";
 	int fd = mkostemp(tmpl, O_CLOEXEC);
@@ -540,7 +552,7 @@ static FILE *initramfs_open(const struct kf_vm_request *r)
 		close(fd);
 		return NULL;
 	}
-	if (vm_build_initramfs(r, f) < 0) {
+	if (vm_build_initramfs(r, mods, f) < 0) {
 		fclose(f);
 		return NULL;
 	}
@@ -556,13 +568,13 @@ static FILE *initramfs_open(const struct kf_vm_request *r)
  * turns out not to boot the guest here (remembered in the cache). */
 static enum boot_result vm_boot_any(const char *qemu,
 				    const struct kf_vm_kernel *k, int ifd,
-				    int kvm, int timeout, struct vm_out *data,
-				    struct vm_out *console)
+				    int kvm, int timeout, const char *disk,
+				    struct vm_out *data, struct vm_out *console)
 {
 	enum boot_result res;
 	char why[160];
 
-	res = vm_boot(qemu, k, ifd, kvm, timeout, data, console);
+	res = vm_boot(qemu, k, ifd, kvm, timeout, disk, data, console);
 	if (res != BOOT_KVM_BROKEN)
 		return res;
 	first_line(console, why, sizeof(why));
@@ -573,7 +585,7 @@ static enum boot_result vm_boot_any(const char *qemu,
 	kvm_memo_write();
 	console->len = 0;
 	data->len = 0;
-	return vm_boot(qemu, k, ifd, 0, timeout, data, console);
+	return vm_boot(qemu, k, ifd, 0, timeout, disk, data, console);
 }
 
 /* After a failed boot: the kernel's last words explain most failures
@@ -600,29 +612,44 @@ static void console_last_words(const struct vm_out *console)
  */
 static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 {
+	struct vm_disk disk = { 0 };
 	struct kf_vm_kernel k = { 0 };
 	struct vm_out console = { 0 };
 	int rc = -1, timeout, kvm = accel_kvm();
 	FILE *f = NULL;
 	char *qemu;
 
+	/* what the user named for the disk, before anything is fetched */
+	for (int i = 0; r->disk && r->disk[i]; i++)
+		if (access(r->disk[i], R_OK) < 0)
+			return kf_err_errno(KF_EXIT_NOINPUT, "cannot put '%s' "
+					    "on --vm-disk", r->disk[i]);
 	qemu = vm_which("qemu-system-x86_64");
 	if (!qemu)
 		return kf_err(KF_EXIT_UNAVAILABLE, "--vm needs "
 			      "qemu-system-x86_64: install qemu-system-x86 "
 			      "(apt-get install qemu-system-x86)");
 	timeout = vm_timeout(r);
-	f = initramfs_open(r);
-	/* the kernel last: what the user named for the guest is checked
-	 * before a first run downloads a kernel */
-	if (!f || kf_vm_kernel_find(r->kernel, &k) < 0)
-		goto out;
-	if (vm_boot_any(qemu, &k, fileno(f), kvm, timeout, data,
+	if (r->disk) {
+		/* the disk's modules are the kernel's: kernel first */
+		if (kf_vm_kernel_find(r->kernel, &k) < 0 ||
+		    vm_disk_build(r, &k, r->kernel, &disk) < 0 ||
+		    !(f = initramfs_open(r, disk.mods.v)))
+			goto out;
+	} else {
+		f = initramfs_open(r, NULL);
+		/* the kernel last: what the user named for the guest is
+		 * checked before a first run downloads a kernel */
+		if (!f || kf_vm_kernel_find(r->kernel, &k) < 0)
+			goto out;
+	}
+	if (vm_boot_any(qemu, &k, fileno(f), kvm, timeout, disk.img, data,
 			&console) == BOOT_OK)
 		rc = 0;
 	else
 		console_last_words(&console);
 out:
+	vm_disk_destroy(&disk);
 	if (f)
 		fclose(f);
 	free(console.buf);

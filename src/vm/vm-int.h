@@ -52,7 +52,28 @@ char *vm_which(const char *cmd);
  * frees the path.  NULL (nothing said) when the kernel has no PVH entry
  * or cannot be unpacked: boot vmlinuz then. */
 char *vm_vmlinux(const char *vmlinuz);
-/* Write the initramfs for r (cpio "newc") to f.  Returns 0 or -1. */
-int vm_build_initramfs(const struct kf_vm_request *r, FILE *f);
+/* Write the initramfs for r (cpio "newc") to f, with the modules mods
+ * (host paths in load order, NULL-terminated, or NULL) that mount
+ * --vm-disk's image.  Returns 0 or -1. */
+int vm_build_initramfs(const struct kf_vm_request *r, char *const *mods,
+		       FILE *f);
+/* The .deb holding kernel krel's modules (release spec), fetched once;
+ * the caller frees it.  NULL: kf_err. */
+char *vm_modules_deb(const char *spec, const char *krel);
+
+/* --vm-disk: an ext4 image of the files the user named, in a private
+ * temporary directory, and the modules (decompressed, in load order) the
+ * guest needs to mount it. */
+struct vm_disk {
+	char *dir;        /* the temporary directory (owned) */
+	char *img;        /* dir/disk.img */
+	struct strv mods; /* dir/NN-name.ko, load order */
+};
+/* Build d for r->disk on kernel k (release spec).  Returns 0 or -1
+ * (kf_err); vm_disk_destroy removes what was made either way. */
+int vm_disk_build(const struct kf_vm_request *r, const struct kf_vm_kernel *k,
+		  const char *spec, struct vm_disk *d);
+/* Remove d's files (destroy: they are on disk) and free d. */
+void vm_disk_destroy(struct vm_disk *d);
 
 #endif
