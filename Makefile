@@ -153,23 +153,27 @@ fuzz: deps-check
 	$(Q)tests/fuzz/run
 
 lint:
-	$(Q)groff -man -ww -z man/kfollow.1 man/kfollow-preset.5 man/kfollow-capture.5
+	$(Q)groff -man -ww -z man/kfollow.1 man/kfollow-preset.5 man/kfollow-capture.5 \
+		man/kfollow-labs.7
 
 # --- install --------------------------------------------------------------
 install: kfollow
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
-		$(DESTDIR)$(mandir)/man5 $(DESTDIR)$(pkgdatadir)/presets
+		$(DESTDIR)$(mandir)/man5 $(DESTDIR)$(mandir)/man7 \
+		$(DESTDIR)$(pkgdatadir)/presets
 	install -m 0755 kfollow $(DESTDIR)$(bindir)/kfollow
 	install -m 0644 man/kfollow.1 $(DESTDIR)$(mandir)/man1/kfollow.1
 	install -m 0644 man/kfollow-preset.5 man/kfollow-capture.5 \
 		$(DESTDIR)$(mandir)/man5/
+	install -m 0644 man/kfollow-labs.7 $(DESTDIR)$(mandir)/man7/kfollow-labs.7
 	install -m 0644 presets/*.preset $(DESTDIR)$(pkgdatadir)/presets/
 	install -m 0644 man/kfollow-capture.schema.json $(DESTDIR)$(pkgdatadir)/
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/kfollow $(DESTDIR)$(mandir)/man1/kfollow.1 \
 		$(DESTDIR)$(mandir)/man5/kfollow-preset.5 \
-		$(DESTDIR)$(mandir)/man5/kfollow-capture.5
+		$(DESTDIR)$(mandir)/man5/kfollow-capture.5 \
+		$(DESTDIR)$(mandir)/man7/kfollow-labs.7
 	rm -rf $(DESTDIR)$(pkgdatadir)
 
 clean:

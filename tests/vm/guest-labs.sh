@@ -1,11 +1,14 @@
 #!/bin/sh
-# guest-labs.sh - the lab presets on their workloads, in a real kernel
-# (sourced by guest-cases.sh part b; runs alone as well).  Each lab's
-# trees must hold the functions its preset's notes name, on every kernel
-# the suite boots; times are checked where the workload knows them.
+# guest-labs.sh - the labs of kfollow-labs(7), in a real kernel (sourced
+# by guest-cases.sh part b; runs alone as well).  Each lab runs the
+# command its section gives (after "kfollow --vm"), word for word, and its
+# trees must hold the functions the section and the preset's notes name,
+# on every kernel the suite boots; times are checked where the workload
+# knows them.  The host checks the page against these trees again
+# (tests/vm/check-labs).
 #
-# Not here: the read lab's cold read and ext4's fsync need a block device
-# (the guest is all tmpfs).
+# The read lab and ext4's fsync need a block device: they run where the
+# boot has --vm-disk (GPL-3 on an ext4 disk at /mnt/disk), else skip.
 T=${T:-/sys/kernel/tracing}
 K=${K:-kfollow}
 tmp=${tmp:-/out}
@@ -44,8 +47,7 @@ if ! grep -qw function_graph $T/available_tracers 2>/dev/null; then
 fi
 
 # exec: sh forks for the first true and execs the last itself
-$K --batch --preset exec -- /bin/sh -c '/usr/bin/true; /usr/bin/true' \
-	>$tmp/lab-exec.txt 2>$tmp/lab-exec.txt.err
+$K --batch --preset exec -- sh -c '/usr/bin/true; /usr/bin/true' >$tmp/lab-exec.txt 2>$tmp/lab-exec.txt.err
 st=$?
 lab exec $tmp/lab-exec.txt $st kernel_clone copy_process vm_area_dup \
 	bprm_execve load_elf_binary begin_new_exec do_mmap mmap_region
@@ -58,9 +60,7 @@ fi
 
 # open: a name the dcache has, one it does not (ENOENT), one created
 rm -f /tmp/lab-new
-$K --batch --path '/tmp/*' openat -- /bin/sh -c \
-	'cat /tmp/demo.txt; cat /tmp/lab-nosuch; echo x >/tmp/lab-new' \
-	>$tmp/lab-open.txt 2>$tmp/lab-open.txt.err
+$K --batch --setup 'echo hello from kfollow >/tmp/demo.txt' --path '/tmp/*' openat -- sh -c 'cat /tmp/demo.txt; cat /tmp/lab-nosuch; echo x >/tmp/lab-new' >$tmp/lab-open.txt 2>$tmp/lab-open.txt.err
 st=$?
 lab open $tmp/lab-open.txt $st link_path_walk lookup_fast __d_lookup_rcu \
 	d_alloc_parallel simple_lookup inode_permission may_open \
@@ -72,10 +72,9 @@ else
 fi
 
 # pipe: cat reads an empty pipe while the writer sleeps 100 ms
-$K --batch --preset pipe -- /bin/sh -c '(sleep 0.1; echo hi) | cat' \
-	>$tmp/lab-pipe.txt 2>$tmp/lab-pipe.txt.err
+$K --batch --preset pipe -- sh -c '(sleep 0.1; echo hi) | cat' >$tmp/lab-pipe.txt 2>$tmp/lab-pipe.txt.err
 lab pipe $tmp/lab-pipe.txt $? 'pipe_read|anon_pipe_read' \
-	'pipe_write|anon_pipe_write' schedule '__wake_up_sync_key|__wake_up'
+	'pipe_write|anon_pipe_write' schedule __wake_up_sync_key
 
 # the reader waited for the writer's 100 ms sleep: its longest read says so
 ms=$(sed -n 's/^read(0, .*<\([0-9.]*\) ms>.*/\1/p' $tmp/lab-pipe.txt | sort -n | tail -1)
@@ -86,11 +85,8 @@ else
 fi
 
 # sleep: 50 ms in clock_nanosleep (or nanosleep), nearly all off the CPU
-$K --batch --format json --preset sleep -- /bin/sleep 0.05 \
-	>$tmp/lab-sleep.json 2>$tmp/lab-sleep.txt.err
-st=$?
-$K --batch --input $tmp/lab-sleep.json >$tmp/lab-sleep.txt 2>>$tmp/lab-sleep.txt.err
-lab sleep $tmp/lab-sleep.txt $st hrtimer_nanosleep do_nanosleep schedule
+$K --batch --preset sleep -- sleep 0.05 >$tmp/lab-sleep.txt 2>$tmp/lab-sleep.txt.err
+lab sleep $tmp/lab-sleep.txt $? hrtimer_nanosleep do_nanosleep schedule
 # the header: at least the 50 ms asked for, and under a second
 ms=$(sed -n 's/^\(clock_\)*nanosleep(.*<\([0-9.]*\) ms>.*/\2/p' $tmp/lab-sleep.txt | head -1)
 if [ -n "$ms" ] && awk "BEGIN{exit !($ms >= 50 && $ms < 1000)}"; then
@@ -100,7 +96,47 @@ else
 fi
 
 # fsync on tmpfs: the common core, and nothing to write back
-$K --batch --preset fsync -- /bin/dd if=/dev/zero of=/tmp/lab-f bs=4k count=4 conv=fsync \
-	>$tmp/lab-fsync.txt 2>$tmp/lab-fsync.txt.err
+$K --batch --preset fsync -- dd if=/dev/zero of=/tmp/lab-f bs=4k count=4 conv=fsync >$tmp/lab-fsync.txt 2>$tmp/lab-fsync.txt.err
 lab fsync $tmp/lab-fsync.txt $? 'do_fsync|vfs_fsync_range' noop_fsync
 rm -f /tmp/lab-f /tmp/lab-new
+
+# the labs on a real disk (--vm-disk: part b's boots have one)
+if ! grep -q ' /mnt/disk ext4 ' /proc/mounts; then
+	skip "lab read, lab fsync on ext4" "no --vm-disk in this boot"
+	return 0 2>/dev/null || exit 0
+fi
+ok "--vm-disk: /dev/vda mounted at /mnt/disk as ext4"
+
+# read: cold (the page cache dropped first), then warm, each saved, then
+# the two compared
+cd $tmp || exit 1
+$K --batch --drop-caches -o cold.json read -- cat /mnt/disk/GPL-3 >$tmp/lab-read-cold.txt 2>$tmp/lab-read-cold.txt.err
+lab read-cold $tmp/lab-read-cold.txt $? ext4_file_read_iter filemap_read \
+	page_cache_sync_ra ext4_mpage_readpages submit_bio
+$K --batch -o warm.json read -- cat /mnt/disk/GPL-3 >$tmp/lab-read-warm.txt 2>$tmp/lab-read-warm.txt.err
+st=$?
+lab read-warm $tmp/lab-read-warm.txt $st ext4_file_read_iter filemap_read
+# ground truth by absence: a warm read reads no disk
+absent=$(has $tmp/lab-read-warm.txt page_cache_sync_ra submit_bio ext4_mpage_readpages)
+if [ $st = 0 ] && [ "$absent" = " page_cache_sync_ra submit_bio ext4_mpage_readpages" ]; then
+	ok "lab read-warm: no readahead, no bio: the pages were in the cache"
+else
+	bad "lab read-warm: exit $st; of the cold read's disk functions it lacks only:$absent"
+fi
+# --diff: readahead and the bios only in A (the cold read), never in B
+$K --diff cold.json warm.json >$tmp/lab-read-diff.txt 2>&1
+st=$?
+a=$(grep -cE '^- .*(─|-) (page_cache_sync_ra|submit_bio)( |$)' $tmp/lab-read-diff.txt)
+b=$(grep -cE '^[^-].*(─|-) (page_cache_sync_ra|submit_bio)( |$)' $tmp/lab-read-diff.txt)
+if [ $st = 0 ] && [ "$a" -ge 2 ] && [ "$b" = 0 ]; then
+	ok "lab read: --diff cold.json warm.json marks readahead and submit_bio only in the cold read ($a rows)"
+else
+	bad "lab read: --diff exit $st, $a rows only in A, $b elsewhere: $(peek $tmp/lab-read-diff.txt)"
+fi
+cd / || exit 1
+
+# fsync on ext4: the pages written back and the journal's commit waited for
+$K --batch --preset fsync -- dd if=/dev/zero of=/mnt/disk/lab-f bs=4k count=16 conv=fsync >$tmp/lab-fsync-ext4.txt 2>$tmp/lab-fsync-ext4.txt.err
+lab fsync-ext4 $tmp/lab-fsync-ext4.txt $? ext4_sync_file \
+	file_write_and_wait_range submit_bio jbd2_log_wait_commit io_schedule
+rm -f /mnt/disk/lab-f
