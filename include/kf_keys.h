@@ -32,6 +32,8 @@ enum kf_action {
 	KF_ACT_HELP,
 	KF_ACT_QUIT,
 	KF_ACT_SORT_COL,    /* summary: sort by the next column */
+	KF_ACT_PAIR_NEXT,   /* --diff A B: the next pair of invocations */
+	KF_ACT_PAIR_PREV,   /* --diff A B: the previous pair */
 };
 
 /* Key codes beyond ASCII, the TUI maps ncurses' KEY_* onto these. */

@@ -27,6 +27,10 @@ struct kf_tui_opts {
 	int nlayers;
 	char *const *paths;           /* --path globs (not copied: keep them) */
 	int npaths;
+	/* --diff A B: the model holds A's calls, then B's from diff_b on;
+	 * the TUI opens on the first pair's diff and ] [ walk the pairs */
+	int diff;
+	uint32_t diff_b;
 };
 
 /*

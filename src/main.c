@@ -471,6 +471,40 @@ static int run_info(const struct kf_opts *o)
 	return 0;
 }
 
+/* --diff A B on a terminal: the TUI, open on the first pair's diff. */
+static int diff_tui(const struct kf_opts *o, struct kf_model *m,
+		    uint32_t first)
+{
+	struct kf_plan plan = { 0 };
+	struct kf_tui_opts to = { 0 };
+	struct kf_tui *t;
+	char title[512], ea[200], eb[200];
+	int rc = 0;
+
+	/* the syscalls of the captures pick the presets; the map labels */
+	if (kf_plan_make(&plan, o, m) < 0) {
+		rc = die();
+		goto out;
+	}
+	snprintf(title, sizeof(title), "A %s against B %s",
+		 kf_escape(ea, sizeof(ea), o->diff_a),
+		 kf_escape(eb, sizeof(eb), o->diff_b));
+	to.title = title;
+	to.ascii = o->ascii || !utf8_locale();
+	to.min_duration = o->min_duration;
+	to.layers = plan.layers;
+	to.nlayers = plan.nlayers;
+	to.diff = 1;
+	to.diff_b = first;
+	t = kf_tui_new(m, &to);
+	if (!t || kf_tui_run(t, NULL) < 0)
+		rc = die();
+	kf_tui_free(t);
+out:
+	kf_plan_release(&plan);
+	return rc;
+}
+
 /*
  * --diff A B: both captures in one model, A's invocations first, written
  * as text (a terminal gets it too: a page of aligned trees).  Returns
@@ -503,6 +537,8 @@ static int run_diff(const struct kf_opts *o, struct kf_model *m)
 		kf_err(KF_EXIT_OSERR, "out of memory");
 		return die();
 	}
+	if (want_tui(o))
+		return diff_tui(o, m, first);
 	rc = kf_diff_write(stdout, m, first, o->diff_a, o->diff_b,
 			   o->min_duration, o->ascii || !utf8_locale());
 	return rc < 0 ? die() : 0;

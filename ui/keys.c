@@ -39,6 +39,8 @@ const struct kf_key kf_keys[] = {
 	{ { 'S' }, "S", KF_ACT_SUMMARY,
 	  "summary per function (of the capture, or of the open tree)" },
 	{ { '>' }, ">", KF_ACT_SORT_COL, "summary: sort by the next column" },
+	{ { ']' }, "]", KF_ACT_PAIR_NEXT, "--diff A B: the next pair of invocations" },
+	{ { '[' }, "[", KF_ACT_PAIR_PREV, "--diff A B: the previous pair" },
 	{ { 'w' }, "w", KF_ACT_WRITE, "write the view to a text file" },
 	{ { KF_KEY_TAB }, "Tab", KF_ACT_NEXT_VIEW, "next view" },
 	{ { KF_KEY_ESC, KF_KEY_BACKSPACE }, "Esc, Backspace", KF_ACT_BACK,

@@ -50,6 +50,9 @@ struct kf_tui {
 	int nhelp;
 	struct kf_cursor help_cur;
 	uint32_t mark;        /* invocation marked for a diff, or KF_NONE */
+	uint32_t *pair;       /* --diff A B: each call's partner (owned) */
+	uint32_t *pairs;      /* the A calls that have one, in order (owned) */
+	uint32_t npairs, pair_cur;
 	char *search;         /* last search text */
 
 	/* the prompt, or ASK_NONE: keys go to it, while a live capture goes

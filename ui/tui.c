@@ -559,21 +559,11 @@ static uint32_t current_call(struct kf_tui *t)
 	return cur(t)->call ? cur(t)->call(t) : kf_list_selected(&t->list);
 }
 
-static void open_diff(struct kf_tui *t)
+/* The diff of the marked invocation with b, as the Diff view. */
+static void show_diff(struct kf_tui *t, uint32_t b)
 {
-	uint32_t b = current_call(t);
 	struct kf_tree nt;
 
-	if (t->mark == KF_NONE) {
-		tui_say(t, "mark an invocation with m first, then pick another "
-		    "and press d");
-		return;
-	}
-	if (b == KF_NONE || b == t->mark) {
-		tui_say(t, "pick another invocation to compare with the marked "
-		    "one");
-		return;
-	}
 	if (kf_tree_init_diff(&nt, t->m, t->mark, b) < 0) {
 		tui_say_err(t);
 		return;
@@ -586,7 +576,62 @@ static void open_diff(struct kf_tui *t)
 		kf_tree_set_layers(&t->diff, t->o.layers, t->o.nlayers);
 	t->view = V_DIFF;
 	set_pages(t);
-	tui_say(t, "- only in A  + only in B  > B slower  < B faster");
+	if (t->npairs)
+		tui_say(t, "pair %u of %u  ] next  [ previous   - only in A  "
+			"+ only in B  > B slower  < B faster", t->pair_cur + 1,
+			t->npairs);
+	else
+		tui_say(t, "- only in A  + only in B  > B slower  < B faster");
+}
+
+static void open_diff(struct kf_tui *t)
+{
+	uint32_t b = current_call(t);
+
+	if (t->mark == KF_NONE) {
+		tui_say(t, "mark an invocation with m first, then pick another "
+		    "and press d");
+		return;
+	}
+	if (b == KF_NONE || b == t->mark) {
+		tui_say(t, "pick another invocation to compare with the marked "
+		    "one");
+		return;
+	}
+	show_diff(t, b);
+}
+
+/* --diff A B: show pair k (of the A calls that have a partner). */
+static void show_pair(struct kf_tui *t, int64_t k)
+{
+	if (!t->npairs) {
+		tui_say(t, t->o.diff ? "no invocation of A pairs with one of "
+			"B (same syscall and path)" : "[ and ] walk the pairs "
+			"of kfollow --diff A B");
+		return;
+	}
+	if (k < 0)
+		k = t->npairs - 1;
+	t->pair_cur = (uint32_t)(k % t->npairs);
+	t->mark = t->pairs[t->pair_cur];
+	show_diff(t, t->pair[t->mark]);
+}
+
+/* The pairs of --diff A B, and the first one shown.  Returns 0 or -1. */
+static int pairs_make(struct kf_tui *t)
+{
+	uint32_t i;
+
+	t->pair = calloc((size_t)t->m->ncalls + 1, sizeof(*t->pair));
+	t->pairs = calloc((size_t)t->m->ncalls + 1, sizeof(*t->pairs));
+	if (!t->pair || !t->pairs)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	if (kf_diff_pair(t->m, t->o.diff_b, t->pair) < 0)
+		return -1;
+	for (i = 0; i < t->o.diff_b; i++)
+		if (t->pair[i] != KF_NONE)
+			t->pairs[t->npairs++] = i;
+	return 0;
 }
 
 
@@ -726,6 +771,8 @@ static int act(struct kf_tui *t, int k)
 		break;
 	}
 	case KF_ACT_DIFF: open_diff(t); break;
+	case KF_ACT_PAIR_NEXT: show_pair(t, (int64_t)t->pair_cur + 1); break;
+	case KF_ACT_PAIR_PREV: show_pair(t, (int64_t)t->pair_cur - 1); break;
 	case KF_ACT_SUMMARY:
 		open_summary(t, t->view == V_TREE ? t->tree_call : KF_NONE);
 		break;
@@ -857,7 +904,7 @@ struct kf_tui *kf_tui_new(struct kf_model *m, const struct kf_tui_opts *o)
 	t->view = t->back = V_LIST;
 	t->help_cur.page = 20;
 	if (kf_list_init_paths(&t->list, m, o->paths, o->npaths) < 0 ||
-	    tui_help_build(t) < 0) {
+	    tui_help_build(t) < 0 || (o->diff && pairs_make(t) < 0)) {
 		kf_tui_free(t);
 		return NULL;
 	}
@@ -921,6 +968,8 @@ int kf_tui_run(struct kf_tui *t, const char *stopped)
 	t->live = 0;
 	snprintf(t->stopped, sizeof(t->stopped), "%s", stopped ? stopped : "");
 	take_in(t);
+	if (t->o.diff && !t->diff_on)
+		show_pair(t, 0);
 	timeout(250);
 	while (!t->quit) {
 		draw(t);
@@ -946,6 +995,8 @@ void kf_tui_free(struct kf_tui *t)
 		return;
 	screen_close(t);
 	crash_tui = NULL;
+	free(t->pair);
+	free(t->pairs);
 	kf_list_release(&t->list);
 	if (t->tree_call != KF_NONE)
 		kf_tree_release(&t->tree);
