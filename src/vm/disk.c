@@ -51,33 +51,38 @@ static int sh_run(const char *script, const char *a1, const char *a2,
 /* ---- the modules ------------------------------------------------------ */
 
 /* Unpack the directories that hold the disk's modules from deb into dir,
- * once (a stamp file marks it done).  Returns 0 or -1. */
+ * once: into a directory of its own, renamed into place when complete, so
+ * a run beside it never sees half of it.  Returns 0 or -1. */
 static int mods_unpack(const char *deb, const char *dir)
 {
-	char *stamp = NULL;
+	char *part = NULL;
+	struct stat st;
 	int rc;
 
-	if (asprintf(&stamp, "%s/.complete", dir) < 0)
-		return kf_err(KF_EXIT_OSERR, "out of memory");
-	if (access(stamp, F_OK) == 0) {
-		free(stamp);
+	if (stat(dir, &st) == 0)
 		return 0;
-	}
+	if (asprintf(&part, "%s.part.%d", dir, (int)getpid()) < 0)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
 	kf_note("unpacking the modules --vm-disk needs from '%s' (once)", deb);
-	rc = vm_mkdir_p(dir);
+	rc = vm_mkdir_p(part);
 	if (rc == 0)
 		rc = sh_run("dpkg-deb --fsys-tarfile \"$1\" | tar -x -C \"$2\" "
 			    "--wildcards '*/kernel/fs/*' "
 			    "'*/kernel/drivers/virtio/*' "
 			    "'*/kernel/drivers/block/virtio_blk.ko*' "
-			    "'*/kernel/lib/*' '*/kernel/crypto/*' && "
-			    ": >\"$3\"", deb, dir, stamp);
-	free(stamp);
+			    "'*/kernel/lib/*' '*/kernel/crypto/*'", deb, part,
+			    NULL);
+	if (rc == 0 && rename(part, dir) < 0 && stat(dir, &st) < 0)
+		rc = kf_err_errno(KF_EXIT_OSERR, "cannot rename '%s'", part);
+	/* a run beside this one may have put its copy in place first */
+	sh_run("rm -rf -- \"$1\"", part, NULL, NULL);
+	free(part);
 	return rc;
 }
 
 /* The module files under the unpacked tree, by module name ("-" and "_"
- * are the same to the kernel). */
+ * are the same to the kernel): filled by nftw's callback, which takes no
+ * context, for one mods_collect at a time. */
 static struct strv found_names, found_paths;
 
 static void mod_name(const char *path, char *name, size_t len)
