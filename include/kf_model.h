@@ -193,7 +193,8 @@ void kf_model_cut_depth(struct kf_model *m, int max_depth);
 /*
  * Append every call of src, with its tree, to dst (strings and syscall
  * descriptors re-interned in dst; src is left as it was), for comparing
- * two captures in one model.  Returns the index in dst of src's first
+ * two captures in one model.  src's times are moved, if need be, to start
+ * a second after dst's last call ends (two captures, two clocks).  Returns the index in dst of src's first
  * call, or KF_NONE (out of memory; dst may hold part of src).
  */
 uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src);

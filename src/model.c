@@ -199,7 +199,19 @@ static uint32_t resys(struct kf_model *dst, const struct kf_model *src,
 uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src)
 {
 	uint32_t base = dst->nnodes, first = dst->ncalls, i;
+	uint64_t end = 0, start = UINT64_MAX, shift_ns = 0;
 	int ok = 1, k;
+
+	/* two captures, two clocks: src's times move to start a second
+	 * after dst's last call ends, so A's calls list before B's */
+	for (i = 0; i < dst->ncalls; i++)
+		if (dst->calls[i].end > end)
+			end = dst->calls[i].end;
+	for (i = 0; i < src->ncalls; i++)
+		if (src->calls[i].start < start)
+			start = src->calls[i].start;
+	if (dst->ncalls && src->ncalls && end + 1000000000ull > start)
+		shift_ns = end + 1000000000ull - start;
 
 	for (i = 0; ok && i < src->nnodes; i++) {
 		const struct kf_node *a = kf_node_get(src, i);
@@ -210,6 +222,7 @@ uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src)
 			return KF_NONE;
 		b = kf_node_get(dst, j);
 		*b = *a;
+		b->start += shift_ns;
 		b->func = restr(dst, src, a->func, &ok);
 		b->parent = shift(a->parent, base);
 		b->child = shift(a->child, base);
@@ -224,6 +237,8 @@ uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src)
 			return KF_NONE;
 		b = &dst->calls[j];
 		*b = *a;
+		b->start += shift_ns;
+		b->end += shift_ns;
 		b->root = shift(a->root, base);
 		b->comm = restr(dst, src, a->comm, &ok);
 		b->sys = resys(dst, src, a->sys, &ok);

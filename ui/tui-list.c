@@ -43,6 +43,10 @@ static void draw_list(struct kf_tui *t)
 		if (i == l->cur.row)
 			mvhline(y, 0, ' ' | A_REVERSE, COLS);
 		tui_put_text(y, 0, COLS, buf, a);
+		/* --diff A B: which capture the row comes from */
+		if (t->o.diff)
+			tui_put_text(y, 0, 1, r.call < t->o.diff_b ? "A" : "B",
+				     a | A_BOLD);
 		if (r.call == t->mark)
 			tui_put_text(y, 0, 1, "m", a | A_BOLD);
 		if (r.heat != ' ' && COLS > 14)

@@ -838,6 +838,12 @@ static void test_diff_captures(void **state)
 	assert_string_equal(kf_strtab_get(&a.strs, n->func), "rw_verify_area");
 	assert_string_equal(kf_strtab_get(&a.strs, a.calls[4].argstr[1]), "/c");
 	assert_int_equal(a.calls[4].sys, a.calls[0].sys);
+	/* B's clock moved past A's: a second after A's last call ends */
+	assert_true(a.calls[3].start >= a.calls[2].end + 1000000000ull);
+	assert_int_equal(a.calls[4].start - a.calls[3].start, 10);
+	/* its nodes moved with it (add_call starts a root with its call) */
+	assert_int_equal(kf_node_get(&a, a.calls[3].root)->start,
+			 a.calls[3].start);
 
 	assert_int_equal(kf_diff_pair(&a, first, pair), 2);
 	assert_int_equal(pair[0], KF_NONE);
