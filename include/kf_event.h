@@ -24,6 +24,7 @@ enum kf_ev_type {
 	KF_EV_FORK,       /* task `pid` created task `fork.child` */
 	KF_EV_EXEC,       /* task `pid` exec'd; comm is its new name */
 	KF_EV_TASK_EXIT,  /* task `pid` exited */
+	KF_EV_RETVAL,     /* function `retval.func` of task `pid` returned */
 };
 
 /* Context of the record, from common_flags/common_preempt_count. */
@@ -73,6 +74,10 @@ struct kf_event {
 		struct {
 			uint32_t comm;  /* strtab id */
 		} task;           /* KF_EV_EXEC, KF_EV_TASK_EXIT */
+		struct {
+			uint32_t func;  /* strtab id */
+			int64_t val;    /* the register as recorded */
+		} retval;
 	};
 };
 

@@ -34,6 +34,7 @@ enum kf_action {
 	KF_ACT_SORT_COL,    /* summary: sort by the next column */
 	KF_ACT_PAIR_NEXT,   /* --diff A B: the next pair of invocations */
 	KF_ACT_PAIR_PREV,   /* --diff A B: the previous pair */
+	KF_ACT_ORIGIN,      /* tree: the origin of the call's error */
 };
 
 /* Key codes beyond ASCII, the TUI maps ncurses' KEY_* onto these. */

@@ -29,6 +29,8 @@ enum kf_node_flags {
 	 * and the record times, or its children add up to more than it
 	 * (clocks of two CPUs disagree).  dur is not to be trusted. */
 	KF_NODE_CLOCK = 1 << 7,
+	/* its return value was recorded (--retval): kf_model_ret_get */
+	KF_NODE_RET = 1 << 8,
 };
 
 struct kf_node {
@@ -117,6 +119,8 @@ struct kf_meta {
 	char *scope;         /* --scope as given ("vfs,pagecache"), NULL: all
 			      * functions were traced */
 	uint64_t scope_functions; /* functions the scope traced (0 unknown) */
+	char *retval;        /* functions whose return values were recorded,
+			      * comma-separated, NULL: none */
 	enum kf_mode mode;
 	int max_depth;       /* 0: unlimited */
 	uint64_t min_duration; /* ns; render-time filter that was asked for */
@@ -137,8 +141,17 @@ struct kf_meta {
 #define KF_NODE_CHUNK_SHIFT 12
 #define KF_NODE_CHUNK (1u << KF_NODE_CHUNK_SHIFT)
 
+/* Return values of the nodes that have one (KF_NODE_RET), by node index:
+ * few nodes have one, so they live beside the arena, not in every node. */
+struct kf_rets {
+	uint32_t *node;           /* KF_NONE: empty slot */
+	int64_t *val;
+	uint32_t n, cap;          /* cap: 0 or a power of two */
+};
+
 struct kf_model {
 	struct kf_strtab strs;
+	struct kf_rets rets;
 	struct kf_node **chunks;  /* KF_NODE_CHUNK nodes each */
 	uint32_t nnodes, nchunks;
 	size_t chunks_cap;        /* entries allocated in chunks */
@@ -198,6 +211,30 @@ void kf_model_cut_depth(struct kf_model *m, int max_depth);
  * call, or KF_NONE (out of memory; dst may hold part of src).
  */
 uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src);
+
+/*
+ * Record node ni's return value v (and flag it KF_NODE_RET); a second
+ * value replaces the first.  Returns 0 or -1 (out of memory).
+ */
+int kf_model_ret_set(struct kf_model *m, uint32_t ni, int64_t v);
+/* Node ni's return value into *v: 1 if it has one, else 0. */
+int kf_model_ret_get(const struct kf_model *m, uint32_t ni, int64_t *v);
+
+/*
+ * A return value as the kernel's error convention reads it: the errno
+ * (positive) when v is -4095..-1 as a 64-bit value (a long, an ERR_PTR)
+ * or as a 32-bit int whose upper half the register left zero; else 0.
+ */
+int kf_ret_errno(int64_t v);
+
+/*
+ * Where call ci's error came from, or KF_NONE (no error, no recorded
+ * value): down from the top of its tree, the first call (in time) that
+ * returned the same error as the syscall, then the first such call inside
+ * it, until none is; calls that returned something else are not looked
+ * into, calls with no recorded value are looked through.
+ */
+uint32_t kf_call_origin(const struct kf_model *m, uint32_t ci);
 
 /* Bytes of memory the model holds, for --stats and benchmarks. */
 size_t kf_model_bytes(const struct kf_model *m);

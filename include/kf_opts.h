@@ -29,6 +29,9 @@ struct kf_opts {
 	char **scope;        /* --scope LIST, split at commas (strings point
 			      * into argv) */
 	int nscope;
+	char **retval;       /* --retval LIST, split at commas (strings point
+			      * into argv): "none" records none */
+	int nretval;
 	char **paths;        /* --path GLOB: show only invocations whose path
 			      * argument matches one (kf_call_path_match) */
 	int npaths;

@@ -28,6 +28,11 @@ struct kf_plan {
 	char **notrace;       /* the options' globs, then the presets' */
 	int nnotrace;         /* (the array is owned, its strings borrowed) */
 	int max_depth;        /* the options', else the first preset's; 0 */
+	/* functions whose return values are recorded: --retval's globs,
+	 * else every preset's retval lines; none after --retval none
+	 * (array owned, strings borrowed) */
+	char **retval;
+	int nretval;
 	struct kf_layer *layers; /* every preset's, in order, then the
 				  * subsystem map's: the first glob that
 				  * matches labels a function (array owned,

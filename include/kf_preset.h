@@ -9,6 +9,7 @@
  *   notrace __cond_resched           # reason: scheduler point, not open's work
  *   max-depth 24
  *   layer path_openat vfs
+ *   retval may_open                  # reason: the permission verdict
  *
  * A preset only ever names kernel functions, syscalls, numbers and labels:
  * it cannot make kfollow run anything or write anywhere.
@@ -38,6 +39,9 @@ struct kf_preset {
 	int nnotrace;
 	char **scope;      /* scope lines: subsystems of the map, or globs */
 	int nscope;
+	char **retval;     /* retval lines: functions whose return values
+			    * are recorded (names or globs) */
+	int nretval;
 	int max_depth;     /* 0: not set */
 	uint64_t min_duration; /* 0: not set */
 	struct kf_layer *layers;

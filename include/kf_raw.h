@@ -45,6 +45,14 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 			    const char *event, const char *field, uint32_t sys,
 			    int arg);
 
+/*
+ * Declare the dynamic event system/event as the return probe of function
+ * `func`: its field `field` (the return register) becomes KF_EV_RETVAL.
+ */
+int kf_raw_add_retval_event(struct kf_raw *r, const char *system,
+			    const char *event, const char *field,
+			    const char *func);
+
 /* Which of the syscall's string arguments the kernel records itself
  * (7.x: __filename_val); bit i for argument i. */
 unsigned kf_raw_kernel_strings(struct kf_raw *r, uint32_t sys);

@@ -52,6 +52,13 @@ size_t kf_render_call_header(const struct kf_model *m, uint32_t call,
 /* A node's flags as words after its name (" [irq]", " [entry lost]", ...),
  * into the caller's buf (always NUL-terminated, cut at a whole word). */
 const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len);
+/*
+ * Node ni's recorded return value as the tree shows it beside the name
+ * (" = -2 ENOENT", " = 0", " = 0xffff888003a4c000"; with origin, the
+ * error origin's mark after it), or "" if it has none.  Returns buf.
+ */
+const char *kf_render_node_ret(const struct kf_model *m, uint32_t ni,
+			       int origin, char *buf, size_t len);
 
 /*
  * The row that stands for a run of n hidden siblings, "(3 hidden calls)",

@@ -72,6 +72,21 @@ int kf_resolve_function(const struct kf_kinfo *ki, const char *glob,
  */
 int kf_resolve_notrace(const struct kf_kinfo *ki, const char *glob);
 
+/* Return probes kfollow places at most (--retval): each is a kretprobe
+ * the kernel runs on every return of its function, on every task. */
+#define KF_RETVAL_MAX 32
+
+/*
+ * The traceable functions the n globs name, for --retval: into *out
+ * (an owned array of borrowed names from ki, *nout of them), each once.
+ * strict (the user's own globs): a glob that matches nothing is an error;
+ * else (a preset's: functions move between kernels) it is skipped.  More
+ * than KF_RETVAL_MAX is an error either way.  Returns 0 or -1 (kf_err,
+ * KF_EXIT_USAGE).
+ */
+int kf_resolve_retval(const struct kf_kinfo *ki, char *const *globs, int n,
+		      int strict, const char ***out, int *nout);
+
 void kf_target_release(struct kf_target *t);
 
 /*

@@ -300,6 +300,12 @@ void kf_tree_collapse_all(struct kf_tree *t);
  * Returns 0, or -1 on an empty view.
  */
 int kf_tree_hot_path(struct kf_tree *t);
+/*
+ * The origin of the invocation's error (kf_call_origin): unfold its
+ * callers and move the cursor there.  Returns 0, or -1 when there is none
+ * (no error, no recorded return values, a diff).
+ */
+int kf_tree_origin(struct kf_tree *t);
 /* Move the cursor to the row's parent.  Returns 0, or -1 at the top. */
 int kf_tree_parent(struct kf_tree *t);
 /*

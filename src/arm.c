@@ -146,6 +146,64 @@ static void string_probes(struct cap *c)
 	}
 }
 
+/*
+ * Return probes (kretprobes) on the --retval functions: each records the
+ * return register as the function returns, and the builder gives the
+ * value to that call's node.  A function the kernel will not probe
+ * (blacklisted, a module's that went away) is left out with a note.
+ * Returns 0, or -1 when the meta list cannot be kept (out of memory).
+ */
+static int retval_probes(struct cap *c)
+{
+	char *list = NULL;
+	size_t len = 0;
+	FILE *ls;
+	int i;
+
+	if (!c->nretfuncs)
+		return 0;
+	if (!c->dynsys[0])
+		snprintf(c->dynsys, sizeof(c->dynsys), "kfollow_%d",
+			 (int)getpid());
+	ls = open_memstream(&list, &len);
+	if (!ls)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (i = 0; i < c->nretfuncs; i++) {
+		const char *f = c->retfuncs[i];
+		char def[512], rm[128], ev[32], en[160];
+
+		snprintf(ev, sizeof(ev), "ret%d", i);
+		/* r64: room for 64 calls in flight at once (the default,
+		 * 10 on a small machine, can miss a deep recursion) */
+		snprintf(def, sizeof(def), "r64:%s/%s %s ret=$retval:u64",
+			 c->dynsys, ev, f);
+		snprintf(rm, sizeof(rm), "-:%s/%s", c->dynsys, ev);
+		snprintf(en, sizeof(en), "events/%s/%s/enable", c->dynsys, ev);
+		if (kf_tracer_dynevent(&c->tr, def, rm) < 0 ||
+		    tep_add_format(c, c->dynsys, ev) < 0 ||
+		    kf_raw_add_retval_event(c->raw, c->dynsys, ev, "ret",
+					    f) < 0 ||
+		    kf_tracer_write(&c->tr, c->inst, en, "1") < 0) {
+			if (!c->o->quiet)
+				kf_note("no return values of '%s': %s", f,
+					kf_err_msg());
+			kf_err_clear();
+			continue;
+		}
+		fprintf(ls, "%s%s", c->retprobes++ ? "," : "", f);
+	}
+	if (fclose(ls) != 0) {
+		free(list);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	if (c->retprobes && kf_meta_set(&c->m->meta.retval, list) < 0) {
+		free(list);
+		return -1;
+	}
+	free(list);
+	return 0;
+}
+
 static char *pid_list(const struct cap *c)
 {
 	char *s = malloc(c->npids * 12 + 1);
@@ -331,11 +389,30 @@ static int graph_notrace(const struct cap *c, char **notrace)
 
 	for (i = 0; i < plan->nnotrace; i++)
 		notrace[nnotrace++] = plan->notrace[i];
-	/* kfollow's own path-string kprobes run inside the syscall entry:
-	 * keep their handler out of the trees */
-	if (c->dynsys[0] && !c->eprobes && kf_strtab_find(&c->ki.funcs,
-					   "kprobe_ftrace_handler") != KF_NONE)
+	/* kfollow's own path-string kprobes run inside the syscall entry,
+	 * its return probes at each probed function's entry and return:
+	 * keep their handlers out of the trees */
+	if (c->dynsys[0] && (!c->eprobes || c->retprobes) &&
+	    kf_strtab_find(&c->ki.funcs, "kprobe_ftrace_handler") != KF_NONE)
 		notrace[nnotrace++] = "kprobe_ftrace_handler";
+	if (c->retprobes) {
+		static const char *const ret_handlers[] = {
+			/* the return trampoline's C part (rethook, 5.19+) */
+			"arch_rethook_trampoline_callback",
+			"rethook_trampoline_handler",
+			"kretprobe_rethook_handler",
+			/* before rethook */
+			"trampoline_handler",
+			"__kretprobe_trampoline_handler",
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(ret_handlers) / sizeof(*ret_handlers);
+		     k++)
+			if (kf_strtab_find(&c->ki.funcs, ret_handlers[k]) !=
+			    KF_NONE)
+				notrace[nnotrace++] = (char *)ret_handlers[k];
+	}
 	return nnotrace;
 }
 
@@ -545,13 +622,15 @@ int cap_arm_graph(struct cap *c)
 	char *pids = pid_list(c);
 
 	roots = calloc(c->ntargets + 1, sizeof(*roots));
-	notrace = calloc(c->plan->nnotrace + 2, sizeof(*notrace));
+	notrace = calloc(c->plan->nnotrace + 8, sizeof(*notrace));
 	if (!pids || !roots || !notrace) {
 		kf_err(KF_EXIT_OSERR, "out of memory");
 		goto out;
 	}
-	/* first: the notrace list below depends on whether it worked */
+	/* first: the notrace list below depends on whether they worked */
 	string_probes(c);
+	if (retval_probes(c) < 0)
+		goto out;
 	nroots = graph_roots(c, roots);
 	nnotrace = graph_notrace(c, notrace);
 	if (kf_tracer_write(&c->tr, 0, "tracing_on", "0") < 0 ||

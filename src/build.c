@@ -43,6 +43,7 @@ struct task {
 	uint32_t popped, popped_func;
 	int32_t popped_depth;
 	uint32_t nrepair;    /* repairs in the open call still standing */
+	uint32_t closed;     /* the node its last exit record closed */
 	struct frame *stack;
 	uint32_t nstack, cap;
 };
@@ -124,6 +125,7 @@ static struct task *task_get(struct kf_builder *b, int32_t pid)
 	t->last_top = KF_NONE;
 	t->early_top = KF_NONE;
 	t->popped = KF_NONE;
+	t->closed = KF_NONE;
 	b->ntasks++;
 	return t;
 }
@@ -922,6 +924,7 @@ static int on_func_exit(struct kf_builder *b, struct task *t,
 		}
 		node_self(m, f->node);
 		check_children(b, t, f->node);
+		t->closed = f->node;
 	}
 closed:
 	/* In function mode a returning depth-0 function ends the invocation. */
@@ -982,6 +985,35 @@ static int on_sys_exit(struct kf_builder *b, struct task *t,
 	return 0;
 }
 
+/*
+ * A return probe's value: it fires as the function returns, just before
+ * or just after the function_graph exit record (the two return hooks
+ * nest either way), so it belongs to the open frame on top if that is the
+ * function, else to the node the last exit closed.
+ */
+static int on_retval(struct kf_builder *b, struct task *t,
+		     const struct kf_event *ev)
+{
+	uint32_t ni = KF_NONE, k;
+
+	/* the probe's own handler may be traced above it (a kernel whose
+	 * handler kfollow did not know to leave out) */
+	for (k = t->nstack; k > 0 && k + 3 > t->nstack; k--)
+		if (t->stack[k - 1].func == ev->retval.func) {
+			ni = t->stack[k - 1].node;
+			break;
+		}
+	if (ni != KF_NONE)
+		;
+	else if (t->closed != KF_NONE && t->closed < b->m->nnodes &&
+		 kf_node_get(b->m, t->closed)->func == ev->retval.func)
+		ni = t->closed;
+	if (ni == KF_NONE)
+		return 0;
+	t->closed = KF_NONE;
+	return kf_model_ret_set(b->m, ni, ev->retval.val);
+}
+
 static void on_lost(struct kf_builder *b, const struct kf_event *ev)
 {
 	uint32_t i, k;
@@ -1027,6 +1059,8 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 		return on_sys_enter(b, t, ev);
 	case KF_EV_SYS_EXIT:
 		return on_sys_exit(b, t, ev);
+	case KF_EV_RETVAL:
+		return on_retval(b, t, ev);
 	case KF_EV_STRING:
 		if (t->call != KF_NONE && ev->string.arg < KF_MAX_ARGS &&
 		    b->m->calls[t->call].sys == ev->string.sys)

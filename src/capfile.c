@@ -177,6 +177,7 @@ static const struct field meta_fields[] = {
 	F_STR("clock", struct kf_meta, clock),
 	F_STR("scope", struct kf_meta, scope),
 	F_U64("scope_functions", struct kf_meta, scope_functions, 0),
+	F_STR("retval", struct kf_meta, retval),
 	F_NAME("mode", struct kf_meta, mode, mode_names, "mode", REQ),
 	F_INT("max_depth", struct kf_meta, max_depth, 0, INT_MAX, 0),
 	F_U64("min_duration_ns", struct kf_meta, min_duration, 0),
@@ -214,7 +215,7 @@ static const struct field sys_fields[] = {
 	F_END,
 };
 
-enum { OWN_CHILDREN };
+enum { OWN_CHILDREN, OWN_NODE_RET };
 
 /* start is relative to t0 until the whole document is read */
 static const struct field node_fields[] = {
@@ -223,6 +224,7 @@ static const struct field node_fields[] = {
 	F_U64("dur", struct kf_node, dur, REQ),
 	F_INT("cpu", struct kf_node, cpu, 0, UINT16_MAX, REQ),
 	F_FLAGS("flags", struct kf_node, flags, node_flags),
+	F_OWN("ret", OWN_NODE_RET, 0),
 	F_OWN("children", OWN_CHILDREN, 0),
 	F_END,
 };
@@ -640,8 +642,12 @@ static void write_syscalls(struct out *o, const struct kf_model *m)
 
 /* Write one node's own keys, without its children or closing brace. */
 static void write_node(struct out *o, const struct kf_model *m,
-		       const struct kf_node *n, uint64_t t0)
+		       uint32_t ni, uint64_t t0)
 {
+	const struct kf_node *n = kf_node_get(m, ni);
+	uint16_t flags = n->flags & ~KF_NODE_RET; /* "ret" carries it */
+	int64_t v;
+
 	out_s(o, "{\"f\": ");
 	out_str(o, kf_strtab_get(&m->strs, n->func));
 	out_s(o, ", \"start\": ");
@@ -650,9 +656,15 @@ static void write_node(struct out *o, const struct kf_model *m,
 	out_big(o, n->dur);
 	out_s(o, ", \"cpu\": ");
 	out_u64(o, n->cpu);
-	if (n->flags) {
+	if (flags) {
 		out_s(o, ", \"flags\": ");
-		out_flags(o, node_flags, n->flags);
+		out_flags(o, node_flags, flags);
+	}
+	if (kf_model_ret_get(m, ni, &v)) {
+		char num[32];
+
+		snprintf(num, sizeof(num), ", \"ret\": %lld", (long long)v);
+		out_s(o, num);
 	}
 }
 
@@ -670,7 +682,7 @@ static void write_tree(struct out *o, const struct kf_model *m, uint32_t ni,
 
 		out_indent(o, 6 + (depth < INDENT_DEPTH ? depth :
 				   INDENT_DEPTH));
-		write_node(o, m, n, t0);
+		write_node(o, m, ni, t0);
 		if (n->child != KF_NONE) {
 			out_s(o, ", \"children\": [");
 			depth++;
@@ -1937,9 +1949,14 @@ static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
 			return -1;
 		mask = f->seen;
 		if (!k) {
+			int64_t v;
+
 			if (need_fields(r, mask, node_fields, r->p - 1,
 					"a node") < 0)
 				return -1;
+			/* "flags" read after "ret" cleared its mark */
+			if (kf_model_ret_get(m, f->node, &v))
+				kf_node_get(m, f->node)->flags |= KF_NODE_RET;
 			sp--;
 			continue;
 		}
@@ -1948,6 +1965,15 @@ static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
 		f->seen = (uint8_t)mask;
 		if (i == FIELD_DONE)
 			continue;
+		if (i >= 0 && node_fields[i].own == OWN_NODE_RET) {
+			int64_t v;
+			const char *at;
+
+			if (rd_i64(r, &v, &at, 1) < 0 ||
+			    kf_model_ret_set(m, f->node, v) < 0)
+				return -1;
+			continue;
+		}
 		/* OWN_CHILDREN */
 		if (i < 0 || expect(r, '[', "'['") < 0)
 			return -1;

@@ -71,6 +71,10 @@ struct cap {
 	int keep_exec;
 	char dynsys[64];
 	int eprobes;           /* the path strings come from event probes */
+	const char **retfuncs; /* functions to probe for return values
+				* (array owned, names ki's) */
+	int nretfuncs;
+	int retprobes;         /* return probes placed */
 	struct kf_ksyms ksyms;	/* function names, read on first need */
 	int ksyms_read;
 	int out_fd;            /* > 0: the command's stdout and stderr */

@@ -148,6 +148,12 @@ static int resolve_targets(struct cap *c)
 	for (i = 0; i < o->nnotrace; i++)
 		if (c->graph && kf_resolve_notrace(&c->ki, o->notrace[i]) < 0)
 			return -1;
+	/* the user's --retval must name functions; a preset's may be
+	 * missing here (renamed, inlined) */
+	if (c->graph && kf_resolve_retval(&c->ki, c->plan->retval,
+					  c->plan->nretval, o->nretval > 0,
+					  &c->retfuncs, &c->nretfuncs) < 0)
+		return -1;
 	if (!c->ntargets)
 		return kf_err(KF_EXIT_USAGE, "nothing to follow: name a "
 			      "syscall (kfollow openat -- cat FILE), a "
@@ -304,6 +310,7 @@ static void cap_release(struct cap *c)
 	for (i = 0; i < c->ntargets; i++)
 		kf_target_release(&c->targets[i]);
 	free(c->targets);
+	free(c->retfuncs);
 	kf_kinfo_release(&c->ki);
 	if (c->tr_open)
 		kf_tracer_release(&c->tr);

@@ -21,7 +21,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_DISK, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
-	OPT_SCOPE, OPT_PATH, OPT_DIFF,
+	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL,
 };
 
 struct opt_def {
@@ -49,6 +49,8 @@ static const struct opt_def defs[] = {
 	  "show only the invocations with a path argument matching GLOB ('*' matches '/' too; repeatable): the command's own files, not the loader's and libc's; --output still saves them all" },
 	{ "scope", OPT_SCOPE, required_argument, "LIST",
 	  "trace only the functions of these subsystems (vfs, pagecache, ext4, block, sched, ... from the subsystem map) or function globs, comma-separated: switching tracing on and off costs less and other tasks slow down less; calls outside the scope are not shown" },
+	{ "retval", OPT_RETVAL, required_argument, "GLOB[,GLOB...]",
+	  "record the return values of these functions (at most 32; replaces the preset's list; 'none': none), shown as '= -2 ENOENT' in the trees, with the origin of a failed call's error marked" },
 	{ "min-duration", 'm', required_argument, "DUR",
 	  "hide calls shorter than DUR (units ns, us, ms, s)" },
 	{ "batch", 'b', no_argument, NULL,
@@ -359,7 +361,13 @@ static int opt_target(struct kf_opts *o, int c, char *arg)
 
 /* --scope LIST: each comma-separated name or glob, one word of the
  * characters a glob or ':mod:NAME' uses (set_ftrace_filter reads them). */
-static int opt_scope(struct kf_opts *o, char *arg)
+/*
+ * A comma-separated list of subsystem names or function globs (--scope,
+ * --retval) onto *arr: each entry one word of the characters a glob of
+ * kernel function names needs.  what: the option; hint: what to name.
+ */
+static int opt_list(char ***arr, int *n, char *arg, const char *what,
+		    const char *hint)
 {
 	char *w, *save = NULL;
 
@@ -367,16 +375,13 @@ static int opt_scope(struct kf_opts *o, char *arg)
 		if (strlen(w) > 255 ||
 		    strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			   "0123456789_.*?[]!-:") != strlen(w))
-			return kf_err(KF_EXIT_USAGE, "invalid --scope entry "
-				      "'%.60s': name a subsystem (vfs, "
-				      "pagecache, ...) or a function glob",
-				      w);
-		if (push_str(&o->scope, &o->nscope, w) < 0)
+			return kf_err(KF_EXIT_USAGE, "invalid %s entry "
+				      "'%.60s': name %s", what, w, hint);
+		if (push_str(arr, n, w) < 0)
 			return -1;
 	}
-	if (!o->nscope)
-		return kf_err(KF_EXIT_USAGE, "--scope needs a subsystem or a "
-			      "function glob");
+	if (!*n)
+		return kf_err(KF_EXIT_USAGE, "%s needs %s", what, hint);
 	return 0;
 }
 
@@ -394,7 +399,12 @@ static int opt_limits(struct kf_opts *o, int c, char *arg)
 	case 'N':
 		return push_str(&o->notrace, &o->nnotrace, arg);
 	case OPT_SCOPE:
-		return opt_scope(o, arg);
+		return opt_list(&o->scope, &o->nscope, arg, "--scope",
+				"a subsystem (vfs, pagecache, ...) or a "
+				"function glob");
+	case OPT_RETVAL:
+		return opt_list(&o->retval, &o->nretval, arg, "--retval",
+				"a kernel function or glob, or 'none'");
 	case OPT_PATH:
 		if (!*arg)
 			return kf_err(KF_EXIT_USAGE, "--path needs a glob "
@@ -670,6 +680,7 @@ void kf_opts_release(struct kf_opts *o)
 	free(o->pids);
 	free(o->notrace);
 	free(o->scope);
+	free(o->retval);
 	free(o->paths);
 	free(o->setup);
 	free(o->vm_files);

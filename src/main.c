@@ -44,7 +44,8 @@ static int die(void)
 static char **guest_args(const struct kf_opts *o)
 {
 	char **a = calloc(4 * (o->nsyscalls + o->nfuncs + o->nnotrace +
-			       o->nscope + o->nsetup) + 32, sizeof(*a));
+			       o->nscope + o->nretval + o->nsetup) + 32,
+			  sizeof(*a));
 	int n = 0, i;
 	static char depth[32], buf[32], maxev[32];
 
@@ -63,6 +64,10 @@ static char **guest_args(const struct kf_opts *o)
 	for (i = 0; i < o->nscope; i++) {
 		a[n++] = "--scope";
 		a[n++] = o->scope[i];
+	}
+	for (i = 0; i < o->nretval; i++) {
+		a[n++] = "--retval";
+		a[n++] = o->retval[i];
 	}
 	if (o->clock) {
 		a[n++] = "--clock";

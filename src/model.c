@@ -29,6 +29,7 @@ static void meta_release(struct kf_meta *mt)
 	free(mt->degraded);
 	free(mt->clock);
 	free(mt->scope);
+	free(mt->retval);
 	free(mt->source);
 	free(mt->lost_cpu);
 }
@@ -42,6 +43,8 @@ void kf_model_release(struct kf_model *m)
 	free(m->chunks);
 	free(m->calls);
 	free(m->sys);
+	free(m->rets.node);
+	free(m->rets.val);
 	meta_release(&m->meta);
 	kf_strtab_release(&m->strs);
 	memset(m, 0, sizeof(*m));
@@ -227,6 +230,14 @@ uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src)
 		b->parent = shift(a->parent, base);
 		b->child = shift(a->child, base);
 		b->next = shift(a->next, base);
+		if (a->flags & KF_NODE_RET) {
+			int64_t v;
+
+			b->flags &= ~KF_NODE_RET;
+			if (kf_model_ret_get(src, i, &v) &&
+			    kf_model_ret_set(dst, j, v) < 0)
+				return KF_NONE;
+		}
 	}
 	for (i = 0; ok && i < src->ncalls; i++) {
 		const struct kf_call *a = &src->calls[i];
@@ -262,9 +273,155 @@ int kf_meta_set(char **field, const char *s)
 	return 0;
 }
 
+static uint32_t ret_slot(const struct kf_rets *r, uint32_t ni)
+{
+	uint32_t i = (ni * 2654435761u) & (r->cap - 1);
+
+	while (r->node[i] != KF_NONE && r->node[i] != ni)
+		i = (i + 1) & (r->cap - 1);
+	return i;
+}
+
+static int rets_grow(struct kf_rets *r)
+{
+	struct kf_rets g = { .cap = r->cap ? r->cap * 2 : 64 };
+	uint32_t i;
+
+	g.node = malloc(g.cap * sizeof(*g.node));
+	g.val = malloc(g.cap * sizeof(*g.val));
+	if (!g.node || !g.val) {
+		free(g.node);
+		free(g.val);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	memset(g.node, 0xff, g.cap * sizeof(*g.node));
+	for (i = 0; i < r->cap; i++) {
+		uint32_t k;
+
+		if (r->node[i] == KF_NONE)
+			continue;
+		k = ret_slot(&g, r->node[i]);
+		g.node[k] = r->node[i];
+		g.val[k] = r->val[i];
+		g.n++;
+	}
+	free(r->node);
+	free(r->val);
+	*r = g;
+	return 0;
+}
+
+int kf_model_ret_set(struct kf_model *m, uint32_t ni, int64_t v)
+{
+	struct kf_rets *r = &m->rets;
+	uint32_t k;
+
+	if (ni >= m->nnodes)
+		return 0;
+	/* at most half full */
+	if ((r->n + 1) * 2 > r->cap && rets_grow(r) < 0)
+		return -1;
+	k = ret_slot(r, ni);
+	if (r->node[k] == KF_NONE) {
+		r->node[k] = ni;
+		r->n++;
+	}
+	r->val[k] = v;
+	kf_node_get(m, ni)->flags |= KF_NODE_RET;
+	return 0;
+}
+
+int kf_model_ret_get(const struct kf_model *m, uint32_t ni, int64_t *v)
+{
+	const struct kf_rets *r = &m->rets;
+	uint32_t k;
+
+	if (!r->cap || ni >= m->nnodes)
+		return 0;
+	k = ret_slot(r, ni);
+	if (r->node[k] != ni)
+		return 0;
+	*v = r->val[k];
+	return 1;
+}
+
+int kf_ret_errno(int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	if (v < 0 && v >= -4095)
+		return (int)-v;
+	/* an int in a 64-bit register: mov $-2, %eax zero-extends */
+	if ((u >> 32) == 0 && (uint32_t)u >= (uint32_t)-4095)
+		return (int)(-(int32_t)(uint32_t)u);
+	return 0;
+}
+
+/*
+ * The first node, in time, of the sibling list at first and the subtrees
+ * under it, that returned error err; a node that returned anything else
+ * is not looked into (the error did not come through it).  KF_NONE if
+ * none.  Iterative: trees are deep.
+ */
+static uint32_t first_err(const struct kf_model *m, uint32_t first, int err)
+{
+	uint32_t cur = first, top;
+	int64_t v;
+
+	if (first == KF_NONE)
+		return KF_NONE;
+	top = kf_node_get(m, first)->parent;
+	while (cur != KF_NONE) {
+		const struct kf_node *n = kf_node_get(m, cur);
+		int has = kf_model_ret_get(m, cur, &v);
+
+		if (has && kf_ret_errno(v) == err)
+			return cur;
+		if (!has && n->child != KF_NONE) {
+			cur = n->child;
+			continue;
+		}
+		while (cur != KF_NONE && kf_node_get(m, cur)->next == KF_NONE) {
+			cur = kf_node_get(m, cur)->parent;
+			if (cur == top)
+				return KF_NONE;
+		}
+		if (cur != KF_NONE)
+			cur = kf_node_get(m, cur)->next;
+	}
+	return KF_NONE;
+}
+
+uint32_t kf_call_origin(const struct kf_model *m, uint32_t ci)
+{
+	const struct kf_call *c;
+	uint32_t origin = KF_NONE, n;
+	int err;
+
+	if (ci >= m->ncalls || !m->rets.n)
+		return KF_NONE;
+	c = &m->calls[ci];
+	if (!(c->flags & KF_CALL_HAS_RET) || c->root == KF_NONE)
+		return KF_NONE;
+	err = kf_ret_errno(c->ret);
+	if (!err)
+		return KF_NONE;
+	/* down the chain of calls that returned the error, the earliest at
+	 * each step: a call can only pass on an error that already was
+	 * (7.2's link_path_walk returns the ERR_PTR the last lookup gave
+	 * it, after the lookup that made it) */
+	n = first_err(m, c->root, err);
+	while (n != KF_NONE) {
+		origin = n;
+		n = first_err(m, kf_node_get(m, n)->child, err);
+	}
+	return origin;
+}
+
 size_t kf_model_bytes(const struct kf_model *m)
 {
-	return (size_t)m->nchunks * KF_NODE_CHUNK * sizeof(struct kf_node) +
+	return (size_t)m->rets.cap * (sizeof(uint32_t) + sizeof(int64_t)) +
+	       (size_t)m->nchunks * KF_NODE_CHUNK * sizeof(struct kf_node) +
 	       (size_t)m->calls_cap * sizeof(struct kf_call) +
 	       (size_t)m->sys_cap * sizeof(struct kf_sysdesc) + m->strs.bytes;
 }

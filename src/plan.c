@@ -296,6 +296,25 @@ long kf_plan_scope_match(const struct kf_plan *p, const char *avail,
 	return n;
 }
 
+/* --retval's globs (none: "none"), else the presets' retval lines. */
+static int merge_retval(struct kf_plan *p, const struct kf_opts *o)
+{
+	int i, k, most = o->nretval;
+
+	for (i = 0; !o->nretval && i < p->npresets; i++)
+		most += p->presets[i].nretval;
+	p->retval = calloc((size_t)most + 1, sizeof(*p->retval));
+	if (!p->retval)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (i = 0; i < o->nretval; i++)
+		if (strcmp(o->retval[i], "none") != 0)
+			p->retval[p->nretval++] = o->retval[i];
+	for (i = 0; !o->nretval && i < p->npresets; i++)
+		for (k = 0; k < p->presets[i].nretval; k++)
+			p->retval[p->nretval++] = p->presets[i].retval[k];
+	return 0;
+}
+
 int kf_plan_make(struct kf_plan *p, const struct kf_opts *o,
 		 const struct kf_model *m)
 {
@@ -317,7 +336,8 @@ int kf_plan_make(struct kf_plan *p, const struct kf_opts *o,
 	p->max_depth = o->max_depth;
 	for (i = 0; !p->max_depth && i < p->npresets; i++)
 		p->max_depth = p->presets[i].max_depth;
-	if (merge_notrace(p, o) < 0 || merge_layers(p) < 0 ||
+	if (merge_notrace(p, o) < 0 || merge_retval(p, o) < 0 ||
+	    merge_layers(p) < 0 ||
 	    make_scope(p, o) < 0)
 		return -1;
 	return 0;
@@ -349,6 +369,7 @@ void kf_plan_release(struct kf_plan *p)
 	free(p->presets);
 	kf_preset_release(&p->map);
 	free(p->notrace);
+	free(p->retval);
 	free(p->layers);
 	for (i = 0; i < p->nscope; i++)
 		free(p->scope[i]);

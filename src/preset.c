@@ -129,6 +129,11 @@ static int rd_notrace(struct kf_preset *p, struct pline *l)
 	return rd_words(l, &p->notrace, &p->nnotrace);
 }
 
+static int rd_retval(struct kf_preset *p, struct pline *l)
+{
+	return rd_words(l, &p->retval, &p->nretval);
+}
+
 static int rd_scope(struct kf_preset *p, struct pline *l)
 {
 	return rd_words(l, &p->scope, &p->nscope);
@@ -274,6 +279,7 @@ static const struct directive {
 	{ "min-duration", rd_min_duration },
 	{ "layer", rd_layer },
 	{ "scope", rd_scope },
+	{ "retval", rd_retval },
 	{ "description", rd_description },
 	{ "command", rd_command },
 	{ "note", rd_note },
@@ -359,6 +365,9 @@ void kf_preset_release(struct kf_preset *p)
 		free(p->notrace[i]);
 	for (i = 0; i < p->nscope; i++)
 		free(p->scope[i]);
+	for (i = 0; i < p->nretval; i++)
+		free(p->retval[i]);
+	free(p->retval);
 	for (i = 0; i < p->ncommands; i++)
 		free(p->commands[i]);
 	for (i = 0; i < p->nnotes; i++)

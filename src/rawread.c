@@ -21,7 +21,7 @@
 
 enum evkind {
 	EV_FG_ENTRY = 1, EV_FG_EXIT, EV_SYS_ENTER, EV_SYS_EXIT,
-	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING,
+	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING, EV_RETVAL,
 };
 
 struct fld {
@@ -34,6 +34,7 @@ struct evdef {
 	int kind;
 	uint32_t sys;
 	int arg;
+	uint32_t func;                  /* EV_RETVAL: strtab id */
 	union {                         /* the fields of each kind */
 		struct {                /* EV_FG_ENTRY, EV_FG_EXIT */
 			struct fld func, depth, overrun, calltime, rettime;
@@ -50,7 +51,7 @@ struct evdef {
 		struct {                /* EV_PEXIT */
 			struct fld pid, comm;
 		} exit;
-		struct {                /* EV_STRING */
+		struct {                /* EV_STRING, EV_RETVAL */
 			struct fld value;
 		} str;
 	} f;
@@ -474,9 +475,11 @@ unsigned kf_raw_kernel_strings(struct kf_raw *r, uint32_t sys)
 	return mask;
 }
 
-int kf_raw_add_string_event(struct kf_raw *r, const char *system,
-			    const char *event, const char *field, uint32_t sys,
-			    int arg)
+/* A dynamic event of kind EV_STRING or EV_RETVAL, its value in field:
+ * into *dp (set_def takes it with *dp's other members filled). */
+static int value_event(struct kf_raw *r, const char *system,
+		       const char *event, const char *field, int kind,
+		       struct evdef **dp, struct tep_event **ep)
 {
 	struct tep_event *e = tep_find_event_by_name(r->tep, system, event);
 	struct evdef *d;
@@ -484,14 +487,45 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 	if (!e)
 		return kf_err(KF_EXIT_UNAVAILABLE, "no event '%s/%s'", system,
 			      event);
-	if (!(d = def_new(EV_STRING)))
+	if (!(d = def_new(kind)))
 		return oom();
-	d->sys = sys;
-	d->arg = arg;
 	if (fld_get(e, field, &d->f.str.value) < 0) {
 		free(d);
 		return kf_err(KF_EXIT_UNAVAILABLE, "event '%s/%s' has no field "
 			      "'%s'", system, event, field);
+	}
+	*dp = d;
+	*ep = e;
+	return 0;
+}
+
+int kf_raw_add_string_event(struct kf_raw *r, const char *system,
+			    const char *event, const char *field, uint32_t sys,
+			    int arg)
+{
+	struct tep_event *e;
+	struct evdef *d;
+
+	if (value_event(r, system, event, field, EV_STRING, &d, &e) < 0)
+		return -1;
+	d->sys = sys;
+	d->arg = arg;
+	return set_def(r, e->id, d);
+}
+
+int kf_raw_add_retval_event(struct kf_raw *r, const char *system,
+			    const char *event, const char *field,
+			    const char *func)
+{
+	struct tep_event *e;
+	struct evdef *d;
+
+	if (value_event(r, system, event, field, EV_RETVAL, &d, &e) < 0)
+		return -1;
+	d->func = kf_strtab_intern(&r->m->strs, func);
+	if (d->func == KF_NONE) {
+		free(d);
+		return oom();
 	}
 	return set_def(r, e->id, d);
 }
@@ -794,6 +828,19 @@ static int dec_string(const struct rec *c, struct kf_event *ev)
 	return 1;
 }
 
+/* A return value, read by kfollow's return probe. */
+static int dec_retval(const struct rec *c, struct kf_event *ev)
+{
+	uint64_t v;
+
+	ev->type = KF_EV_RETVAL;
+	if (num(c, &c->d->f.str.value, &v) < 0)
+		return DEC_BAD;
+	ev->retval.func = c->d->func;
+	ev->retval.val = (int64_t)v;
+	return 1;
+}
+
 static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 		  int len, uint64_t ts, struct kf_event *ev)
 {
@@ -827,6 +874,7 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 	case EV_FORK: rc = dec_fork(&c, ev); break;
 	case EV_PEXIT: rc = dec_pexit(&c, ev); break;
 	case EV_STRING: rc = dec_string(&c, ev); break;
+	case EV_RETVAL: rc = dec_retval(&c, ev); break;
 	default: rc = DEC_SKIP;
 	}
 	if (rc == DEC_BAD)

@@ -122,6 +122,36 @@ const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len)
 	return buf;
 }
 
+const char *kf_render_node_ret(const struct kf_model *m, uint32_t ni,
+			       int origin, char *buf, size_t len)
+{
+	int64_t v;
+	uint64_t u;
+	int err;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	if (!kf_model_ret_get(m, ni, &v))
+		return buf;
+	u = (uint64_t)v;
+	err = kf_ret_errno(v);
+	if (err) {
+		const char *name = kf_errno_name(err);
+
+		snprintf(buf, len, " = -%d%s%s%s", err, name ? " " : "",
+			 name ? name : "", origin ? "  <- error origin" : "");
+	} else if (u <= INT32_MAX || (v < 0 && v >= INT32_MIN)) {
+		snprintf(buf, len, " = %lld", (long long)v);
+	} else if ((u >> 32) == 0) {
+		/* an int in a 64-bit register, zero-extended */
+		snprintf(buf, len, " = %d", (int32_t)(uint32_t)u);
+	} else {
+		snprintf(buf, len, " = 0x%llx", (unsigned long long)u);
+	}
+	return buf;
+}
+
 /* s as kf_out_escape shows it: it came from the kernel, the traced program
  * or an input file, and must not drive the terminal. */
 static void put_esc(FILE *f, const char *s)
@@ -144,6 +174,7 @@ struct walk {
 	const struct kf_model *m;
 	const struct kf_render_opts *o;
 	const char *branch, *last, *pipe, *space;
+	uint32_t origin;  /* the call's error origin, KF_NONE */
 	char prefix[4096];
 };
 
@@ -200,6 +231,10 @@ static void print_tree(struct walk *w, uint32_t first)
 				w->prefix, n->depth ? (is_last ? w->last :
 						       w->branch) : "");
 			put_esc(w->f, kf_strtab_get(&m->strs, n->func));
+			if (n->flags & KF_NODE_RET)
+				fputs(kf_render_node_ret(m, ni, ni == w->origin,
+							 marks, sizeof(marks)),
+				      w->f);
 			fprintf(w->f, "%s\n", kf_render_node_marks(n->flags,
 				marks, sizeof(marks)));
 			if (n->child != KF_NONE) {
@@ -363,6 +398,11 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 				(unsigned long long)mt->scope_functions);
 		fputs(": calls to functions outside it are not shown\n", f);
 	}
+	if (mt->mode != KF_MODE_BOUNDARY && mt->retval) {
+		fputs("# return values of: ", f);
+		put_esc(f, mt->retval);
+		fputc('\n', f);
+	}
 	for (i = 0; i < m->ncalls; i++) {
 		const struct kf_call *c = &m->calls[i];
 
@@ -371,6 +411,7 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		if (o->no_tree || c->root == KF_NONE)
 			continue;
 		fprintf(f, "%11s %11s  %s\n", "total", "self", "function");
+		w->origin = kf_call_origin(m, i);
 		print_tree(w, c->root);
 	}
 	fputc('\n', f);

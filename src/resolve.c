@@ -401,6 +401,61 @@ static int nearest_func(const struct kf_kinfo *ki, const char *word,
 	return 0;
 }
 
+int kf_resolve_retval(const struct kf_kinfo *ki, char *const *globs, int n,
+		      int strict, const char ***out, int *nout)
+{
+	const char **names = NULL;
+	int count = 0, g, k;
+	uint32_t i;
+
+	*out = NULL;
+	*nout = 0;
+	if (!n || !ki->have_funcs)
+		return 0;
+	names = calloc(KF_RETVAL_MAX + 1, sizeof(*names));
+	if (!names)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	for (g = 0; g < n; g++) {
+		int hits = 0;
+
+		for (i = 1; i < ki->funcs.count; i++) {
+			const char *f = kf_strtab_get(&ki->funcs, i);
+
+			if (fnmatch(globs[g], f, 0) != 0)
+				continue;
+			hits++;
+			for (k = 0; k < count && strcmp(names[k], f); k++)
+				;
+			if (k < count)
+				continue;
+			if (count == KF_RETVAL_MAX) {
+				free(names);
+				return kf_err(KF_EXIT_USAGE, "--retval: more "
+					      "than %d functions match '%s' "
+					      "and the globs before it: each "
+					      "is a return probe on every "
+					      "task; name fewer",
+					      KF_RETVAL_MAX, globs[g]);
+			}
+			names[count++] = f;
+		}
+		if (!hits && strict) {
+			char near[256];
+
+			free(names);
+			if (nearest_func(ki, globs[g], near, sizeof(near)) < 0)
+				return -1;
+			return kf_err(KF_EXIT_USAGE, "--retval '%s': no "
+				      "traceable kernel function matches it%s%s",
+				      globs[g], *near ? "; nearest: " : "",
+				      near);
+		}
+	}
+	*out = names;
+	*nout = count;
+	return 0;
+}
+
 int kf_resolve_notrace(const struct kf_kinfo *ki, const char *glob)
 {
 	char near[256];

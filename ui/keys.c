@@ -23,6 +23,8 @@ const struct kf_key kf_keys[] = {
 	{ { 'H' }, "H", KF_ACT_HOT,
 	  "hottest path: follow the heaviest child from the top" },
 	{ { 'p', 'u' }, "p, u", KF_ACT_PARENT, "go to the parent" },
+	{ { 'E' }, "E", KF_ACT_ORIGIN,
+	  "in a failed call's tree: the function its error came from" },
 	{ { 's' }, "s", KF_ACT_SORT,
 	  "sort: invocations by time or duration, children by call order "
 	  "or time" },

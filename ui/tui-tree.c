@@ -294,6 +294,14 @@ static void tree_act(struct kf_tui *t, enum kf_action a)
 		if (kf_tree_parent(tr) < 0)
 			tui_say(t, "at the top");
 		break;
+	case KF_ACT_ORIGIN:
+		if (kf_tree_origin(tr) < 0)
+			tui_say(t, "no error origin here: the call did not "
+				"fail, or no return values were recorded "
+				"(--retval)");
+		else
+			tui_say(t, "the first call that returned the error");
+		break;
 	case KF_ACT_SORT:
 		if (kf_tree_set_sort(tr, tr->sort == KF_TREE_BY_CALL_ORDER ?
 				     KF_TREE_BY_TIME :

@@ -50,6 +50,7 @@ struct kf_tree_priv {
 	uint16_t *layer;     /* 0 unknown, 1 none, 2 + k: layers[k] */
 	uint32_t nlayer;
 	int layer_width;
+	uint32_t origin;     /* the call's error origin (node), KF_NONE */
 };
 
 static const struct kf_node *node(const struct kf_tree *t, uint32_t i)
@@ -601,6 +602,7 @@ int kf_tree_init(struct kf_tree *t, const struct kf_model *m, uint32_t call,
 		kf_tree_release(t);
 		return -1;
 	}
+	t->priv->origin = kf_call_origin(m, call);
 	return 0;
 }
 
@@ -612,6 +614,7 @@ int kf_tree_init_diff(struct kf_tree *t, const struct kf_model *m,
 		kf_tree_release(t);
 		return -1;
 	}
+	t->priv->origin = KF_NONE;
 	return 0;
 }
 
@@ -932,6 +935,29 @@ int kf_tree_hot_path(struct kf_tree *t)
 		}
 		e = c;
 	}
+	if (outer != KF_NONE)
+		refresh(t, outer);
+	kf_cursor_set(&t->cur, t->nrows, row_of(t, e));
+	return 0;
+}
+
+int kf_tree_origin(struct kf_tree *t)
+{
+	struct kf_tree_priv *p = t->priv;
+	uint32_t e, u, outer = KF_NONE;
+
+	if (p->nb || p->origin == KF_NONE)
+		return -1;
+	for (e = 0; e < t->nents && p->na[e] != p->origin; e++)
+		;
+	if (e == t->nents)
+		return -1;
+	/* unfold every caller on the way down */
+	for (u = p->up[e]; u != KF_NONE; u = p->up[u])
+		if (p->st[u] & ST_FOLDED) {
+			p->st[u] &= ~ST_FOLDED;
+			outer = u;
+		}
 	if (outer != KF_NONE)
 		refresh(t, outer);
 	kf_cursor_set(&t->cur, t->nrows, row_of(t, e));
@@ -1309,6 +1335,9 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 						     r.hidden));
 	} else {
 		kf_out_escape(&o, r.name, strlen(r.name));
+		if (!p->nb && (r.flags & KF_NODE_RET))
+			kf_out_puts(&o, kf_render_node_ret(t->m, r.node,
+				    r.node == p->origin, marks, sizeof(marks)));
 		kf_out_puts(&o, kf_view_node_marks(r.flags, marks,
 						   sizeof(marks)));
 	}

@@ -161,6 +161,200 @@ static const char *tree(struct fixture *f, uint32_t call)
 	return buf;
 }
 
+static void retval(struct fixture *f, int pid, uint64_t ts, const char *func,
+		   int64_t v)
+{
+	struct kf_event ev = { .ts = ts, .pid = pid, .type = KF_EV_RETVAL };
+
+	ev.retval.func = fn(f, func);
+	ev.retval.val = v;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+}
+
+/* The node of the n-th (preorder) node named func in call 0, or KF_NONE. */
+static uint32_t find(struct fixture *f, const char *func, int nth)
+{
+	uint32_t i, id = fn(f, func);
+
+	for (i = 0; i < f->m.nnodes; i++)
+		if (kf_node_get(&f->m, i)->func == id && nth-- == 0)
+			return i;
+	return KF_NONE;
+}
+
+static const char *origin_name(struct fixture *f, uint32_t call)
+{
+	uint32_t o = kf_call_origin(&f->m, call);
+
+	return o == KF_NONE ? "(none)" :
+	       kf_strtab_get(&f->m.strs, kf_node_get(&f->m, o)->func);
+}
+
+/*
+ * A return probe fires just before the function_graph exit (B: the open
+ * frame on top) or just after it (A, C: the node the last exit closed);
+ * a value for a function that is neither belongs to nothing.
+ *   openat = -2
+ *     A = -2          the walk, an ERR_PTR
+ *       B = 0xfffffffe  an int's -2, zero-extended
+ *       C = 0
+ */
+static void test_retval_binding(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	int64_t v;
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 10, "B", 1, 0);
+	retval(f, 7, 39, "B", 0xfffffffell);
+	fexit(f, 7, 0, 10, 40, "B", 1);
+	entry(f, 7, 0, 50, "C", 1, 0);
+	fexit(f, 7, 0, 50, 70, "C", 1);
+	retval(f, 7, 71, "C", 0);
+	retval(f, 7, 72, "Z", 5);       /* no such call: dropped */
+	fexit(f, 7, 0, 0, 100, "A", 0);
+	retval(f, 7, 100, "A", -2);
+	sys_exit(f, 7, 0, 101, f->sys_openat, -2);
+	assert_int_equal(kf_builder_finish(f->b, 0), 0);
+
+	assert_string_equal(tree(f, 0), "A[100/50]{B[30/30],C[20/20]}");
+	assert_true(kf_model_ret_get(&f->m, find(f, "B", 0), &v));
+	assert_int_equal(v, 0xfffffffell);
+	assert_int_equal(kf_ret_errno(v), 2);
+	assert_true(kf_model_ret_get(&f->m, find(f, "C", 0), &v));
+	assert_int_equal(v, 0);
+	assert_true(kf_model_ret_get(&f->m, find(f, "A", 0), &v));
+	assert_int_equal(v, -2);
+	assert_true(kf_node_get(&f->m, find(f, "A", 0))->flags & KF_NODE_RET);
+	assert_int_equal(f->m.rets.n, 3);
+	/* A = -2 and its first erring child B = -2: B is where it began */
+	assert_string_equal(origin_name(f, 0), "B");
+	teardown(f);
+}
+
+/*
+ * The origin follows the error down, the first call at each step, looking
+ * through calls without a value and not into calls that returned
+ * something else.  (7.2: the lookup's step_into_slowpath makes -ENOENT,
+ * then link_path_walk is handed the ERR_PTR and returns it again.)
+ *   openat = -2
+ *     X (no value)
+ *       W = -2
+ *         L = 0          a lookup that worked: not looked into
+ *           E = -2       an error inside it that was handled
+ *         S = -2         where the error began
+ *         K = -2         link_path_walk, handed the error
+ */
+static void test_retval_origin(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "X", 0, 0);
+	entry(f, 7, 0, 2, "W", 1, 0);
+	entry(f, 7, 0, 3, "L", 2, 0);
+	entry(f, 7, 0, 4, "E", 3, 0);
+	fexit(f, 7, 0, 4, 5, "E", 3);
+	retval(f, 7, 5, "E", -2);
+	fexit(f, 7, 0, 3, 6, "L", 2);
+	retval(f, 7, 6, "L", 0);
+	entry(f, 7, 0, 7, "S", 2, 0);
+	fexit(f, 7, 0, 7, 8, "S", 2);
+	retval(f, 7, 8, "S", -2);
+	entry(f, 7, 0, 9, "K", 2, 0);
+	fexit(f, 7, 0, 9, 10, "K", 2);
+	retval(f, 7, 10, "K", -2);
+	fexit(f, 7, 0, 2, 11, "W", 1);
+	retval(f, 7, 11, "W", -2);
+	fexit(f, 7, 0, 1, 12, "X", 0);
+	sys_exit(f, 7, 0, 13, f->sys_openat, -2);
+	/* a second call that failed with another error than its nodes' */
+	sys_enter(f, 7, 0, 20, f->sys_openat);
+	entry(f, 7, 0, 21, "W", 0, 0);
+	fexit(f, 7, 0, 21, 22, "W", 0);
+	retval(f, 7, 22, "W", -2);
+	sys_exit(f, 7, 0, 23, f->sys_openat, -13);
+	/* and one that worked */
+	sys_enter(f, 7, 0, 30, f->sys_openat);
+	entry(f, 7, 0, 31, "W", 0, 0);
+	fexit(f, 7, 0, 31, 32, "W", 0);
+	retval(f, 7, 32, "W", 3);
+	sys_exit(f, 7, 0, 33, f->sys_openat, 3);
+	assert_int_equal(kf_builder_finish(f->b, 0), 0);
+
+	assert_int_equal(f->m.ncalls, 3);
+	assert_string_equal(origin_name(f, 0), "S");
+	assert_string_equal(origin_name(f, 1), "(none)");
+	assert_string_equal(origin_name(f, 2), "(none)");
+	teardown(f);
+}
+
+/* The probe's handler traced above the function (a kernel whose handler
+ * kfollow did not leave out): the value still finds its function. */
+static void test_retval_under_handler(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	int64_t v;
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 2, "handler", 1, 0);
+	retval(f, 7, 3, "A", -13);
+	fexit(f, 7, 0, 2, 4, "handler", 1);
+	fexit(f, 7, 0, 1, 5, "A", 0);
+	sys_exit(f, 7, 0, 6, f->sys_openat, -13);
+	assert_int_equal(kf_builder_finish(f->b, 0), 0);
+	assert_true(kf_model_ret_get(&f->m, find(f, "A", 0), &v));
+	assert_int_equal(v, -13);
+	assert_false(kf_model_ret_get(&f->m, find(f, "handler", 0), &v));
+	assert_string_equal(origin_name(f, 0), "A");
+	teardown(f);
+}
+
+/* The kernel's error convention, 64- and 32-bit. */
+static void test_ret_errno(void **state)
+{
+	(void)state;
+	assert_int_equal(kf_ret_errno(-2), 2);
+	assert_int_equal(kf_ret_errno(-4095), 4095);
+	assert_int_equal(kf_ret_errno(-4096), 0);
+	assert_int_equal(kf_ret_errno(0xfffffff3ll), 13);
+	assert_int_equal(kf_ret_errno(0xfffff000ll), 0);
+	assert_int_equal(kf_ret_errno(0), 0);
+	assert_int_equal(kf_ret_errno(3), 0);
+	assert_int_equal(kf_ret_errno((int64_t)0xffff888004417600ull), 0);
+}
+
+/* Many values: the table grows and keeps every one. */
+static void test_retval_many(void **state)
+{
+	struct kf_model m;
+	uint32_t i;
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(kf_model_init(&m), 0);
+	for (i = 0; i < 5000; i++)
+		assert_int_not_equal(kf_model_node_new(&m), KF_NONE);
+	for (i = 0; i < 5000; i += 3)
+		assert_int_equal(kf_model_ret_set(&m, i, -(int64_t)i), 0);
+	assert_int_equal(kf_model_ret_set(&m, 3, 42), 0); /* replaces */
+	for (i = 0; i < 5000; i++) {
+		int has = kf_model_ret_get(&m, i, &v);
+
+		assert_int_equal(has, i % 3 == 0);
+		if (has)
+			assert_int_equal(v, i == 3 ? 42 : -(int64_t)i);
+	}
+	assert_int_equal(m.rets.n, 1667);
+	assert_false(kf_model_ret_get(&m, 99999, &v));
+	kf_model_release(&m);
+}
+
 /*
  * openat
  *   A 100           [0..100]
@@ -1058,6 +1252,11 @@ int main(void)
 		cmocka_unit_test(test_mismatched_exit),
 		cmocka_unit_test(test_clock_bases),
 		cmocka_unit_test(test_node_size),
+		cmocka_unit_test(test_retval_binding),
+		cmocka_unit_test(test_retval_origin),
+		cmocka_unit_test(test_retval_under_handler),
+		cmocka_unit_test(test_ret_errno),
+		cmocka_unit_test(test_retval_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

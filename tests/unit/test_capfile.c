@@ -137,6 +137,7 @@ static void build_full(struct kf_model *m)
 	kf_meta_set(&mt->notrace, "*spin_lock*");
 	kf_meta_set(&mt->degraded, "");
 	kf_meta_set(&mt->source, "live");
+	kf_meta_set(&mt->retval, "getname,do_filp_open,vfs_read");
 	mt->mode = KF_MODE_GRAPH;
 	mt->max_depth = 12;
 	mt->min_duration = 1500;
@@ -168,14 +169,16 @@ static void build_full(struct kf_model *m)
 	top = add_node(m, ci, KF_NONE, "do_sys_openat2", base + 1100, 7000,
 		       1, 0);
 	g = add_node(m, ci, top, "getname", base + 1200, 400, 1, 0);
+	assert_int_equal(kf_model_ret_set(m, g, -14), 0);  /* an ERR_PTR */
 	add_node(m, ci, g, "kmem_cache_alloc", base + 900, 350, 1,
 		 KF_NODE_NOENTRY);
 	irq = add_node(m, ci, top, "irq_enter_rcu", base + 2000, 300, 0,
 		       KF_NODE_IRQ);
 	add_node(m, ci, irq, "handle_irq", base + 2050, 100, 0,
 		 KF_NODE_NMI | KF_NODE_SOFTIRQ);
-	add_node(m, ci, top, "do_filp_open", base + 3000, 4000, 1,
-		 KF_NODE_NOEXIT | KF_NODE_LOST | KF_NODE_OVERRUN);
+	assert_int_equal(kf_model_ret_set(m, add_node(m, ci, top,
+		"do_filp_open", base + 3000, 4000, 1, KF_NODE_NOEXIT |
+		KF_NODE_LOST | KF_NODE_OVERRUN), INT64_MIN), 0);
 
 	ci = add_call(m, sr, -7, NASTY, 65535, base + 500, base + 500,
 		      KF_CALL_HAS_RET | KF_CALL_NOENTER | KF_CALL_INCOMPLETE |
@@ -185,7 +188,9 @@ static void build_full(struct kf_model *m)
 
 	ci = add_call(m, KF_NONE, 1, "kworker/0:1", 0, base + 10000,
 		      base + 10000, KF_CALL_OPEN | KF_CALL_NOEXIT);
-	add_node(m, ci, KF_NONE, "vfs_read", base + 10000, 0, 0, 0);
+	/* an int's -2 as the register holds it */
+	assert_int_equal(kf_model_ret_set(m, add_node(m, ci, KF_NONE,
+		"vfs_read", base + 10000, 0, 0, 0), 0xfffffffell), 0);
 	add_node(m, ci, KF_NONE, NASTY, base + 10500, UINT64_MAX, 2, 0);
 
 	ci = add_call(m, sc, 2147483647, "", 2, base + 20000, base + 30000,
@@ -246,6 +251,13 @@ static void same_tree(const struct kf_model *a, uint32_t na,
 		const struct kf_node *y = kf_node_get(b, nb);
 
 		same_node(a, x, b, y);
+		{
+			int64_t va = 0, vb = 0;
+			int ha = kf_model_ret_get(a, na, &va);
+
+			assert_int_equal(ha, kf_model_ret_get(b, nb, &vb));
+			assert_int_equal(va, vb);
+		}
 		if (x->child != KF_NONE) {
 			assert_int_equal(kf_node_get(b, y->child)->parent, nb);
 			na = x->child;
@@ -282,6 +294,8 @@ static void same_model(const struct kf_model *a, const struct kf_model *b)
 	same_str(x->notrace, y->notrace);
 	same_str(x->degraded, y->degraded);
 	same_str(x->source, y->source);
+	same_str(x->retval, y->retval);
+	assert_int_equal(a->rets.n, b->rets.n);
 	assert_int_equal(x->mode, y->mode);
 	assert_int_equal(x->max_depth, y->max_depth);
 	assert_int_equal(x->min_duration, y->min_duration);
@@ -471,6 +485,7 @@ static void test_empty_layout(void **state)
 		"    \"clock\": null,\n"
 		"    \"scope\": null,\n"
 		"    \"scope_functions\": 0,\n"
+		"    \"retval\": null,\n"
 		"    \"mode\": \"graph\",\n"
 		"    \"max_depth\": 0,\n"
 		"    \"min_duration_ns\": 0,\n"
@@ -752,6 +767,44 @@ static void test_unknown_keys(void **state)
 	assert_int_equal(b.calls[0].flags, KF_CALL_REPAIRED | KF_CALL_HAS_RET);
 	kf_model_release(&a);
 	kf_model_release(&b);
+}
+
+/* A node's "ret" in any place among its keys, "flags" after it too. */
+static void test_node_ret(void **state)
+{
+	static const char doc[] =
+		"{\"format\": \"kfollow-capture\", \"version\": 1, "
+		"\"meta\": {\"mode\": \"graph\", \"t0_ns\": 0, "
+		"\"retval\": \"a,b\"}, \"syscalls\": [], "
+		"\"calls\": [{\"syscall\": null, \"pid\": 5, \"comm\": "
+		"\"sh\", \"cpu\": 1, \"start_ns\": 0, \"end_ns\": 50, "
+		"\"ret\": -13, \"nodes\": 2, \"tree\": [{\"ret\": -13, "
+		"\"f\": \"a\", \"start\": 1, \"dur\": 40, \"cpu\": 1, "
+		"\"flags\": [\"irq\"], \"children\": [{\"f\": \"b\", "
+		"\"start\": 2, \"dur\": 10, \"cpu\": 1, \"ret\": "
+		"\"0xfffffff3\"}]}]}]}";
+	struct kf_model m;
+	int64_t v;
+
+	(void)state;
+	parse_ok(doc, &m);
+	assert_string_equal(m.meta.retval, "a,b");
+	assert_int_equal(kf_node_get(&m, 0)->flags, KF_NODE_IRQ | KF_NODE_RET);
+	assert_true(kf_model_ret_get(&m, 0, &v));
+	assert_int_equal(v, -13);
+	assert_true(kf_model_ret_get(&m, 1, &v));
+	assert_int_equal(v, 0xfffffff3ll);
+	/* the call failed with -13 and b began it */
+	assert_int_equal(m.calls[0].flags & KF_CALL_HAS_RET, KF_CALL_HAS_RET);
+	assert_int_equal(kf_call_origin(&m, 0), 1);
+	kf_model_release(&m);
+	parse_fails("{\"format\": \"kfollow-capture\", \"version\": 1, "
+		    "\"meta\": {\"mode\": \"graph\", \"t0_ns\": 0}, "
+		    "\"syscalls\": [], \"calls\": [{\"syscall\": null, "
+		    "\"pid\": 5, \"comm\": \"sh\", \"cpu\": 1, "
+		    "\"start_ns\": 0, \"end_ns\": 50, \"nodes\": 1, "
+		    "\"tree\": [{\"f\": \"a\", \"start\": 1, \"dur\": 40, "
+		    "\"cpu\": 1, \"ret\": true}]}]}", "cannot read 't.json': line 1, column 263: expected an integer");
 }
 
 /* A byte order mark is allowed (RFC 8259 8.1), and nothing else is. */
@@ -1368,6 +1421,7 @@ int main(void)
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_writer_depth_limit),
 		cmocka_unit_test(test_unknown_keys),
+		cmocka_unit_test(test_node_ret),
 		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_sorted_keys),
 		cmocka_unit_test(test_numbers),

@@ -182,6 +182,53 @@ static void test_notrace(void **state)
 	kf_kinfo_release(&ki);
 }
 
+/* --retval: globs to functions, each once, at most KF_RETVAL_MAX; the
+ * user's must match, a preset's may not (functions move). */
+static void test_retval(void **state)
+{
+	char *both[] = { "vfs_*", "vfs_read", "path_openat" };
+	char *missing[] = { "no_such_fn", "vfs_read" };
+	const char **out;
+	const char *many[KF_RETVAL_MAX + 3];
+	char names[KF_RETVAL_MAX + 2][16];
+	char *star[] = { "f_*" };
+	struct kf_kinfo ki;
+	int n, i;
+
+	(void)state;
+	assert_int_equal(kf_kinfo_init(&ki, funcs, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_retval(&ki, both, 3, 1, &out, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0], "vfs_read");
+	assert_string_equal(out[1], "vfs_write");
+	assert_string_equal(out[2], "path_openat");
+	free(out);
+	assert_int_equal(kf_resolve_retval(&ki, missing, 2, 1, &out, &n), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_USAGE);
+	assert_non_null(strstr(kf_err_msg(), "--retval 'no_such_fn'"));
+	kf_err_clear();
+	assert_int_equal(kf_resolve_retval(&ki, missing, 2, 0, &out, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0], "vfs_read");
+	free(out);
+	kf_kinfo_release(&ki);
+
+	/* one more than the limit */
+	for (i = 0; i < KF_RETVAL_MAX + 1; i++) {
+		snprintf(names[i], sizeof(names[i]), "f_%d", i);
+		many[i] = names[i];
+	}
+	many[i] = NULL;
+	assert_int_equal(kf_kinfo_init(&ki, many, syscalls, "x86_64"), 0);
+	assert_int_equal(kf_resolve_retval(&ki, star, 1, 0, &out, &n), -1);
+	assert_int_equal(kf_err_code(), KF_EXIT_USAGE);
+	assert_non_null(strstr(kf_err_msg(), "more than 32 functions"));
+	kf_err_clear();
+	assert_int_equal(kf_resolve_retval(&ki, star, 0, 1, &out, &n), 0);
+	assert_int_equal(n, 0);
+	kf_kinfo_release(&ki);
+}
+
 static void test_functions(void **state)
 {
 	struct kf_kinfo ki;
@@ -233,6 +280,8 @@ static void test_preset_parse(void **state)
 		"max-depth 24\n"
 		"min-duration 2us\n"
 		"layer path_openat vfs\n"
+		"retval may_open inode_permission   # the verdicts\n"
+		"retval path_openat\n"
 		"\n";
 	struct kf_preset p = { 0 };
 
@@ -246,6 +295,8 @@ static void test_preset_parse(void **state)
 	assert_int_equal(p.min_duration, 2000);
 	assert_int_equal(p.nlayers, 1);
 	assert_string_equal(p.layers[0].name, "vfs");
+	assert_int_equal(p.nretval, 3);
+	assert_string_equal(p.retval[2], "path_openat");
 	kf_preset_release(&p);
 }
 
@@ -287,7 +338,7 @@ static void test_preset_errors(void **state)
 {
 	expect_bad("exec /bin/sh\n", 13, "line 1: unknown directive 'exec' "
 		   "(expected syscall, root, notrace, max-depth, min-duration, "
-		   "layer, scope, description, command or note)");
+		   "layer, scope, retval, description, command or note)");
 	expect_bad("description\n", 12, "invalid value for 'description'");
 	expect_bad("note a\033[2Jb\n", 12, "invalid value for 'note'");
 	expect_bad("layer a b c\n", 12, "invalid value for 'layer'");
@@ -516,6 +567,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_notrace),
+		cmocka_unit_test(test_retval),
 		cmocka_unit_test(test_entry_root),
 		cmocka_unit_test(test_dispatcher),
 		cmocka_unit_test(test_preset_roots),

@@ -291,6 +291,68 @@ else
 	bad "a failing open: exit $st: $(grep nonexistent $tmp/enoent.txt | head -2 | tr '\n' '|')"
 fi
 
+# --- where an error came from: the preset's return probes ----------------
+# An open of a missing file and of a mode-600 file as another user: the
+# trees carry return values, and the first function that returned the
+# syscall's error is marked.  The origin each kernel shows, read from its
+# source (fs/namei.c): a negative dentry ends the walk in step_into (6.1,
+# 6.12; 7.2 moved that part to step_into_slowpath), and the mode bits say
+# no in generic_permission on all three.
+if [ $graph = 1 ]; then
+	echo secret >/tmp/secret600
+	chmod 600 /tmp/secret600
+	$K --batch --path '/tmp/*' -u 65534:65534 -o /out/errors.json openat -- \
+		/bin/sh -c "$CAT /tmp/nonexistent; $CAT /tmp/secret600" \
+		>$tmp/err.txt 2>$tmp/err.err
+	case $(uname -r) in
+	6.1.*|6.12.*) noent=step_into ;;
+	*) noent=step_into_slowpath ;;
+	esac
+	# origin FILE HEADER FUNC ERR: the block under HEADER marks FUNC
+	origin() {
+		awk -v h="$2" 'index($0, h) == 1 {on=1; next}
+		     on && /^[a-z_0-9]+\(/ {exit}
+		     on && /<- error origin/ {print; n++}
+		     END {exit n != 1}' $1 >$tmp/origin.line
+		if [ $? -eq 0 ] && grep -qE "(─|-) $3(\.[a-z0-9.]+)? = $4  <- error origin\$" $tmp/origin.line; then
+			ok "error origin of $2: $(sed 's/^ *//' $tmp/origin.line)"
+		else
+			bad "error origin of $2: want $3 = $4, got: $(peek $tmp/origin.line) $(peek $tmp/err.err)"
+		fi
+	}
+	origin $tmp/err.txt 'openat(AT_FDCWD, "/tmp/nonexistent", O_RDONLY) = -2 ENOENT' $noent '-2 ENOENT'
+	origin $tmp/err.txt 'openat(AT_FDCWD, "/tmp/secret600", O_RDONLY) = -13 EACCES' generic_permission '-13 EACCES'
+	# the values on the way up, and a success's values
+	if grep -qE '(─|-) path_openat = -13 EACCES$' $tmp/err.txt &&
+	   grep -qE '(─|-) may_open = -13 EACCES$' $tmp/err.txt &&
+	   grep -qE '(─|-) security_inode_permission = 0$' $tmp/err.txt &&
+	   grep -q '^# return values of: .*generic_permission' $tmp/err.txt; then
+		ok "return values: the error's way up and the calls that said yes"
+	else
+		bad "return values: $(grep ' = ' $tmp/err.txt | head -5 | tr '\n' '|')"
+	fi
+	if grep -q '"ret": ' /out/errors.json &&
+	   $K --batch --path '/tmp/*' --input /out/errors.json >$tmp/err2.txt 2>&1 &&
+	   cmp -s $tmp/err2.txt $tmp/err.txt; then
+		ok "return values and origins saved and read back the same"
+	else
+		bad "return values saved: $(diff $tmp/err.txt $tmp/err2.txt | head -4 | tr '\n' '|')"
+	fi
+	# --retval none: no probes, no values
+	$K --batch --retval none openat -- $CAT /tmp/nonexistent >$tmp/err3.txt 2>&1
+	if ! grep -q ' = 0$\|error origin\|^# return values' $tmp/err3.txt &&
+	   grep -q '"/tmp/nonexistent", O_RDONLY) = -2 ENOENT' $tmp/err3.txt; then
+		ok "--retval none: no return values"
+	else
+		bad "--retval none: $(grep ' = \|return values' $tmp/err3.txt | head -3 | tr '\n' '|')"
+	fi
+	refused "--retval with no such function" 64 "'no_such_fn_kf': no traceable" \
+		--batch --retval no_such_fn_kf openat -- $CAT /tmp/demo.txt
+	same_state "return probes"
+else
+	skip "error origins" "no function_graph"
+fi
+
 # --- -p PID on a running loop ----------------------------------------------
 (while :; do $CAT /tmp/demo.txt >/dev/null; sleep 0.3; done) &
 loop=$!

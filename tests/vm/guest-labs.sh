@@ -70,6 +70,12 @@ if grep -q '^openat(AT_FDCWD, "/tmp/lab-nosuch", .*= -2 ENOENT' $tmp/lab-open.tx
 else
 	bad "lab open: no failed open of /tmp/lab-nosuch: $(grep '^openat' $tmp/lab-open.txt | head -3 | tr '\n' '|')"
 fi
+# the page names the function the error came from
+if grep -qE '(─|-) (step_into|step_into_slowpath) = -2 ENOENT  <- error origin$' $tmp/lab-open.txt; then
+	ok "lab open: the error origin is marked: $(grep -o '[a-z_]* = -2 ENOENT  <- error origin' $tmp/lab-open.txt)"
+else
+	bad "lab open: no error origin at step_into: $(grep 'error origin' $tmp/lab-open.txt | head -2 | tr '\n' '|')"
+fi
 
 # pipe: cat reads an empty pipe while the writer sleeps 100 ms
 $K --batch --preset pipe -- sh -c '(sleep 0.1; echo hi) | cat' >$tmp/lab-pipe.txt 2>$tmp/lab-pipe.txt.err
