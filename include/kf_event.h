@@ -25,6 +25,8 @@ enum kf_ev_type {
 	KF_EV_EXEC,       /* task `pid` exec'd; comm is its new name */
 	KF_EV_TASK_EXIT,  /* task `pid` exited */
 	KF_EV_RETVAL,     /* function `retval.func` of task `pid` returned */
+	KF_EV_SWITCH,     /* the CPU went from task `sw.prev` to `sw.next` */
+	KF_EV_WAKEUP,     /* task `pid` woke task `wake.pid` */
 };
 
 /* Context of the record, from common_flags/common_preempt_count. */
@@ -78,6 +80,13 @@ struct kf_event {
 			uint32_t func;  /* strtab id */
 			int64_t val;    /* the register as recorded */
 		} retval;
+		struct {
+			int32_t prev, next;
+			uint32_t prev_comm, next_comm; /* strtab ids, may be 0 */
+		} sw;
+		struct {
+			int32_t pid;    /* the task woken */
+		} wake;
 	};
 };
 

@@ -31,6 +31,8 @@ enum kf_node_flags {
 	KF_NODE_CLOCK = 1 << 7,
 	/* its return value was recorded (--retval): kf_model_ret_get */
 	KF_NODE_RET = 1 << 8,
+	/* its task was switched out inside it: kf_model_note */
+	KF_NODE_OFF = 1 << 9,
 };
 
 struct kf_node {
@@ -91,6 +93,8 @@ struct kf_call {
 	uint32_t sys;                  /* index in model->sys, KF_NONE in function mode */
 	uint32_t root;                 /* first top-level node, KF_NONE if no tree */
 	uint32_t nnodes;               /* nodes in its tree */
+	uint64_t off;                  /* ns its task spent off the CPU inside
+					* its tree (the nodes' KF_NOTE_OFF) */
 	int32_t pid;                   /* thread id */
 	uint32_t comm;                 /* strtab id */
 	uint16_t cpu;
@@ -141,17 +145,41 @@ struct kf_meta {
 #define KF_NODE_CHUNK_SHIFT 12
 #define KF_NODE_CHUNK (1u << KF_NODE_CHUNK_SHIFT)
 
-/* Return values of the nodes that have one (KF_NODE_RET), by node index:
- * few nodes have one, so they live beside the arena, not in every node. */
-struct kf_rets {
+/* What kfollow learned about a node beyond its times: its return value
+ * (--retval) and the time its task spent off the CPU inside it, with
+ * who woke it (sched_switch, sched_wakeup). */
+enum kf_note_has {
+	KF_NOTE_RET = 1 << 0,
+	KF_NOTE_OFF = 1 << 1,
+	KF_NOTE_WAKER = 1 << 2,
+	KF_NOTE_WAKER_IRQ = 1 << 3,  /* woken from an interrupt: the waker is
+				      * the task that was on that CPU */
+};
+
+struct kf_node_note {
+	int64_t ret;          /* KF_NOTE_RET: the return register */
+	uint64_t off;         /* KF_NOTE_OFF: ns switched out inside it */
+	uint32_t nsleeps;     /* times it was switched out */
+	int32_t waker_pid;    /* KF_NOTE_WAKER: who woke it (the last time) */
+	uint32_t waker_comm;  /* strtab id, KF_NONE unknown */
+	uint32_t waker_node;  /* the waker's node it woke it from, or KF_NONE
+			       * (not traced there, or read back from a file) */
+	uint32_t waker_func;  /* strtab id of waker_node's function (kept in
+			       * files), KF_NONE */
+	uint16_t has;         /* enum kf_note_has */
+};
+
+/* The notes of the nodes that have one (KF_NODE_RET, KF_NODE_OFF), by
+ * node index: few nodes have one, so they live beside the arena. */
+struct kf_notes {
 	uint32_t *node;           /* KF_NONE: empty slot */
-	int64_t *val;
+	struct kf_node_note *val;
 	uint32_t n, cap;          /* cap: 0 or a power of two */
 };
 
 struct kf_model {
 	struct kf_strtab strs;
-	struct kf_rets rets;
+	struct kf_notes notes;
 	struct kf_node **chunks;  /* KF_NODE_CHUNK nodes each */
 	uint32_t nnodes, nchunks;
 	size_t chunks_cap;        /* entries allocated in chunks */
@@ -219,6 +247,15 @@ uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src);
 int kf_model_ret_set(struct kf_model *m, uint32_t ni, int64_t v);
 /* Node ni's return value into *v: 1 if it has one, else 0. */
 int kf_model_ret_get(const struct kf_model *m, uint32_t ni, int64_t *v);
+/* Node ni's note, or NULL if it has none (the model's; valid until the
+ * next note is added). */
+const struct kf_node_note *kf_model_note(const struct kf_model *m,
+					 uint32_t ni);
+/*
+ * Node ni's note, added empty (has 0, waker_comm and waker_node KF_NONE)
+ * if it had none; NULL if out of memory.  Valid until the next is added.
+ */
+struct kf_node_note *kf_model_note_add(struct kf_model *m, uint32_t ni);
 
 /*
  * A return value as the kernel's error convention reads it: the errno

@@ -59,6 +59,13 @@ const char *kf_render_node_marks(uint16_t flags, char *buf, size_t len);
  */
 const char *kf_render_node_ret(const struct kf_model *m, uint32_t ni,
 			       int origin, char *buf, size_t len);
+/*
+ * Node ni's time off the CPU as the tree shows it after the name
+ * ("  [off-CPU 99.8 ms, woken by sh[101] in try_to_wake_up]"), or "" if
+ * its task never left the CPU inside it.  Escaped.  Returns buf.
+ */
+const char *kf_render_node_off(const struct kf_model *m, uint32_t ni,
+			       char *buf, size_t len);
 
 /*
  * The row that stands for a run of n hidden siblings, "(3 hidden calls)",

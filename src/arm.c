@@ -258,6 +258,10 @@ static int enable_events(struct cap *c)
 		"events/sched/sched_process_fork/enable",
 		"events/sched/sched_process_exit/enable",
 	};
+	static const char *const offcpu[] = {
+		"events/sched/sched_switch/enable",
+		"events/sched/sched_waking/enable",
+	};
 	char path[300];
 	size_t i;
 	int k;
@@ -279,6 +283,15 @@ static int enable_events(struct cap *c)
 	for (i = 0; i < sizeof(sched) / sizeof(sched[0]); i++)
 		if (kf_tracer_exists(&c->tr, c->inst, sched[i]) &&
 		    kf_tracer_write(&c->tr, c->inst, sched[i], "1") < 0)
+			return -1;
+	/* the trees' off-CPU time and wakers: set_event_pid keeps the
+	 * switches in and out of the traced tasks and their wakeups (the
+	 * kernel checks the woken task), nobody else's.  sched_waking, not
+	 * sched_wakeup: a wakeup sent to another CPU is recorded there, in
+	 * whatever task runs on it, where sched_waking is the waker's own */
+	for (i = 0; c->graph && i < sizeof(offcpu) / sizeof(offcpu[0]); i++)
+		if (kf_tracer_exists(&c->tr, c->inst, offcpu[i]) &&
+		    kf_tracer_write(&c->tr, c->inst, offcpu[i], "1") < 0)
 			return -1;
 	return 0;
 }
@@ -395,6 +408,19 @@ static int graph_notrace(const struct cap *c, char **notrace)
 	if (c->dynsys[0] && (!c->eprobes || c->retprobes) &&
 	    kf_strtab_find(&c->ki.funcs, "kprobe_ftrace_handler") != KF_NONE)
 		notrace[nnotrace++] = "kprobe_ftrace_handler";
+	/* the tracepoints of kfollow's own sched events (off-CPU time):
+	 * their iterators are traceable on some kernels */
+	{
+		static const char *const iters[] = {
+			"__traceiter_sched_switch",
+			"__traceiter_sched_waking",
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(iters) / sizeof(*iters); k++)
+			if (kf_strtab_find(&c->ki.funcs, iters[k]) != KF_NONE)
+				notrace[nnotrace++] = (char *)iters[k];
+	}
 	if (c->retprobes) {
 		static const char *const ret_handlers[] = {
 			/* the return trampoline's C part (rethook, 5.19+) */
@@ -622,7 +648,7 @@ int cap_arm_graph(struct cap *c)
 	char *pids = pid_list(c);
 
 	roots = calloc(c->ntargets + 1, sizeof(*roots));
-	notrace = calloc(c->plan->nnotrace + 8, sizeof(*notrace));
+	notrace = calloc(c->plan->nnotrace + 10, sizeof(*notrace));
 	if (!pids || !roots || !notrace) {
 		kf_err(KF_EXIT_OSERR, "out of memory");
 		goto out;

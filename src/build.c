@@ -44,6 +44,14 @@ struct task {
 	int32_t popped_depth;
 	uint32_t nrepair;    /* repairs in the open call still standing */
 	uint32_t closed;     /* the node its last exit record closed */
+	/* switched out inside node off_node at off_start; woken by waker
+	 * (0: no wakeup seen) from its node waker_node */
+	uint32_t off_node;
+	uint64_t off_start;
+	int32_t waker;
+	uint32_t waker_node;
+	uint8_t woken;       /* a wakeup was seen: waker is valid */
+	uint8_t waker_irq;   /* it came from an interrupt */
 	struct frame *stack;
 	uint32_t nstack, cap;
 };
@@ -126,6 +134,8 @@ static struct task *task_get(struct kf_builder *b, int32_t pid)
 	t->early_top = KF_NONE;
 	t->popped = KF_NONE;
 	t->closed = KF_NONE;
+	t->off_node = KF_NONE;
+	t->waker_node = KF_NONE;
 	b->ntasks++;
 	return t;
 }
@@ -424,6 +434,7 @@ static void task_flush(struct kf_builder *b, struct task *t, uint64_t end,
 		call_close(b, t, end ? end : last);
 	}
 	t->exiting = 0;
+	t->off_node = KF_NONE;
 }
 
 /* Make the sibling list starting at `first` the children of `adopter`. */
@@ -1014,6 +1025,108 @@ static int on_retval(struct kf_builder *b, struct task *t,
 	return kf_model_ret_set(b->m, ni, ev->retval.val);
 }
 
+/* The open frame on top of t's stack, if it has a node: where t is. */
+static uint32_t top_node(const struct task *t)
+{
+	return t->nstack ? t->stack[t->nstack - 1].node : KF_NONE;
+}
+
+/*
+ * The function a waker woke from, named by its work rather than by the
+ * wakeup: up from node ni past the functions of the wakeup itself
+ * (try_to_wake_up, __wake_up_common, autoremove_wake_function,
+ * complete, ...: "wake" in the name, or complete*).  Its strtab id, or
+ * KF_NONE.
+ */
+static uint32_t waker_work(const struct kf_model *m, uint32_t ni)
+{
+	uint32_t last = KF_NONE;
+
+	while (ni != KF_NONE) {
+		const struct kf_node *n = kf_node_get(m, ni);
+		const char *f = kf_strtab_get(&m->strs, n->func);
+
+		last = n->func;
+		if (!strstr(f, "wake") && strncmp(f, "complete", 8) != 0)
+			return n->func;
+		ni = n->parent;
+	}
+	return last;
+}
+
+/*
+ * A context switch: a traced task leaving the CPU inside a call starts
+ * its time off the CPU there; coming back ends it, and the node it slept
+ * in gets the time and who woke it.  Both tasks' names are learnt here
+ * too (a waker that is not traced has no other record).
+ */
+static int on_switch(struct kf_builder *b, const struct kf_event *ev)
+{
+	struct task *t;
+	struct kf_node_note *nt;
+	uint64_t d;
+
+	if (!task_get(b, ev->sw.next) || !(t = task_get(b, ev->sw.prev)))
+		return oom();
+	if (!t->comm && ev->sw.prev_comm)
+		t->comm = ev->sw.prev_comm;
+	if (ev->sw.prev != ev->sw.next && top_node(t) != KF_NONE) {
+		t->off_node = top_node(t);
+		t->off_start = ev->ts;
+		t->woken = 0;
+		t->waker_node = KF_NONE;
+	}
+	t = task_get(b, ev->sw.next);
+	if (!t->comm && ev->sw.next_comm)
+		t->comm = ev->sw.next_comm;
+	if (t->off_node == KF_NONE)
+		return 0;
+	d = ev->ts > t->off_start ? ev->ts - t->off_start : 0;
+	if (!(nt = kf_model_note_add(b->m, t->off_node)))
+		return oom();
+	nt->off += d;
+	nt->nsleeps++;
+	nt->has |= KF_NOTE_OFF;
+	kf_node_get(b->m, t->off_node)->flags |= KF_NODE_OFF;
+	if (t->woken) {
+		struct task *w = task_get(b, t->waker);
+
+		nt->has |= KF_NOTE_WAKER | (t->waker_irq ? KF_NOTE_WAKER_IRQ : 0);
+		nt->waker_pid = t->waker;
+		nt->waker_comm = w && w->comm ? w->comm : KF_NONE;
+		nt->waker_node = t->waker_node;
+		nt->waker_func = waker_work(b->m, t->waker_node);
+	}
+	if (t->call != KF_NONE)
+		b->m->calls[t->call].off += d;
+	t->off_node = KF_NONE;
+	t->woken = 0;
+	return 0;
+}
+
+/* A wakeup of a traced task that sleeps inside a call: who woke it, and
+ * from which of its own traced calls, if it is traced. */
+static int on_wakeup(struct kf_builder *b, const struct kf_event *ev)
+{
+	struct task *t, *w;
+	uint32_t wn;
+
+	if (ev->wake.pid == ev->pid || !task_get(b, ev->wake.pid) ||
+	    !(w = task_get(b, ev->pid)))
+		return ev->wake.pid == ev->pid ? 0 : oom();
+	wn = top_node(w);
+	t = task_get(b, ev->wake.pid);
+	if (t->off_node == KF_NONE)
+		return 0;
+	t->waker = ev->pid;
+	t->woken = 1;
+	/* a timer, a disk's completion: the task on the CPU only hosted it */
+	t->waker_irq = (ev->ctx & (KF_CTX_HARDIRQ | KF_CTX_SOFTIRQ |
+				   KF_CTX_NMI)) != 0;
+	t->waker_node = t->waker_irq ? KF_NONE : wn;
+	return 0;
+}
+
 static void on_lost(struct kf_builder *b, const struct kf_event *ev)
 {
 	uint32_t i, k;
@@ -1061,6 +1174,10 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 		return on_sys_exit(b, t, ev);
 	case KF_EV_RETVAL:
 		return on_retval(b, t, ev);
+	case KF_EV_SWITCH:
+		return on_switch(b, ev);
+	case KF_EV_WAKEUP:
+		return on_wakeup(b, ev);
 	case KF_EV_STRING:
 		if (t->call != KF_NONE && ev->string.arg < KF_MAX_ARGS &&
 		    b->m->calls[t->call].sys == ev->string.sys)
@@ -1123,6 +1240,18 @@ int kf_builder_finish(struct kf_builder *b, uint64_t end_ts)
 			continue;
 		if (t->call != KF_NONE || t->nstack)
 			task_flush(b, t, 0, t->nstack ? KF_CALL_NOEXIT : 0);
+	}
+	/* wakers whose name came only after they woke someone */
+	for (i = 0; i < b->m->notes.cap; i++) {
+		struct kf_node_note *nt = &b->m->notes.val[i];
+		struct task *w;
+
+		if (b->m->notes.node[i] == KF_NONE ||
+		    !(nt->has & KF_NOTE_WAKER) || nt->waker_comm != KF_NONE)
+			continue;
+		w = task_get(b, nt->waker_pid);
+		if (w && w->comm)
+			nt->waker_comm = w->comm;
 	}
 	(void)end_ts;
 	return 0;

@@ -215,7 +215,8 @@ static const struct field sys_fields[] = {
 	F_END,
 };
 
-enum { OWN_CHILDREN, OWN_NODE_RET };
+enum { OWN_CHILDREN, OWN_NODE_RET, OWN_NODE_OFF, OWN_NODE_SLEEPS,
+       OWN_NODE_WPID, OWN_NODE_WCOMM, OWN_NODE_WIN, OWN_NODE_WIRQ };
 
 /* start is relative to t0 until the whole document is read */
 static const struct field node_fields[] = {
@@ -225,6 +226,12 @@ static const struct field node_fields[] = {
 	F_INT("cpu", struct kf_node, cpu, 0, UINT16_MAX, REQ),
 	F_FLAGS("flags", struct kf_node, flags, node_flags),
 	F_OWN("ret", OWN_NODE_RET, 0),
+	F_OWN("off_ns", OWN_NODE_OFF, 0),
+	F_OWN("sleeps", OWN_NODE_SLEEPS, 0),
+	F_OWN("waker_pid", OWN_NODE_WPID, 0),
+	F_OWN("waker_comm", OWN_NODE_WCOMM, 0),
+	F_OWN("waker_in", OWN_NODE_WIN, 0),
+	F_OWN("waker_irq", OWN_NODE_WIRQ, 0),
 	F_OWN("children", OWN_CHILDREN, 0),
 	F_END,
 };
@@ -463,6 +470,12 @@ static void out_opt_str(struct out *o, const char *s)
 		out_s(o, "null");
 }
 
+/* A string of the model by id: null for KF_NONE. */
+static void out_opt_id(struct out *o, const struct kf_model *m, uint32_t id)
+{
+	out_opt_str(o, id == KF_NONE ? NULL : kf_strtab_get(&m->strs, id));
+}
+
 static void out_flags(struct out *o, const struct flag_name *t,
 		      uint16_t flags)
 {
@@ -645,7 +658,9 @@ static void write_node(struct out *o, const struct kf_model *m,
 		       uint32_t ni, uint64_t t0)
 {
 	const struct kf_node *n = kf_node_get(m, ni);
-	uint16_t flags = n->flags & ~KF_NODE_RET; /* "ret" carries it */
+	/* "ret" and "off_ns" carry these */
+	uint16_t flags = n->flags & ~(KF_NODE_RET | KF_NODE_OFF);
+	const struct kf_node_note *nt = kf_model_note(m, ni);
 	int64_t v;
 
 	out_s(o, "{\"f\": ");
@@ -665,6 +680,22 @@ static void write_node(struct out *o, const struct kf_model *m,
 
 		snprintf(num, sizeof(num), ", \"ret\": %lld", (long long)v);
 		out_s(o, num);
+	}
+	if (nt && (nt->has & KF_NOTE_OFF)) {
+		out_s(o, ", \"off_ns\": ");
+		out_big(o, nt->off);
+		out_s(o, ", \"sleeps\": ");
+		out_u64(o, nt->nsleeps);
+	}
+	if (nt && (nt->has & KF_NOTE_WAKER)) {
+		out_s(o, ", \"waker_pid\": ");
+		out_i64(o, nt->waker_pid);
+		out_s(o, ", \"waker_comm\": ");
+		out_opt_id(o, m, nt->waker_comm);
+		out_s(o, ", \"waker_in\": ");
+		out_opt_id(o, m, nt->waker_func);
+		if (nt->has & KF_NOTE_WAKER_IRQ)
+			out_s(o, ", \"waker_irq\": true");
 	}
 }
 
@@ -924,7 +955,7 @@ struct str {
 struct frame {
 	uint32_t node;  /* KF_NONE for the call's top-level list */
 	uint32_t last;  /* last child linked so far, KF_NONE if none */
-	uint8_t seen;   /* node keys seen */
+	uint16_t seen;  /* node keys seen */
 	uint8_t list;   /* reading the children list, not the node's keys */
 	uint8_t first;  /* the next item is the first of its list or object */
 };
@@ -1908,6 +1939,79 @@ static int open_node(struct rd *r, uint32_t ci, uint32_t *sp,
 	return push_frame(r, (*sp)++, ni, 0);
 }
 
+/* A node's note keys ("ret", "off_ns", "sleeps", "waker_*"). */
+static int rd_node_note(struct rd *r, uint32_t ci, uint32_t ni, int own)
+{
+	struct kf_model *m = r->m;
+	struct kf_node_note *nt;
+	const char *at;
+	uint32_t id = KF_NONE;
+	int64_t v = 0;
+	uint64_t u = 0;
+
+	switch (own) {
+	case OWN_NODE_RET:
+		if (rd_i64(r, &v, &at, 1) < 0)
+			return -1;
+		return kf_model_ret_set(m, ni, v) < 0 ? rd_oom(r) : 0;
+	case OWN_NODE_OFF:
+		if (rd_u64(r, &u) < 0)
+			return -1;
+		break;
+	case OWN_NODE_SLEEPS:
+	case OWN_NODE_WPID:
+		if (rd_range(r, own == OWN_NODE_WPID ? INT32_MIN : 0,
+			     own == OWN_NODE_WPID ? INT32_MAX : UINT32_MAX,
+			     &v) < 0)
+			return -1;
+		break;
+	case OWN_NODE_WIRQ:
+		if (peek(r) == 't') {
+			if (rd_literal(r, "true") < 0)
+				return -1;
+			v = 1;
+		} else if (rd_literal(r, "false") < 0) {
+			return -1;
+		}
+		break;
+	default: /* OWN_NODE_WCOMM, OWN_NODE_WIN: a string or null */
+		if (peek(r) == 'n') {
+			if (rd_literal(r, "null") < 0)
+				return -1;
+		} else if ((id = rd_intern(r, "a string or null")) == KF_NONE) {
+			return -1;
+		}
+	}
+	if (!(nt = kf_model_note_add(m, ni)))
+		return rd_oom(r);
+	switch (own) {
+	case OWN_NODE_OFF:
+		nt->off = u;
+		nt->has |= KF_NOTE_OFF;
+		kf_node_get(m, ni)->flags |= KF_NODE_OFF;
+		/* the call's off-CPU time is its nodes' */
+		m->calls[ci].off += u;
+		break;
+	case OWN_NODE_SLEEPS:
+		nt->nsleeps = (uint32_t)v;
+		break;
+	case OWN_NODE_WPID:
+		nt->waker_pid = (int32_t)v;
+		nt->has |= KF_NOTE_WAKER;
+		break;
+	case OWN_NODE_WCOMM:
+		nt->waker_comm = id;
+		break;
+	case OWN_NODE_WIRQ:
+		if (v)
+			nt->has |= KF_NOTE_WAKER_IRQ;
+		break;
+	default:
+		nt->waker_func = id;
+	}
+	return 0;
+}
+
 /*
  * The "tree" of call ci: nodes are created in preorder and linked as they
  * are read, with one stack frame per open node (not recursion: a hostile
@@ -1957,20 +2061,19 @@ static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
 			/* "flags" read after "ret" cleared its mark */
 			if (kf_model_ret_get(m, f->node, &v))
 				kf_node_get(m, f->node)->flags |= KF_NODE_RET;
+			if (kf_model_note(m, f->node) &&
+			    (kf_model_note(m, f->node)->has & KF_NOTE_OFF))
+				kf_node_get(m, f->node)->flags |= KF_NODE_OFF;
 			sp--;
 			continue;
 		}
 		i = rd_field(r, node_fields, &mask, &key,
 			     kf_node_get(m, f->node));
-		f->seen = (uint8_t)mask;
+		f->seen = (uint16_t)mask;
 		if (i == FIELD_DONE)
 			continue;
-		if (i >= 0 && node_fields[i].own == OWN_NODE_RET) {
-			int64_t v;
-			const char *at;
-
-			if (rd_i64(r, &v, &at, 1) < 0 ||
-			    kf_model_ret_set(m, f->node, v) < 0)
+		if (i >= 0 && node_fields[i].own != OWN_CHILDREN) {
+			if (rd_node_note(r, ci, f->node, node_fields[i].own) < 0)
 				return -1;
 			continue;
 		}

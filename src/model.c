@@ -43,8 +43,8 @@ void kf_model_release(struct kf_model *m)
 	free(m->chunks);
 	free(m->calls);
 	free(m->sys);
-	free(m->rets.node);
-	free(m->rets.val);
+	free(m->notes.node);
+	free(m->notes.val);
 	meta_release(&m->meta);
 	kf_strtab_release(&m->strs);
 	memset(m, 0, sizeof(*m));
@@ -230,13 +230,19 @@ uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src)
 		b->parent = shift(a->parent, base);
 		b->child = shift(a->child, base);
 		b->next = shift(a->next, base);
-		if (a->flags & KF_NODE_RET) {
-			int64_t v;
+		if (kf_model_note(src, i)) {
+			struct kf_node_note *dn = kf_model_note_add(dst, j);
 
-			b->flags &= ~KF_NODE_RET;
-			if (kf_model_ret_get(src, i, &v) &&
-			    kf_model_ret_set(dst, j, v) < 0)
+			if (!dn)
 				return KF_NONE;
+			*dn = *kf_model_note(src, i);
+			if (dn->waker_comm != KF_NONE)
+				dn->waker_comm = restr(dst, src, dn->waker_comm,
+						       &ok);
+			dn->waker_node = shift(dn->waker_node, base);
+			if (dn->waker_func != KF_NONE)
+				dn->waker_func = restr(dst, src, dn->waker_func,
+						       &ok);
 		}
 	}
 	for (i = 0; ok && i < src->ncalls; i++) {
@@ -273,7 +279,7 @@ int kf_meta_set(char **field, const char *s)
 	return 0;
 }
 
-static uint32_t ret_slot(const struct kf_rets *r, uint32_t ni)
+static uint32_t note_slot(const struct kf_notes *r, uint32_t ni)
 {
 	uint32_t i = (ni * 2654435761u) & (r->cap - 1);
 
@@ -282,9 +288,9 @@ static uint32_t ret_slot(const struct kf_rets *r, uint32_t ni)
 	return i;
 }
 
-static int rets_grow(struct kf_rets *r)
+static int notes_grow(struct kf_notes *r)
 {
-	struct kf_rets g = { .cap = r->cap ? r->cap * 2 : 64 };
+	struct kf_notes g = { .cap = r->cap ? r->cap * 2 : 64 };
 	uint32_t i;
 
 	g.node = malloc(g.cap * sizeof(*g.node));
@@ -300,7 +306,7 @@ static int rets_grow(struct kf_rets *r)
 
 		if (r->node[i] == KF_NONE)
 			continue;
-		k = ret_slot(&g, r->node[i]);
+		k = note_slot(&g, r->node[i]);
 		g.node[k] = r->node[i];
 		g.val[k] = r->val[i];
 		g.n++;
@@ -311,37 +317,61 @@ static int rets_grow(struct kf_rets *r)
 	return 0;
 }
 
-int kf_model_ret_set(struct kf_model *m, uint32_t ni, int64_t v)
+const struct kf_node_note *kf_model_note(const struct kf_model *m,
+					 uint32_t ni)
 {
-	struct kf_rets *r = &m->rets;
+	const struct kf_notes *r = &m->notes;
+	uint32_t k;
+
+	if (!r->cap || ni >= m->nnodes)
+		return NULL;
+	k = note_slot(r, ni);
+	return r->node[k] == ni ? &r->val[k] : NULL;
+}
+
+struct kf_node_note *kf_model_note_add(struct kf_model *m, uint32_t ni)
+{
+	struct kf_notes *r = &m->notes;
 	uint32_t k;
 
 	if (ni >= m->nnodes)
-		return 0;
+		return NULL;
 	/* at most half full */
-	if ((r->n + 1) * 2 > r->cap && rets_grow(r) < 0)
-		return -1;
-	k = ret_slot(r, ni);
+	if ((r->n + 1) * 2 > r->cap && notes_grow(r) < 0)
+		return NULL;
+	k = note_slot(r, ni);
 	if (r->node[k] == KF_NONE) {
 		r->node[k] = ni;
 		r->n++;
+		memset(&r->val[k], 0, sizeof(r->val[k]));
+		r->val[k].waker_comm = KF_NONE;
+		r->val[k].waker_node = KF_NONE;
+		r->val[k].waker_func = KF_NONE;
 	}
-	r->val[k] = v;
+	return &r->val[k];
+}
+
+int kf_model_ret_set(struct kf_model *m, uint32_t ni, int64_t v)
+{
+	struct kf_node_note *n;
+
+	if (ni >= m->nnodes)
+		return 0;
+	if (!(n = kf_model_note_add(m, ni)))
+		return -1;
+	n->ret = v;
+	n->has |= KF_NOTE_RET;
 	kf_node_get(m, ni)->flags |= KF_NODE_RET;
 	return 0;
 }
 
 int kf_model_ret_get(const struct kf_model *m, uint32_t ni, int64_t *v)
 {
-	const struct kf_rets *r = &m->rets;
-	uint32_t k;
+	const struct kf_node_note *n = kf_model_note(m, ni);
 
-	if (!r->cap || ni >= m->nnodes)
+	if (!n || !(n->has & KF_NOTE_RET))
 		return 0;
-	k = ret_slot(r, ni);
-	if (r->node[k] != ni)
-		return 0;
-	*v = r->val[k];
+	*v = n->ret;
 	return 1;
 }
 
@@ -398,7 +428,7 @@ uint32_t kf_call_origin(const struct kf_model *m, uint32_t ci)
 	uint32_t origin = KF_NONE, n;
 	int err;
 
-	if (ci >= m->ncalls || !m->rets.n)
+	if (ci >= m->ncalls || !m->notes.n)
 		return KF_NONE;
 	c = &m->calls[ci];
 	if (!(c->flags & KF_CALL_HAS_RET) || c->root == KF_NONE)
@@ -420,7 +450,8 @@ uint32_t kf_call_origin(const struct kf_model *m, uint32_t ci)
 
 size_t kf_model_bytes(const struct kf_model *m)
 {
-	return (size_t)m->rets.cap * (sizeof(uint32_t) + sizeof(int64_t)) +
+	return (size_t)m->notes.cap * (sizeof(uint32_t) +
+					sizeof(struct kf_node_note)) +
 	       (size_t)m->nchunks * KF_NODE_CHUNK * sizeof(struct kf_node) +
 	       (size_t)m->calls_cap * sizeof(struct kf_call) +
 	       (size_t)m->sys_cap * sizeof(struct kf_sysdesc) + m->strs.bytes;

@@ -21,7 +21,8 @@
 
 enum evkind {
 	EV_FG_ENTRY = 1, EV_FG_EXIT, EV_SYS_ENTER, EV_SYS_EXIT,
-	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING, EV_RETVAL,
+	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING, EV_RETVAL, EV_SWITCH,
+	EV_WAKEUP,
 };
 
 struct fld {
@@ -54,6 +55,12 @@ struct evdef {
 		struct {                /* EV_STRING, EV_RETVAL */
 			struct fld value;
 		} str;
+		struct {                /* EV_SWITCH */
+			struct fld prev, next, prev_comm, next_comm;
+		} sw;
+		struct {                /* EV_WAKEUP */
+			struct fld pid;
+		} wake;
 	} f;
 	int nargs;
 	struct fld args[KF_MAX_ARGS];
@@ -324,6 +331,12 @@ static const struct base_event {
 		FLD("child_comm", f.fork.comm) } },
 	{ "sched", "sched_process_exit", EV_PEXIT, {
 		FLD("pid", f.exit.pid), FLD("comm", f.exit.comm) } },
+	{ "sched", "sched_switch", EV_SWITCH, {
+		FLD("prev_pid", f.sw.prev), FLD("next_pid", f.sw.next),
+		FLD("prev_comm", f.sw.prev_comm),
+		FLD("next_comm", f.sw.next_comm) } },
+	{ "sched", "sched_waking", EV_WAKEUP, {
+		FLD("pid", f.wake.pid) } },
 };
 
 /* Register the base events the kernel has. */
@@ -794,6 +807,36 @@ static int dec_fork(const struct rec *c, struct kf_event *ev)
 	return 1;
 }
 
+static int dec_switch(const struct rec *c, struct kf_event *ev)
+{
+	const struct evdef *d = c->d;
+	const char *s;
+	uint64_t v, w;
+	size_t sl;
+
+	ev->type = KF_EV_SWITCH;
+	if (num(c, &d->f.sw.prev, &v) < 0 || num(c, &d->f.sw.next, &w) < 0)
+		return DEC_BAD;
+	ev->sw.prev = (int32_t)v;
+	ev->sw.next = (int32_t)w;
+	if (rd_str(c->r, c->data, c->len, &d->f.sw.prev_comm, &s, &sl) == 0)
+		ev->sw.prev_comm = intern_comm(c->r, s, sl);
+	if (rd_str(c->r, c->data, c->len, &d->f.sw.next_comm, &s, &sl) == 0)
+		ev->sw.next_comm = intern_comm(c->r, s, sl);
+	return 1;
+}
+
+static int dec_wakeup(const struct rec *c, struct kf_event *ev)
+{
+	uint64_t v;
+
+	ev->type = KF_EV_WAKEUP;
+	if (num(c, &c->d->f.wake.pid, &v) < 0)
+		return DEC_BAD;
+	ev->wake.pid = (int32_t)v;
+	return 1;
+}
+
 static int dec_pexit(const struct rec *c, struct kf_event *ev)
 {
 	const char *s;
@@ -875,6 +918,8 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 	case EV_PEXIT: rc = dec_pexit(&c, ev); break;
 	case EV_STRING: rc = dec_string(&c, ev); break;
 	case EV_RETVAL: rc = dec_retval(&c, ev); break;
+	case EV_SWITCH: rc = dec_switch(&c, ev); break;
+	case EV_WAKEUP: rc = dec_wakeup(&c, ev); break;
 	default: rc = DEC_SKIP;
 	}
 	if (rc == DEC_BAD)

@@ -152,6 +152,43 @@ const char *kf_render_node_ret(const struct kf_model *m, uint32_t ni,
 	return buf;
 }
 
+const char *kf_render_node_off(const struct kf_model *m, uint32_t ni,
+			       char *buf, size_t len)
+{
+	const struct kf_node_note *nt = kf_model_note(m, ni);
+	struct kf_out o = { buf, len, 0 };
+	char dur[32];
+
+	if (len)
+		buf[0] = '\0';
+	if (!nt || !(nt->has & KF_NOTE_OFF))
+		return buf;
+	kf_render_fmt_dur(dur, sizeof(dur), nt->off);
+	kf_out_printf(&o, "  [off-CPU %s", dur);
+	if (nt->nsleeps > 1)
+		kf_out_printf(&o, " in %u sleeps", nt->nsleeps);
+	if (nt->has & KF_NOTE_WAKER) {
+		const char *comm = nt->waker_comm != KF_NONE ?
+				   kf_strtab_get(&m->strs, nt->waker_comm) : "?";
+
+		kf_out_puts(&o, nt->has & KF_NOTE_WAKER_IRQ ?
+			    ", woken from an interrupt on " : ", woken by ");
+		kf_out_escape(&o, comm, strlen(comm));
+		kf_out_printf(&o, "[%d]", nt->waker_pid);
+		if (nt->waker_func != KF_NONE) {
+			const char *f = kf_strtab_get(&m->strs,
+						      nt->waker_func);
+
+			kf_out_puts(&o, " in ");
+			kf_out_escape(&o, f, strlen(f));
+		}
+	} else {
+		kf_out_puts(&o, ", no wakeup seen: preempted");
+	}
+	kf_out_puts(&o, "]");
+	return buf;
+}
+
 /* s as kf_out_escape shows it: it came from the kernel, the traced program
  * or an input file, and must not drive the terminal. */
 static void put_esc(FILE *f, const char *s)
@@ -235,6 +272,12 @@ static void print_tree(struct walk *w, uint32_t first)
 				fputs(kf_render_node_ret(m, ni, ni == w->origin,
 							 marks, sizeof(marks)),
 				      w->f);
+			if (n->flags & KF_NODE_OFF) {
+				char off[512];
+
+				fputs(kf_render_node_off(m, ni, off,
+							 sizeof(off)), w->f);
+			}
 			fprintf(w->f, "%s\n", kf_render_node_marks(n->flags,
 				marks, sizeof(marks)));
 			if (n->child != KF_NONE) {
@@ -283,6 +326,15 @@ size_t kf_render_call_header(const struct kf_model *m, uint32_t call,
 		      dur);
 	kf_out_escape(&o, comm, strlen(comm));
 	kf_out_printf(&o, "[%d] cpu %u", c->pid, c->cpu);
+	if (c->off) {
+		char on[32], off[32];
+		uint64_t span = c->end > c->start ? c->end - c->start : 0;
+
+		kf_render_fmt_dur(on, sizeof(on), span > c->off ?
+				  span - c->off : 0);
+		kf_render_fmt_dur(off, sizeof(off), c->off);
+		kf_out_printf(&o, " (on-CPU %s, off-CPU %s)", on, off);
+	}
 	if (c->flags & KF_CALL_NOENTER)
 		kf_out_puts(&o, " (entry not seen: arguments unknown)");
 	if (c->flags & KF_CALL_NORETURN)
@@ -312,12 +364,19 @@ static void call_header(FILE *f, const struct kf_model *m, uint32_t call)
 int kf_render_summary(FILE *f, const struct kf_model *m)
 {
 	const struct kf_meta *mt = &m->meta;
-	uint64_t incomplete = 0;
-	uint32_t i, nodes = m->path_dropped ? 0 : m->nnodes;
+	uint64_t incomplete = 0, off = 0, span = 0;
+	uint32_t i, nodes = m->path_dropped ? 0 : m->nnodes, slept = 0;
 
 	for (i = 0; i < m->ncalls; i++) {
-		if (m->calls[i].flags & KF_CALL_INCOMPLETE)
+		const struct kf_call *c = &m->calls[i];
+
+		if (c->flags & KF_CALL_INCOMPLETE)
 			incomplete++;
+		if (c->off) {
+			off += c->off;
+			slept++;
+		}
+		span += c->end > c->start ? c->end - c->start : 0;
 		/* --path left calls out: count the trees still shown */
 		if (m->path_dropped)
 			nodes += m->calls[i].nnodes;
@@ -339,6 +398,15 @@ int kf_render_summary(FILE *f, const struct kf_model *m)
 			"not shown", m->path_dropped,
 			m->path_dropped == 1 ? "" : "s");
 	fputc('\n', f);
+	if (off) {
+		char a[32], b[32];
+
+		/* the calls' own time split: on the CPU, and switched out */
+		kf_render_fmt_dur(a, sizeof(a), span > off ? span - off : 0);
+		kf_render_fmt_dur(b, sizeof(b), off);
+		fprintf(f, "# time in the invocations: %s on the CPU, %s off "
+			"it (in %u of them)\n", a, b, slept);
+	}
 	return 0;
 }
 

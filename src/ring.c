@@ -247,6 +247,7 @@ int cap_tep_load(struct cap *c)
 		{ "sched", "sched_process_exec" },
 		{ "sched", "sched_process_fork" },
 		{ "sched", "sched_process_exit" },
+		{ "sched", "sched_switch" }, { "sched", "sched_waking" },
 	};
 	char *hdr, name[300];
 	size_t len = 0, i;

@@ -1338,6 +1338,12 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 		if (!p->nb && (r.flags & KF_NODE_RET))
 			kf_out_puts(&o, kf_render_node_ret(t->m, r.node,
 				    r.node == p->origin, marks, sizeof(marks)));
+		if (!p->nb && (r.flags & KF_NODE_OFF)) {
+			char off[512];
+
+			kf_out_puts(&o, kf_render_node_off(t->m, r.node, off,
+							   sizeof(off)));
+		}
 		kf_out_puts(&o, kf_view_node_marks(r.flags, marks,
 						   sizeof(marks)));
 	}

@@ -228,7 +228,7 @@ static void test_retval_binding(void **state)
 	assert_true(kf_model_ret_get(&f->m, find(f, "A", 0), &v));
 	assert_int_equal(v, -2);
 	assert_true(kf_node_get(&f->m, find(f, "A", 0))->flags & KF_NODE_RET);
-	assert_int_equal(f->m.rets.n, 3);
+	assert_int_equal(f->m.notes.n, 3);
 	/* A = -2 and its first erring child B = -2: B is where it began */
 	assert_string_equal(origin_name(f, 0), "B");
 	teardown(f);
@@ -315,6 +315,136 @@ static void test_retval_under_handler(void **state)
 	teardown(f);
 }
 
+static void sw(struct fixture *f, int cpu, uint64_t ts, int prev, int next,
+	       const char *prev_comm, const char *next_comm)
+{
+	struct kf_event ev = { .ts = ts, .pid = prev, .cpu = cpu,
+			       .type = KF_EV_SWITCH };
+
+	ev.sw.prev = prev;
+	ev.sw.next = next;
+	ev.sw.prev_comm = prev_comm ? fn(f, prev_comm) : 0;
+	ev.sw.next_comm = next_comm ? fn(f, next_comm) : 0;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+}
+
+static void wake_ctx(struct fixture *f, int cpu, uint64_t ts, int waker,
+		     int pid, uint8_t ctx)
+{
+	struct kf_event ev = { .ts = ts, .pid = waker, .cpu = cpu,
+			       .type = KF_EV_WAKEUP, .ctx = ctx };
+
+	ev.wake.pid = pid;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+}
+
+static void wake(struct fixture *f, int cpu, uint64_t ts, int waker, int pid)
+{
+	struct kf_event ev = { .ts = ts, .pid = waker, .cpu = cpu,
+			       .type = KF_EV_WAKEUP };
+
+	ev.wake.pid = pid;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+}
+
+/*
+ * Task 7 reads a pipe and sleeps in schedule for 80 ns; task 9 (traced,
+ * writing) wakes it from inside pipe_write > try_to_wake_up; later task 7
+ * is preempted in another call and nobody wakes it.  Task 30 (jbd2, not
+ * traced) wakes 7 in a third call: its name comes from the switch.
+ *   read  A{schedule [off 80, woken by 9 in pipe_write]}
+ *   write pipe_write{try_to_wake_up}
+ */
+static void test_offcpu(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	const struct kf_node_note *nt;
+	uint32_t sys_read = kf_model_sys_get(&f->m, "read");
+	uint32_t sys_write = kf_model_sys_get(&f->m, "write");
+
+	(void)state;
+	sys_enter(f, 7, 0, 0, sys_read);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 2, "schedule", 1, 0);
+	sw(f, 0, 10, 7, 9, "cat", "sh");
+	sys_enter(f, 9, 0, 11, sys_write);
+	entry(f, 9, 0, 12, "pipe_write", 0, 0);
+	entry(f, 9, 0, 13, "try_to_wake_up", 1, 0);
+	wake(f, 0, 14, 9, 7);
+	fexit(f, 9, 0, 13, 15, "try_to_wake_up", 1);
+	fexit(f, 9, 0, 12, 16, "pipe_write", 0);
+	sys_exit(f, 9, 0, 17, sys_write, 3);
+	sw(f, 0, 90, 9, 7, "sh", "cat");
+	fexit(f, 7, 0, 2, 95, "schedule", 1);
+	fexit(f, 7, 0, 1, 96, "A", 0);
+	sys_exit(f, 7, 0, 97, sys_read, 3);
+	/* preempted: no wakeup */
+	sys_enter(f, 7, 0, 100, sys_read);
+	entry(f, 7, 0, 101, "B", 0, 0);
+	sw(f, 0, 102, 7, 0, "cat", "swapper/0");
+	sw(f, 0, 110, 0, 7, "swapper/0", "cat");
+	fexit(f, 7, 0, 101, 111, "B", 0);
+	sys_exit(f, 7, 0, 112, sys_read, 3);
+	/* woken by a task that is not traced, named by a later switch */
+	sys_enter(f, 7, 0, 200, sys_read);
+	entry(f, 7, 0, 201, "C", 0, 0);
+	sw(f, 0, 202, 7, 0, NULL, NULL);
+	wake(f, 1, 250, 30, 7);
+	sw(f, 1, 251, 30, 0, "jbd2/vda-8", "swapper/1");
+	sw(f, 0, 260, 0, 7, NULL, NULL);
+	fexit(f, 7, 0, 201, 261, "C", 0);
+	sys_exit(f, 7, 0, 262, sys_read, 3);
+	/* a timer's interrupt on the idle CPU: pid 0 is a waker too */
+	sys_enter(f, 7, 0, 300, sys_read);
+	entry(f, 7, 0, 301, "D", 0, 0);
+	sw(f, 0, 302, 7, 0, NULL, "swapper/0");
+	wake_ctx(f, 0, 350, 0, 7, KF_CTX_HARDIRQ);
+	sw(f, 0, 351, 0, 7, "swapper/0", NULL);
+	fexit(f, 7, 0, 301, 352, "D", 0);
+	sys_exit(f, 7, 0, 353, sys_read, 0);
+	assert_int_equal(kf_builder_finish(f->b, 0), 0);
+
+	nt = kf_model_note(&f->m, find(f, "D", 0));
+	assert_non_null(nt);
+	assert_int_equal(nt->has, KF_NOTE_OFF | KF_NOTE_WAKER |
+			 KF_NOTE_WAKER_IRQ);
+	assert_int_equal(nt->off, 49);
+	assert_int_equal(nt->waker_pid, 0);
+	assert_string_equal(kf_strtab_get(&f->m.strs, nt->waker_comm),
+			    "swapper/0");
+	assert_int_equal(nt->waker_node, KF_NONE);
+	assert_int_equal(f->m.ncalls, 5);
+	nt = kf_model_note(&f->m, find(f, "schedule", 0));
+	assert_non_null(nt);
+	assert_int_equal(nt->has, KF_NOTE_OFF | KF_NOTE_WAKER);
+	assert_int_equal(nt->off, 80);
+	assert_int_equal(nt->nsleeps, 1);
+	assert_int_equal(nt->waker_pid, 9);
+	assert_string_equal(kf_strtab_get(&f->m.strs, nt->waker_comm), "sh");
+	assert_int_equal(nt->waker_node, find(f, "try_to_wake_up", 0));
+	/* named by its work, not by the wakeup */
+	assert_string_equal(kf_strtab_get(&f->m.strs, nt->waker_func),
+			    "pipe_write");
+	assert_true(kf_node_get(&f->m, find(f, "schedule", 0))->flags &
+		    KF_NODE_OFF);
+	assert_int_equal(f->m.calls[0].off, 80);
+	assert_int_equal(f->m.calls[1].off, 0);
+	nt = kf_model_note(&f->m, find(f, "B", 0));
+	assert_non_null(nt);
+	assert_int_equal(nt->has, KF_NOTE_OFF);
+	assert_int_equal(nt->off, 8);
+	assert_int_equal(f->m.calls[2].off, 8);
+	nt = kf_model_note(&f->m, find(f, "C", 0));
+	assert_non_null(nt);
+	assert_int_equal(nt->off, 58);
+	assert_int_equal(nt->waker_pid, 30);
+	assert_string_equal(kf_strtab_get(&f->m.strs, nt->waker_comm),
+			    "jbd2/vda-8");
+	assert_int_equal(nt->waker_node, KF_NONE);
+	assert_null(kf_model_note(&f->m, find(f, "A", 0)));
+	teardown(f);
+}
+
 /* The kernel's error convention, 64- and 32-bit. */
 static void test_ret_errno(void **state)
 {
@@ -350,7 +480,7 @@ static void test_retval_many(void **state)
 		if (has)
 			assert_int_equal(v, i == 3 ? 42 : -(int64_t)i);
 	}
-	assert_int_equal(m.rets.n, 1667);
+	assert_int_equal(m.notes.n, 1667);
 	assert_false(kf_model_ret_get(&m, 99999, &v));
 	kf_model_release(&m);
 }
@@ -1256,6 +1386,7 @@ int main(void)
 		cmocka_unit_test(test_retval_origin),
 		cmocka_unit_test(test_retval_under_handler),
 		cmocka_unit_test(test_ret_errno),
+		cmocka_unit_test(test_offcpu),
 		cmocka_unit_test(test_retval_many),
 	};
 

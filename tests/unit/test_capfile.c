@@ -174,6 +174,28 @@ static void build_full(struct kf_model *m)
 		 KF_NODE_NOENTRY);
 	irq = add_node(m, ci, top, "irq_enter_rcu", base + 2000, 300, 0,
 		       KF_NODE_IRQ);
+	{
+		/* off the CPU in getname, woken by a task with a hostile name
+		 * from its pipe_write; in irq_enter_rcu, from an interrupt */
+		struct kf_node_note *nt = kf_model_note_add(m, g);
+
+		assert_non_null(nt);
+		nt->off = UINT64_C(0xffffffffffff);
+		nt->nsleeps = 3;
+		nt->has |= KF_NOTE_OFF | KF_NOTE_WAKER;
+		nt->waker_pid = -1;
+		nt->waker_comm = str(m, NASTY);
+		nt->waker_func = str(m, "pipe_write");
+		kf_node_get(m, g)->flags |= KF_NODE_OFF;
+		nt = kf_model_note_add(m, irq);
+		assert_non_null(nt);
+		nt->off = 5;
+		nt->nsleeps = 1;
+		nt->has = KF_NOTE_OFF | KF_NOTE_WAKER | KF_NOTE_WAKER_IRQ;
+		nt->waker_pid = 0;
+		kf_node_get(m, irq)->flags |= KF_NODE_OFF;
+		m->calls[ci].off = UINT64_C(0xffffffffffff) + 5;
+	}
 	add_node(m, ci, irq, "handle_irq", base + 2050, 100, 0,
 		 KF_NODE_NMI | KF_NODE_SOFTIRQ);
 	assert_int_equal(kf_model_ret_set(m, add_node(m, ci, top,
@@ -255,8 +277,20 @@ static void same_tree(const struct kf_model *a, uint32_t na,
 			int64_t va = 0, vb = 0;
 			int ha = kf_model_ret_get(a, na, &va);
 
+			const struct kf_node_note *p = kf_model_note(a, na);
+			const struct kf_node_note *q = kf_model_note(b, nb);
+
 			assert_int_equal(ha, kf_model_ret_get(b, nb, &vb));
 			assert_int_equal(va, vb);
+			assert_int_equal(p == NULL, q == NULL);
+			if (p) {
+				assert_int_equal(p->has, q->has);
+				assert_int_equal(p->off, q->off);
+				assert_int_equal(p->nsleeps, q->nsleeps);
+				assert_int_equal(p->waker_pid, q->waker_pid);
+				same_id(a, p->waker_comm, b, q->waker_comm);
+				same_id(a, p->waker_func, b, q->waker_func);
+			}
 		}
 		if (x->child != KF_NONE) {
 			assert_int_equal(kf_node_get(b, y->child)->parent, nb);
@@ -295,7 +329,9 @@ static void same_model(const struct kf_model *a, const struct kf_model *b)
 	same_str(x->degraded, y->degraded);
 	same_str(x->source, y->source);
 	same_str(x->retval, y->retval);
-	assert_int_equal(a->rets.n, b->rets.n);
+	for (i = 0; i < a->ncalls && i < b->ncalls; i++)
+		assert_int_equal(a->calls[i].off, b->calls[i].off);
+	assert_int_equal(a->notes.n, b->notes.n);
 	assert_int_equal(x->mode, y->mode);
 	assert_int_equal(x->max_depth, y->max_depth);
 	assert_int_equal(x->min_duration, y->min_duration);

@@ -90,6 +90,16 @@ else
 	bad "lab pipe: longest read '$ms' ms: $(grep '^read(0' $tmp/lab-pipe.txt | head -2 | tr '\n' '|')"
 fi
 
+# the reader's schedule: off the CPU for the writer's sleep, woken by the
+# writer from inside its pipe_write (sched_switch, sched_waking)
+line=$(grep -E '(─|-) schedule  \[off-CPU [0-9.]+ ms, woken by sh\[[0-9]+\] in (anon_)?pipe_write\]' $tmp/lab-pipe.txt | head -1)
+off=$(echo "$line" | sed -n 's/.*off-CPU \([0-9.]*\) ms.*/\1/p')
+if [ -n "$off" ] && awk "BEGIN{exit !($off >= 50 && $off <= $ms)}"; then
+	ok "lab pipe: $off ms off the CPU in schedule, woken by the writer: $(echo "$line" | sed 's/.*\[off/[off/')"
+else
+	bad "lab pipe: no wait woken by the writer: $(grep 'off-CPU' $tmp/lab-pipe.txt | head -3 | tr '\n' '|')"
+fi
+
 # sleep: 50 ms in clock_nanosleep (or nanosleep), nearly all off the CPU
 $K --batch --preset sleep -- sleep 0.05 >$tmp/lab-sleep.txt 2>$tmp/lab-sleep.txt.err
 lab sleep $tmp/lab-sleep.txt $? hrtimer_nanosleep do_nanosleep schedule
@@ -99,6 +109,15 @@ if [ -n "$ms" ] && awk "BEGIN{exit !($ms >= 50 && $ms < 1000)}"; then
 	ok "lab sleep: the sleep read $ms ms (50 asked)"
 else
 	bad "lab sleep: header '$ms' ms: $(grep 'sleep(' $tmp/lab-sleep.txt | head -2 | tr '\n' '|')"
+fi
+# off the CPU for the 50 ms, woken by the timer's interrupt; the header
+# splits the time
+off=$(sed -n 's/^\(clock_\)*nanosleep(.*(on-CPU [0-9.]* [mun]*s, off-CPU \([0-9.]*\) ms)$/\2/p' $tmp/lab-sleep.txt | head -1)
+if [ -n "$off" ] && awk "BEGIN{exit !($off >= 45 && $off <= $ms)}" &&
+   grep -qE 'schedule  \[off-CPU [0-9.]+ ms, woken from an interrupt on ' $tmp/lab-sleep.txt; then
+	ok "lab sleep: $off ms of the $ms off the CPU, woken from the timer's interrupt"
+else
+	bad "lab sleep: off-CPU '$off' of '$ms' ms: $(grep 'off-CPU' $tmp/lab-sleep.txt | head -2 | tr '\n' '|')"
 fi
 
 # fsync on tmpfs: the common core, and nothing to write back
@@ -145,4 +164,11 @@ cd / || exit 1
 $K --batch --preset fsync -- dd if=/dev/zero of=/mnt/disk/lab-f bs=4k count=16 conv=fsync >$tmp/lab-fsync-ext4.txt 2>$tmp/lab-fsync-ext4.txt.err
 lab fsync-ext4 $tmp/lab-fsync-ext4.txt $? ext4_sync_file \
 	file_write_and_wait_range submit_bio jbd2_log_wait_commit io_schedule
+# who did the work while fsync slept: the journal's thread committed
+if grep -qE '\[off-CPU [0-9.]+ [mun]*s(  *in [0-9]+ sleeps)?, woken by jbd2/[^]]*\]' $tmp/lab-fsync-ext4.txt &&
+   grep -q '^fsync(.*(on-CPU .*, off-CPU .*)$' $tmp/lab-fsync-ext4.txt; then
+	ok "lab fsync-ext4: a wait woken by the journal: $(grep -o 'woken by jbd2/[^]]*' $tmp/lab-fsync-ext4.txt | head -1)"
+else
+	bad "lab fsync-ext4: no wait woken by jbd2: $(grep -o 'off-CPU.*' $tmp/lab-fsync-ext4.txt | head -3 | tr '\n' '|')"
+fi
 rm -f /mnt/disk/lab-f
