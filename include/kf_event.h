@@ -83,6 +83,8 @@ struct kf_event {
 		struct {
 			int32_t prev, next;
 			uint32_t prev_comm, next_comm; /* strtab ids, may be 0 */
+			int64_t prev_state; /* 0 (running: preempted) or a
+					     * sleep's state bits */
 		} sw;
 		struct {
 			int32_t pid;    /* the task woken */

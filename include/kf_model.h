@@ -154,6 +154,8 @@ enum kf_note_has {
 	KF_NOTE_WAKER = 1 << 2,
 	KF_NOTE_WAKER_IRQ = 1 << 3,  /* woken from an interrupt: the waker is
 				      * the task that was on that CPU */
+	KF_NOTE_PREEMPTED = 1 << 4,  /* it left the CPU runnable (preempted),
+				      * not asleep, the last time */
 };
 
 struct kf_node_note {

@@ -358,6 +358,8 @@ struct kf_sum_row {
 	const char *name;    /* the model's */
 	uint32_t func;       /* strtab id */
 	uint64_t calls, total, self, avg, max;
+	uint64_t off;        /* ns its calls' tasks spent off the CPU in it
+			      * (part of self) */
 };
 
 struct kf_summary {
@@ -367,6 +369,8 @@ struct kf_summary {
 	uint32_t nrows;
 	enum kf_sum_col sort;
 	struct kf_cursor cur;
+	int has_off;         /* some task slept inside a traced call: the
+			      * off-CPU column shows */
 };
 
 /*
@@ -383,7 +387,9 @@ void kf_summary_release(struct kf_summary *s);
  * kf_summary_columns.  Returns the length the full text would have. */
 size_t kf_summary_line(const struct kf_summary *s, uint32_t i, char *buf,
 		       size_t len);
-const char *kf_summary_columns(void);
+/* The column titles matching kf_summary_line (an off-CPU column when
+ * s->has_off). */
+const char *kf_summary_columns(const struct kf_summary *s);
 
 /* ---- text, for `w` and the tests ---------------------------------- */
 

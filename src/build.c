@@ -52,6 +52,15 @@ struct task {
 	uint32_t waker_node;
 	uint8_t woken;       /* a wakeup was seen: waker is valid */
 	uint8_t waker_irq;   /* it came from an interrupt */
+	/* a wakeup that came while it still ran inside a call: one CPU's
+	 * record times can run ahead of another's, so the waker's record
+	 * may sort before the sleeper's switch (seen on 6.1 and 6.12) */
+	uint8_t pending;
+	uint8_t pending_irq;
+	uint8_t off_preempted; /* it left runnable */
+	int32_t off_next;    /* the task that took the CPU then */
+	int32_t pending_waker;
+	uint32_t pending_node;
 	struct frame *stack;
 	uint32_t nstack, cap;
 };
@@ -1068,17 +1077,31 @@ static int on_switch(struct kf_builder *b, const struct kf_event *ev)
 
 	if (!task_get(b, ev->sw.next) || !(t = task_get(b, ev->sw.prev)))
 		return oom();
-	if (!t->comm && ev->sw.prev_comm)
+	/* pid 0 is every CPU's idle task (swapper/N): no one name */
+	if (!t->comm && ev->sw.prev_comm && ev->sw.prev)
 		t->comm = ev->sw.prev_comm;
 	if (ev->sw.prev != ev->sw.next && top_node(t) != KF_NONE) {
+		t->off_preempted = !(ev->sw.prev_state & 0xff);
+		t->off_next = ev->sw.next;
 		t->off_node = top_node(t);
 		t->off_start = ev->ts;
 		t->woken = 0;
 		t->waker_node = KF_NONE;
+		/* it went to sleep (state bits in the low byte; 0 or the
+		 * preempt bit: it was runnable): a wakeup sorted before the
+		 * switch is its waker */
+		if (t->pending && (ev->sw.prev_state & 0xff)) {
+			t->woken = 1;
+			t->waker = t->pending_waker;
+			t->waker_irq = t->pending_irq;
+			t->waker_node = t->pending_node;
+		}
 	}
+	t->pending = 0;
 	t = task_get(b, ev->sw.next);
-	if (!t->comm && ev->sw.next_comm)
+	if (!t->comm && ev->sw.next_comm && ev->sw.next)
 		t->comm = ev->sw.next_comm;
+	t->pending = 0;
 	if (t->off_node == KF_NONE)
 		return 0;
 	d = ev->ts > t->off_start ? ev->ts - t->off_start : 0;
@@ -1087,6 +1110,21 @@ static int on_switch(struct kf_builder *b, const struct kf_event *ev)
 	nt->off += d;
 	nt->nsleeps++;
 	nt->has |= KF_NOTE_OFF;
+	if (t->off_preempted && !t->woken) {
+		/* nothing woke it: who took the CPU (the work it waited for,
+		 * as often as not: jbd2 committing an fsync's journal) */
+		struct task *n = task_get(b, t->off_next);
+
+		nt->has |= KF_NOTE_PREEMPTED;
+		nt->has &= ~(KF_NOTE_WAKER | KF_NOTE_WAKER_IRQ);
+		nt->waker_pid = t->off_next;
+		nt->waker_comm = n && n->comm ? n->comm : KF_NONE;
+		nt->waker_node = KF_NONE;
+		nt->waker_func = KF_NONE;
+		t = task_get(b, ev->sw.next);
+	} else {
+		nt->has &= ~KF_NOTE_PREEMPTED;
+	}
 	kf_node_get(b->m, t->off_node)->flags |= KF_NODE_OFF;
 	if (t->woken) {
 		struct task *w = task_get(b, t->waker);
@@ -1110,20 +1148,30 @@ static int on_wakeup(struct kf_builder *b, const struct kf_event *ev)
 {
 	struct task *t, *w;
 	uint32_t wn;
+	int irq;
 
 	if (ev->wake.pid == ev->pid || !task_get(b, ev->wake.pid) ||
 	    !(w = task_get(b, ev->pid)))
 		return ev->wake.pid == ev->pid ? 0 : oom();
 	wn = top_node(w);
 	t = task_get(b, ev->wake.pid);
-	if (t->off_node == KF_NONE)
+	/* a timer, a disk's completion: the task on the CPU only hosted it */
+	irq = (ev->ctx & (KF_CTX_HARDIRQ | KF_CTX_SOFTIRQ | KF_CTX_NMI)) != 0;
+	if (irq)
+		wn = KF_NONE;
+	if (t->off_node == KF_NONE) {
+		if (top_node(t) != KF_NONE) {
+			t->pending = 1;
+			t->pending_waker = ev->pid;
+			t->pending_irq = irq;
+			t->pending_node = wn;
+		}
 		return 0;
+	}
 	t->waker = ev->pid;
 	t->woken = 1;
-	/* a timer, a disk's completion: the task on the CPU only hosted it */
-	t->waker_irq = (ev->ctx & (KF_CTX_HARDIRQ | KF_CTX_SOFTIRQ |
-				   KF_CTX_NMI)) != 0;
-	t->waker_node = t->waker_irq ? KF_NONE : wn;
+	t->waker_irq = irq;
+	t->waker_node = wn;
 	return 0;
 }
 
@@ -1247,7 +1295,8 @@ int kf_builder_finish(struct kf_builder *b, uint64_t end_ts)
 		struct task *w;
 
 		if (b->m->notes.node[i] == KF_NONE ||
-		    !(nt->has & KF_NOTE_WAKER) || nt->waker_comm != KF_NONE)
+		    !(nt->has & (KF_NOTE_WAKER | KF_NOTE_PREEMPTED)) ||
+		    nt->waker_comm != KF_NONE)
 			continue;
 		w = task_get(b, nt->waker_pid);
 		if (w && w->comm)

@@ -216,7 +216,8 @@ static const struct field sys_fields[] = {
 };
 
 enum { OWN_CHILDREN, OWN_NODE_RET, OWN_NODE_OFF, OWN_NODE_SLEEPS,
-       OWN_NODE_WPID, OWN_NODE_WCOMM, OWN_NODE_WIN, OWN_NODE_WIRQ };
+       OWN_NODE_WPID, OWN_NODE_WCOMM, OWN_NODE_WIN, OWN_NODE_WIRQ,
+       OWN_NODE_PREEMPT };
 
 /* start is relative to t0 until the whole document is read */
 static const struct field node_fields[] = {
@@ -232,6 +233,7 @@ static const struct field node_fields[] = {
 	F_OWN("waker_comm", OWN_NODE_WCOMM, 0),
 	F_OWN("waker_in", OWN_NODE_WIN, 0),
 	F_OWN("waker_irq", OWN_NODE_WIRQ, 0),
+	F_OWN("preempted", OWN_NODE_PREEMPT, 0),
 	F_OWN("children", OWN_CHILDREN, 0),
 	F_END,
 };
@@ -686,8 +688,10 @@ static void write_node(struct out *o, const struct kf_model *m,
 		out_big(o, nt->off);
 		out_s(o, ", \"sleeps\": ");
 		out_u64(o, nt->nsleeps);
+		if (nt->has & KF_NOTE_PREEMPTED)
+			out_s(o, ", \"preempted\": true");
 	}
-	if (nt && (nt->has & KF_NOTE_WAKER)) {
+	if (nt && (nt->has & (KF_NOTE_WAKER | KF_NOTE_PREEMPTED))) {
 		out_s(o, ", \"waker_pid\": ");
 		out_i64(o, nt->waker_pid);
 		out_s(o, ", \"waker_comm\": ");
@@ -1966,6 +1970,7 @@ static int rd_node_note(struct rd *r, uint32_t ci, uint32_t ni, int own)
 			return -1;
 		break;
 	case OWN_NODE_WIRQ:
+	case OWN_NODE_PREEMPT:
 		if (peek(r) == 't') {
 			if (rd_literal(r, "true") < 0)
 				return -1;
@@ -2005,6 +2010,10 @@ static int rd_node_note(struct rd *r, uint32_t ci, uint32_t ni, int own)
 	case OWN_NODE_WIRQ:
 		if (v)
 			nt->has |= KF_NOTE_WAKER_IRQ;
+		break;
+	case OWN_NODE_PREEMPT:
+		if (v)
+			nt->has |= KF_NOTE_PREEMPTED;
 		break;
 	default:
 		nt->waker_func = id;
@@ -2064,6 +2073,12 @@ static int rd_tree(struct rd *r, uint32_t ci, uint32_t *count)
 			if (kf_model_note(m, f->node) &&
 			    (kf_model_note(m, f->node)->has & KF_NOTE_OFF))
 				kf_node_get(m, f->node)->flags |= KF_NODE_OFF;
+			/* a preemption's "waker" is who took the CPU */
+			if (kf_model_note(m, f->node) &&
+			    (kf_model_note(m, f->node)->has &
+			     KF_NOTE_PREEMPTED))
+				kf_model_note_add(m, f->node)->has &=
+					~(KF_NOTE_WAKER | KF_NOTE_WAKER_IRQ);
 			sp--;
 			continue;
 		}

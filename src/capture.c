@@ -553,6 +553,39 @@ static int builder_start(struct cap *c, struct kf_sink *sink)
 	return 0;
 }
 
+/*
+ * Wakers no record named (a kernel thread that never switched with a
+ * traced task: jbd2 on the other CPU): their names from /proc, now, while
+ * they most likely still run.  Returns 0 or -1 (out of memory).
+ */
+static int name_wakers(struct kf_model *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->notes.cap; i++) {
+		struct kf_node_note *nt = &m->notes.val[i];
+		char path[64], comm[32] = "";
+		FILE *f;
+
+		if (m->notes.node[i] == KF_NONE || nt->waker_comm != KF_NONE ||
+		    !(nt->has & (KF_NOTE_WAKER | KF_NOTE_PREEMPTED)) ||
+		    nt->waker_pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm",
+			 (int)nt->waker_pid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+		if (*comm && (nt->waker_comm = kf_strtab_intern(&m->strs,
+							       comm)) == KF_NONE)
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	return 0;
+}
+
 /* The command's exit status into *exit_code, waiting a moment for a
  * command that tracing stopped before it ended. */
 static void wait_command(struct cap *c, int *st, int *exited, int *exit_code)
@@ -741,7 +774,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	/* 7. trees */
 	t_post = cap_now_ns();
 	if (cap_ring_build(&c, sink, 1, 0) < 0 ||
-	    kf_builder_finish(c.b, 0) < 0)
+	    kf_builder_finish(c.b, 0) < 0 || name_wakers(m) < 0)
 		goto fail;
 	t_post = cap_now_ns() - t_post;
 	report_stats(&c, ph, t_post);

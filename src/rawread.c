@@ -56,7 +56,7 @@ struct evdef {
 			struct fld value;
 		} str;
 		struct {                /* EV_SWITCH */
-			struct fld prev, next, prev_comm, next_comm;
+			struct fld prev, next, prev_comm, next_comm, state;
 		} sw;
 		struct {                /* EV_WAKEUP */
 			struct fld pid;
@@ -334,7 +334,8 @@ static const struct base_event {
 	{ "sched", "sched_switch", EV_SWITCH, {
 		FLD("prev_pid", f.sw.prev), FLD("next_pid", f.sw.next),
 		FLD("prev_comm", f.sw.prev_comm),
-		FLD("next_comm", f.sw.next_comm) } },
+		FLD("next_comm", f.sw.next_comm),
+		FLD("prev_state", f.sw.state) } },
 	{ "sched", "sched_waking", EV_WAKEUP, {
 		FLD("pid", f.wake.pid) } },
 };
@@ -819,6 +820,8 @@ static int dec_switch(const struct rec *c, struct kf_event *ev)
 		return DEC_BAD;
 	ev->sw.prev = (int32_t)v;
 	ev->sw.next = (int32_t)w;
+	if (num(c, &d->f.sw.state, &v) == 0)
+		ev->sw.prev_state = (int64_t)v;
 	if (rd_str(c->r, c->data, c->len, &d->f.sw.prev_comm, &s, &sl) == 0)
 		ev->sw.prev_comm = intern_comm(c->r, s, sl);
 	if (rd_str(c->r, c->data, c->len, &d->f.sw.next_comm, &s, &sl) == 0)

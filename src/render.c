@@ -173,8 +173,13 @@ const char *kf_render_node_off(const struct kf_model *m, uint32_t ni,
 
 		kf_out_puts(&o, nt->has & KF_NOTE_WAKER_IRQ ?
 			    ", woken from an interrupt on " : ", woken by ");
-		kf_out_escape(&o, comm, strlen(comm));
-		kf_out_printf(&o, "[%d]", nt->waker_pid);
+		if (nt->waker_pid == 0) {
+			/* pid 0 is every CPU's idle task */
+			kf_out_puts(&o, "an idle CPU");
+		} else {
+			kf_out_escape(&o, comm, strlen(comm));
+			kf_out_printf(&o, "[%d]", nt->waker_pid);
+		}
 		if (nt->waker_func != KF_NONE) {
 			const char *f = kf_strtab_get(&m->strs,
 						      nt->waker_func);
@@ -182,8 +187,15 @@ const char *kf_render_node_off(const struct kf_model *m, uint32_t ni,
 			kf_out_puts(&o, " in ");
 			kf_out_escape(&o, f, strlen(f));
 		}
+	} else if (nt->has & KF_NOTE_PREEMPTED) {
+		const char *comm = nt->waker_comm != KF_NONE ?
+				   kf_strtab_get(&m->strs, nt->waker_comm) : "?";
+
+		kf_out_puts(&o, ", preempted by ");
+		kf_out_escape(&o, comm, strlen(comm));
+		kf_out_printf(&o, "[%d]", nt->waker_pid);
 	} else {
-		kf_out_puts(&o, ", no wakeup seen: preempted");
+		kf_out_puts(&o, ", no wakeup seen");
 	}
 	kf_out_puts(&o, "]");
 	return buf;

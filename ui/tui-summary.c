@@ -18,7 +18,7 @@ static void draw_summary(struct kf_tui *t)
 	uint32_t i;
 
 	snprintf(title, sizeof(title), "%s",
-		 kf_summary_columns());
+		 kf_summary_columns(&t->sum));
 	tui_put_text(1, 0, COLS, title, A_BOLD | A_UNDERLINE);
 	{
 		/* underline the column it is sorted by, harder */

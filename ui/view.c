@@ -600,6 +600,14 @@ static int sum_call(struct kf_summary *s, struct sum_build *b,
 			return kf_err(KF_EXIT_OSERR, "out of memory");
 		r->calls++;
 		r->self += n->self;
+		if (n->flags & KF_NODE_OFF) {
+			const struct kf_node_note *nt = kf_model_note(m, ni);
+
+			if (nt && (nt->has & KF_NOTE_OFF)) {
+				r->off += nt->off;
+				s->has_off = 1;
+			}
+		}
 		r->avg += n->dur; /* the sum for now */
 		if (n->dur > r->max)
 			r->max = n->dur;
@@ -688,9 +696,13 @@ void kf_summary_release(struct kf_summary *s)
 	s->nrows = 0;
 }
 
-const char *kf_summary_columns(void)
+const char *kf_summary_columns(const struct kf_summary *s)
 {
-	return "     calls       total        self     average         max"
+	/* off-CPU only where a task slept inside a traced call */
+	return s->has_off ?
+	       "     calls       total        self     average         max"
+	       "     off-CPU  function" :
+	       "     calls       total        self     average         max"
 	       "  function";
 }
 
@@ -708,6 +720,13 @@ size_t kf_summary_line(const struct kf_summary *s, uint32_t i, char *buf,
 	kf_out_init(&o, buf, len);
 	kf_out_printf(&o, "%10llu %11s %11s %11s %11s  ",
 		      (unsigned long long)r->calls, t, se, a, mx);
+	if (s->has_off) {
+		char off[32] = "";
+
+		if (r->off)
+			kf_view_fmt_dur(off, sizeof(off), r->off);
+		kf_out_printf(&o, "%10s  ", off);
+	}
 	kf_out_escape(&o, r->name, strlen(r->name));
 	return o.pos;
 }
@@ -717,7 +736,7 @@ int kf_summary_write(FILE *f, const struct kf_summary *s)
 	char buf[4096];
 	uint32_t i;
 
-	fprintf(f, "%s\n", kf_summary_columns());
+	fprintf(f, "%s\n", kf_summary_columns(s));
 	for (i = 0; i < s->nrows; i++) {
 		kf_summary_line(s, i, buf, sizeof(buf));
 		fprintf(f, "%s\n", buf);

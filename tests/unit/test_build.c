@@ -315,11 +315,28 @@ static void test_retval_under_handler(void **state)
 	teardown(f);
 }
 
+static void sw_state(struct fixture *f, int cpu, uint64_t ts, int prev,
+		     int next, const char *prev_comm, const char *next_comm,
+		     int64_t prev_state)
+{
+	struct kf_event ev = { .ts = ts, .pid = prev, .cpu = cpu,
+			       .type = KF_EV_SWITCH };
+
+	ev.sw.prev = prev;
+	ev.sw.next = next;
+	ev.sw.prev_comm = prev_comm ? fn(f, prev_comm) : 0;
+	ev.sw.next_comm = next_comm ? fn(f, next_comm) : 0;
+	ev.sw.prev_state = prev_state;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+}
+
 static void sw(struct fixture *f, int cpu, uint64_t ts, int prev, int next,
 	       const char *prev_comm, const char *next_comm)
 {
 	struct kf_event ev = { .ts = ts, .pid = prev, .cpu = cpu,
 			       .type = KF_EV_SWITCH };
+
+	ev.sw.prev_state = 1;  /* S: it sleeps */
 
 	ev.sw.prev = prev;
 	ev.sw.next = next;
@@ -378,11 +395,11 @@ static void test_offcpu(void **state)
 	fexit(f, 7, 0, 2, 95, "schedule", 1);
 	fexit(f, 7, 0, 1, 96, "A", 0);
 	sys_exit(f, 7, 0, 97, sys_read, 3);
-	/* preempted: no wakeup */
+	/* preempted (runnable, R+): who took the CPU */
 	sys_enter(f, 7, 0, 100, sys_read);
 	entry(f, 7, 0, 101, "B", 0, 0);
-	sw(f, 0, 102, 7, 0, "cat", "swapper/0");
-	sw(f, 0, 110, 0, 7, "swapper/0", "cat");
+	sw_state(f, 0, 102, 7, 31, "cat", "jbd2/vda-8", 0x100);
+	sw(f, 0, 110, 31, 7, "jbd2/vda-8", "cat");
 	fexit(f, 7, 0, 101, 111, "B", 0);
 	sys_exit(f, 7, 0, 112, sys_read, 3);
 	/* woken by a task that is not traced, named by a later switch */
@@ -402,7 +419,22 @@ static void test_offcpu(void **state)
 	sw(f, 0, 351, 0, 7, "swapper/0", NULL);
 	fexit(f, 7, 0, 301, 352, "D", 0);
 	sys_exit(f, 7, 0, 353, sys_read, 0);
+
+	/* the journal's wakeup sorted before the sleeper's switch (another
+	 * CPU's clock ahead): still its waker; a preemption takes none */
+	sys_enter(f, 7, 0, 400, sys_read);
+	entry(f, 7, 0, 401, "F", 0, 0);
+	wake(f, 1, 402, 30, 7);
+	sw(f, 0, 403, 7, 0, NULL, NULL);
+	sw(f, 0, 420, 0, 7, NULL, NULL);
+	fexit(f, 7, 0, 401, 421, "F", 0);
+	sys_exit(f, 7, 0, 422, sys_read, 0);
 	assert_int_equal(kf_builder_finish(f->b, 0), 0);
+	nt = kf_model_note(&f->m, find(f, "F", 0));
+	assert_non_null(nt);
+	assert_int_equal(nt->has, KF_NOTE_OFF | KF_NOTE_WAKER);
+	assert_int_equal(nt->waker_pid, 30);
+	assert_int_equal(nt->off, 17);
 
 	nt = kf_model_note(&f->m, find(f, "D", 0));
 	assert_non_null(nt);
@@ -410,10 +442,9 @@ static void test_offcpu(void **state)
 			 KF_NOTE_WAKER_IRQ);
 	assert_int_equal(nt->off, 49);
 	assert_int_equal(nt->waker_pid, 0);
-	assert_string_equal(kf_strtab_get(&f->m.strs, nt->waker_comm),
-			    "swapper/0");
+	assert_int_equal(nt->waker_comm, KF_NONE);  /* idle: no one name */
 	assert_int_equal(nt->waker_node, KF_NONE);
-	assert_int_equal(f->m.ncalls, 5);
+	assert_int_equal(f->m.ncalls, 6);
 	nt = kf_model_note(&f->m, find(f, "schedule", 0));
 	assert_non_null(nt);
 	assert_int_equal(nt->has, KF_NOTE_OFF | KF_NOTE_WAKER);
@@ -431,8 +462,11 @@ static void test_offcpu(void **state)
 	assert_int_equal(f->m.calls[1].off, 0);
 	nt = kf_model_note(&f->m, find(f, "B", 0));
 	assert_non_null(nt);
-	assert_int_equal(nt->has, KF_NOTE_OFF);
+	assert_int_equal(nt->has, KF_NOTE_OFF | KF_NOTE_PREEMPTED);
 	assert_int_equal(nt->off, 8);
+	assert_int_equal(nt->waker_pid, 31);
+	assert_string_equal(kf_strtab_get(&f->m.strs, nt->waker_comm),
+			    "jbd2/vda-8");
 	assert_int_equal(f->m.calls[2].off, 8);
 	nt = kf_model_note(&f->m, find(f, "C", 0));
 	assert_non_null(nt);

@@ -1656,8 +1656,46 @@ static void test_summary(void **state)
 	assert_string_equal(s.rows[1].name, "g");
 	assert_int_equal(s.rows[1].calls, 1);
 	assert_int_equal(s.rows[1].self, 20);
+	assert_false(s.has_off);
 	kf_summary_release(&s);
 	assert_int_equal(kf_summary_init(&s, m, 7), -1);
+
+	/* a task slept in g (both calls) and in the first h: an off-CPU
+	 * column, empty where a function never slept */
+	{
+		uint32_t i;
+
+		for (i = 0; i < m->nnodes; i++) {
+			const char *fn = kf_strtab_get(&m->strs,
+						       kf_node_get(m, i)->func);
+			struct kf_node_note *nt;
+
+			if (strcmp(fn, "g") != 0 && (strcmp(fn, "h") != 0 ||
+			    m->calls[2].root != i))
+				continue;
+			nt = kf_model_note_add(m, i);
+			assert_non_null(nt);
+			nt->off = 4;
+			nt->has = KF_NOTE_OFF;
+			kf_node_get(m, i)->flags |= KF_NODE_OFF;
+		}
+	}
+	assert_int_equal(kf_summary_init(&s, m, KF_NONE), 0);
+	assert_true(s.has_off);
+	assert_string_equal(s.rows[1].name, "g");
+	assert_int_equal(s.rows[1].off, 8);
+	assert_int_equal(s.rows[2].off, 4);
+	assert_int_equal(s.rows[0].off, 0);
+	assert_string_equal(kf_summary_columns(&s),
+		"     calls       total        self     average         max"
+		"     off-CPU  function");
+	kf_summary_line(&s, 0, line, sizeof(line));
+	assert_string_equal(line, "         2      100 ns       60 ns"
+			    "       55 ns      100 ns              f");
+	kf_summary_line(&s, 1, line, sizeof(line));
+	assert_string_equal(line, "         2       80 ns       70 ns"
+			    "       40 ns       50 ns        8 ns  g");
+	kf_summary_release(&s);
 }
 
 /* ---- incremental rows against a from-scratch reference ----------------- */
