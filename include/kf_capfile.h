@@ -18,6 +18,12 @@
 /* Write m as a capture document to f.  Returns 0 or -1 (kf_err set). */
 int kf_capfile_write(FILE *f, const struct kf_model *m);
 
+struct kf_srcmap;
+/* The same, with a "sources" object after the calls: where each function
+ * of the trees is defined in src (--source).  src is the caller's. */
+int kf_capfile_write_src(FILE *f, const struct kf_model *m,
+			 const struct kf_srcmap *src);
+
 /* Write m to the file at path (created 0644, replaced atomically). */
 int kf_capfile_save(const char *path, const struct kf_model *m);
 

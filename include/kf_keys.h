@@ -35,6 +35,7 @@ enum kf_action {
 	KF_ACT_PAIR_NEXT,   /* --diff A B: the next pair of invocations */
 	KF_ACT_PAIR_PREV,   /* --diff A B: the previous pair */
 	KF_ACT_ORIGIN,      /* tree: the origin of the call's error */
+	KF_ACT_SOURCE,      /* tree: the function's source in $PAGER */
 };
 
 /* Key codes beyond ASCII, the TUI maps ncurses' KEY_* onto these. */

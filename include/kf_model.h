@@ -111,6 +111,8 @@ enum kf_mode {
 struct kf_meta {
 	char *kfollow_version;
 	char *kernel;        /* uname -r of the traced kernel */
+	char *kernel_build;  /* uname -v: "#1 SMP ... Debian 6.1.192-3 (...)",
+			      * what names its exact source; NULL unknown */
 	char *machine;       /* uname -m */
 	char *date;          /* ISO 8601, UTC, when the capture started */
 	char *command;       /* the traced command line, or "-p 123,456" */
@@ -277,5 +279,9 @@ uint32_t kf_call_origin(const struct kf_model *m, uint32_t ci);
 
 /* Bytes of memory the model holds, for --stats and benchmarks. */
 size_t kf_model_bytes(const struct kf_model *m);
+
+/* Set seen[f] = 1 for the name id f of every node in m's invocations'
+ * trees (seen: the caller's, m->strs.count bytes). */
+void kf_model_mark_funcs(const struct kf_model *m, uint8_t *seen);
 
 #endif

@@ -72,6 +72,10 @@ struct kf_opts {
 	int nvm_disks;
 	int quiet, verbose;
 	int stats;           /* --stats: timing and memory on stderr */
+	int source;          /* --source: each function's file:line */
+	const char *source_version; /* --source=VERSION, or NULL: the
+				     * capture's kernel */
+	int explain;         /* --explain: kernel-doc summaries */
 	const char *tracefs; /* --tracefs DIR (tests: a fake tracefs) */
 	int argc;            /* the original command line, for --vm */
 	char **argv;

@@ -10,12 +10,18 @@
 #include <stdint.h>
 #include "kf_model.h"
 
+struct kf_srcmap;
+
 struct kf_render_opts {
 	uint64_t min_duration; /* hide functions shorter than this (ns) */
 	int max_depth;         /* hide nodes deeper than this (0: all) */
 	int ascii;             /* ASCII tree lines instead of UTF-8 */
 	int no_tree;           /* headers only */
 	int show_time;         /* print each call's start time */
+	const struct kf_srcmap *src; /* --source: each function's file:line
+				      * (NULL: none); the caller's */
+	int explain;           /* with src: each function's kernel-doc
+				* summary, where it has one */
 };
 
 /*
@@ -80,6 +86,13 @@ const char *kf_render_hidden_row(char *buf, size_t len, uint32_t n);
 const char *kf_render_hidden_note(char *buf, size_t len, uint64_t min_dur,
 				  int max_depth);
 
+/*
+ * Where func is defined, as the tree shows it after the name:
+ * "  [fs/namei.c:3818]", "  [mm/slab.c:3459 (1 of 3)]", then with
+ * explain "  # summary" (escaped); "" when src has no entry.  Returns buf.
+ */
+const char *kf_render_func_src(const struct kf_srcmap *src, const char *func,
+			       int explain, char *buf, size_t len);
 /* Print the node count summary/trailer lines only. */
 int kf_render_summary(FILE *f, const struct kf_model *m);
 

@@ -62,6 +62,12 @@ int kf_tui_signal(void);
  * up, free t.  NULL is fine. */
 void kf_tui_free(struct kf_tui *t);
 
+struct kf_srcmap;
+/* Show where functions are defined from src (the caller's; it must
+ * outlive t; NULL: none): the selected function's file:line and summary
+ * on the status line, and `o` opens the file. */
+void kf_tui_set_src(struct kf_tui *t, const struct kf_srcmap *src);
+
 /* Can this process run the TUI: stdin and stdout are terminals. */
 int kf_tui_possible(void);
 

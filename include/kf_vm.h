@@ -68,4 +68,17 @@ int kf_vm_capture(const struct kf_vm_request *r, struct kf_model *m,
  */
 int kf_vm_script(const struct kf_vm_request *r, int *status);
 
+/* The cache directory kfollow keeps kernels and sources in (see
+ * kf_vm_kernel_find), not created; the caller frees it.  NULL: kf_err. */
+char *kf_vm_cache(void);
+
+/*
+ * Download Debian's linux-source package of kernel version ("6.1.192-3")
+ * from whichever release still has it (the system's apt sources, then
+ * private states for trixie, sid and bookworm) and leave the source
+ * tarball it carries at dest (a .tar.xz; the .deb is not kept).  Returns
+ * 0 or -1 (kf_err says which package was missing).
+ */
+int kf_vm_source_fetch(const char *version, const char *dest);
+
 #endif

@@ -28,6 +28,7 @@
 
 #include "kf_build.h"
 #include "kf_capfile.h"
+#include "kf_srcmap.h"
 #include "kf_common.h"
 
 /* Limits of the reader, documented in kfollow-capture(5). */
@@ -166,6 +167,7 @@ enum { OWN_LOST_PER_CPU, OWN_T0 };
 static const struct field meta_fields[] = {
 	F_STR("kfollow_version", struct kf_meta, kfollow_version),
 	F_STR("kernel", struct kf_meta, kernel),
+	F_STR("kernel_build", struct kf_meta, kernel_build),
 	F_STR("machine", struct kf_meta, machine),
 	F_STR("date", struct kf_meta, date),
 	F_STR("command", struct kf_meta, command),
@@ -804,8 +806,74 @@ static void write_call(struct out *o, const struct kf_model *m,
 	out_s(o, "]}");
 }
 
+/*
+ * "sources": where each function of the trees is defined, from src: the
+ * version, the URL of that source, and per function its first
+ * definition (file, line, how many there are, the kernel-doc summary).
+ */
+static int write_sources(struct out *o, const struct kf_model *m,
+			 const struct kf_srcmap *src)
+{
+	uint8_t *seen = calloc(m->strs.count ? m->strs.count : 1, 1);
+	uint32_t i, k = 0;
+
+	if (!seen)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	kf_model_mark_funcs(m, seen);
+	out_s(o, ",\n  \"sources\": {\"version\": ");
+	out_str(o, kf_srcmap_version(src));
+	out_s(o, ", \"url\": \"https://sources.debian.org/src/linux/");
+	out_s(o, kf_srcmap_version(src)); /* checked: [0-9A-Za-z.+~-] */
+	out_s(o, "/\", \"functions\": {");
+	for (i = 0; i < m->strs.count; i++) {
+		const struct kf_srcloc *l;
+		int n;
+
+		if (!seen[i])
+			continue;
+		l = kf_srcmap_lookup(src, kf_strtab_get(&m->strs, i), &n);
+		if (!l)
+			continue;
+		out_s(o, k++ ? ",\n    " : "\n    ");
+		out_str(o, kf_strtab_get(&m->strs, i));
+		out_s(o, ": {\"file\": ");
+		out_str(o, l->file);
+		out_s(o, ", \"line\": ");
+		out_u64(o, l->line);
+		out_s(o, ", \"candidates\": ");
+		out_u64(o, (uint64_t)n);
+		if (n > 1) {
+			/* the others left equal, "file:line" */
+			const struct kf_srcloc *all[8];
+			int k2 = kf_srcmap_candidates(src,
+				kf_strtab_get(&m->strs, i), all, 8);
+
+			out_s(o, ", \"others\": [");
+			for (int j = 1; j < k2 && j < 8; j++) {
+				char fl[600];
+
+				snprintf(fl, sizeof(fl), "%s:%u", all[j]->file,
+					 all[j]->line);
+				if (j > 1)
+					out_s(o, ", ");
+				out_str(o, fl);
+			}
+			out_c(o, ']');
+		}
+		if (l->doc) {
+			out_s(o, ", \"doc\": ");
+			out_str(o, l->doc);
+		}
+		out_c(o, '}');
+	}
+	out_s(o, k ? "\n  }}" : "}}");
+	free(seen);
+	return 0;
+}
+
 /* The writer behind kf_capfile_write and kf_capfile_save. */
-static int capfile_write(FILE *f, const struct kf_model *m, const char *what)
+static int capfile_write(FILE *f, const struct kf_model *m, const char *what,
+			 const struct kf_srcmap *src)
 {
 	struct out *o;
 	uint32_t *counts = NULL, i;
@@ -859,7 +927,10 @@ static int capfile_write(FILE *f, const struct kf_model *m, const char *what)
 		out_s(o, i ? ",\n    " : "\n    ");
 		write_call(o, m, &m->calls[i], counts[i], t0);
 	}
-	out_s(o, m->ncalls ? "\n  ]\n}\n" : "]\n}\n");
+	out_s(o, m->ncalls ? "\n  ]" : "]");
+	if (src && write_sources(o, m, src) < 0)
+		goto out;
+	out_s(o, "\n}\n");
 	out_flush(o);
 	if (!o->err && (fflush(f) != 0 || ferror(f)))
 		o->err = errno ? errno : EIO;
@@ -878,7 +949,14 @@ out:
 int kf_capfile_write(FILE *f, const struct kf_model *m)
 {
 	errno = 0;
-	return capfile_write(f, m, "the output");
+	return capfile_write(f, m, "the output", NULL);
+}
+
+int kf_capfile_write_src(FILE *f, const struct kf_model *m,
+			 const struct kf_srcmap *src)
+{
+	errno = 0;
+	return capfile_write(f, m, "the output", src);
 }
 
 int kf_capfile_save(const char *path, const struct kf_model *m)
@@ -918,7 +996,7 @@ int kf_capfile_save(const char *path, const struct kf_model *m)
 		goto fail;
 	}
 	errno = 0;
-	if (capfile_write(f, m, what) < 0)
+	if (capfile_write(f, m, what, NULL) < 0)
 		goto fail;
 	if (fsync(fileno(f)) < 0 && errno != EINVAL) {
 		kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);

@@ -52,6 +52,7 @@ struct cap {
 	uint64_t scope_funcs;	/* functions set_ftrace_filter held (--scope) */
 	char machine[65];
 	char release[65];
+	char build[65];     /* uname -v */
 	struct tep_handle *tep;
 	struct kf_raw *raw;
 	struct kf_builder *b;

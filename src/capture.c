@@ -231,6 +231,8 @@ static void fill_meta(struct cap *c, uint64_t start_wall)
 
 	kf_meta_set(&mt->kfollow_version, KF_VERSION);
 	kf_meta_set(&mt->kernel, c->release);
+	if (c->build[0])
+		kf_meta_set(&mt->kernel_build, c->build);
 	kf_meta_set(&mt->machine, c->machine);
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -406,6 +408,7 @@ static int preflight(struct cap *c)
 	if (uname(&un) == 0) {
 		snprintf(c->machine, sizeof(c->machine), "%s", un.machine);
 		snprintf(c->release, sizeof(c->release), "%s", un.release);
+		snprintf(c->build, sizeof(c->build), "%s", un.version);
 	}
 	if (!o->tracefs && locked_down()) {
 		kf_err(KF_EXIT_UNAVAILABLE, "kernel lockdown is "

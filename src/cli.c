@@ -21,7 +21,7 @@ enum {
 	OPT_BUFFER_SIZE, OPT_VM, OPT_VM_FILE, OPT_VM_DISK, OPT_VM_SCRIPT, OPT_ASCII,
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
-	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL,
+	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL, OPT_SOURCE, OPT_EXPLAIN,
 };
 
 struct opt_def {
@@ -53,6 +53,10 @@ static const struct opt_def defs[] = {
 	  "record the return values of these functions (at most 32; replaces the preset's list; 'none': none), shown as '= -2 ENOENT' in the trees, with the origin of a failed call's error marked" },
 	{ "min-duration", 'm', required_argument, "DUR",
 	  "hide calls shorter than DUR (units ns, us, ms, s)" },
+	{ "source", OPT_SOURCE, optional_argument, "VERSION",
+	  "show where each function is defined (file:line) in the source of the traced Debian kernel, fetched once into the cache (Debian's linux-source, ~150 MB); VERSION names the kernel (6.1.192-3) when the capture does not" },
+	{ "explain", OPT_EXPLAIN, no_argument, NULL,
+	  "with the source: show each function's one-line summary from its kernel-doc comment, where it has one" },
 	{ "batch", 'b', no_argument, NULL,
 	  "print the trees as text and exit instead of opening the interactive view (the default when not on a terminal)" },
 	{ "format", 'f', required_argument, "text|json",
@@ -467,6 +471,21 @@ static int opt_output(struct kf_opts *o, int c, char *arg)
 		return 0;
 	case OPT_STATS:
 		o->stats = 1;
+		return 0;
+	case OPT_SOURCE:
+		o->source = 1;
+		if (arg && (!*arg || strlen(arg) > 64 ||
+			    strspn(arg, "0123456789abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ.+~-") !=
+			    strlen(arg)))
+			return kf_err(KF_EXIT_USAGE, "invalid kernel version "
+				      "'%s' for --source: give a Debian "
+				      "package version such as 6.1.192-3",
+				      arg);
+		o->source_version = arg;
+		return 0;
+	case OPT_EXPLAIN:
+		o->explain = 1;
 		return 0;
 	case 'q':
 		o->quiet = 1;

@@ -29,6 +29,7 @@
 #include "kf_preset.h"
 #include "kf_keys.h"
 #include "kf_render.h"
+#include "kf_srcmap.h"
 #include "kf_status.h"
 #include "kf_tui.h"
 #include "kf_view.h"
@@ -183,9 +184,47 @@ static void clock_warn(const struct kf_opts *o, const struct kf_model *m,
 		kf_warn("%s", note);
 }
 
+/*
+ * The source map of the kernel m was captured on (--source=VERSION: that
+ * version's).  fetch: download and build it when the cache does not have
+ * it, and say why when there is none; else only a map already cached, in
+ * silence.  The caller frees it; NULL: none (nothing is fatal here).
+ */
+static struct kf_srcmap *source_map(const struct kf_opts *o,
+				    const struct kf_model *m, int fetch)
+{
+	struct kf_srcmap *map;
+	const char *v = o->source_version;
+	char ver[80];
+
+	if (!v)
+		v = kf_srcmap_debian_version(&m->meta, ver, sizeof(ver));
+	if (!v) {
+		if (fetch)
+			kf_warn("no source locations: the capture does not "
+				"say which Debian kernel build made it (give "
+				"the version, as in --source=6.1.192-3)");
+		return NULL;
+	}
+	map = kf_srcmap_open(v, fetch);
+	if (!map && fetch)
+		kf_warn("no source locations: %s", kf_err_msg());
+	if (map) {
+		char *config = kf_srcmap_config_path(m->meta.kernel);
+
+		if (kf_srcmap_bind(map, m, config) < 0)
+			kf_warn("%s", kf_err_msg());
+		free(config);
+	}
+	kf_err_clear();
+	return map;
+}
+
 static int show(const struct kf_opts *o, struct kf_model *m)
 {
 	struct kf_render_opts ro = { 0 };
+	struct kf_srcmap *src = NULL;
+	int rc;
 
 	clock_warn(o, m, !o->no_show && o->format == KF_FMT_TEXT);
 
@@ -195,18 +234,24 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 		return 0;
 	/* after saving: --path narrows what is shown, never what is kept */
 	kf_model_keep_paths(m, o->paths, o->npaths);
+	if (o->source || o->explain)
+		src = source_map(o, m, 1);
 	if (o->format == KF_FMT_JSON) {
-		if (kf_capfile_write(stdout, m) < 0)
-			return -1;
-		if (fflush(stdout) != 0)
-			return kf_err_errno(KF_EXIT_IOERR, "cannot write the "
-					    "output");
-		return 0;
+		rc = kf_capfile_write_src(stdout, m, src);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = kf_err_errno(KF_EXIT_IOERR, "cannot write the "
+					  "output");
+		kf_srcmap_free(src);
+		return rc;
 	}
 	ro.min_duration = o->min_duration;
 	ro.max_depth = 0;
 	ro.ascii = o->ascii || !utf8_locale();
-	return kf_render_text(stdout, m, &ro);
+	ro.src = src;
+	ro.explain = o->explain;
+	rc = kf_render_text(stdout, m, &ro);
+	kf_srcmap_free(src);
+	return rc;
 }
 
 /* Each preset: its name and file, then what it is for, the commands it
@@ -387,6 +432,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	struct kf_plan plan = { 0 };
 	struct kf_tui_opts to = { 0 };
 	struct tui_live live = { 0 };
+	struct kf_srcmap *src = NULL;
 	char stopped[128];
 	int exit_code = 0, kept = -1, rc, sig, ran = 0, run_failed = 0;
 
@@ -421,6 +467,9 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		kf_warn("%s", kf_err_msg());
 		kf_err_clear();
 	}
+	/* a map already in the cache is shown anyway; --source fetches */
+	src = source_map(o, m, o->source || o->explain);
+	kf_tui_set_src(live.tui, src);
 	tui_stopped(m, stopped, sizeof(stopped));
 	/* SIGTERM, SIGHUP or another deadly signal stopped tracing: leave,
 	 * as batch mode does; Ctrl-C only stops tracing, the trees are there
@@ -444,6 +493,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 		rc = exit_code;
 	}
 out:
+	kf_srcmap_free(src);
 	free((char *)to.title);
 	kf_plan_release(&plan);
 	return rc;

@@ -20,6 +20,7 @@ static void meta_release(struct kf_meta *mt)
 {
 	free(mt->kfollow_version);
 	free(mt->kernel);
+	free(mt->kernel_build);
 	free(mt->machine);
 	free(mt->date);
 	free(mt->command);
@@ -492,4 +493,28 @@ void kf_model_cut_depth(struct kf_model *m, int max_depth)
 	}
 	if (!m->meta.max_depth || m->meta.max_depth > max_depth)
 		m->meta.max_depth = max_depth;
+}
+
+void kf_model_mark_funcs(const struct kf_model *m, uint8_t *seen)
+{
+	for (uint32_t i = 0; i < m->ncalls; i++) {
+		uint32_t ni = m->calls[i].root;
+
+		/* depth first by the links: trees can be very deep */
+		while (ni != KF_NONE) {
+			const struct kf_node *n = kf_node_get(m, ni);
+
+			if (n->func < m->strs.count)
+				seen[n->func] = 1;
+			if (n->child != KF_NONE) {
+				ni = n->child;
+				continue;
+			}
+			while (ni != KF_NONE && kf_node_get(m, ni)->next ==
+			       KF_NONE)
+				ni = kf_node_get(m, ni)->parent;
+			if (ni != KF_NONE)
+				ni = kf_node_get(m, ni)->next;
+		}
+	}
 }

@@ -13,6 +13,7 @@
 #include "kf_common.h"
 #include "kf_decode.h"
 #include "kf_render.h"
+#include "kf_srcmap.h"
 
 void kf_render_fmt_node(char *buf, size_t len, const struct kf_node *n,
 			uint64_t ns)
@@ -98,6 +99,53 @@ const char *kf_render_hidden_note(char *buf, size_t len, uint64_t min_dur,
 	snprintf(buf, len, "# hidden calls: %s%s%s%s",
 		 min_dur ? "shorter than " : "", d,
 		 min_dur && max_depth ? " or " : "", deep);
+	return buf;
+}
+
+/* s into buf at *at with control and non-ASCII bytes as \ooo. */
+static void esc_into(char *buf, size_t len, size_t *at, const char *s)
+{
+	for (; *s && *at + 5 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			*at += (size_t)snprintf(buf + *at, len - *at, "\\%03o",
+						c);
+		else
+			buf[(*at)++] = (char)c;
+	}
+	buf[*at] = '\0';
+}
+
+const char *kf_render_func_src(const struct kf_srcmap *src, const char *func,
+			       int explain, char *buf, size_t len)
+{
+	const struct kf_srcloc *l;
+	size_t at;
+	int n;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	l = src ? kf_srcmap_lookup(src, func, &n) : NULL;
+	if (!l || len < 16)
+		return buf;
+	memcpy(buf, "  [", 4);
+	at = 3;
+	esc_into(buf, len, &at, l->file);
+	if (at + 40 < len)
+		at += (size_t)snprintf(buf + at, len - at, ":%u", l->line);
+	if (n > 1 && at + 40 < len)
+		at += (size_t)snprintf(buf + at, len - at, " (1 of %d)", n);
+	if (at + 2 < len) {
+		buf[at++] = ']';
+		buf[at] = '\0';
+	}
+	if (explain && l->doc && at + 8 < len) {
+		memcpy(buf + at, "  # ", 5);
+		at += 4;
+		esc_into(buf, len, &at, l->doc);
+	}
 	return buf;
 }
 
@@ -290,8 +338,17 @@ static void print_tree(struct walk *w, uint32_t first)
 				fputs(kf_render_node_off(m, ni, off,
 							 sizeof(off)), w->f);
 			}
-			fprintf(w->f, "%s\n", kf_render_node_marks(n->flags,
-				marks, sizeof(marks)));
+			fputs(kf_render_node_marks(n->flags, marks,
+						   sizeof(marks)), w->f);
+			if (w->o->src) {
+				char where[KF_SRC_DOC_MAX * 4 + 512];
+
+				fputs(kf_render_func_src(w->o->src,
+					kf_strtab_get(&m->strs, n->func),
+					w->o->explain, where, sizeof(where)),
+				      w->f);
+			}
+			fputc('\n', w->f);
 			if (n->child != KF_NONE) {
 				/* descend: remember where to continue */
 				if (KF_GROW(stack, cap, (size_t)sp + 1) < 0) {
@@ -483,6 +540,12 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		put_esc(f, mt->retval);
 		fputc('\n', f);
 	}
+	if (o->src)
+		fprintf(f, "# source: Debian's linux %s, "
+			"https://sources.debian.org/src/linux/%s/; \"(1 of "
+			"2)\": a name defined twice that the config and the "
+			"capture's other calls do not tell apart\n",
+			kf_srcmap_version(o->src), kf_srcmap_version(o->src));
 	for (i = 0; i < m->ncalls; i++) {
 		const struct kf_call *c = &m->calls[i];
 

@@ -25,6 +25,9 @@ const struct kf_key kf_keys[] = {
 	{ { 'p', 'u' }, "p, u", KF_ACT_PARENT, "go to the parent" },
 	{ { 'E' }, "E", KF_ACT_ORIGIN,
 	  "in a failed call's tree: the function its error came from" },
+	{ { 'o' }, "o", KF_ACT_SOURCE,
+	  "in a tree: open the function's source at its line in $PAGER "
+	  "(--source)" },
 	{ { 's' }, "s", KF_ACT_SORT,
 	  "sort: invocations by time or duration, children by call order "
 	  "or time" },

@@ -54,6 +54,7 @@ struct kf_tui {
 	uint32_t *pairs;      /* the A calls that have one, in order (owned) */
 	uint32_t npairs, pair_cur;
 	char *search;         /* last search text */
+	const struct kf_srcmap *src; /* where functions are, or NULL */
 
 	/* the prompt, or ASK_NONE: keys go to it, while a live capture goes
 	 * on draining between keys */
@@ -119,6 +120,9 @@ void tui_say_err(struct kf_tui *t);
 /* Open a prompt with a proposed value (init, or NULL). */
 void tui_ask_open(struct kf_tui *t, enum ask kind, const char *label,
 		  const char *init);
+/* Run argv with the screen put away (a pager), then redraw.  Returns
+ * its exit status, or -1 (kf_err). */
+int tui_run_outside(struct kf_tui *t, char *const argv[]);
 /* Show invocation call's tree (built on first use). */
 void tui_open_tree(struct kf_tui *t, uint32_t call);
 /* The help screen's lines, from the key table (kf_tui_free frees them). */

@@ -4,10 +4,13 @@
  * the hottest path, sorting children, hiding short calls, search.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kf_common.h"
 #include "kf_decode.h"
+#include "kf_render.h"
+#include "kf_srcmap.h"
 #include "tui-int.h"
 
 /* The share bar: 8 cells, eighths in UTF-8, '#' in ASCII. */
@@ -256,6 +259,73 @@ static void tree_status(struct kf_tui *t, char *buf, size_t len)
 	snprintf(buf, len, " rows%s%s%s%s%s", r.layer ? "  " : "", lay,
 		 t->tree.sort == KF_TREE_BY_TIME ? "  children by time" : "",
 		 d[0] ? "  hiding under " : "", d);
+	/* --source: where the selected function is, and what it does */
+	if (t->src && nrows) {
+		char where[KF_SRC_DOC_MAX * 4 + 512];
+		size_t n = strlen(buf);
+
+		kf_tree_row(shown(t), c->row, &r);
+		if (r.name && *r.name && n < len)
+			snprintf(buf + n, len - n, "%s",
+				 kf_render_func_src(t->src, r.name, 1, where,
+						    sizeof(where)));
+	}
+}
+
+/* o: the selected function's source at its line, in $PAGER (less), or
+ * its URL when the source is not in the cache. */
+static void open_source(struct kf_tui *t)
+{
+	struct kf_tree *tr = shown(t);
+	const struct kf_srcloc *l;
+	struct kf_row r = { 0 };
+	char url[1024], line[32], *file;
+	const char *pager = getenv("PAGER");
+	int n, rc;
+
+	if (!t->src) {
+		tui_say(t, "no source map: run with --source (fetches the "
+			"kernel's Debian source once)");
+		return;
+	}
+	if (t->live) {
+		tui_say(t, "stop tracing first (q), then open the source");
+		return;
+	}
+	if (!tr->nrows)
+		return;
+	kf_tree_row(tr, tr->cur.row, &r);
+	l = r.name ? kf_srcmap_lookup(t->src, r.name, &n) : NULL;
+	if (!l) {
+		tui_say(t, "no definition of this function in the source of "
+			"%s (generated or assembly code)",
+			kf_srcmap_version(t->src));
+		return;
+	}
+	file = kf_srcmap_file(t->src, l);
+	if (!file) {
+		kf_err_clear();
+		tui_say(t, "%s", kf_srcmap_url(t->src, l, url, sizeof(url)));
+		return;
+	}
+	snprintf(line, sizeof(line), "+%u", l->line);
+	if (!pager || !*pager)
+		pager = "less";
+	{
+		/* PAGER may hold options ("less -R"), as git allows */
+		char *const argv[] = { "/bin/sh", "-c",
+				       "exec $0 \"$1\" \"$2\"",
+				       (char *)pager, line, file, NULL };
+
+		rc = tui_run_outside(t, argv);
+	}
+	if (rc < 0)
+		tui_say_err(t);
+	else if (rc != 0)
+		tui_say(t, "the pager '%s' exited %d", pager, rc);
+	else
+		tui_say(t, "%s:%u", l->file, l->line);
+	free(file);
 }
 
 /* The min-duration prompt proposes the current value: "12.345 us" ->
@@ -301,6 +371,9 @@ static void tree_act(struct kf_tui *t, enum kf_action a)
 				"(--retval)");
 		else
 			tui_say(t, "the first call that returned the error");
+		break;
+	case KF_ACT_SOURCE:
+		open_source(t);
 		break;
 	case KF_ACT_SORT:
 		if (kf_tree_set_sort(tr, tr->sort == KF_TREE_BY_CALL_ORDER ?

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -223,6 +224,49 @@ static void screen_close(struct kf_tui *t)
 	t->open = 0;
 	fflush(stdout);
 	give_back_stderr(t);
+}
+
+int tui_run_outside(struct kf_tui *t, char *const argv[])
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	int st = 0, rc;
+	pid_t pid;
+
+	if (t->open) {
+		def_prog_mode();
+		endwin();
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		/* the terminal's stderr, not the file it goes to meanwhile */
+		if (t->saved_err >= 0)
+			dup2(t->saved_err, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	/* Ctrl-C in the pager is the pager's */
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	if (t->open) {
+		reset_prog_mode();
+		clearok(stdscr, TRUE);
+		refresh();
+	}
+	if (pid < 0)
+		return kf_err_errno(KF_EXIT_OSERR, "fork");
+	rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return rc;
+}
+
+void kf_tui_set_src(struct kf_tui *t, const struct kf_srcmap *src)
+{
+	t->src = src;
 }
 
 /* A crash with the screen up would leave the terminal in raw mode. */

@@ -677,3 +677,119 @@ out:
 	free(cache);
 	return deb;
 }
+
+char *kf_vm_cache(void)
+{
+	return vm_cache_dir();
+}
+
+/* "6.1" of "6.1.192-3" into mm; -1 if version does not start so. */
+static int major_minor(const char *version, char *mm, size_t len)
+{
+	size_t n = strspn(version, "0123456789");
+
+	if (n == 0 || version[n] != '.')
+		return -1;
+	n++;
+	if (!isdigit((unsigned char)version[n]))
+		return -1;
+	n += strspn(version + n, "0123456789");
+	if (n >= len)
+		return -1;
+	memcpy(mm, version, n);
+	mm[n] = '\0';
+	return 0;
+}
+
+/* apt-get download pkg into dl with a's sources: the .deb, or NULL. */
+static char *download_into(const struct apt *a, const char *dl,
+			   const char *pkg, const char *pat)
+{
+	struct strv v = { 0 };
+	char *deb = NULL;
+	glob_t g;
+	int st;
+
+	if (apt_argv(a, &v, "apt-get") == 0 && vm_strv_push(&v, "-q") == 0 &&
+	    vm_strv_push(&v, "download") == 0 && vm_strv_push(&v, pkg) == 0)
+		free(vm_run_capture(v.v, dl, &st));
+	vm_strv_release(&v);
+	if (glob(pat, 0, NULL, &g) == 0) {
+		deb = strdup(g.gl_pathv[g.gl_pathc - 1]);
+		globfree(&g);
+	}
+	return deb;
+}
+
+int kf_vm_source_fetch(const char *version, const char *dest)
+{
+	static const char *const rels[] = { NULL, "trixie", "sid", "bookworm" };
+	char mm[32], *cache = NULL, *dl = NULL, *pkg = NULL, *pat = NULL;
+	char *deb = NULL, *member = NULL, *tmp = NULL, *out;
+	int rc = -1, st;
+	size_t i;
+
+	if (major_minor(version, mm, sizeof(mm)) < 0)
+		return kf_err(KF_EXIT_USAGE, "'%s' is not a Debian kernel "
+			      "version such as 6.1.192-3", version);
+	cache = vm_cache_dir();
+	if (!cache || asprintf(&dl, "%s/src/dl", cache) < 0 ||
+	    asprintf(&pkg, "linux-source-%s=%s", mm, version) < 0 ||
+	    asprintf(&pat, "%s/linux-source-%s_%s_*.deb", dl, mm,
+		     version) < 0 ||
+	    asprintf(&member, "./usr/src/linux-source-%s.tar.xz", mm) < 0 ||
+	    asprintf(&tmp, "%s.part", dest) < 0) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		goto out;
+	}
+	if (vm_mkdir_p(dl) < 0)
+		goto out;
+	kf_note("downloading linux-source-%s %s (once, ~150 MB; the source "
+		"is kept in %s/src)", mm, version, cache);
+	for (i = 0; !deb && i < sizeof(rels) / sizeof(rels[0]); i++) {
+		struct apt a;
+
+		if (apt_init(&a, cache, rels[i]) == 0 &&
+		    (!rels[i] || apt_lists(&a, cache, rels[i]) == 0))
+			deb = download_into(&a, dl, pkg, pat);
+		apt_release(&a);
+	}
+	if (!deb) {
+		kf_err(KF_EXIT_UNAVAILABLE, "no package 'linux-source-%s' of "
+		       "version %s in Debian's bookworm, trixie or sid: the "
+		       "source of this kernel cannot be fetched", mm, version);
+		goto out;
+	}
+	{
+		char *const argv[] = {
+			"sh", "-c",
+			"dpkg-deb --fsys-tarfile \"$1\" | tar -xOf - \"$2\" "
+			"> \"$3\"",
+			"sh", deb, member, tmp, NULL,
+		};
+
+		/* NULL: kf_err has the last line tar or dpkg-deb said */
+		out = vm_run_capture(argv, NULL, &st);
+		if (!out) {
+			unlink(tmp);
+			goto out;
+		}
+		free(out);
+	}
+	if (rename(tmp, dest) < 0) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot rename '%s'", tmp);
+		unlink(tmp);
+		goto out;
+	}
+	unlink(deb);
+	rc = 0;
+out:
+	free(cache);
+	free(dl);
+	free(pkg);
+	free(pat);
+	free(deb);
+	free(member);
+	free(tmp);
+	return rc;
+}

@@ -510,6 +510,7 @@ static void test_empty_layout(void **state)
 		"  \"meta\": {\n"
 		"    \"kfollow_version\": null,\n"
 		"    \"kernel\": null,\n"
+		"    \"kernel_build\": null,\n"
 		"    \"machine\": null,\n"
 		"    \"date\": null,\n"
 		"    \"command\": null,\n"

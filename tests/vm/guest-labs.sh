@@ -60,7 +60,9 @@ fi
 
 # open: a name the dcache has, one it does not (ENOENT), one created
 rm -f /tmp/lab-new
-$K --batch --setup 'echo hello from kfollow >/tmp/demo.txt' --path '/tmp/*' openat -- sh -c 'cat /tmp/demo.txt; cat /tmp/lab-nosuch; echo x >/tmp/lab-new' >$tmp/lab-open.txt 2>$tmp/lab-open.txt.err
+# (--output: the host maps its functions to the kernel's source,
+# tests/vm/check-sources)
+$K --batch --output $tmp/lab-open.json --setup 'echo hello from kfollow >/tmp/demo.txt' --path '/tmp/*' openat -- sh -c 'cat /tmp/demo.txt; cat /tmp/lab-nosuch; echo x >/tmp/lab-new' >$tmp/lab-open.txt 2>$tmp/lab-open.txt.err
 st=$?
 lab open $tmp/lab-open.txt $st link_path_walk lookup_fast __d_lookup_rcu \
 	d_alloc_parallel simple_lookup inode_permission may_open \
