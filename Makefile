@@ -166,7 +166,8 @@ install: kfollow
 	install -m 0644 man/kfollow-preset.5 man/kfollow-capture.5 \
 		$(DESTDIR)$(mandir)/man5/
 	install -m 0644 man/kfollow-labs.7 $(DESTDIR)$(mandir)/man7/kfollow-labs.7
-	install -m 0644 presets/*.preset $(DESTDIR)$(pkgdatadir)/presets/
+	install -m 0644 presets/*.preset presets/explain.tsv \
+		$(DESTDIR)$(pkgdatadir)/presets/
 	install -m 0644 man/kfollow-capture.schema.json $(DESTDIR)$(pkgdatadir)/
 
 uninstall:

@@ -89,4 +89,9 @@ void kf_preset_release(struct kf_preset *p);
  * caller frees each and the array. */
 char **kf_preset_list(void);
 
+/* The first of the preset directories ($KFOLLOW_PRESETS, presets/ beside
+ * the binary, the installed ones) that has file name, as a path the
+ * caller frees; NULL if none has it. */
+char *kf_preset_file(const char *name);
+
 #endif

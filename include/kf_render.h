@@ -11,6 +11,7 @@
 #include "kf_model.h"
 
 struct kf_srcmap;
+struct kf_explain;
 
 struct kf_render_opts {
 	uint64_t min_duration; /* hide functions shorter than this (ns) */
@@ -20,8 +21,9 @@ struct kf_render_opts {
 	int show_time;         /* print each call's start time */
 	const struct kf_srcmap *src; /* --source: each function's file:line
 				      * (NULL: none); the caller's */
-	int explain;           /* with src: each function's kernel-doc
-				* summary, where it has one */
+	int explain;           /* each function's kernel-doc summary (with
+				* src) or kfollow's own line (ex) */
+	const struct kf_explain *ex; /* kfollow's explanations, or NULL */
 };
 
 /*
@@ -87,11 +89,15 @@ const char *kf_render_hidden_note(char *buf, size_t len, uint64_t min_dur,
 				  int max_depth);
 
 /*
- * Where func is defined, as the tree shows it after the name:
- * "  [fs/namei.c:3818]", "  [mm/slab.c:3459 (1 of 3)]", then with
- * explain "  # summary" (escaped); "" when src has no entry.  Returns buf.
+ * Where func is defined and what it does, as the tree shows it after the
+ * name: "  [fs/namei.c:3818]", "  [mm/slab.c:3459 (1 of 3)]" from src
+ * (NULL: none), then with explain the kernel-doc summary in quotes
+ * ("  # \"Check for access rights\"") or else kfollow's own line from ex
+ * ("  # takes a spinlock..."), escaped; "" when there is nothing.
+ * Returns buf.
  */
-const char *kf_render_func_src(const struct kf_srcmap *src, const char *func,
+const char *kf_render_func_src(const struct kf_srcmap *src,
+			       const struct kf_explain *ex, const char *func,
 			       int explain, char *buf, size_t len);
 /* Print the node count summary/trailer lines only. */
 int kf_render_summary(FILE *f, const struct kf_model *m);

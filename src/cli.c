@@ -56,7 +56,7 @@ static const struct opt_def defs[] = {
 	{ "source", OPT_SOURCE, optional_argument, "VERSION",
 	  "show where each function is defined (file:line) in the source of the traced Debian kernel, fetched once into the cache (Debian's linux-source, ~150 MB); VERSION names the kernel (6.1.192-3) when the capture does not" },
 	{ "explain", OPT_EXPLAIN, no_argument, NULL,
-	  "with the source: show each function's one-line summary from its kernel-doc comment, where it has one" },
+	  "show what each function does in one line: the kernel's own kernel-doc summary (quoted) where it has one, else kfollow's own line for the functions the labs show most; implies --source" },
 	{ "batch", 'b', no_argument, NULL,
 	  "print the trees as text and exit instead of opening the interactive view (the default when not on a terminal)" },
 	{ "format", 'f', required_argument, "text|json",

@@ -28,6 +28,7 @@
 #include "kf_plan.h"
 #include "kf_preset.h"
 #include "kf_keys.h"
+#include "kf_explain.h"
 #include "kf_render.h"
 #include "kf_srcmap.h"
 #include "kf_status.h"
@@ -249,7 +250,15 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 	ro.ascii = o->ascii || !utf8_locale();
 	ro.src = src;
 	ro.explain = o->explain;
+	if (o->explain) {
+		ro.ex = kf_explain_load();
+		if (!ro.ex)
+			kf_warn("no explanations of kfollow's own: %s",
+				kf_err_msg());
+		kf_err_clear();
+	}
 	rc = kf_render_text(stdout, m, &ro);
+	kf_explain_free((struct kf_explain *)ro.ex);
 	kf_srcmap_free(src);
 	return rc;
 }

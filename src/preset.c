@@ -415,6 +415,23 @@ static int preset_dirs(char *dirs[3])
 	return k;
 }
 
+char *kf_preset_file(const char *name)
+{
+	char *dirs[3] = { 0 }, *path = NULL;
+	int nd = preset_dirs(dirs), i;
+
+	for (i = 0; i < nd; i++) {
+		if (!path && dirs[i] && asprintf(&path, "%s/%s", dirs[i],
+						 name) >= 0 &&
+		    access(path, R_OK) != 0) {
+			free(path);
+			path = NULL;
+		}
+		free(dirs[i]);
+	}
+	return path;
+}
+
 static char *read_small(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "re");

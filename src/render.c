@@ -12,6 +12,7 @@
 
 #include "kf_common.h"
 #include "kf_decode.h"
+#include "kf_explain.h"
 #include "kf_render.h"
 #include "kf_srcmap.h"
 
@@ -117,34 +118,52 @@ static void esc_into(char *buf, size_t len, size_t *at, const char *s)
 	buf[*at] = '\0';
 }
 
-const char *kf_render_func_src(const struct kf_srcmap *src, const char *func,
+const char *kf_render_func_src(const struct kf_srcmap *src,
+			       const struct kf_explain *ex, const char *func,
 			       int explain, char *buf, size_t len)
 {
 	const struct kf_srcloc *l;
-	size_t at;
-	int n;
+	const char *text;
+	size_t at = 0;
+	int n = 0;
 
-	if (len == 0)
+	if (len < 16) {
+		if (len)
+			buf[0] = '\0';
 		return buf;
+	}
 	buf[0] = '\0';
 	l = src ? kf_srcmap_lookup(src, func, &n) : NULL;
-	if (!l || len < 16)
-		return buf;
-	memcpy(buf, "  [", 4);
-	at = 3;
-	esc_into(buf, len, &at, l->file);
-	if (at + 40 < len)
-		at += (size_t)snprintf(buf + at, len - at, ":%u", l->line);
-	if (n > 1 && at + 40 < len)
-		at += (size_t)snprintf(buf + at, len - at, " (1 of %d)", n);
-	if (at + 2 < len) {
-		buf[at++] = ']';
-		buf[at] = '\0';
+	if (l) {
+		memcpy(buf, "  [", 4);
+		at = 3;
+		esc_into(buf, len, &at, l->file);
+		if (at + 40 < len)
+			at += (size_t)snprintf(buf + at, len - at, ":%u",
+					       l->line);
+		if (n > 1 && at + 40 < len)
+			at += (size_t)snprintf(buf + at, len - at,
+					       " (1 of %d)", n);
+		if (at + 2 < len) {
+			buf[at++] = ']';
+			buf[at] = '\0';
+		}
 	}
-	if (explain && l->doc && at + 8 < len) {
+	if (!explain)
+		return buf;
+	if (l && l->doc && at + 8 < len) {
+		/* the kernel's own words, quoted */
+		memcpy(buf + at, "  # \"", 6);
+		at += 5;
+		esc_into(buf, len, &at, l->doc);
+		if (at + 2 < len) {
+			buf[at++] = '"';
+			buf[at] = '\0';
+		}
+	} else if ((text = kf_explain_get(ex, func, NULL)) && at + 8 < len) {
 		memcpy(buf + at, "  # ", 5);
 		at += 4;
-		esc_into(buf, len, &at, l->doc);
+		esc_into(buf, len, &at, text);
 	}
 	return buf;
 }
@@ -340,10 +359,10 @@ static void print_tree(struct walk *w, uint32_t first)
 			}
 			fputs(kf_render_node_marks(n->flags, marks,
 						   sizeof(marks)), w->f);
-			if (w->o->src) {
+			if (w->o->src || w->o->explain) {
 				char where[KF_SRC_DOC_MAX * 4 + 512];
 
-				fputs(kf_render_func_src(w->o->src,
+				fputs(kf_render_func_src(w->o->src, w->o->ex,
 					kf_strtab_get(&m->strs, n->func),
 					w->o->explain, where, sizeof(where)),
 				      w->f);
@@ -546,6 +565,11 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 			"2)\": a name defined twice that the config and the "
 			"capture's other calls do not tell apart\n",
 			kf_srcmap_version(o->src), kf_srcmap_version(o->src));
+	if (o->explain)
+		fputs("# explain: \"quoted\" lines are the kernel's kernel-doc "
+		      "summaries; the others are kfollow's own "
+		      "(presets/explain.tsv), each read against the source\n",
+		      f);
 	for (i = 0; i < m->ncalls; i++) {
 		const struct kf_call *c = &m->calls[i];
 

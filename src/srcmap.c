@@ -21,7 +21,9 @@
 #include "kf_srcmap.h"
 #include "kf_vm.h"
 
-#define MAP_MAGIC "kfollow-srcmap 2"
+/* bumped whenever the scanner finds more or other definitions: a map
+ * an older kfollow built is built again */
+#define MAP_MAGIC "kfollow-srcmap 5"
 #define MAX_TOP 256
 
 /* ---- building ----------------------------------------------------- */
@@ -98,6 +100,31 @@ static int ends_with(const char *s, const char *suf)
 	return l >= k && !strcmp(s + l - k, suf);
 }
 
+/* lib/crypto/arm/, lib/raid6/...: code of another architecture outside
+ * arch/ (7.x keeps each architecture's crypto under lib/crypto/ARCH/) */
+static int other_arch_dir(const char *rel)
+{
+	static const char *const arches[] = {
+		"alpha", "arc", "arm", "arm64", "csky", "hexagon", "loongarch",
+		"m68k", "microblaze", "mips", "nios2", "openrisc", "parisc",
+		"powerpc", "riscv", "s390", "sh", "sparc", "um", "xtensa",
+	};
+
+	if (strncmp(rel, "lib/", 4) && strncmp(rel, "crypto/", 7))
+		return 0;
+	for (const char *p = strchr(rel, '/'); p; p = strchr(p + 1, '/')) {
+		size_t n = strcspn(p + 1, "/");
+
+		if (p[1 + n] != '/')
+			break; /* the file's own name */
+		for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+			if (strlen(arches[i]) == n &&
+			    !memcmp(p + 1, arches[i], n))
+				return 1;
+	}
+	return 0;
+}
+
 /*
  * Members worth reading: C, headers and assembly of what an x86-64
  * kernel is built from.  Paths with "..", control bytes, tabs or
@@ -130,6 +157,8 @@ static int want_member(void *ctx, const char *path)
 		if (!strncmp(rel, skip[i], strlen(skip[i])))
 			return 0;
 	if (!strncmp(rel, "arch/", 5) && strncmp(rel, "arch/x86/", 9))
+		return 0;
+	if (other_arch_dir(rel))
 		return 0;
 	return ends_with(rel, ".c") || ends_with(rel, ".h") ||
 	       ends_with(rel, ".S") || ends_with(rel, "/Makefile") ||
@@ -936,6 +965,21 @@ out:
 	return rc;
 }
 
+/* Is there a map at path that this kfollow's scanner built? */
+static int current_map(const char *path)
+{
+	char head[sizeof(MAP_MAGIC)];
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (!f)
+		return 0;
+	ok = fread(head, 1, sizeof(head), f) == sizeof(head) &&
+	     !memcmp(head, MAP_MAGIC "\t", sizeof(head));
+	fclose(f);
+	return ok;
+}
+
 struct kf_srcmap *kf_srcmap_open(const char *version, int fetch)
 {
 	char *cache = NULL, *dir = NULL, *map = NULL, *tarball = NULL;
@@ -956,14 +1000,15 @@ struct kf_srcmap *kf_srcmap_open(const char *version, int fetch)
 		kf_err(KF_EXIT_OSERR, "out of memory");
 		goto out;
 	}
-	if (access(map, R_OK) == 0) {
+	if (current_map(map)) {
 		m = kf_srcmap_load(map);
 		goto out;
 	}
 	if (!fetch) {
 		kf_err(KF_EXIT_UNAVAILABLE, "no source map of kernel %s in "
-		       "the cache: run with --source once to fetch Debian's "
-		       "linux-source of that version", version);
+		       "the cache (or one an older kfollow built): run with "
+		       "--source once to fetch and read Debian's linux-source "
+		       "of that version", version);
 		goto out;
 	}
 	if (mkdir(cache, 0755) < 0 && errno != EEXIST)
@@ -987,7 +1032,7 @@ struct kf_srcmap *kf_srcmap_open(const char *version, int fetch)
 		kf_err_errno(KF_EXIT_OSERR, "cannot lock '%s'", lockp);
 		goto out;
 	}
-	if (access(map, R_OK) != 0) {
+	if (!current_map(map)) {
 		if (access(tarball, R_OK) != 0 &&
 		    kf_vm_source_fetch(version, tarball) < 0)
 			goto out;

@@ -135,6 +135,7 @@ struct cscan {
 	size_t alen;
 	int want_arg;
 	int inl;            /* "inline" seen in this declaration */
+	int ids_after;      /* identifiers since the parameters closed */
 	const char *id;     /* the token just before, when an identifier */
 	size_t idlen;
 	uint32_t idline;
@@ -275,6 +276,19 @@ static void skip_directive(struct cscan *s)
 	}
 }
 
+/* inline, __inline, __inline__, __always_inline; not noinline */
+static int is_inline(const char *id, size_t len)
+{
+	static const char *const kw[] = {
+		"inline", "__inline", "__inline__", "__always_inline",
+	};
+
+	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
+		if (len == strlen(kw[i]) && !memcmp(id, kw[i], len))
+			return 1;
+	return 0;
+}
+
 static void forget(struct cscan *s)
 {
 	s->inl = 0;
@@ -329,8 +343,9 @@ int kf_srcscan_c(const char *buf, size_t len, kf_srcdef_fn fn, void *ctx)
 			s.id = st;
 			s.idlen = (size_t)(s.p - st);
 			s.idline = s.line;
-			if (s.depth == 0 && s.idlen >= 6 && s.idlen <= 15 &&
-			    memmem(st, s.idlen, "inline", 6))
+			if (s.depth == 0 && s.state == 2 && s.pdepth == 0)
+				s.ids_after++;
+			if (s.depth == 0 && is_inline(st, s.idlen))
 				s.inl = 1;
 			if (s.depth == 0 && s.state == 1 && s.pdepth == 1 &&
 			    s.want_arg) {
@@ -350,8 +365,12 @@ int kf_srcscan_c(const char *buf, size_t len, kf_srcdef_fn fn, void *ctx)
 		switch (c) {
 		case '(':
 			if (s.depth == 0 && s.pdepth == 0 && s.id) {
-				int attr = s.state == 2 && s.idlen > 2 &&
-					   s.id[0] == '_' && s.id[1] == '_';
+				/* "f(a) __acquires(x) {": an attribute right
+				 * after the parameters; "M(u8) u32 __f(" is a
+				 * new declaration after a macro */
+				int attr = s.state == 2 && s.ids_after == 1 &&
+					   s.idlen > 2 && s.id[0] == '_' &&
+					   s.id[1] == '_';
 
 				if (!attr) {
 					s.state = 1;
@@ -366,9 +385,11 @@ int kf_srcscan_c(const char *buf, size_t len, kf_srcdef_fn fn, void *ctx)
 				s.pdepth++;
 			break;
 		case ')':
-			if (s.depth == 0 && s.pdepth > 0 && --s.pdepth == 0 &&
-			    s.state == 1)
-				s.state = 2;
+			if (s.depth == 0 && s.pdepth > 0 && --s.pdepth == 0) {
+				if (s.state == 1)
+					s.state = 2;
+				s.ids_after = 0;
+			}
 			break;
 		case ',':
 			if (s.depth == 0 && s.pdepth == 1)

@@ -55,6 +55,7 @@ struct kf_tui {
 	uint32_t npairs, pair_cur;
 	char *search;         /* last search text */
 	const struct kf_srcmap *src; /* where functions are, or NULL */
+	struct kf_explain *ex;       /* what they do (owned), or NULL */
 
 	/* the prompt, or ASK_NONE: keys go to it, while a live capture goes
 	 * on draining between keys */

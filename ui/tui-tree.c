@@ -260,15 +260,15 @@ static void tree_status(struct kf_tui *t, char *buf, size_t len)
 		 t->tree.sort == KF_TREE_BY_TIME ? "  children by time" : "",
 		 d[0] ? "  hiding under " : "", d);
 	/* --source: where the selected function is, and what it does */
-	if (t->src && nrows) {
+	if ((t->src || t->ex) && nrows) {
 		char where[KF_SRC_DOC_MAX * 4 + 512];
 		size_t n = strlen(buf);
 
 		kf_tree_row(shown(t), c->row, &r);
 		if (r.name && *r.name && n < len)
 			snprintf(buf + n, len - n, "%s",
-				 kf_render_func_src(t->src, r.name, 1, where,
-						    sizeof(where)));
+				 kf_render_func_src(t->src, t->ex, r.name, 1,
+						    where, sizeof(where)));
 	}
 }
 

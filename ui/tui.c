@@ -24,6 +24,7 @@
 #include <wchar.h>
 
 #include "kf_common.h"
+#include "kf_explain.h"
 #include "tui-int.h"
 
 const struct tui_view_ops *const tui_views[V_COUNT] = {
@@ -947,6 +948,9 @@ struct kf_tui *kf_tui_new(struct kf_model *m, const struct kf_tui_opts *o)
 	t->tree_call = t->mark = t->sum_call = KF_NONE;
 	t->view = t->back = V_LIST;
 	t->help_cur.page = 20;
+	/* kfollow's own explanations, for the status line; none is fine */
+	t->ex = kf_explain_load();
+	kf_err_clear();
 	if (kf_list_init_paths(&t->list, m, o->paths, o->npaths) < 0 ||
 	    tui_help_build(t) < 0 || (o->diff && pairs_make(t) < 0)) {
 		kf_tui_free(t);
@@ -1039,6 +1043,7 @@ void kf_tui_free(struct kf_tui *t)
 		return;
 	screen_close(t);
 	crash_tui = NULL;
+	kf_explain_free(t->ex);
 	free(t->pair);
 	free(t->pairs);
 	kf_list_release(&t->list);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_srcmap - libFuzzer harness for the source map's parsers: the C and
- * assembly definition scanners, the tar stream reader and the map file
- * reader.  The first byte picks which; the rest is its input.  Every name
+ * assembly definition scanners, the tar stream reader, the map file
+ * reader and the explanations file reader.  The first byte picks which; the rest is its input.  Every name
  * a scanner reports must lie inside the input (or be one a macro makes),
  * and a map the reader accepts must answer lookups of its own names.
  */
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kf_explain.h"
 #include "kf_srcmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, text, len);
 	in_lo = copy;
 	in_hi = copy + len;
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		kf_srcscan_c(copy, len, on_def, NULL);
 		break;
@@ -73,6 +74,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (o)
 			fclose(o);
 		free(out);
+		break;
+	}
+	case 4: {
+		struct kf_explain *e = kf_explain_parse(copy, len);
+
+		if (e) {
+			kf_explain_get(e, "path_openat", NULL);
+			kf_explain_free(e);
+		}
 		break;
 	}
 	default:

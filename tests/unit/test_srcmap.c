@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "kf_common.h"
+#include "kf_explain.h"
+#include "kf_render.h"
 #include "kf_model.h"
 #include "kf_srcmap.h"
 #include "kf_strtab.h"
@@ -69,15 +71,21 @@ static void test_c_definitions(void **state)
 		"{\n"                                             /* 18 */
 		"}\n"                                             /* 19 */
 		"int (*fp)(void) = NULL;\n"                       /* 20 */
-		"static inline int stub(void) { return 0; }\n"    /* 21 */
+		"static __always_inline int stub(void) { return 0; }\n" /* 21 */
 		"DEFINE_MUTEX(m);\n"                              /* 22 */
 		"MACRO_MADE(thing)\n"                             /* 23 */
 		"{\n"                                             /* 24 */
-		"}\n";                                            /* 25 */
+		"}\n"                                             /* 25 */
+		"DEFINE_BATCHED(u8)\n"                            /* 26 */
+		"DEFINE_BATCHED(u16)\n"                           /* 27 */
+		"noinline u32 __below(u32 c) __must_hold(x) __releases(y)\n" /* 28 */
+		"{\n"                                             /* 29 */
+		"}\n";                                            /* 30 */
 
 	(void)state;
 	assert_string_equal(scan_c(&s, text),
-			    "plain:9\nlocked:14\nfmt:17\nstub:21:i\n");
+			    "plain:9\nlocked:14\nfmt:17\nstub:21:i\n"
+			    "__below:28\n");
 }
 
 static void test_c_syscall_macros(void **state)
@@ -266,6 +274,10 @@ static void tree_tar(struct tarbuf *t)
 	tar_file(t->f, "linux-6.1/arch/x86/entry/entry_64.S",
 		 "SYM_CODE_START(entry_SYSCALL_64)\n");
 	tar_file(t->f, "linux-6.1/tools/perf/x.c", "int tool_only(void)\n{\n}\n");
+	tar_file(t->f, "linux-6.1/lib/crypto/arm/b.S",
+		 "SYM_FUNC_START(arm_crypto_only)\n");
+	tar_file(t->f, "linux-6.1/lib/crypto/x86/b.S",
+		 "SYM_FUNC_START(x86_crypto)\n");
 	tar_file(t->f, long_path, "int deep_one(void)\n{\n}\n");
 	tar_end(t->f);
 	fflush(t->f);
@@ -321,7 +333,9 @@ static void test_map_build(void **state)
 	/* not what an x86-64 kernel is built from */
 	assert_null(kf_srcmap_lookup(m, "arm64_only", &n));
 	assert_null(kf_srcmap_lookup(m, "tool_only", &n));
+	assert_null(kf_srcmap_lookup(m, "arm_crypto_only", &n));
 	assert_int_equal(n, 0);
+	assert_non_null(kf_srcmap_lookup(m, "x86_crypto", &n));
 	/* two candidates, nothing to tell them apart yet */
 	kf_srcmap_lookup(m, "path_init", &n);
 	assert_int_equal(n, 2);
@@ -426,12 +440,12 @@ static void test_map_parse_errors(void **state)
 	static const char *const bad[] = {
 		"",
 		"kfollow-srcmap 1\t6.1-1\tlinux\n",
-		"kfollow-srcmap 2\t../x\tlinux\n",
-		"kfollow-srcmap 2\t6.1-1\tlinux\nf\t/etc/passwd\t1\t\t\n",
-		"kfollow-srcmap 2\t6.1-1\tlinux\nf\tfs/../x.c\t1\t\t\n",
-		"kfollow-srcmap 2\t6.1-1\tlinux\nf\tfs/a.c\t0\t\t\n",
-		"kfollow-srcmap 2\t6.1-1\tlinux\nf\tfs/a.c\t12x\t\t\n",
-		"kfollow-srcmap 2\t6.1-1\tlinux\n=\tmm/slub\tSLUB\n",
+		"kfollow-srcmap 5\t../x\tlinux\n",
+		"kfollow-srcmap 5\t6.1-1\tlinux\nf\t/etc/passwd\t1\t\t\n",
+		"kfollow-srcmap 5\t6.1-1\tlinux\nf\tfs/../x.c\t1\t\t\n",
+		"kfollow-srcmap 5\t6.1-1\tlinux\nf\tfs/a.c\t0\t\t\n",
+		"kfollow-srcmap 5\t6.1-1\tlinux\nf\tfs/a.c\t12x\t\t\n",
+		"kfollow-srcmap 5\t6.1-1\tlinux\n=\tmm/slub\tSLUB\n",
 	};
 
 	(void)state;
@@ -465,6 +479,60 @@ static void test_debian_version(void **state)
 	assert_null(kf_srcmap_debian_version(&mt, buf, sizeof(buf)));
 }
 
+static void test_explain(void **state)
+{
+	static const char good[] =
+		"# kfollow's own lines\n\n"
+		"_raw_spin_lock\ttakes a spinlock, spinning until it is free\t"
+		"kernel/locking/spinlock.c\n"
+		"path_openat\topens a path (kfollow)\tfs/namei.c\n";
+	static const char *const bad[] = {
+		"f\ttext\n",                         /* no file */
+		"f\t\tfs/a.c\n",                     /* no text */
+		"f g\ttext\tfs/a.c\n",               /* not a name */
+		"f\ttext\t/etc/passwd\n",
+		"f\ttext\tfs/../a.c\n",
+		"f\ttext\x01\tfs/a.c\n",
+		"f\ta\tfs/a.c\nf\tb\tfs/b.c\n",     /* twice */
+		"f\ta\tfs/a.c\textra\n",
+	};
+	struct kf_explain *e = kf_explain_parse(good, strlen(good));
+	struct kf_srcmap *m = build_map();
+	const char *file = NULL;
+	char buf[512];
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(kf_explain_count(e), 2);
+	assert_string_equal(kf_explain_get(e, "_raw_spin_lock", &file),
+			    "takes a spinlock, spinning until it is free");
+	assert_string_equal(file, "kernel/locking/spinlock.c");
+	assert_non_null(kf_explain_get(e, "path_openat.isra.0", NULL));
+	assert_null(kf_explain_get(e, "nosuch", NULL));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kf_explain *b = kf_explain_parse(bad[i], strlen(bad[i]));
+
+		if (b)
+			fail_msg("accepted bad explanations %zu", i);
+		assert_int_equal(kf_err_code(), KF_EXIT_DATAERR);
+		kf_err_clear();
+	}
+	/* the kernel's kernel-doc wins, quoted; else kfollow's own line */
+	assert_string_equal(kf_render_func_src(m, e, "path_openat", 1, buf,
+					       sizeof(buf)),
+			    "  [fs/namei.c:7]  # \"open a path\"");
+	assert_string_equal(kf_render_func_src(NULL, e, "_raw_spin_lock", 1,
+					       buf, sizeof(buf)),
+			    "  # takes a spinlock, spinning until it is free");
+	assert_string_equal(kf_render_func_src(m, e, "path_openat", 0, buf,
+					       sizeof(buf)),
+			    "  [fs/namei.c:7]");
+	assert_string_equal(kf_render_func_src(m, NULL, "nosuch", 1, buf,
+					       sizeof(buf)), "");
+	kf_srcmap_free(m);
+	kf_explain_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_tar_damaged),
 		cmocka_unit_test(test_map_parse_errors),
 		cmocka_unit_test(test_debian_version),
+		cmocka_unit_test(test_explain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
