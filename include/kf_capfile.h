@@ -19,10 +19,14 @@
 int kf_capfile_write(FILE *f, const struct kf_model *m);
 
 struct kf_srcmap;
+struct kf_explain;
 /* The same, with a "sources" object after the calls: where each function
- * of the trees is defined in src (--source).  src is the caller's. */
+ * of the trees is defined in src (--source), and with ex (--explain, or
+ * NULL) kfollow's own line for those without a kernel-doc summary.  src
+ * and ex are the caller's. */
 int kf_capfile_write_src(FILE *f, const struct kf_model *m,
-			 const struct kf_srcmap *src);
+			 const struct kf_srcmap *src,
+			 const struct kf_explain *ex);
 
 /* Write m to the file at path (created 0644, replaced atomically). */
 int kf_capfile_save(const char *path, const struct kf_model *m);

@@ -28,6 +28,7 @@
 
 #include "kf_build.h"
 #include "kf_capfile.h"
+#include "kf_explain.h"
 #include "kf_srcmap.h"
 #include "kf_common.h"
 
@@ -812,7 +813,8 @@ static void write_call(struct out *o, const struct kf_model *m,
  * definition (file, line, how many there are, the kernel-doc summary).
  */
 static int write_sources(struct out *o, const struct kf_model *m,
-			 const struct kf_srcmap *src)
+			 const struct kf_srcmap *src,
+			 const struct kf_explain *ex)
 {
 	uint8_t *seen = calloc(m->strs.count ? m->strs.count : 1, 1);
 	uint32_t i, k = 0;
@@ -863,6 +865,12 @@ static int write_sources(struct out *o, const struct kf_model *m,
 		if (l->doc) {
 			out_s(o, ", \"doc\": ");
 			out_str(o, l->doc);
+		} else if (ex && kf_explain_get(ex, kf_strtab_get(&m->strs, i),
+						NULL)) {
+			out_s(o, ", \"explain\": ");
+			out_str(o, kf_explain_get(ex,
+						  kf_strtab_get(&m->strs, i),
+						  NULL));
 		}
 		out_c(o, '}');
 	}
@@ -873,7 +881,8 @@ static int write_sources(struct out *o, const struct kf_model *m,
 
 /* The writer behind kf_capfile_write and kf_capfile_save. */
 static int capfile_write(FILE *f, const struct kf_model *m, const char *what,
-			 const struct kf_srcmap *src)
+			 const struct kf_srcmap *src,
+			 const struct kf_explain *ex)
 {
 	struct out *o;
 	uint32_t *counts = NULL, i;
@@ -928,7 +937,7 @@ static int capfile_write(FILE *f, const struct kf_model *m, const char *what,
 		write_call(o, m, &m->calls[i], counts[i], t0);
 	}
 	out_s(o, m->ncalls ? "\n  ]" : "]");
-	if (src && write_sources(o, m, src) < 0)
+	if (src && write_sources(o, m, src, ex) < 0)
 		goto out;
 	out_s(o, "\n}\n");
 	out_flush(o);
@@ -949,14 +958,15 @@ out:
 int kf_capfile_write(FILE *f, const struct kf_model *m)
 {
 	errno = 0;
-	return capfile_write(f, m, "the output", NULL);
+	return capfile_write(f, m, "the output", NULL, NULL);
 }
 
 int kf_capfile_write_src(FILE *f, const struct kf_model *m,
-			 const struct kf_srcmap *src)
+			 const struct kf_srcmap *src,
+			 const struct kf_explain *ex)
 {
 	errno = 0;
-	return capfile_write(f, m, "the output", src);
+	return capfile_write(f, m, "the output", src, ex);
 }
 
 int kf_capfile_save(const char *path, const struct kf_model *m)
@@ -996,7 +1006,7 @@ int kf_capfile_save(const char *path, const struct kf_model *m)
 		goto fail;
 	}
 	errno = 0;
-	if (capfile_write(f, m, what, NULL) < 0)
+	if (capfile_write(f, m, what, NULL, NULL) < 0)
 		goto fail;
 	if (fsync(fileno(f)) < 0 && errno != EINVAL) {
 		kf_err_errno(KF_EXIT_IOERR, "cannot write '%s'", path);

@@ -237,19 +237,6 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 	kf_model_keep_paths(m, o->paths, o->npaths);
 	if (o->source || o->explain)
 		src = source_map(o, m, 1);
-	if (o->format == KF_FMT_JSON) {
-		rc = kf_capfile_write_src(stdout, m, src);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = kf_err_errno(KF_EXIT_IOERR, "cannot write the "
-					  "output");
-		kf_srcmap_free(src);
-		return rc;
-	}
-	ro.min_duration = o->min_duration;
-	ro.max_depth = 0;
-	ro.ascii = o->ascii || !utf8_locale();
-	ro.src = src;
-	ro.explain = o->explain;
 	if (o->explain) {
 		ro.ex = kf_explain_load();
 		if (!ro.ex)
@@ -257,7 +244,19 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 				kf_err_msg());
 		kf_err_clear();
 	}
-	rc = kf_render_text(stdout, m, &ro);
+	if (o->format == KF_FMT_JSON) {
+		rc = kf_capfile_write_src(stdout, m, src, ro.ex);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = kf_err_errno(KF_EXIT_IOERR, "cannot write the "
+					  "output");
+	} else {
+		ro.min_duration = o->min_duration;
+		ro.max_depth = 0;
+		ro.ascii = o->ascii || !utf8_locale();
+		ro.src = src;
+		ro.explain = o->explain;
+		rc = kf_render_text(stdout, m, &ro);
+	}
 	kf_explain_free((struct kf_explain *)ro.ex);
 	kf_srcmap_free(src);
 	return rc;
