@@ -26,8 +26,8 @@ const struct kf_key kf_keys[] = {
 	{ { 'E' }, "E", KF_ACT_ORIGIN,
 	  "in a failed call's tree: the function its error came from" },
 	{ { 'o' }, "o", KF_ACT_SOURCE,
-	  "in a tree: open the function's source at its line in $PAGER "
-	  "(--source)" },
+	  "in a tree: open the function's source at its line in $PAGER or "
+	  "$EDITOR (--source)" },
 	{ { 's' }, "s", KF_ACT_SORT,
 	  "sort: invocations by time or duration, children by call order "
 	  "or time" },

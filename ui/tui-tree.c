@@ -272,8 +272,8 @@ static void tree_status(struct kf_tui *t, char *buf, size_t len)
 	}
 }
 
-/* o: the selected function's source at its line, in $PAGER (less), or
- * its URL when the source is not in the cache. */
+/* o: the selected function's source at its line, in $PAGER (else
+ * $EDITOR, else less), or its URL when the source is not in the cache. */
 static void open_source(struct kf_tui *t)
 {
 	struct kf_tree *tr = shown(t);
@@ -309,6 +309,9 @@ static void open_source(struct kf_tui *t)
 		return;
 	}
 	snprintf(line, sizeof(line), "+%u", l->line);
+	/* a pager reads; without one, the editor (both take +LINE) */
+	if (!pager || !*pager)
+		pager = getenv("EDITOR");
 	if (!pager || !*pager)
 		pager = "less";
 	{
