@@ -476,17 +476,20 @@ static int mgate_cmp(const void *pa, const void *pb)
 		      ((const struct mgate *)pb)->base);
 }
 
-struct kf_srcmap *kf_srcmap_parse(const char *data, size_t len)
+/* Parse buf (len bytes and a NUL after them), which the map takes over:
+ * freed with it, or here on failure. */
+static struct kf_srcmap *parse_owned(char *buf, size_t len)
 {
 	struct kf_srcmap *m = calloc(1, sizeof(*m));
 	size_t cap = 0, gcap = 0, lineno = 1, i;
 	char *p, *end, *ver, *top;
 	int sorted = 1;
 
-	if (!m || !(m->buf = malloc(len + 1)))
+	if (!m) {
+		free(buf);
 		goto oom;
-	memcpy(m->buf, data, len);
-	m->buf[len] = '\0';
+	}
+	m->buf = buf;
 	p = m->buf;
 	end = m->buf + len;
 	if (len < sizeof(MAP_MAGIC) || memcmp(p, MAP_MAGIC "\t",
@@ -589,6 +592,19 @@ fail:
 	return NULL;
 }
 
+struct kf_srcmap *kf_srcmap_parse(const char *data, size_t len)
+{
+	char *buf = malloc(len + 1);
+
+	if (!buf) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		return NULL;
+	}
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	return parse_owned(buf, len);
+}
+
 struct kf_srcmap *kf_srcmap_load(const char *path)
 {
 	struct kf_srcmap *m = NULL;
@@ -616,7 +632,9 @@ struct kf_srcmap *kf_srcmap_load(const char *path)
 			     path);
 		goto out;
 	}
-	m = kf_srcmap_parse(buf, (size_t)st.st_size);
+	buf[st.st_size] = '\0';
+	m = parse_owned(buf, (size_t)st.st_size);
+	buf = NULL; /* the map's, or freed */
 	if (!m)
 		goto out;
 	m->dir = strdup(path);
