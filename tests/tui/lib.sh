@@ -37,6 +37,15 @@ start() {
 	# shellcheck disable=SC2086
 	$T new-session -d -s t -x ${size%x*} -y ${size#*x} $envs \
 		"stty -g >$tmp/stty.before; $K $*; echo \$? >$tmp/rc.new; stty -g >$tmp/stty.after; mv $tmp/rc.new $tmp/rc; echo '(kfollow exited)'; exec sleep 600"
+	# keys typed before curses takes the terminal are echoed by the tty
+	# onto the normal screen (seen again when o runs the pager): wait, on
+	# a busy machine too, until kfollow is on the alternate screen or gone
+	i=0
+	while [ $i -lt 300 ] && [ ! -f $tmp/rc ] &&
+	      [ "$($T display -p -t t '#{alternate_on}' 2>/dev/null)" != 1 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 }
 
 # keys KEY...: tmux key names (Enter, Escape, Up, NPage...) or text
