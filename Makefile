@@ -26,8 +26,8 @@ BUILD ?= build
 
 # pkg-config is asked lazily (=, not :=) so "make check" can install the
 # libraries first and still build in the same invocation's sub-make.
-TRACE_CFLAGS = $(shell $(PKG_CONFIG) --cflags libtracefs libtraceevent libtracecmd zlib 2>/dev/null)
-TRACE_LIBS = $(shell $(PKG_CONFIG) --libs libtracefs libtraceevent libtracecmd zlib 2>/dev/null)
+TRACE_CFLAGS = $(shell $(PKG_CONFIG) --cflags libtracefs libtraceevent libtracecmd libbpf zlib 2>/dev/null)
+TRACE_LIBS = $(shell $(PKG_CONFIG) --libs libtracefs libtraceevent libtracecmd libbpf zlib 2>/dev/null)
 CURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
