@@ -46,6 +46,8 @@ struct kf_event {
 		struct {
 			uint32_t func;  /* strtab id */
 			int32_t depth;  /* kernel's graph depth, 0 at a root */
+			uint32_t args;  /* strtab id of "name=value, ..."
+					 * (funcgraph-args), KF_NONE */
 		} entry;
 		struct {
 			uint32_t func;

@@ -33,6 +33,8 @@ enum kf_node_flags {
 	KF_NODE_RET = 1 << 8,
 	/* its task was switched out inside it: kf_model_note */
 	KF_NODE_OFF = 1 << 9,
+	/* its arguments were recorded (--args): kf_model_args_get */
+	KF_NODE_ARGS = 1 << 10,
 };
 
 struct kf_node {
@@ -127,6 +129,8 @@ struct kf_meta {
 	uint64_t scope_functions; /* functions the scope traced (0 unknown) */
 	char *retval;        /* functions whose return values were recorded,
 			      * comma-separated, NULL: none */
+	char *args;          /* how inner functions' arguments were recorded
+			      * ("funcgraph-args"), NULL: they were not */
 	enum kf_mode mode;
 	int max_depth;       /* 0: unlimited */
 	uint64_t min_duration; /* ns; render-time filter that was asked for */
@@ -158,6 +162,7 @@ enum kf_note_has {
 				      * the task that was on that CPU */
 	KF_NOTE_PREEMPTED = 1 << 4,  /* it left the CPU runnable (preempted),
 				      * not asleep, the last time */
+	KF_NOTE_ARGS = 1 << 5,
 };
 
 struct kf_node_note {
@@ -170,6 +175,8 @@ struct kf_node_note {
 			       * (not traced there, or read back from a file) */
 	uint32_t waker_func;  /* strtab id of waker_node's function (kept in
 			       * files), KF_NONE */
+	uint32_t args;        /* KF_NOTE_ARGS: strtab id of its arguments as
+			       * "name=value, ..." (funcgraph-args), KF_NONE */
 	uint16_t has;         /* enum kf_note_has */
 };
 
@@ -251,6 +258,13 @@ uint32_t kf_model_append(struct kf_model *dst, const struct kf_model *src);
 int kf_model_ret_set(struct kf_model *m, uint32_t ni, int64_t v);
 /* Node ni's return value into *v: 1 if it has one, else 0. */
 int kf_model_ret_get(const struct kf_model *m, uint32_t ni, int64_t *v);
+/*
+ * Record node ni's arguments: args is a strtab id of "name=value, ..."
+ * (and flag it KF_NODE_ARGS).  Returns 0 or -1 (out of memory).
+ */
+int kf_model_args_set(struct kf_model *m, uint32_t ni, uint32_t args);
+/* Node ni's arguments (a string the model owns), or NULL: not recorded. */
+const char *kf_model_args_get(const struct kf_model *m, uint32_t ni);
 /* Node ni's note, or NULL if it has none (the model's; valid until the
  * next note is added). */
 const struct kf_node_note *kf_model_note(const struct kf_model *m,

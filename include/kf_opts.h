@@ -76,6 +76,7 @@ struct kf_opts {
 	const char *source_version; /* --source=VERSION, or NULL: the
 				     * capture's kernel */
 	int explain;         /* --explain: kernel-doc summaries */
+	int args;            /* --args: funcgraph-args, named from BTF */
 	const char *tracefs; /* --tracefs DIR (tests: a fake tracefs) */
 	int argc;            /* the original command line, for --vm */
 	char **argv;

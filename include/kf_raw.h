@@ -28,6 +28,13 @@ typedef const char *(*kf_symbolize_fn)(void *ctx, uint64_t addr);
 struct kf_raw *kf_raw_new(struct tep_handle *tep, struct kf_model *m,
 			  int ncpus, kf_symbolize_fn sym, void *sym_ctx);
 void kf_raw_free(struct kf_raw *r);
+/*
+ * Name and format funcgraph-args' registers in entry records with b
+ * (which stays the caller's, and must outlive r): each entry event then
+ * carries its arguments as a string in the model's table.
+ */
+struct kf_btfargs;
+void kf_raw_set_btf(struct kf_raw *r, struct kf_btfargs *b);
 
 /*
  * Declare syscall `name` traced: its sys_enter_/sys_exit_ events become

@@ -15,6 +15,7 @@
 
 #include <event-parse.h>
 
+#include "kf_btfargs.h"
 #include "kf_common.h"
 #include "kf_plan.h"
 #include "kf_raw.h"
@@ -587,6 +588,41 @@ static int fork_option(struct cap *c, int inst, const char *file)
 }
 
 /*
+ * options/funcgraph-args (6.15+, with BTF): on for --args, off otherwise
+ * where the kernel has it.  The registers are named from the kernel's
+ * BTF; without it (or without the option) the trees come without
+ * arguments, and kfollow says so once.
+ */
+static int args_option(struct cap *c)
+{
+	const char *opt = "options/funcgraph-args";
+
+	if (!kf_tracer_exists(&c->tr, 0, opt)) {
+		if (c->o->args)
+			kf_warn("--args: this kernel has no %s (kernels 6.15 "
+				"and later with BTF have it): the trees come "
+				"without arguments", opt);
+		return 0;
+	}
+	if (c->o->args && !c->btf &&
+	    !(c->btf = kf_btfargs_new("/sys/kernel/btf/vmlinux",
+				      "/sys/kernel/btf"))) {
+		kf_warn("--args: %s: the trees come without arguments",
+			kf_err_msg());
+		kf_err_clear();
+	}
+	if (kf_tracer_write(&c->tr, 0, opt, c->btf ? "1" : "0") < 0)
+		return -1;
+	if (c->btf) {
+		if (c->raw)
+			kf_raw_set_btf(c->raw, c->btf);
+		if (kf_meta_set(&c->m->meta.args, "funcgraph-args") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Inside --vm's own VM, without --buffer-size, function_graph gets 8 MB
  * a CPU (at most 128 MB in all) where the kernel's is smaller: W2 (2000
  * opens) writes ~480k records in about 1.6 s under emulation.  Since the
@@ -670,6 +706,7 @@ int cap_arm_graph(struct cap *c)
 	    graph_pids(c, pids) < 0 ||
 	    fork_option(c, 0, "options/function-fork") < 0 ||
 	    fork_option(c, 0, "options/event-fork") < 0 ||
+	    args_option(c) < 0 ||
 	    buffer_size(c, 0) < 0 ||
 	    enable_events(c) < 0 ||
 	    kf_tracer_write(&c->tr, 0, "current_tracer", "function_graph") < 0)

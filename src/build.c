@@ -688,6 +688,10 @@ static int on_entry(struct kf_builder *b, struct task *t,
 			n->flags |= KF_NODE_IRQ;
 		link_node(b, t, ni);
 		b->m->calls[t->call].nnodes++;
+		/* 0 (the empty string) as well: a memset event has none */
+		if (ev->entry.args != KF_NONE && ev->entry.args != 0 &&
+		    kf_model_args_set(b->m, ni, ev->entry.args) < 0)
+			return oom();
 		f.node = ni;
 		early_link(b, t, top, ni, &f, ev->entry.depth);
 	}

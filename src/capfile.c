@@ -181,6 +181,7 @@ static const struct field meta_fields[] = {
 	F_STR("scope", struct kf_meta, scope),
 	F_U64("scope_functions", struct kf_meta, scope_functions, 0),
 	F_STR("retval", struct kf_meta, retval),
+	F_STR("args", struct kf_meta, args),
 	F_NAME("mode", struct kf_meta, mode, mode_names, "mode", REQ),
 	F_INT("max_depth", struct kf_meta, max_depth, 0, INT_MAX, 0),
 	F_U64("min_duration_ns", struct kf_meta, min_duration, 0),
@@ -220,7 +221,7 @@ static const struct field sys_fields[] = {
 
 enum { OWN_CHILDREN, OWN_NODE_RET, OWN_NODE_OFF, OWN_NODE_SLEEPS,
        OWN_NODE_WPID, OWN_NODE_WCOMM, OWN_NODE_WIN, OWN_NODE_WIRQ,
-       OWN_NODE_PREEMPT };
+       OWN_NODE_PREEMPT, OWN_NODE_ARGS };
 
 /* start is relative to t0 until the whole document is read */
 static const struct field node_fields[] = {
@@ -230,6 +231,7 @@ static const struct field node_fields[] = {
 	F_INT("cpu", struct kf_node, cpu, 0, UINT16_MAX, REQ),
 	F_FLAGS("flags", struct kf_node, flags, node_flags),
 	F_OWN("ret", OWN_NODE_RET, 0),
+	F_OWN("args", OWN_NODE_ARGS, 0),
 	F_OWN("off_ns", OWN_NODE_OFF, 0),
 	F_OWN("sleeps", OWN_NODE_SLEEPS, 0),
 	F_OWN("waker_pid", OWN_NODE_WPID, 0),
@@ -663,8 +665,9 @@ static void write_node(struct out *o, const struct kf_model *m,
 		       uint32_t ni, uint64_t t0)
 {
 	const struct kf_node *n = kf_node_get(m, ni);
-	/* "ret" and "off_ns" carry these */
-	uint16_t flags = n->flags & ~(KF_NODE_RET | KF_NODE_OFF);
+	/* "ret", "args" and "off_ns" carry these */
+	uint16_t flags = n->flags & ~(KF_NODE_RET | KF_NODE_OFF |
+				      KF_NODE_ARGS);
 	const struct kf_node_note *nt = kf_model_note(m, ni);
 	int64_t v;
 
@@ -685,6 +688,10 @@ static void write_node(struct out *o, const struct kf_model *m,
 
 		snprintf(num, sizeof(num), ", \"ret\": %lld", (long long)v);
 		out_s(o, num);
+	}
+	if (nt && (nt->has & KF_NOTE_ARGS)) {
+		out_s(o, ", \"args\": ");
+		out_str(o, kf_strtab_get(&m->strs, nt->args));
 	}
 	if (nt && (nt->has & KF_NOTE_OFF)) {
 		out_s(o, ", \"off_ns\": ");
@@ -2046,6 +2053,10 @@ static int rd_node_note(struct rd *r, uint32_t ci, uint32_t ni, int own)
 		if (rd_i64(r, &v, &at, 1) < 0)
 			return -1;
 		return kf_model_ret_set(m, ni, v) < 0 ? rd_oom(r) : 0;
+	case OWN_NODE_ARGS:
+		if ((id = rd_intern(r, "a string")) == KF_NONE)
+			return -1;
+		return kf_model_args_set(m, ni, id) < 0 ? rd_oom(r) : 0;
 	case OWN_NODE_OFF:
 		if (rd_u64(r, &u) < 0)
 			return -1;

@@ -76,6 +76,7 @@ struct cap {
 				* (array owned, names ki's) */
 	int nretfuncs;
 	int retprobes;         /* return probes placed */
+	struct kf_btfargs *btf; /* --args: names funcgraph-args' registers */
 	struct kf_ksyms ksyms;	/* function names, read on first need */
 	int ksyms_read;
 	int out_fd;            /* > 0: the command's stdout and stderr */

@@ -28,6 +28,7 @@
 
 #include "kf_build.h"
 #include "kf_capture.h"
+#include "kf_btfargs.h"
 #include "kf_common.h"
 #include "kf_datfile.h"
 #include "kf_plan.h"
@@ -305,6 +306,7 @@ static void cap_release(struct cap *c)
 	free(c->page);
 	kf_dat_free(c->dat);
 	kf_raw_free(c->raw);
+	kf_btfargs_free(c->btf);
 	kf_builder_free(c->b);
 	if (c->tep)
 		tep_free(c->tep);

@@ -22,6 +22,7 @@ enum {
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL, OPT_SOURCE, OPT_EXPLAIN,
+	OPT_ARGS,
 };
 
 struct opt_def {
@@ -51,6 +52,8 @@ static const struct opt_def defs[] = {
 	  "trace only the functions of these subsystems (vfs, pagecache, ext4, block, sched, ... from the subsystem map) or function globs, comma-separated: switching tracing on and off costs less and other tasks slow down less; calls outside the scope are not shown" },
 	{ "retval", OPT_RETVAL, required_argument, "GLOB[,GLOB...]",
 	  "record the return values of these functions (at most 32; replaces the preset's list; 'none': none), shown as '= -2 ENOENT' in the trees, with the origin of a failed call's error marked" },
+	{ "args", OPT_ARGS, no_argument, NULL,
+	  "record the arguments of every traced function, named from the kernel's BTF (funcgraph-args: kernels 6.15 and later; entry records grow from 24 to 72 bytes, so the ring fills faster)" },
 	{ "min-duration", 'm', required_argument, "DUR",
 	  "hide calls shorter than DUR (units ns, us, ms, s)" },
 	{ "source", OPT_SOURCE, optional_argument, "VERSION",
@@ -486,6 +489,9 @@ static int opt_output(struct kf_opts *o, int c, char *arg)
 		return 0;
 	case OPT_EXPLAIN:
 		o->explain = 1;
+		return 0;
+	case OPT_ARGS:
+		o->args = 1;
 		return 0;
 	case 'q':
 		o->quiet = 1;

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "kf_common.h"
+#include "kf_btfargs.h"
 #include "kf_fgtext.h"
 
 #define MAX_CPUS 4096
@@ -398,6 +399,7 @@ struct gline {
 	uint8_t have_ts, have_cpu;
 	enum { GL_OPEN, GL_LEAF, GL_CLOSE } kind;
 	const char *name, *name_end; /* NULL name: a brace without one */
+	const char *args, *args_end; /* funcgraph-args' "a=1, b=0x2", or NULL */
 };
 
 /* The task column changed the CPU's task: say so with an exec event. */
@@ -548,13 +550,24 @@ static int graph_function(const char *e, struct gline *l)
 
 		if (!paren || paren == fn)
 			return 1;
+		const char *close;
+
 		l->name_end = paren;
-		if (p - paren >= 4 && !memcmp(paren, "() {", 4))
+		/* "func() {", or with funcgraph-args "func(a=1, b=0x2) {" */
+		if (p - paren >= 4 && !memcmp(p - 3, ") {", 3)) {
 			l->kind = GL_OPEN;
-		else if (memmem(paren, (size_t)(p - paren), ");", 2))
+			close = p - 3;
+		} else if ((close = memmem(paren, (size_t)(p - paren), ");",
+					   2))) {
 			l->kind = GL_LEAF;
-		else
+		} else {
 			return 1;
+		}
+		l->args = NULL;
+		if (close > paren + 1) {
+			l->args = paren + 1;
+			l->args_end = close;
+		}
 	}
 	for (p = l->name; p && p < l->name_end; p++)
 		if (!(isalnum((unsigned char)*p) || strchr("_.$@:[]-", *p)))
@@ -668,6 +681,10 @@ static int graph_line(struct fg *g, const char *b, const char *e,
 	if (l.kind != GL_CLOSE)
 		ev.entry.func = kf_strtab_intern_n(&g->m->strs, l.name,
 						   l.name_end - l.name);
+	if (l.kind != GL_CLOSE && l.args)
+		ev.entry.args = kf_strtab_intern_n(&g->m->strs, l.args,
+			(size_t)(l.args_end - l.args) < KF_BTF_ARGS_MAX ?
+			(size_t)(l.args_end - l.args) : KF_BTF_ARGS_MAX);
 	if (l.kind != GL_LEAF && !(of = open_at(cs, l.depth)))
 		return -1;
 	if (l.kind == GL_OPEN) {

@@ -31,6 +31,7 @@ static void meta_release(struct kf_meta *mt)
 	free(mt->clock);
 	free(mt->scope);
 	free(mt->retval);
+	free(mt->args);
 	free(mt->source);
 	free(mt->lost_cpu);
 }
@@ -348,6 +349,7 @@ struct kf_node_note *kf_model_note_add(struct kf_model *m, uint32_t ni)
 		r->val[k].waker_comm = KF_NONE;
 		r->val[k].waker_node = KF_NONE;
 		r->val[k].waker_func = KF_NONE;
+		r->val[k].args = KF_NONE;
 	}
 	return &r->val[k];
 }
@@ -374,6 +376,29 @@ int kf_model_ret_get(const struct kf_model *m, uint32_t ni, int64_t *v)
 		return 0;
 	*v = n->ret;
 	return 1;
+}
+
+int kf_model_args_set(struct kf_model *m, uint32_t ni, uint32_t args)
+{
+	struct kf_node_note *n;
+
+	if (ni >= m->nnodes || args == KF_NONE)
+		return 0;
+	if (!(n = kf_model_note_add(m, ni)))
+		return -1;
+	n->args = args;
+	n->has |= KF_NOTE_ARGS;
+	kf_node_get(m, ni)->flags |= KF_NODE_ARGS;
+	return 0;
+}
+
+const char *kf_model_args_get(const struct kf_model *m, uint32_t ni)
+{
+	const struct kf_node_note *n = kf_model_note(m, ni);
+
+	if (!n || !(n->has & KF_NOTE_ARGS))
+		return NULL;
+	return kf_strtab_get(&m->strs, n->args);
 }
 
 int kf_ret_errno(int64_t v)

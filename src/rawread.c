@@ -16,6 +16,7 @@
 #include <event-parse.h>
 #include <kbuffer.h>
 
+#include "kf_btfargs.h"
 #include "kf_common.h"
 #include "kf_raw.h"
 
@@ -39,6 +40,7 @@ struct evdef {
 	union {                         /* the fields of each kind */
 		struct {                /* EV_FG_ENTRY, EV_FG_EXIT */
 			struct fld func, depth, overrun, calltime, rettime;
+			int args_off;   /* funcgraph-args' registers */
 		} fg;
 		struct {                /* EV_SYS_ENTER, EV_SYS_EXIT */
 			struct fld nr, ret;
@@ -109,6 +111,7 @@ struct kf_raw {
 	struct symcache *syms;
 	uint32_t nsyms, syms_cap;
 	struct kf_raw_stats st;
+	struct kf_btfargs *btf;  /* names funcgraph-args' registers, or NULL */
 	/* live reading: the newest record time read from any CPU */
 	struct kbuffer *walk;
 	uint64_t max_ts;
@@ -245,6 +248,11 @@ fail:
 	return NULL;
 }
 
+void kf_raw_set_btf(struct kf_raw *r, struct kf_btfargs *b)
+{
+	r->btf = b;
+}
+
 void kf_raw_free(struct kf_raw *r)
 {
 	int i;
@@ -340,6 +348,22 @@ static const struct base_event {
 		FLD("pid", f.wake.pid) } },
 };
 
+/*
+ * Where funcgraph-args' registers start in an entry record: the format's
+ * "args" array where it names one, else right after depth, 8-aligned
+ * (the kernel packs the record).  0 when depth is unknown.
+ */
+static int fg_args_off(struct tep_event *e, const struct fld *depth)
+{
+	struct tep_format_field *tf = tep_find_field(e, "args");
+
+	if (tf && tf->offset > 0)
+		return tf->offset;
+	if (!depth->ok)
+		return 0;
+	return (depth->off + depth->size + 7) & ~7;
+}
+
 /* Register the base events the kernel has. */
 static int add_base_events(struct kf_raw *r)
 {
@@ -358,6 +382,8 @@ static int add_base_events(struct kf_raw *r)
 		for (k = 0; k < 5 && b->fld[k].name; k++)
 			fld_get(e, b->fld[k].name,
 				(struct fld *)((char *)d + b->fld[k].off));
+		if (b->kind == EV_FG_ENTRY)
+			d->f.fg.args_off = fg_args_off(e, &d->f.fg.depth);
 		if (set_def(r, e->id, d) < 0)
 			return -1;
 	}
@@ -718,6 +744,30 @@ static int num(const struct rec *c, const struct fld *f, uint64_t *v)
 	return rd_num(c->r, c->data, c->len, f, v);
 }
 
+/*
+ * With funcgraph-args the entry record goes on with the argument
+ * registers (the same event id, a longer record): name and format them
+ * from BTF.  A record without them is left as it is.
+ */
+static void fg_args(const struct rec *c, struct kf_event *ev)
+{
+	int off = c->d->f.fg.args_off, n, k;
+	uint64_t regs[KF_BTF_REGS];
+	char buf[KF_BTF_ARGS_MAX];
+
+	if (off <= 0 || c->len - off < 8)
+		return;
+	n = (c->len - off) / 8;
+	if (n > KF_BTF_REGS)
+		n = KF_BTF_REGS;
+	for (k = 0; k < n; k++)
+		memcpy(&regs[k], c->data + off + 8 * k, 8);
+	if (kf_btfargs_format(c->r->btf, kf_strtab_get(&c->r->m->strs,
+						       ev->entry.func),
+			      regs, n, buf, sizeof(buf)) > 0)
+		ev->entry.args = kf_strtab_intern(&c->r->m->strs, buf);
+}
+
 static int dec_fg_entry(const struct rec *c, struct kf_event *ev)
 {
 	uint64_t v, w;
@@ -728,7 +778,12 @@ static int dec_fg_entry(const struct rec *c, struct kf_event *ev)
 		return DEC_BAD;
 	ev->entry.func = func_id(c->r, v);
 	ev->entry.depth = (int32_t)w;
-	return ev->entry.func == KF_NONE ? -1 : 1;
+	ev->entry.args = KF_NONE;
+	if (ev->entry.func == KF_NONE)
+		return -1;
+	if (c->r->btf)
+		fg_args(c, ev);
+	return 1;
 }
 
 static int dec_fg_exit(const struct rec *c, struct kf_event *ev)

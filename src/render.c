@@ -347,6 +347,13 @@ static void print_tree(struct walk *w, uint32_t first)
 				w->prefix, n->depth ? (is_last ? w->last :
 						       w->branch) : "");
 			put_esc(w->f, kf_strtab_get(&m->strs, n->func));
+			if (n->flags & KF_NODE_ARGS) {
+				const char *a = kf_model_args_get(m, ni);
+
+				fputc('(', w->f);
+				put_esc(w->f, a ? a : "");
+				fputc(')', w->f);
+			}
 			if (n->flags & KF_NODE_RET)
 				fputs(kf_render_node_ret(m, ni, ni == w->origin,
 							 marks, sizeof(marks)),
@@ -553,6 +560,11 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 			fprintf(f, " (%llu functions)",
 				(unsigned long long)mt->scope_functions);
 		fputs(": calls to functions outside it are not shown\n", f);
+	}
+	if (mt->mode != KF_MODE_BOUNDARY && mt->args) {
+		fputs("# arguments: ", f);
+		put_esc(f, mt->args);
+		fputs(", named from the kernel's BTF\n", f);
 	}
 	if (mt->mode != KF_MODE_BOUNDARY && mt->retval) {
 		fputs("# return values of: ", f);

@@ -280,6 +280,8 @@ int cap_tep_load(struct cap *c)
 	c->raw = kf_raw_new(c->tep, c->m, c->ncpus, symbolize, c);
 	if (!c->raw)
 		return -1;
+	if (c->btf)
+		kf_raw_set_btf(c->raw, c->btf);
 	for (k = 0; k < c->ntargets; k++) {
 		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
 			continue;

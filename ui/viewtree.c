@@ -1335,6 +1335,13 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 						     r.hidden));
 	} else {
 		kf_out_escape(&o, r.name, strlen(r.name));
+		if (!p->nb && (r.flags & KF_NODE_ARGS)) {
+			const char *av = kf_model_args_get(t->m, r.node);
+
+			kf_out_puts(&o, "(");
+			kf_out_escape(&o, av ? av : "", av ? strlen(av) : 0);
+			kf_out_puts(&o, ")");
+		}
 		if (!p->nb && (r.flags & KF_NODE_RET))
 			kf_out_puts(&o, kf_render_node_ret(t->m, r.node,
 				    r.node == p->origin, marks, sizeof(marks)));

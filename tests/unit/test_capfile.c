@@ -523,6 +523,7 @@ static void test_empty_layout(void **state)
 		"    \"scope\": null,\n"
 		"    \"scope_functions\": 0,\n"
 		"    \"retval\": null,\n"
+		"    \"args\": null,\n"
 		"    \"mode\": \"graph\",\n"
 		"    \"max_depth\": 0,\n"
 		"    \"min_duration_ns\": 0,\n"

@@ -282,6 +282,53 @@ else
 fi
 same_state "read/write/close"
 
+# --- --args: inner functions' arguments (funcgraph-args, named by BTF) ----
+# Where the kernel has the option, kfollow's capture of openat and read
+# goes to the host (tests/vm/check-args), with the kernel's own text of
+# the same functions with arguments, printed by the kernel from its own
+# BTF: the host checks the names against it and the values against the
+# syscall's own arguments.  Elsewhere: one line says why, and no tree
+# shows arguments.
+if [ $graph = 1 ]; then
+	$K --batch --args -o /out/args.json openat read -- $CAT /tmp/demo.txt \
+		>$tmp/args.txt 2>$tmp/args.err
+	st=$?
+	if [ -f $T/options/funcgraph-args ]; then
+		if [ $st -eq 0 ] && grep -q '^# arguments: funcgraph-args' $tmp/args.txt &&
+		   grep -qE '(─|-) do_sys_openat2\(dfd=-100, filename=0x[0-9a-f]+, how=0x[0-9a-f]+\)' $tmp/args.txt; then
+			ok "--args: do_sys_openat2(dfd=-100, filename=..., how=...)"
+		else
+			bad "--args: exit $st: $(grep -m2 'do_sys_openat2' $tmp/args.txt | tr '\n' '|') $(peek $tmp/args.err)"
+		fi
+		# the kernel's own text of do_sys_openat2 and ksys_read with
+		# arguments, from a task that sets its own pid filter first
+		echo 1 >$T/options/funcgraph-args
+		printf 'do_sys_openat2\nksys_read\n' >$T/set_graph_function
+		sh -c "echo \$\$ >$T/set_ftrace_pid; echo function_graph >$T/current_tracer; exec $CAT /tmp/demo.txt" >/dev/null
+		cat $T/trace >/out/args-kernel.txt
+		echo nop >$T/current_tracer
+		echo 0 >$T/options/funcgraph-args
+		: >$T/set_graph_function
+		: >$T/set_ftrace_pid
+		if grep -q 'do_sys_openat2(dfd=' /out/args-kernel.txt; then
+			ok "--args: the kernel's own text of the same functions, with arguments"
+		else
+			bad "--args: no do_sys_openat2(dfd= in the kernel's text: $(peek /out/args-kernel.txt)"
+		fi
+	else
+		if [ $st -eq 0 ] && [ "$(grep -c 'no options/funcgraph-args' $tmp/args.err)" = 1 ] &&
+		   grep -q 'path_openat' $tmp/args.txt &&
+		   ! grep -qE '(─|-) [a-z_0-9.]+\([a-z]' $tmp/args.txt; then
+			ok "--args without funcgraph-args: one line says so, trees without arguments"
+		else
+			bad "--args without funcgraph-args: exit $st: $(peek $tmp/args.err)"
+		fi
+	fi
+	same_state "--args"
+else
+	skip "--args" "no function_graph"
+fi
+
 # --- failed calls decode their errno --------------------------------------
 $K --batch openat -- $CAT /tmp/nonexistent >$tmp/enoent.txt 2>&1
 st=$?
