@@ -446,32 +446,40 @@ static void task_flush(struct kf_builder *b, struct task *t, uint64_t end,
 	t->off_node = KF_NONE;
 }
 
-/* Make the sibling list starting at `first` the children of `adopter`. */
 /*
- * Set the depths of the sibling run starting at `first` and of everything
- * below it from their parents (`parent`, KF_NONE at the top level).
+ * Set the parents and depths of the sibling run starting at `first` and
+ * of everything below it, from the lists themselves: `parent` (KF_NONE at
+ * the top level) owns the run, each node's child list belongs to it.
+ * The parent pointers are rewritten on the way down, so a pointer a
+ * repair left stale (forged or lost records moved a subtree) cannot lead
+ * the climb back up out of the run; at most nnodes steps, so even a loop
+ * ends.
  */
 static void fix_depths(struct kf_model *m, uint32_t first, uint32_t parent)
 {
-	uint32_t c = first;
+	uint32_t c = first, up = parent, steps = 0;
 
-	while (c != KF_NONE) {
+	while (c != KF_NONE && steps++ <= m->nnodes) {
 		struct kf_node *n = kf_node_get(m, c);
 
-		n->depth = n->parent == KF_NONE ? 0 :
-			   kf_node_get(m, n->parent)->depth + 1;
+		n->parent = up;
+		n->depth = up == KF_NONE ? 0 : kf_node_get(m, up)->depth + 1;
 		if (n->child != KF_NONE) {
+			up = c;
 			c = n->child;
 			continue;
 		}
-		while (c != parent && kf_node_get(m, c)->next == KF_NONE)
+		while (kf_node_get(m, c)->next == KF_NONE) {
 			c = kf_node_get(m, c)->parent;
-		if (c == parent)
-			break;
+			if (c == parent || c == KF_NONE)
+				return;
+		}
+		up = kf_node_get(m, c)->parent;
 		c = kf_node_get(m, c)->next;
 	}
 }
 
+/* Make the sibling list starting at `first` the children of `adopter`. */
 static void reparent(struct kf_model *m, uint32_t first, uint32_t adopter)
 {
 	uint32_t c;
@@ -821,15 +829,17 @@ static void adopt_later(struct kf_model *m, uint32_t ni, uint32_t *headp,
 		else
 			kf_node_get(m, prev)->next = KF_NONE;
 		reparent(m, c, ni);
-		*lastp = prev;
 	}
-	if (*lastp != KF_NONE) {
-		kf_node_get(m, *lastp)->next = ni;
-	} else if ((k = *headp) == KF_NONE) {
+	/*
+	 * Append ni at the list's end, found by walking it: the remembered
+	 * last node (*lastp) may be one a repair moved into another list
+	 * (hostile text put one task's calls on two CPUs, and linking ni
+	 * after it joined two trees into a loop).  Exits without an entry
+	 * are rare, so the walk costs nothing that matters.
+	 */
+	if ((k = *headp) == KF_NONE) {
 		*headp = ni;
 	} else {
-		/* the list may be non-empty if lastp was never set
-		 * (repairs) */
 		while (kf_node_get(m, k)->next != KF_NONE)
 			k = kf_node_get(m, k)->next;
 		kf_node_get(m, k)->next = ni;
