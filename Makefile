@@ -16,6 +16,8 @@ bindir ?= $(PREFIX)/bin
 datadir ?= $(PREFIX)/share
 mandir ?= $(datadir)/man
 pkgdatadir ?= $(datadir)/kfollow
+# where bash-completion loads a command's completion from on first use
+bashcompdir ?= $(datadir)/bash-completion/completions
 DESTDIR ?=
 
 CC ?= cc
@@ -169,12 +171,15 @@ install: kfollow
 	install -m 0644 presets/*.preset presets/explain.tsv \
 		$(DESTDIR)$(pkgdatadir)/presets/
 	install -m 0644 man/kfollow-capture.schema.json $(DESTDIR)$(pkgdatadir)/
+	install -d $(DESTDIR)$(bashcompdir)
+	install -m 0644 ui/kfollow.bash $(DESTDIR)$(bashcompdir)/kfollow
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/kfollow $(DESTDIR)$(mandir)/man1/kfollow.1 \
 		$(DESTDIR)$(mandir)/man5/kfollow-preset.5 \
 		$(DESTDIR)$(mandir)/man5/kfollow-capture.5 \
-		$(DESTDIR)$(mandir)/man7/kfollow-labs.7
+		$(DESTDIR)$(mandir)/man7/kfollow-labs.7 \
+		$(DESTDIR)$(bashcompdir)/kfollow
 	rm -rf $(DESTDIR)$(pkgdatadir)
 
 clean:
