@@ -43,4 +43,11 @@ int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
 /* Does buf look like a capture document (vs function_graph text)? */
 int kf_capfile_sniff(const char *buf, size_t len);
 
+/*
+ * Write s to f as a JSON string (quoted; control bytes, C1 controls and
+ * invalid UTF-8 escaped as the capture's strings are).  Returns 0 or -1
+ * (kf_err: a write error).
+ */
+int kf_json_string(FILE *f, const char *s);
+
 #endif

@@ -77,6 +77,7 @@ struct kf_opts {
 				     * capture's kernel */
 	int explain;         /* --explain: kernel-doc summaries */
 	int args;            /* --args: funcgraph-args, named from BTF */
+	int summary;         /* --summary: tables instead of trees */
 	const char *tracefs; /* --tracefs DIR (tests: a fake tracefs) */
 	int argc;            /* the original command line, for --vm */
 	char **argv;

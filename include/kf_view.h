@@ -371,6 +371,7 @@ struct kf_summary {
 	struct kf_cursor cur;
 	int has_off;         /* some task slept inside a traced call: the
 			      * off-CPU column shows */
+	uint32_t ncalls;     /* invocations it summarises */
 };
 
 /*
@@ -379,6 +380,14 @@ struct kf_summary {
  */
 int kf_summary_init(struct kf_summary *s, const struct kf_model *m,
 		    uint32_t call);
+/*
+ * The same over the invocations calls[0..ncalls) (calls NULL: the first
+ * ncalls), leaving out the calls shorter than min_dur (ns, 0: none) with
+ * everything they called, as the trees hide them.  Returns 0 or -1.
+ */
+int kf_summary_init_calls(struct kf_summary *s, const struct kf_model *m,
+			  const uint32_t *calls, uint32_t ncalls,
+			  uint64_t min_dur);
 /* Sort by a column; the cursor stays on the same function. */
 void kf_summary_sort(struct kf_summary *s, enum kf_sum_col col);
 /* Free the rows (not s, not the model). */
@@ -421,6 +430,16 @@ int kf_diff_write(FILE *f, const struct kf_model *m, uint32_t first_b,
 		  int ascii);
 int kf_list_write(FILE *f, const struct kf_list *l);
 int kf_summary_write(FILE *f, const struct kf_summary *s);
+/*
+ * --summary: per syscall (calls, errors, total, average, max; strace -c's
+ * columns) and per kernel function (calls, total, self, average, max,
+ * off-CPU) over every invocation of m, sorted by total time, as text or
+ * as a JSON document ("kfollow-summary").  Calls shorter than min_dur
+ * (ns, 0: none) are left out of the functions with what they called.
+ * Returns 0 or -1 (kf_err).
+ */
+int kf_summary_print(FILE *f, const struct kf_model *m, uint64_t min_dur,
+		     int json);
 
 /*
  * Open path to write a view to (`w`).  Returns a stream the caller

@@ -468,6 +468,24 @@ static void out_str(struct out *o, const char *s)
 	out_c(o, '"');
 }
 
+int kf_json_string(FILE *f, const char *s)
+{
+	struct out *o = malloc(sizeof(*o));
+	int err;
+
+	if (!o)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	o->f = f;
+	o->n = 0;
+	o->err = 0;
+	out_str(o, s);
+	out_flush(o);
+	err = o->err;
+	free(o);
+	return err ? kf_err(KF_EXIT_IOERR, "cannot write the output: %s",
+			    strerror(err)) : 0;
+}
+
 /* A meta string: null when unset. */
 static void out_opt_str(struct out *o, const char *s)
 {

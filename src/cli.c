@@ -22,7 +22,7 @@ enum {
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL, OPT_SOURCE, OPT_EXPLAIN,
-	OPT_ARGS,
+	OPT_ARGS, OPT_SUMMARY,
 };
 
 struct opt_def {
@@ -60,6 +60,8 @@ static const struct opt_def defs[] = {
 	  "show where each function is defined (file:line) in the source of the traced Debian kernel, fetched once into the cache (Debian's linux-source, ~150 MB); VERSION names the kernel (6.1.192-3) when the capture does not" },
 	{ "explain", OPT_EXPLAIN, no_argument, NULL,
 	  "show what each function does in one line: the kernel's own kernel-doc summary (quoted) where it has one, else kfollow's own line for the functions the labs show most; implies --source" },
+	{ "summary", OPT_SUMMARY, no_argument, NULL,
+	  "print a summary instead of the trees (implies --batch): per syscall calls, errors, total, average and max time (strace -c's columns), per kernel function calls, total, self, average and max; over the invocations --path keeps, without the calls --min-duration hides; text or --format json" },
 	{ "batch", 'b', no_argument, NULL,
 	  "print the trees as text and exit instead of opening the interactive view (the default when not on a terminal)" },
 	{ "format", 'f', required_argument, "text|json",
@@ -492,6 +494,9 @@ static int opt_output(struct kf_opts *o, int c, char *arg)
 		return 0;
 	case OPT_ARGS:
 		o->args = 1;
+		return 0;
+	case OPT_SUMMARY:
+		o->summary = 1;
 		return 0;
 	case 'q':
 		o->quiet = 1;

@@ -235,6 +235,9 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 		return 0;
 	/* after saving: --path narrows what is shown, never what is kept */
 	kf_model_keep_paths(m, o->paths, o->npaths);
+	if (o->summary)
+		return kf_summary_print(stdout, m, o->min_duration,
+					o->format == KF_FMT_JSON);
 	if (o->source || o->explain)
 		src = source_map(o, m, 1);
 	if (o->explain) {
@@ -296,8 +299,8 @@ static int list_presets(void)
 
 static int want_tui(const struct kf_opts *o)
 {
-	return !o->batch && !o->no_show && o->format == KF_FMT_TEXT &&
-	       !o->vm_script && kf_tui_possible();
+	return !o->batch && !o->no_show && !o->summary &&
+	       o->format == KF_FMT_TEXT && !o->vm_script && kf_tui_possible();
 }
 
 /* The title line: what is traced, or what was loaded. */

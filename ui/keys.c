@@ -42,7 +42,7 @@ const struct kf_key kf_keys[] = {
 	{ { 'd' }, "d", KF_ACT_DIFF,
 	  "diff the marked invocation with this one" },
 	{ { 'S' }, "S", KF_ACT_SUMMARY,
-	  "summary per function (of the capture, or of the open tree)" },
+	  "summary per function (of the invocations the list shows, or of the open tree)" },
 	{ { '>' }, ">", KF_ACT_SORT_COL, "summary: sort by the next column" },
 	{ { ']' }, "]", KF_ACT_PAIR_NEXT, "--diff A B: the next pair of invocations" },
 	{ { '[' }, "[", KF_ACT_PAIR_PREV, "--diff A B: the previous pair" },

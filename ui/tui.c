@@ -576,11 +576,17 @@ static void open_summary(struct kf_tui *t, uint32_t call)
 {
 	struct kf_summary ns;
 
-	if (t->sum_on && t->sum_call == call) {
+	/* from the list: the invocations it shows (its filter and --path) */
+	int narrowed = call == KF_NONE && t->list.nrows < t->m->ncalls;
+
+	if (t->sum_on && t->sum_call == call && !narrowed &&
+	    t->sum.ncalls == t->m->ncalls) {
 		t->view = V_SUMMARY;
 		return;
 	}
-	if (kf_summary_init(&ns, t->m, call) < 0) {
+	if ((narrowed ? kf_summary_init_calls(&ns, t->m, t->list.rows,
+					      t->list.nrows, 0) :
+			kf_summary_init(&ns, t->m, call)) < 0) {
 		tui_say_err(t);
 		return;
 	}
@@ -591,7 +597,14 @@ static void open_summary(struct kf_tui *t, uint32_t call)
 	t->sum_call = call;
 	t->view = V_SUMMARY;
 	set_pages(t);
-	if (call == KF_NONE)
+	if (narrowed && t->list.filter)
+		tui_say(t, "summary of the %u of %u invocations the list's "
+			"filter '%s' shows", t->list.nrows, t->m->ncalls,
+			t->list.filter);
+	else if (narrowed)
+		tui_say(t, "summary of the %u of %u invocations the list "
+			"shows", t->list.nrows, t->m->ncalls);
+	else if (call == KF_NONE)
 		tui_say(t, "summary of the whole capture");
 	else
 		tui_say(t, "summary of one invocation (S in the list: the whole "

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kf_capfile.h"
 #include "kf_common.h"
 #include "kf_decode.h"
 #include "kf_render.h"
@@ -543,6 +544,7 @@ struct sum_build {
 	uint32_t *stack;    /* nodes on the current path */
 	uint32_t sp, stack_cap;
 	uint32_t rows_cap;
+	uint64_t min_dur;   /* nodes shorter are left out with their calls */
 };
 
 static struct kf_sum_row *sum_row(struct kf_summary *s, struct sum_build *b,
@@ -583,6 +585,7 @@ static int sum_call(struct kf_summary *s, struct sum_build *b,
 {
 	const struct kf_model *m = b->m;
 	uint32_t ni = c->root, steps = 0;
+	int hidden = 0;
 
 	b->sp = 0;
 	while (ni != KF_NONE) {
@@ -594,6 +597,12 @@ static int sum_call(struct kf_summary *s, struct sum_build *b,
 			return kf_err(KF_EXIT_SOFTWARE,
 				      "call tree links are broken");
 		n = kf_node_get(m, ni);
+		/* shorter than --min-duration: hidden with what it called,
+		 * as the trees hide it */
+		hidden = b->min_dur && n->dur < b->min_dur &&
+			 !(n->flags & KF_NODE_NOEXIT);
+		if (hidden)
+			goto leave;
 		f = node_func(b, n);
 		r = sum_row(s, b, f);
 		if (!r)
@@ -630,9 +639,12 @@ static int sum_call(struct kf_summary *s, struct sum_build *b,
 			ni = n->child;
 			continue;
 		}
+leave:
 		/* leave n, then every caller that has no next sibling */
 		for (;;) {
-			b->active[node_func(b, n)]--;
+			if (!hidden)
+				b->active[node_func(b, n)]--;
+			hidden = 0;
 			if (n->next != KF_NONE) {
 				ni = n->next;
 				break;
@@ -650,20 +662,28 @@ static int sum_call(struct kf_summary *s, struct sum_build *b,
 int kf_summary_init(struct kf_summary *s, const struct kf_model *m,
 		    uint32_t call)
 {
-	struct sum_build b = { .m = m, .nids = m->strs.count };
-	uint32_t i, first = 0, end = m->ncalls;
+	if (call != KF_NONE && call >= m->ncalls)
+		return kf_err(KF_EXIT_SOFTWARE, "no call %u", call);
+	if (kf_summary_init_calls(s, m, call == KF_NONE ? NULL : &call,
+				  call == KF_NONE ? m->ncalls : 1, 0) < 0)
+		return -1;
+	s->call = call;
+	return 0;
+}
+
+int kf_summary_init_calls(struct kf_summary *s, const struct kf_model *m,
+			  const uint32_t *calls, uint32_t ncalls,
+			  uint64_t min_dur)
+{
+	struct sum_build b = { .m = m, .nids = m->strs.count,
+			       .min_dur = min_dur };
+	uint32_t i;
 	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
 	s->m = m;
-	s->call = call;
+	s->call = KF_NONE;
 	s->cur.page = DEFAULT_PAGE;
-	if (call != KF_NONE) {
-		if (call >= m->ncalls)
-			return kf_err(KF_EXIT_SOFTWARE, "no call %u", call);
-		first = call;
-		end = call + 1;
-	}
 	if (!b.nids)
 		b.nids = 1;
 	b.row_of = malloc((size_t)b.nids * sizeof(*b.row_of));
@@ -673,8 +693,16 @@ int kf_summary_init(struct kf_summary *s, const struct kf_model *m,
 		goto out;
 	}
 	memset(b.row_of, 0xff, (size_t)b.nids * sizeof(*b.row_of));
-	for (i = first; i < end && rc == 0; i++)
-		rc = sum_call(s, &b, &m->calls[i]);
+	for (i = 0; i < ncalls && rc == 0; i++) {
+		uint32_t ci = calls ? calls[i] : i;
+
+		if (ci >= m->ncalls) {
+			rc = kf_err(KF_EXIT_SOFTWARE, "no call %u", ci);
+			break;
+		}
+		rc = sum_call(s, &b, &m->calls[ci]);
+		s->ncalls++;
+	}
 	if (rc < 0) {
 		kf_summary_release(s);
 		goto out;
@@ -742,4 +770,150 @@ int kf_summary_write(FILE *f, const struct kf_summary *s)
 		fprintf(f, "%s\n", buf);
 	}
 	return write_done(f);
+}
+
+/* ---- --summary in batch ------------------------------------------- */
+
+struct sys_row {
+	const char *name;
+	uint64_t calls, errors, total, max;
+};
+
+static int sys_cmp(const void *a, const void *b)
+{
+	const struct sys_row *x = a, *y = b;
+
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* A call's name in the summary: its syscall, else (function mode) the
+ * function at its root. */
+static const char *call_name(const struct kf_model *m, const struct kf_call *c)
+{
+	if (c->sys != KF_NONE && c->sys < m->nsys)
+		return kf_strtab_get(&m->strs, m->sys[c->sys].name);
+	if (c->root != KF_NONE && c->root < m->nnodes)
+		return kf_strtab_get(&m->strs, kf_node_get(m, c->root)->func);
+	return "?";
+}
+
+/* Per syscall over every call of m: rows (the caller frees) sorted by
+ * total time, *n of them.  NULL only when out of memory. */
+static struct sys_row *sys_rows(const struct kf_model *m, uint32_t *n)
+{
+	struct sys_row *rows = calloc(m->ncalls ? m->ncalls : 1,
+				      sizeof(*rows));
+	uint32_t i, k;
+
+	*n = 0;
+	if (!rows)
+		return NULL;
+	for (i = 0; i < m->ncalls; i++) {
+		const struct kf_call *c = &m->calls[i];
+		const char *name = call_name(m, c);
+		uint64_t d = c->end > c->start ? c->end - c->start : 0;
+
+		for (k = 0; k < *n && strcmp(rows[k].name, name); k++)
+			;
+		if (k == *n)
+			rows[(*n)++].name = name;
+		rows[k].calls++;
+		rows[k].errors += (c->flags & KF_CALL_HAS_RET) && c->ret < 0 &&
+				  c->ret >= -4095;
+		rows[k].total += d;
+		if (d > rows[k].max)
+			rows[k].max = d;
+	}
+	qsort(rows, *n, sizeof(*rows), sys_cmp);
+	return rows;
+}
+
+static void json_u64(FILE *f, const char *key, uint64_t v)
+{
+	fprintf(f, ", \"%s\": %llu", key, (unsigned long long)v);
+}
+
+int kf_summary_print(FILE *f, const struct kf_model *m, uint64_t min_dur,
+		     int json)
+{
+	struct kf_summary s;
+	struct sys_row *rows;
+	uint32_t nrows, i;
+	char t[32], a[32], mx[32], buf[4096];
+	int rc = 0;
+
+	if (kf_summary_init_calls(&s, m, NULL, m->ncalls, min_dur) < 0)
+		return -1;
+	if (!(rows = sys_rows(m, &nrows))) {
+		kf_summary_release(&s);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	if (json) {
+		fprintf(f, "{\"format\": \"kfollow-summary\", \"version\": 1, "
+			"\"invocations\": %u, \"min_duration_ns\": %llu,\n"
+			" \"syscalls\": [", m->ncalls,
+			(unsigned long long)min_dur);
+		for (i = 0; i < nrows && rc == 0; i++) {
+			const struct sys_row *r = &rows[i];
+
+			fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", f);
+			rc = kf_json_string(f, r->name);
+			json_u64(f, "calls", r->calls);
+			json_u64(f, "errors", r->errors);
+			json_u64(f, "total_ns", r->total);
+			json_u64(f, "avg_ns", r->total / r->calls);
+			json_u64(f, "max_ns", r->max);
+			fputc('}', f);
+		}
+		fputs("],\n \"functions\": [", f);
+		for (i = 0; i < s.nrows && rc == 0; i++) {
+			const struct kf_sum_row *r = &s.rows[i];
+
+			fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", f);
+			rc = kf_json_string(f, r->name);
+			json_u64(f, "calls", r->calls);
+			json_u64(f, "total_ns", r->total);
+			json_u64(f, "self_ns", r->self);
+			json_u64(f, "avg_ns", r->avg);
+			json_u64(f, "max_ns", r->max);
+			json_u64(f, "off_cpu_ns", r->off);
+			fputc('}', f);
+		}
+		fputs("]}\n", f);
+	} else {
+		char md[32] = "";
+
+		if (min_dur)
+			kf_view_fmt_dur(md, sizeof(md), min_dur);
+		fprintf(f, "# summary of %u invocation%s%s%s%s\n", m->ncalls,
+			m->ncalls == 1 ? "" : "s",
+			min_dur ? "; calls shorter than " : "", md,
+			min_dur ? " left out of the functions" : "");
+		fprintf(f, "     calls    errors       total     average"
+			"         max  syscall\n");
+		for (i = 0; i < nrows; i++) {
+			const struct sys_row *r = &rows[i];
+			struct kf_out o;
+
+			kf_view_fmt_dur(t, sizeof(t), r->total);
+			kf_view_fmt_dur(a, sizeof(a), r->total / r->calls);
+			kf_view_fmt_dur(mx, sizeof(mx), r->max);
+			kf_out_init(&o, buf, sizeof(buf));
+			kf_out_printf(&o, "%10llu %9llu %11s %11s %11s  ",
+				      (unsigned long long)r->calls,
+				      (unsigned long long)r->errors, t, a, mx);
+			kf_out_escape(&o, r->name, strlen(r->name));
+			fprintf(f, "%s\n", buf);
+		}
+		fputc('\n', f);
+		if (s.nrows)
+			rc = kf_summary_write(f, &s);
+	}
+	free(rows);
+	kf_summary_release(&s);
+	if (rc == 0)
+		rc = write_done(f);
+	return rc;
 }

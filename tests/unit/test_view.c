@@ -1660,6 +1660,33 @@ static void test_summary(void **state)
 	kf_summary_release(&s);
 	assert_int_equal(kf_summary_init(&s, m, 7), -1);
 
+	/* the calls a filtered list shows (1 and 2), and calls shorter than
+	 * 25 ns left out with what they called: call 0's g (30) stays but
+	 * not the f (10) inside it, h (20) goes; call 2's h (5) go */
+	{
+		uint32_t some[] = { 1, 2 };
+
+		assert_int_equal(kf_summary_init_calls(&s, m, some, 2, 0), 0);
+		assert_int_equal(s.ncalls, 2);
+		assert_int_equal(s.nrows, 2);
+		assert_string_equal(s.rows[0].name, "g");
+		assert_int_equal(s.rows[0].calls, 1);
+		assert_string_equal(s.rows[1].name, "h");
+		assert_int_equal(s.rows[1].calls, 3);
+		kf_summary_release(&s);
+		assert_int_equal(kf_summary_init_calls(&s, m, NULL, 3, 25), 0);
+		assert_int_equal(s.nrows, 2);
+		assert_string_equal(s.rows[0].name, "f");
+		assert_int_equal(s.rows[0].calls, 1);
+		assert_int_equal(s.rows[0].total, 100);
+		assert_string_equal(s.rows[1].name, "g");
+		assert_int_equal(s.rows[1].calls, 2);
+		assert_int_equal(s.rows[1].total, 80);
+		kf_summary_release(&s);
+		some[0] = 9;
+		assert_int_equal(kf_summary_init_calls(&s, m, some, 1, 0), -1);
+	}
+
 	/* a task slept in g (both calls) and in the first h: an off-CPU
 	 * column, empty where a function never slept */
 	{
