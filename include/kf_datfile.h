@@ -61,4 +61,16 @@ int kf_dat_close(struct kf_dat *d);
 /* Free d; a file not closed is removed.  NULL is fine. */
 void kf_dat_free(struct kf_dat *d);
 
+/* Does buf (len bytes, the start of a file) begin as a trace-cmd data
+ * file does? */
+int kf_datin_sniff(const char *buf, size_t len);
+struct kf_model;
+/*
+ * --input FILE.dat: read a trace-cmd data file's function_graph (and
+ * syscalls) records into m, through libtracecmd and kfollow's own decoder
+ * and tree builder.  Returns 0 or -1 (kf_err: not readable, damaged, or
+ * no function_graph records, each with what to do).
+ */
+int kf_datin_load(const char *path, struct kf_model *m);
+
 #endif

@@ -35,6 +35,14 @@ void kf_raw_free(struct kf_raw *r);
  */
 struct kf_btfargs;
 void kf_raw_set_btf(struct kf_raw *r, struct kf_btfargs *b);
+/*
+ * Decode one record (data, len bytes, recorded at ts on cpu) that another
+ * reader took out of its page, libtracecmd's for a trace.dat, and send
+ * its events to sink.  The caller delivers records in time order.
+ * Returns 0 (a record not traced, or bad, is counted and skipped) or -1.
+ */
+int kf_raw_record(struct kf_raw *r, int cpu, const void *data, int len,
+		  uint64_t ts, struct kf_sink sink);
 
 /*
  * Declare syscall `name` traced: its sys_enter_/sys_exit_ events become

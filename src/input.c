@@ -14,6 +14,7 @@
 #include "kf_build.h"
 #include "kf_capfile.h"
 #include "kf_common.h"
+#include "kf_datfile.h"
 #include "kf_fgtext.h"
 #include "kf_input.h"
 
@@ -150,6 +151,17 @@ int kf_input_load(const char *path, struct kf_model *m)
 	char *buf, *src;
 	int rc = -1;
 
+	if (strcmp(path, "-") != 0) {
+		/* a trace-cmd data file can be large: libtracecmd reads it */
+		char head[16];
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, head, sizeof(head)) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		if (n > 0 && kf_datin_sniff(head, (size_t)n))
+			return kf_datin_load(path, m);
+	}
 	buf = read_input(path, &len);
 	if (!buf)
 		return -1;
@@ -185,10 +197,11 @@ int kf_input_load(const char *path, struct kf_model *m)
 		}
 		kf_builder_free(b);
 	} else {
-		kf_err(KF_EXIT_DATAERR, "'%s' is neither a kfollow capture nor "
-		       "function_graph text (save one with --output, or the "
-		       "kernel's 'trace' file with current_tracer "
-		       "function_graph)", path);
+		kf_err(KF_EXIT_DATAERR, "'%s' is neither a kfollow capture, "
+		       "function_graph text nor a trace-cmd data file (save "
+		       "one with --output, the kernel's 'trace' file with "
+		       "current_tracer function_graph, or trace-cmd record "
+		       "-p function_graph)", path);
 	}
 	free(buf);
 	return rc;

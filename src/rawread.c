@@ -1228,6 +1228,29 @@ int kf_raw_process_max(struct kf_raw *r, struct kf_sink sink, int final,
 	return 0;
 }
 
+int kf_raw_record(struct kf_raw *r, int cpu, const void *data, int len,
+		  uint64_t ts, struct kf_sink sink)
+{
+	struct kf_event ev;
+	int rc;
+
+	if (cpu < 0 || cpu >= r->ncpus || !data || len <= 0)
+		return 0;
+	if (!r->nbyid && add_base_events(r) < 0)
+		return -1;
+	rc = decode(r, cpu, data, len, ts, &ev);
+	if (rc < 0)
+		return oom();
+	if (rc == 0)
+		return 0;
+	if (sink.event(sink.ctx, &ev) < 0)
+		return -1;
+	if (ev.type == KF_EV_SYS_ENTER &&
+	    sys_strings(r, data, len, &ev, sink) < 0)
+		return -1;
+	return 0;
+}
+
 void kf_raw_stats(const struct kf_raw *r, struct kf_raw_stats *st)
 {
 	*st = r->st;

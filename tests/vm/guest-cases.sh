@@ -229,6 +229,38 @@ elif [ $graph = 1 ]; then
 	skip "--output cat.dat: trace-cmd reads it" "no trace-cmd in the VM"
 fi
 
+# --- trace-cmd's own files in: kfollow --input FILE.dat -------------------
+# trace-cmd records the same workload, with the syscall events (the
+# headers) and without (one invocation per top-level call); kfollow's own
+# capture of it beside them.  tests/vm/check-dat compares them on the host,
+# and kfollow's --input of dat-cat.dat (above) with that run's JSON.
+if [ $graph = 1 ] && command -v trace-cmd >/dev/null; then
+	(cd /out &&
+	 trace-cmd record -q -p function_graph -g __x64_sys_openat \
+		-e syscalls:sys_enter_openat -e syscalls:sys_exit_openat \
+		-o /out/tc-sys.dat -F $CAT /tmp/demo.txt &&
+	 trace-cmd record -q -p function_graph -g __x64_sys_openat \
+		-o /out/tc-fg.dat -F $CAT /tmp/demo.txt) >/dev/null 2>$tmp/tc.err
+	st=$?
+	$K --batch --no-preset -o /out/tc-kf.json openat -- $CAT /tmp/demo.txt \
+		>/dev/null 2>$tmp/tc-kf.err
+	if [ $st -eq 0 ] && [ -s /out/tc-sys.dat ] && [ -s /out/tc-fg.dat ] &&
+	   [ -s /out/tc-kf.json ]; then
+		ok "trace-cmd record: two trace.dat files of cat for the host to read"
+	else
+		bad "trace-cmd record: exit $st: $(peek $tmp/tc.err) $(peek $tmp/tc-kf.err)"
+	fi
+	# trace-cmd puts back what it changed its own way: compare only
+	# what kfollow depends on afterwards
+	echo nop >$T/current_tracer
+	: >$T/set_graph_function
+	: >$T/set_ftrace_pid
+	: >$T/set_event_pid
+	echo 0 >$T/events/enable
+elif [ $graph = 1 ]; then
+	skip "trace-cmd record for --input FILE.dat" "no trace-cmd in the VM"
+fi
+
 # --- a hostile program: its comm and its path are escaped ----------------
 # kf-hostile names itself ESC]0;X BEL ESC[2J (prctl) and opens a file whose
 # name holds OSC, BEL, CSI, C1 CSI (0x9b) and 0xff: the text has no byte
