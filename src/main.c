@@ -106,6 +106,8 @@ static char **guest_args(const struct kf_opts *o)
 		a[n++] = "--no-children";
 	if (o->drop_caches)
 		a[n++] = "--drop-caches";
+	if (o->args)
+		a[n++] = "--args";
 	for (i = 0; i < o->nsetup; i++) {
 		a[n++] = "--setup";
 		a[n++] = o->setup[i];
