@@ -29,6 +29,15 @@ size_t kf_decode_header(const struct kf_model *m, const struct kf_call *c,
 size_t kf_decode_args(const struct kf_model *m, const struct kf_call *c,
 		      char *buf, size_t len);
 
+/*
+ * Argument i alone, as the header shows it ("AT_FDCWD", "\"/tmp/demo.txt\"",
+ * "O_RDONLY"), with its name from the event's format ("dfd") in *name
+ * (the model's).  Returns 0 with *name NULL when the call has no such
+ * argument or the header leaves it out (open's mode without O_CREAT).
+ */
+size_t kf_decode_arg(const struct kf_model *m, const struct kf_call *c,
+		     int i, const char **name, char *buf, size_t len);
+
 /* The return value only: "3", "-2 ENOENT (No such file or directory)", "?". */
 size_t kf_decode_ret(const struct kf_model *m, const struct kf_call *c,
 		     char *buf, size_t len);

@@ -197,6 +197,7 @@ struct kf_model {
 	struct kf_call *calls;
 	uint32_t ncalls, calls_cap;
 	uint32_t path_dropped;    /* calls kf_model_keep_paths left out */
+	uint32_t pick_dropped;    /* calls kf_model_keep_numbers left out */
 	struct kf_sysdesc *sys;
 	uint32_t nsys, sys_cap;
 	struct kf_meta meta;
@@ -223,6 +224,14 @@ int kf_call_path_match(const struct kf_model *m, const struct kf_call *c,
 /* Keep only the calls kf_call_path_match takes (the order stays; their
  * nodes stay in the arena, unreachable).  Returns how many were dropped. */
 uint32_t kf_model_keep_paths(struct kf_model *m, char *const *globs, int n);
+/*
+ * Keep only the calls whose numbers list names: 1-based, in the order the
+ * trees list them, as "3", "1,4-6" or "2-" (2 to the last).  m NULL: check
+ * the list only.  Returns how many were dropped, or -1 with kf_err set (a
+ * malformed list: KF_EXIT_USAGE; a number past the last call:
+ * KF_EXIT_DATAERR).
+ */
+long kf_model_keep_numbers(struct kf_model *m, const char *list);
 /* Append a zeroed call (sys, root = KF_NONE); returns its index or KF_NONE. */
 uint32_t kf_model_call_new(struct kf_model *m);
 /*

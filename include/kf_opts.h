@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-enum kf_format { KF_FMT_TEXT, KF_FMT_JSON };
+/* --format: the trees as text or JSON, or exported (kf_export.h) */
+enum kf_format { KF_FMT_TEXT, KF_FMT_JSON, KF_FMT_FOLDED, KF_FMT_CHROME,
+		 KF_FMT_SVG };
 
 /* About 8M nodes, 0.5 GB of trees: a bound a laptop survives. */
 #define KF_DEFAULT_MAX_EVENTS 16000000ull
@@ -35,6 +37,8 @@ struct kf_opts {
 	char **paths;        /* --path GLOB: show only invocations whose path
 			      * argument matches one (kf_call_path_match) */
 	int npaths;
+	const char *invocations; /* --invocation LIST: show only these
+				  * (kf_model_keep_numbers) */
 	int max_depth;       /* --max-depth, 0: unlimited */
 	uint64_t min_duration; /* --min-duration, ns */
 	uint64_t duration;   /* --duration, ns, 0: until the command ends */

@@ -28,6 +28,10 @@ struct kf_layer {
 	char *name;   /* subsystem label: "vfs", "ext4" */
 };
 
+/* The first of the n layers whose glob matches function `name`: its
+ * index, or -1 (no layer names it). */
+int kf_layer_find(const struct kf_layer *layers, int n, const char *name);
+
 struct kf_preset {
 	char *name;        /* "openat" */
 	char *path;        /* the file it came from */

@@ -14,6 +14,7 @@
 
 #include "kf_common.h"
 #include "kf_datfile.h"
+#include "kf_model.h"
 #include "kf_opts.h"
 
 enum {
@@ -22,7 +23,7 @@ enum {
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL, OPT_SOURCE, OPT_EXPLAIN,
-	OPT_ARGS, OPT_SUMMARY,
+	OPT_ARGS, OPT_SUMMARY, OPT_INVOCATION,
 };
 
 struct opt_def {
@@ -48,6 +49,8 @@ static const struct opt_def defs[] = {
 	  "leave out functions matching GLOB and all they call (repeatable)" },
 	{ "path", OPT_PATH, required_argument, "GLOB",
 	  "show only the invocations with a path argument matching GLOB ('*' matches '/' too; repeatable): the command's own files, not the loader's and libc's; --output still saves them all" },
+	{ "invocation", OPT_INVOCATION, required_argument, "LIST",
+	  "show only these invocations (implies --batch), numbered from 1 as the trees list them after --path: 3, 1,4-6 or 2-; for one invocation's graph or trace" },
 	{ "scope", OPT_SCOPE, required_argument, "LIST",
 	  "trace only the functions of these subsystems (vfs, pagecache, ext4, block, sched, ... from the subsystem map) or function globs, comma-separated: switching tracing on and off costs less and other tasks slow down less; calls outside the scope are not shown" },
 	{ "retval", OPT_RETVAL, required_argument, "GLOB[,GLOB...]",
@@ -64,8 +67,8 @@ static const struct opt_def defs[] = {
 	  "print a summary instead of the trees (implies --batch): per syscall calls, errors, total, average and max time (strace -c's columns), per kernel function calls, total, self, average and max; over the invocations --path keeps, without the calls --min-duration hides; text or --format json" },
 	{ "batch", 'b', no_argument, NULL,
 	  "print the trees as text and exit instead of opening the interactive view (the default when not on a terminal)" },
-	{ "format", 'f', required_argument, "text|json",
-	  "batch output format" },
+	{ "format", 'f', required_argument, "text|json|folded|chrome|svg",
+	  "batch output: text, json (kfollow-capture(5)); or for other tools: folded (collapsed stacks, each line a call path and its self time in ns, for flamegraph.pl, inferno and speedscope), chrome (Trace Event JSON for Perfetto, chrome://tracing and speedscope), svg (an icicle graph of the call paths merged, coloured by layer, times in tooltips)" },
 	{ "output", 'o', required_argument, "FILE",
 	  "also save the capture to FILE (see kfollow-capture(5)); FILE.dat: the raw ring-buffer pages as a trace-cmd file for trace-cmd report and KernelShark (give both to save both)" },
 	{ "no-show", OPT_NO_SHOW, no_argument, NULL,
@@ -419,6 +422,11 @@ static int opt_limits(struct kf_opts *o, int c, char *arg)
 			return kf_err(KF_EXIT_USAGE, "--path needs a glob "
 				      "('/tmp/*', '*.txt')");
 		return push_str(&o->paths, &o->npaths, arg);
+	case OPT_INVOCATION:
+		if (kf_model_keep_numbers(NULL, arg) < 0)
+			return -1;
+		o->invocations = arg;
+		return 0;
 	case 'm':
 		return kf_parse_duration(arg, &o->min_duration);
 	case OPT_MAX_EVENTS:
@@ -458,9 +466,16 @@ static int opt_output(struct kf_opts *o, int c, char *arg)
 			o->format = KF_FMT_TEXT;
 		else if (strcmp(arg, "json") == 0)
 			o->format = KF_FMT_JSON;
+		else if (strcmp(arg, "folded") == 0)
+			o->format = KF_FMT_FOLDED;
+		else if (strcmp(arg, "chrome") == 0)
+			o->format = KF_FMT_CHROME;
+		else if (strcmp(arg, "svg") == 0)
+			o->format = KF_FMT_SVG;
 		else
 			return kf_err(KF_EXIT_USAGE, "invalid format '%s': "
-				      "use text or json", arg);
+				      "use text, json, folded, chrome or svg",
+				      arg);
 		return 0;
 	case 'o':
 		if (kf_dat_path(arg))
@@ -611,6 +626,14 @@ static int check_combos(struct kf_opts *o)
 				      "--format");
 		return 0;
 	}
+	if (o->summary && o->format != KF_FMT_TEXT && o->format != KF_FMT_JSON)
+		return kf_err(KF_EXIT_USAGE, "--summary prints text or --format "
+			      "json; folded and svg merge the call paths "
+			      "themselves (give them without --summary)");
+	if ((o->source || o->explain) && o->format >= KF_FMT_FOLDED)
+		return kf_err(KF_EXIT_USAGE, "--source and --explain go with "
+			      "text and json, not --format folded, chrome or "
+			      "svg");
 	if (o->input && o->dat)
 		return kf_err(KF_EXIT_USAGE, "cannot write '%s' from --input: a "
 			      "trace-cmd file holds the ring-buffer pages of a "

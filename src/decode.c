@@ -1054,6 +1054,22 @@ size_t kf_decode_args(const struct kf_model *m, const struct kf_call *c,
 	return o.pos;
 }
 
+size_t kf_decode_arg(const struct kf_model *m, const struct kf_call *c,
+		     int i, const char **name, char *buf, size_t len)
+{
+	const struct kf_sysdesc *sd = call_sys(m, c);
+	struct kf_out o;
+
+	kf_out_init(&o, buf, len);
+	*name = NULL;
+	if (!sd || c->flags & KF_CALL_NOENTER || i < 0 ||
+	    i >= sd->nargs || i >= KF_MAX_ARGS || arg_unused(m, c, sd, i))
+		return 0;
+	*name = kf_strtab_get(&m->strs, sd->argname[i]);
+	put_arg(&o, m, c, sd, i);
+	return o.pos;
+}
+
 size_t kf_decode_ret(const struct kf_model *m, const struct kf_call *c,
 		     char *buf, size_t len)
 {

@@ -29,6 +29,7 @@
 #include "kf_preset.h"
 #include "kf_keys.h"
 #include "kf_explain.h"
+#include "kf_export.h"
 #include "kf_render.h"
 #include "kf_srcmap.h"
 #include "kf_status.h"
@@ -223,6 +224,30 @@ static struct kf_srcmap *source_map(const struct kf_opts *o,
 	return map;
 }
 
+/* --format folded, chrome, svg: the layers of the presets that apply
+ * label chrome's events and colour the graph, as in the TUI. */
+static int export(const struct kf_opts *o, struct kf_model *m)
+{
+	static const enum kf_export_format fmt[] = {
+		[KF_FMT_FOLDED] = KF_EXPORT_FOLDED,
+		[KF_FMT_CHROME] = KF_EXPORT_CHROME,
+		[KF_FMT_SVG] = KF_EXPORT_SVG,
+	};
+	struct kf_export_opts eo = { .min_duration = o->min_duration };
+	struct kf_plan plan = { 0 };
+	int rc;
+
+	if (kf_plan_make(&plan, o, m) < 0) {
+		kf_warn("no layer labels: %s", kf_err_msg());
+		kf_err_clear();
+	}
+	eo.layers = plan.layers;
+	eo.nlayers = plan.nlayers;
+	rc = kf_export(stdout, m, fmt[o->format], &eo);
+	kf_plan_release(&plan);
+	return rc;
+}
+
 static int show(const struct kf_opts *o, struct kf_model *m)
 {
 	struct kf_render_opts ro = { 0 };
@@ -237,6 +262,10 @@ static int show(const struct kf_opts *o, struct kf_model *m)
 		return 0;
 	/* after saving: --path narrows what is shown, never what is kept */
 	kf_model_keep_paths(m, o->paths, o->npaths);
+	if (o->invocations && kf_model_keep_numbers(m, o->invocations) < 0)
+		return -1;
+	if (o->format >= KF_FMT_FOLDED)
+		return export(o, m);
 	if (o->summary)
 		return kf_summary_print(stdout, m, o->min_duration,
 					o->format == KF_FMT_JSON);
@@ -301,7 +330,7 @@ static int list_presets(void)
 
 static int want_tui(const struct kf_opts *o)
 {
-	return !o->batch && !o->no_show && !o->summary &&
+	return !o->batch && !o->no_show && !o->summary && !o->invocations &&
 	       o->format == KF_FMT_TEXT && !o->vm_script && kf_tui_possible();
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* model.c - the capture model: node arena, calls, syscall descriptors. */
+#include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +118,67 @@ uint32_t kf_model_keep_paths(struct kf_model *m, char *const *globs, int n)
 	i = m->ncalls - k;
 	m->ncalls = k;
 	m->path_dropped += i;
+	return i;
+}
+
+/* The next range of a --invocation list at *s: [lo, hi], hi 0 for "to
+ * the last".  Returns 1, 0 at the end, -1 if malformed. */
+static int next_range(const char **s, unsigned long *lo, unsigned long *hi)
+{
+	const char *p = *s;
+	char *end;
+
+	if (!*p)
+		return 0;
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	*lo = strtoul(p, &end, 10);
+	*hi = *lo;
+	if (*end == '-') {
+		*hi = 0;
+		if (end[1] >= '0' && end[1] <= '9')
+			*hi = strtoul(end + 1, &end, 10);
+		else
+			end++;
+	}
+	if (errno || *lo == 0 || *lo > UINT32_MAX || *hi > UINT32_MAX ||
+	    (*hi && *hi < *lo) || (*end && *end != ','))
+		return -1;
+	*s = *end ? end + 1 : end;
+	return **s || !*end ? 1 : -1; /* no trailing comma */
+}
+
+long kf_model_keep_numbers(struct kf_model *m, const char *list)
+{
+	unsigned long lo, hi;
+	const char *s = list;
+	uint32_t i, k = 0;
+	int r;
+
+	while ((r = next_range(&s, &lo, &hi)) > 0) {
+		if (m && lo > m->ncalls)
+			return kf_err(KF_EXIT_DATAERR, "--invocation %lu: the "
+				      "capture has %u invocation%s", lo,
+				      m->ncalls, m->ncalls == 1 ? "" : "s");
+	}
+	if (r < 0 || !*list)
+		return kf_err(KF_EXIT_USAGE, "invalid --invocation '%s': "
+			      "give numbers from 1 as the trees list them, "
+			      "as in 3, 1,4-6 or 2-", list);
+	if (!m)
+		return 0;
+	for (i = 0; i < m->ncalls; i++) {
+		int keep = 0;
+
+		for (s = list; !keep && next_range(&s, &lo, &hi) > 0;)
+			keep = i + 1 >= lo && (!hi || i + 1 <= hi);
+		if (keep)
+			m->calls[k++] = m->calls[i];
+	}
+	i = m->ncalls - k;
+	m->ncalls = k;
+	m->pick_dropped += i;
 	return i;
 }
 

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -581,4 +582,14 @@ int kf_preset_load_syscall(struct kf_preset *p, const char *name)
 		return 1;
 	}
 	return kf_preset_load(p, name, 1);
+}
+
+int kf_layer_find(const struct kf_layer *layers, int n, const char *name)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		if (fnmatch(layers[k].glob, name, 0) == 0)
+			return k;
+	return -1;
 }

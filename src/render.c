@@ -460,7 +460,8 @@ int kf_render_summary(FILE *f, const struct kf_model *m)
 {
 	const struct kf_meta *mt = &m->meta;
 	uint64_t incomplete = 0, off = 0, span = 0;
-	uint32_t i, nodes = m->path_dropped ? 0 : m->nnodes, slept = 0;
+	int part = m->path_dropped || m->pick_dropped;
+	uint32_t i, nodes = part ? 0 : m->nnodes, slept = 0;
 
 	for (i = 0; i < m->ncalls; i++) {
 		const struct kf_call *c = &m->calls[i];
@@ -473,7 +474,7 @@ int kf_render_summary(FILE *f, const struct kf_model *m)
 		}
 		span += c->end > c->start ? c->end - c->start : 0;
 		/* --path left calls out: count the trees still shown */
-		if (m->path_dropped)
+		if (part)
 			nodes += m->calls[i].nnodes;
 	}
 	fprintf(f, "# %u invocation%s, %u call%s in trees, %llu event%s "
@@ -492,6 +493,9 @@ int kf_render_summary(FILE *f, const struct kf_model *m)
 		fprintf(f, ", %u invocation%s without a path matching --path "
 			"not shown", m->path_dropped,
 			m->path_dropped == 1 ? "" : "s");
+	if (m->pick_dropped)
+		fprintf(f, ", %u invocation%s left out by --invocation",
+			m->pick_dropped, m->pick_dropped == 1 ? "" : "s");
 	fputc('\n', f);
 	if (off) {
 		char a[32], b[32];

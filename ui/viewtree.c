@@ -13,7 +13,6 @@
  * entry) and a new sort order.  A diff is the same table with a pair of
  * nodes per entry.  The model is never written.
  */
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -682,12 +681,10 @@ const char *kf_tree_layer(const struct kf_tree *t, uint32_t func)
 		return p->layer[func] == 1 ? NULL :
 		       t->layers[p->layer[func] - 2].name;
 	name = kf_strtab_get(&t->m->strs, func);
-	for (k = 0; k < t->nlayers; k++)
-		if (fnmatch(t->layers[k].glob, name, 0) == 0)
-			break;
+	k = kf_layer_find(t->layers, t->nlayers, name);
 	if (func < p->nlayer)
-		p->layer[func] = k < t->nlayers ? (uint16_t)(k + 2) : 1;
-	return k < t->nlayers ? t->layers[k].name : NULL;
+		p->layer[func] = k >= 0 ? (uint16_t)(k + 2) : 1;
+	return k >= 0 ? t->layers[k].name : NULL;
 }
 
 static int name_matches(const struct kf_tree *t, uint32_t func)

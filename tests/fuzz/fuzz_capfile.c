@@ -2,7 +2,9 @@
 /*
  * fuzz_capfile - libFuzzer harness for the capture reader.  Whatever it
  * accepts must write back out, and reading that must give the same
- * document again (the writer is canonical): a difference is a bug.
+ * document again (the writer is canonical): a difference is a bug.  It
+ * must export too (folded, chrome, svg), with no byte of the file's
+ * reaching the output unescaped.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "kf_capfile.h"
+#include "kf_export.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,6 +34,41 @@ static char *write_doc(const struct kf_model *m, size_t *len)
 	return buf;
 }
 
+/* Each export of m: it must not fail, and its text is printable ASCII
+ * lines (every string from the file escaped; chrome's JSON strings keep
+ * valid UTF-8, as the capture writer does). */
+static void exports(const struct kf_model *m)
+{
+	static const struct kf_layer layers[] = { { "*a*", "x" } };
+	struct kf_export_opts o = { .layers = layers, .nlayers = 1 };
+	int fmt;
+
+	for (fmt = KF_EXPORT_FOLDED; fmt <= KF_EXPORT_SVG; fmt++) {
+		char *buf = NULL;
+		size_t len = 0, i;
+		FILE *f = open_memstream(&buf, &len);
+
+		if (!f)
+			return;
+		o.min_duration = fmt == KF_EXPORT_CHROME ? 2 : 0;
+		if (kf_export(f, m, (enum kf_export_format)fmt, &o) < 0) {
+			fprintf(stderr, "export %d failed: %s\n", fmt,
+				kf_err_msg());
+			abort();
+		}
+		fclose(f);
+		for (i = 0; i < len; i++)
+			if ((buf[i] >= 0 && buf[i] < 0x20 && buf[i] != '\n') ||
+			    buf[i] == 0x7f || (buf[i] < 0 &&
+						fmt != KF_EXPORT_CHROME)) {
+				fprintf(stderr, "export %d wrote byte 0x%02x\n",
+					fmt, (unsigned char)buf[i]);
+				abort();
+			}
+		free(buf);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kf_model m, m2;
@@ -43,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kf_model_release(&m);
 		return 0;
 	}
+	exports(&m);
 	doc = write_doc(&m, &len);
 	if (doc && kf_model_init(&m2) == 0) {
 		if (kf_capfile_parse(doc, len, &m2, "rewrite") < 0) {
