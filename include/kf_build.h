@@ -68,6 +68,16 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev);
  * existed before the capture: -p PID).  comm is a strtab id in the model.
  */
 void kf_builder_task_comm(struct kf_builder *b, int32_t pid, uint32_t comm);
+/*
+ * fd paths (kf_fdtab.h): syscall sys (an index in the model's syscalls)
+ * is recorded only to learn which file each fd names: its events make no
+ * invocation.  Returns 0 or -1 (out of memory).
+ */
+int kf_builder_fd_context(struct kf_builder *b, uint32_t sys);
+/* Task pid had fd open on path before tracing began (from /proc).
+ * Returns 0 or -1 (out of memory). */
+int kf_builder_fd_set(struct kf_builder *b, int32_t pid, int fd,
+		      const char *path);
 
 /* A kf_sink that feeds b. */
 struct kf_sink kf_builder_sink(struct kf_builder *b);

@@ -102,8 +102,8 @@ static void string_probes(struct cap *c)
 		return;
 	c->eprobes = eprobe;
 	snprintf(c->dynsys, sizeof(c->dynsys), "kfollow_%d", (int)getpid());
-	for (i = 0; i < c->ntargets; i++) {
-		struct kf_target *t = &c->targets[i];
+	for (i = 0; i < c->ntargets + c->nctx; i++) {
+		struct kf_target *t = CAP_SYS_TARGET(c, i);
 		uint32_t sys;
 		const struct kf_sysdesc *sd;
 		unsigned kmask;
@@ -267,17 +267,17 @@ static int enable_events(struct cap *c)
 	size_t i;
 	int k;
 
-	for (k = 0; k < c->ntargets; k++) {
-		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
+	for (k = 0; k < c->ntargets + c->nctx; k++) {
+		const struct kf_target *t = CAP_SYS_TARGET(c, k);
+
+		if (!t->is_syscall || !t->has_events)
 			continue;
 		snprintf(path, sizeof(path),
-			 "events/syscalls/sys_enter_%s/enable",
-			 c->targets[k].name);
+			 "events/syscalls/sys_enter_%s/enable", t->name);
 		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
 			return -1;
 		snprintf(path, sizeof(path),
-			 "events/syscalls/sys_exit_%s/enable",
-			 c->targets[k].name);
+			 "events/syscalls/sys_exit_%s/enable", t->name);
 		if (kf_tracer_write(&c->tr, c->inst, path, "1") < 0)
 			return -1;
 	}

@@ -8,11 +8,13 @@
  * lost); an exit that matches no open frame had its entry lost.  Repairs
  * are flagged on the nodes and their invocation, never hidden.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kf_build.h"
 #include "kf_common.h"
+#include "kf_fdtab.h"
 
 struct frame {
 	uint32_t node;       /* KF_NONE when not recorded (depth cut, dropped) */
@@ -63,11 +65,26 @@ struct task {
 	uint32_t pending_node;
 	struct frame *stack;
 	uint32_t nstack, cap;
+	/* fd paths: its fd table (NULL: none known), and the fd syscall it
+	 * is in (KF_NONE), with its arguments and path */
+	struct kf_fdtab *fds;
+	uint32_t fdop_sys, fdop_str;
+	uint64_t fdop_args[KF_MAX_ARGS];
+};
+
+/* What kfollow knows of a syscall for fd paths, by syscall index. */
+struct sysinfo {
+	struct kf_fdop_desc d;
+	uint8_t known;    /* the rest is filled */
+	uint8_t context;  /* recorded for the tables only: no invocation */
+	uint8_t fdmask;   /* arguments named "fd" */
 };
 
 struct kf_builder {
 	struct kf_model *m;
 	struct kf_build_opts opts;
+	struct sysinfo *sys;
+	size_t sys_cap;
 	struct task *tasks;  /* open addressing by pid */
 	uint32_t ntasks, tasks_cap;
 	uint64_t last_ts;
@@ -145,6 +162,7 @@ static struct task *task_get(struct kf_builder *b, int32_t pid)
 	t->closed = KF_NONE;
 	t->off_node = KF_NONE;
 	t->waker_node = KF_NONE;
+	t->fdop_sys = KF_NONE;
 	b->ntasks++;
 	return t;
 }
@@ -180,10 +198,129 @@ void kf_builder_free(struct kf_builder *b)
 
 	if (!b)
 		return;
-	for (i = 0; i < b->tasks_cap; i++)
+	for (i = 0; i < b->tasks_cap; i++) {
 		free(b->tasks[i].stack);
+		if (b->tasks[i].fds)
+			kf_fdtab_release(b->tasks[i].fds);
+		free(b->tasks[i].fds);
+	}
 	free(b->tasks);
+	free(b->sys);
 	free(b);
+}
+
+/* ---- fd paths ------------------------------------------------------- */
+
+#define O_CLOEXEC_BIT 02000000 /* the same on x86-64 and arm64 */
+#define F_DUPFD_CMD 0
+#define F_DUPFD_CLOEXEC_CMD 1030
+
+/* Syscall sys's fd facts, or NULL (not a syscall of the model). */
+static struct sysinfo *sysinfo(struct kf_builder *b, uint32_t sys)
+{
+	struct sysinfo *si;
+	const struct kf_sysdesc *sd;
+	size_t old = b->sys_cap;
+	int k;
+
+	if (sys >= b->m->nsys)
+		return NULL;
+	if (sys >= b->sys_cap) {
+		if (KF_GROW(b->sys, b->sys_cap, (size_t)sys + 1) < 0)
+			return NULL;
+		memset(&b->sys[old], 0, (b->sys_cap - old) * sizeof(*b->sys));
+	}
+	si = &b->sys[sys];
+	if (si->known)
+		return si;
+	sd = &b->m->sys[sys];
+	kf_fdop_of(kf_strtab_get(&b->m->strs, sd->name), &si->d);
+	for (k = 0; k < sd->nargs && k < KF_MAX_ARGS; k++)
+		if (strcmp(kf_strtab_get(&b->m->strs, sd->argname[k]),
+			   "fd") == 0)
+			si->fdmask |= (uint8_t)(1u << k);
+	si->known = 1;
+	return si;
+}
+
+int kf_builder_fd_context(struct kf_builder *b, uint32_t sys)
+{
+	struct sysinfo *si = sysinfo(b, sys);
+
+	if (!si)
+		return oom();
+	si->context = 1;
+	return 0;
+}
+
+/* t's table, made empty if it has none; NULL out of memory. */
+static struct kf_fdtab *task_fds(struct task *t)
+{
+	if (!t->fds)
+		t->fds = calloc(1, sizeof(*t->fds));
+	return t->fds;
+}
+
+int kf_builder_fd_set(struct kf_builder *b, int32_t pid, int fd,
+		      const char *path)
+{
+	struct task *t = task_get(b, pid);
+	uint32_t id = kf_strtab_intern(&b->m->strs, path);
+
+	if (!t || id == KF_NONE || !task_fds(t) ||
+	    kf_fdtab_set(t->fds, fd, id, 0) < 0)
+		return oom();
+	return 0;
+}
+
+/* The fd syscall t was in returned ret: its table learns it. */
+static int fdop_done(struct task *t, const struct sysinfo *si, int64_t ret)
+{
+	const uint64_t *a = t->fdop_args;
+	uint32_t path = KF_NONE;
+	int cloexec = 0;
+
+	if (si->d.op == KF_FDOP_CLOSE) {
+		if (t->fds && ret == 0)
+			kf_fdtab_close(t->fds, (int32_t)a[si->d.fd]);
+		return 0;
+	}
+	if (ret < 0 || ret > INT32_MAX)
+		return 0;
+	if (si->d.cmd >= 0) {
+		uint32_t cmd = (uint32_t)a[si->d.cmd];
+
+		if (cmd != F_DUPFD_CMD && cmd != F_DUPFD_CLOEXEC_CMD)
+			return 0;
+		cloexec = cmd == F_DUPFD_CLOEXEC_CMD;
+	}
+	if (si->d.op == KF_FDOP_OPEN)
+		path = t->fdop_str;
+	else if (si->d.op == KF_FDOP_DUP)
+		path = kf_fdtab_get(t->fds, (int32_t)a[si->d.fd]);
+	if (si->d.flags >= 0)
+		cloexec |= (a[si->d.flags] & O_CLOEXEC_BIT) != 0;
+	if (path == KF_NONE) {
+		/* the fd names a file kfollow does not know now */
+		if (t->fds)
+			kf_fdtab_close(t->fds, ret);
+		return 0;
+	}
+	if (!task_fds(t) || kf_fdtab_set(t->fds, ret, path, cloexec) < 0)
+		return oom();
+	return 0;
+}
+
+/* A new call's fd arguments: the paths their table knows, as strings. */
+static void fd_args(const struct task *t, const struct sysinfo *si,
+		    struct kf_call *c)
+{
+	int k;
+
+	for (k = 0; t->fds && si->fdmask && k < KF_MAX_ARGS; k++)
+		if (si->fdmask & (1u << k) && c->argstr[k] == KF_NONE)
+			c->argstr[k] = kf_fdtab_get(t->fds,
+						    (int32_t)c->args[k]);
 }
 
 void kf_builder_task_comm(struct kf_builder *b, int32_t pid, uint32_t comm)
@@ -971,9 +1108,17 @@ closed:
 static int on_sys_enter(struct kf_builder *b, struct task *t,
 			const struct kf_event *ev)
 {
+	struct sysinfo *si = sysinfo(b, ev->sys_enter.sys);
 	struct kf_call *c;
 	uint32_t ci;
 
+	if (si && si->d.op != KF_FDOP_NONE) {
+		t->fdop_sys = ev->sys_enter.sys;
+		t->fdop_str = KF_NONE;
+		memcpy(t->fdop_args, ev->sys_enter.args, sizeof(t->fdop_args));
+	}
+	if (si && si->context)
+		return 0;
 	if (t->call != KF_NONE)
 		/* the previous call's exit record was lost (or its task
 		 * left and the pid is someone else's now) */
@@ -985,13 +1130,24 @@ static int on_sys_enter(struct kf_builder *b, struct task *t,
 		return oom();
 	c = &b->m->calls[ci];
 	memcpy(c->args, ev->sys_enter.args, sizeof(c->args));
+	if (si)
+		fd_args(t, si, c);
 	return 0;
 }
 
 static int on_sys_exit(struct kf_builder *b, struct task *t,
 		       const struct kf_event *ev)
 {
+	struct sysinfo *si = sysinfo(b, ev->sys_exit.sys);
 	struct kf_call *c;
+
+	if (si && t->fdop_sys == ev->sys_exit.sys) {
+		t->fdop_sys = KF_NONE;
+		if (fdop_done(t, si, ev->sys_exit.ret) < 0)
+			return -1;
+	}
+	if (si && si->context)
+		return 0;
 
 	if (t->call != KF_NONE && b->m->calls[t->call].sys != ev->sys_exit.sys &&
 	    !(b->m->calls[t->call].flags & KF_CALL_NOENTER))
@@ -1241,6 +1397,9 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 	case KF_EV_WAKEUP:
 		return on_wakeup(b, ev);
 	case KF_EV_STRING:
+		if (t->fdop_sys != KF_NONE && ev->string.sys == t->fdop_sys &&
+		    b->sys[t->fdop_sys].d.path == (int)ev->string.arg)
+			t->fdop_str = ev->string.str;
 		if (t->call != KF_NONE && ev->string.arg < KF_MAX_ARGS &&
 		    b->m->calls[t->call].sys == ev->string.sys)
 			b->m->calls[t->call].argstr[ev->string.arg] =
@@ -1256,10 +1415,18 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 		if (c->exiting)
 			task_flush(b, c, 0, 0);
 		c->comm = comm;
+		/* the child's fds are the parent's (task_get may have moved
+		 * the parent) */
+		t = task_get(b, ev->pid);
+		if (t && t->fds && (!task_fds(c) ||
+				    kf_fdtab_copy(c->fds, t->fds) < 0))
+			return oom();
 		return 0;
 	}
 	case KF_EV_EXEC:
 		t->comm = ev->task.comm;
+		if (t->fds)
+			kf_fdtab_exec(t->fds);
 		return 0;
 	case KF_EV_TASK_EXIT:
 		if (ev->task.comm)

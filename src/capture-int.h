@@ -30,6 +30,11 @@ struct kf_dat;
 
 /* One live capture, from kf_capture_run to cap_release (capture.c), which
  * frees everything it points to but o, m and plan (the caller's). */
+/* Syscall target k of the followed ones, then of the fd-path ones (k <
+ * ntargets + nctx). */
+#define CAP_SYS_TARGET(c, k) \
+	((k) < (c)->ntargets ? &(c)->targets[k] : &(c)->ctx[(k) - (c)->ntargets])
+
 struct cap {
 	const struct kf_opts *o;
 	struct kf_model *m;
@@ -45,6 +50,10 @@ struct cap {
 	const struct kf_plan *plan;
 	struct kf_target *targets;
 	int ntargets;
+	/* fd paths: the opens, dups and closes not followed, whose events
+	 * are recorded to learn which file each fd names (kf_fdtab.h) */
+	struct kf_target *ctx;
+	int nctx;
 	int graph;          /* function_graph mode */
 	int inst;           /* events and reading in kfollow's instance */
 	char *degraded;

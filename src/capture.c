@@ -15,6 +15,7 @@
  * are built, so a slow or failing post-processing step never leaves the
  * kernel tracing.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include "kf_btfargs.h"
 #include "kf_common.h"
 #include "kf_datfile.h"
+#include "kf_fdtab.h"
 #include "kf_plan.h"
 #include "kf_raw.h"
 #include "kf_resolve.h"
@@ -110,6 +112,41 @@ static int add_target(struct cap *c, struct kf_target *t)
 	return 0;
 }
 
+/*
+ * fd paths: the opens, dups and closes of the traced tasks are recorded
+ * too (their enter and exit events, and the open's path), so headers show
+ * which file an fd names, as strace -y does; a syscall followed already,
+ * or one this kernel has no events for, is skipped.  Returns 0 or -1.
+ */
+static int fd_targets(struct cap *c)
+{
+	struct kf_target t, *n;
+	int i, k, followed;
+
+	for (i = 0; kf_fdop_syscalls[i]; i++) {
+		for (k = 0, followed = 0; k < c->ntargets; k++)
+			followed |= c->targets[k].is_syscall &&
+				    !strcmp(c->targets[k].name,
+					    kf_fdop_syscalls[i]);
+		if (followed)
+			continue;
+		if (kf_resolve_syscall(&c->ki, kf_fdop_syscalls[i], NULL, 0,
+				       &t) < 0 || !t.has_events) {
+			kf_err_clear();
+			kf_target_release(&t);
+			continue;
+		}
+		n = realloc(c->ctx, (c->nctx + 1) * sizeof(*n));
+		if (!n) {
+			kf_target_release(&t);
+			return kf_err(KF_EXIT_OSERR, "out of memory");
+		}
+		c->ctx = n;
+		c->ctx[c->nctx++] = t;
+	}
+	return 0;
+}
+
 static int resolve_targets(struct cap *c)
 {
 	const struct kf_opts *o = c->o;
@@ -134,6 +171,8 @@ static int resolve_targets(struct cap *c)
 		if (add_target(c, &t) < 0)
 			return -1;
 	}
+	if (c->ntargets && fd_targets(c) < 0)
+		return -1;
 	for (i = 0; i < o->nfuncs; i++) {
 		if (!c->graph)
 			return kf_err(KF_EXIT_UNAVAILABLE, "cannot follow "
@@ -314,6 +353,9 @@ static void cap_release(struct cap *c)
 	for (i = 0; i < c->ntargets; i++)
 		kf_target_release(&c->targets[i]);
 	free(c->targets);
+	for (i = 0; i < c->nctx; i++)
+		kf_target_release(&c->ctx[i]);
+	free(c->ctx);
 	free(c->retfuncs);
 	kf_kinfo_release(&c->ki);
 	if (c->tr_open)
@@ -510,6 +552,38 @@ static int arm(struct cap *c)
 	return 0;
 }
 
+/* Task pid's fds up to maxfd as /proc shows them, into the builder's
+ * table.  A task gone, or a /proc that refuses, gives none.  Returns 0 or
+ * -1 (out of memory). */
+static int fd_snapshot(struct cap *c, pid_t pid, int maxfd)
+{
+	char dir[64], path[96], target[4096];
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (rc == 0 && (e = readdir(d))) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		ssize_t n;
+
+		if (*end || end == e->d_name || fd < 0 || fd > maxfd)
+			continue;
+		snprintf(path, sizeof(path), "%s/%ld", dir, fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		rc = kf_builder_fd_set(c->b, pid, (int)fd, target);
+	}
+	closedir(d);
+	return rc;
+}
+
 /* 4. The builder the records go to, told the names of the tasks it
  * starts with.  Returns 0 or -1 (kf_err). */
 static int builder_start(struct cap *c, struct kf_sink *sink)
@@ -532,6 +606,18 @@ static int builder_start(struct cap *c, struct kf_sink *sink)
 	c->b = kf_builder_new(m, &bo);
 	if (!c->b)
 		return -1;
+	for (i = 0; i < c->nctx; i++)
+		if (c->ctx[i].has_events &&
+		    kf_builder_fd_context(c->b, kf_model_sys_get(
+				m, c->ctx[i].name)) < 0)
+			return -1;
+	/* the fds the tasks have before tracing: the command's 0-2 (what
+	 * it inherits), every fd of an attached process */
+	if (o->ncmd && fd_snapshot(c, c->child, 2) < 0)
+		return -1;
+	for (i = 0; i < c->npids && !o->ncmd; i++)
+		if (fd_snapshot(c, c->pids[i], KF_FDTAB_MAX) < 0)
+			return -1;
 	sink->event = filter_event;
 	sink->ctx = c;
 	if (o->ncmd) {

@@ -914,6 +914,16 @@ static void put_arg(struct kf_out *o, const struct kf_model *m,
 		.v = c->args[i],
 	};
 
+	if (c->argstr[i] != KF_NONE && (a.kind == KF_ARG_INT ||
+					 a.kind == KF_ARG_UINT)) {
+		/* an fd and the file it names, as strace -y shows it */
+		const char *s = kf_strtab_get(&m->strs, c->argstr[i]);
+
+		kf_out_printf(o, "%d<", as_int(a.v));
+		kf_out_escape(o, s, strlen(s));
+		kf_out_put(o, ">", 1);
+		return;
+	}
 	if (c->argstr[i] != KF_NONE) {
 		put_string(o, m, c->argstr[i]);
 		return;

@@ -267,12 +267,14 @@ int cap_tep_load(struct cap *c)
 	tep_set_long_size(c->tep, tep_get_header_page_size(c->tep));
 	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		tep_add(c, base[i][0], base[i][1]);
-	for (k = 0; k < c->ntargets; k++) {
-		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
+	for (k = 0; k < c->ntargets + c->nctx; k++) {
+		const struct kf_target *t = CAP_SYS_TARGET(c, k);
+
+		if (!t->is_syscall || !t->has_events)
 			continue;
-		snprintf(name, sizeof(name), "sys_enter_%s", c->targets[k].name);
+		snprintf(name, sizeof(name), "sys_enter_%s", t->name);
 		tep_add(c, "syscalls", name);
-		snprintf(name, sizeof(name), "sys_exit_%s", c->targets[k].name);
+		snprintf(name, sizeof(name), "sys_exit_%s", t->name);
 		tep_add(c, "syscalls", name);
 	}
 	if (c->graph)
@@ -282,10 +284,12 @@ int cap_tep_load(struct cap *c)
 		return -1;
 	if (c->btf)
 		kf_raw_set_btf(c->raw, c->btf);
-	for (k = 0; k < c->ntargets; k++) {
-		if (!c->targets[k].is_syscall || !c->targets[k].has_events)
+	for (k = 0; k < c->ntargets + c->nctx; k++) {
+		const struct kf_target *t = CAP_SYS_TARGET(c, k);
+
+		if (!t->is_syscall || !t->has_events)
 			continue;
-		if (kf_raw_add_syscall(c->raw, c->targets[k].name) == KF_NONE)
+		if (kf_raw_add_syscall(c->raw, t->name) == KF_NONE)
 			return -1;
 	}
 	return 0;

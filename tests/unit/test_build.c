@@ -1290,6 +1290,116 @@ static void test_string_and_comm(void **state)
 	teardown(f);
 }
 
+/* A syscall by name with arguments, as its descriptor names them. */
+static uint32_t sysdesc(struct fixture *f, const char *name,
+			const char *a0, const char *a1, const char *a2)
+{
+	uint32_t sys = kf_model_sys_get(&f->m, name);
+	const char *an[3] = { a0, a1, a2 };
+	struct kf_sysdesc *d = &f->m.sys[sys];
+
+	for (d->nargs = 0; d->nargs < 3 && an[d->nargs]; d->nargs++)
+		d->argname[d->nargs] = kf_strtab_intern(&f->m.strs,
+							an[d->nargs]);
+	return sys;
+}
+
+static void sys_args(struct fixture *f, int pid, uint64_t ts, uint32_t sys,
+		     uint64_t a0, uint64_t a1, uint64_t a2, int64_t ret,
+		     const char *path, int path_arg)
+{
+	struct kf_event ev = { .ts = ts, .pid = pid, .type = KF_EV_SYS_ENTER };
+
+	ev.sys_enter.sys = sys;
+	ev.sys_enter.args[0] = a0;
+	ev.sys_enter.args[1] = a1;
+	ev.sys_enter.args[2] = a2;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	if (path) {
+		struct kf_event s = { .ts = ts, .pid = pid,
+				      .type = KF_EV_STRING };
+
+		s.string.sys = sys;
+		s.string.arg = path_arg;
+		s.string.str = kf_strtab_intern(&f->m.strs, path);
+		assert_int_equal(kf_builder_event(f->b, &s), 0);
+	}
+	sys_exit(f, pid, 0, ts + 1, sys, ret);
+}
+
+/*
+ * fd paths: opens, dups and closes recorded for the tables only (no
+ * invocation of their own) name the fds of the calls followed; a fork
+ * copies the table, an exec drops O_CLOEXEC fds, /proc's fds come first.
+ */
+static void test_fd_paths(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	uint32_t rd = sysdesc(f, "read", "fd", "buf", "count");
+	uint32_t op = sysdesc(f, "openat", "dfd", "filename", "flags");
+	uint32_t dup2 = sysdesc(f, "dup2", "oldfd", "newfd", NULL);
+	uint32_t cl = sysdesc(f, "close", "fd", NULL, NULL);
+	uint32_t fc = sysdesc(f, "fcntl", "fd", "cmd", "arg");
+	struct kf_event ev = { .pid = 7 };
+	const struct kf_call *c;
+
+	(void)state;
+	assert_int_equal(kf_builder_fd_context(f->b, op), 0);
+	assert_int_equal(kf_builder_fd_context(f->b, dup2), 0);
+	assert_int_equal(kf_builder_fd_context(f->b, cl), 0);
+	assert_int_equal(kf_builder_fd_set(f->b, 7, 1, "/dev/pts/0"), 0);
+	/* 3: /tmp/a (close-on-exec), 4: /tmp/b, a failed open, dup2 4 -> 0 */
+	sys_args(f, 7, 10, op, 0xffffff9c, 0x1000, 02000000, 3, "/tmp/a", 1);
+	sys_args(f, 7, 20, op, 0xffffff9c, 0x1000, 0, 4, "/tmp/b", 1);
+	sys_args(f, 7, 30, op, 0xffffff9c, 0x1000, 0, -2, "/nope", 1);
+	sys_args(f, 7, 40, dup2, 4, 0, 0, 0, NULL, 0);
+	/* the upper half of an int register is garbage */
+	sys_args(f, 7, 50, rd, 0xdeadbeef00000003ull, 0, 1, 1, NULL, 0);
+	sys_args(f, 7, 60, rd, 0, 0, 1, 1, NULL, 0);
+	sys_args(f, 7, 70, rd, 1, 0, 1, 1, NULL, 0);
+	sys_args(f, 7, 80, rd, 5, 0, 1, -9, NULL, 0);
+	ev.type = KF_EV_FORK;
+	ev.ts = 90;
+	ev.fork.child = 8;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	ev.type = KF_EV_EXEC;
+	ev.pid = 8;
+	ev.ts = 100;
+	ev.task.comm = kf_strtab_intern(&f->m.strs, "cat");
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	sys_args(f, 8, 110, rd, 3, 0, 1, -9, NULL, 0);   /* gone at exec */
+	sys_args(f, 8, 120, rd, 4, 0, 1, 1, NULL, 0);    /* inherited */
+	sys_args(f, 7, 130, cl, 4, 0, 0, 0, NULL, 0);
+	sys_args(f, 7, 140, rd, 4, 0, 1, -9, NULL, 0);   /* closed */
+	sys_args(f, 8, 150, rd, 4, 0, 1, 1, NULL, 0);    /* the child's copy */
+	/* fcntl: F_GETFL returns flags, not an fd; F_DUPFD an fd */
+	assert_int_equal(kf_builder_fd_context(f->b, fc), 0);
+	sys_args(f, 8, 160, fc, 4, 3, 0, 1, NULL, 0);
+	sys_args(f, 8, 170, fc, 4, 0, 10, 10, NULL, 0);
+	sys_args(f, 8, 180, rd, 1, 0, 1, 1, NULL, 0);
+	sys_args(f, 8, 190, rd, 10, 0, 1, 1, NULL, 0);
+	kf_builder_finish(f->b, 0);
+
+	assert_int_equal(f->m.ncalls, 10); /* the reads only */
+	assert_string_equal(kf_strtab_get(&f->m.strs, f->m.calls[8].argstr[0]),
+			    "/dev/pts/0");
+	assert_string_equal(kf_strtab_get(&f->m.strs, f->m.calls[9].argstr[0]),
+			    "/tmp/b");
+	c = f->m.calls;
+	assert_string_equal(kf_strtab_get(&f->m.strs, c[0].argstr[0]), "/tmp/a");
+	assert_string_equal(kf_strtab_get(&f->m.strs, c[1].argstr[0]), "/tmp/b");
+	assert_string_equal(kf_strtab_get(&f->m.strs, c[2].argstr[0]),
+			    "/dev/pts/0");
+	assert_int_equal(c[3].argstr[0], KF_NONE);
+	assert_int_equal(c[4].argstr[0], KF_NONE);
+	assert_string_equal(kf_strtab_get(&f->m.strs, c[5].argstr[0]), "/tmp/b");
+	assert_int_equal(c[6].argstr[0], KF_NONE);
+	assert_string_equal(kf_strtab_get(&f->m.strs, c[7].argstr[0]), "/tmp/b");
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(c[i].argstr[1], KF_NONE);
+	teardown(f);
+}
+
 /* A fork gives the child its parent's name. */
 static void test_fork_comm(void **state)
 {
@@ -1386,6 +1496,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_fd_paths),
 		cmocka_unit_test(test_two_calls),
 		cmocka_unit_test(test_lost_entry),
 		cmocka_unit_test(test_lost_exit),

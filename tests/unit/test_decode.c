@@ -404,6 +404,16 @@ static void test_read_write_close(void **state)
 	       I(0xffffffff));
 	EXPECT(m, CLOSE, -9, "close(-1) = -9 EBADF (Bad file descriptor)",
 	       I(UINT64_MAX));
+	/* fd paths: strace -y's form, the path escaped, the fd from the
+	 * register's int; the path comes with the fd, not as a string */
+	{
+		uint32_t sys = sys_def(m, READ);
+		const struct v v[] = { I(0xdeadbeef00000003ull), I(BUF), I(5) };
+		struct kf_call *c = call_new(m, sys, v, 3, 3);
+
+		c->argstr[0] = kf_strtab_intern(&m->strs, "/tmp/a\nb>");
+		expect_call(m, c, "read(3</tmp/a\\nb>>, 0x7ffc85dcac10, 5) = 3");
+	}
 	/* interrupted: strace: read(0, ...) = ? ERESTARTSYS (To be ...) */
 	EXPECT(m, READ, -512,
 	       "read(0, 0x7ffc85dcac10, 131072) = "
