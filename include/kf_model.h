@@ -17,6 +17,11 @@
 
 #define KF_MAX_ARGS 6
 
+/* A list argument (execve's argv) kept as one string: its elements
+ * joined by KF_LIST_SEP, and KF_LIST_MORE last when it may go on. */
+#define KF_LIST_SEP '\x1e'
+#define KF_LIST_MORE '\x1f'
+
 enum kf_node_flags {
 	KF_NODE_IRQ = 1 << 0,      /* hard interrupt entered inside the parent */
 	KF_NODE_SOFTIRQ = 1 << 1,  /* softirq entered inside the parent */

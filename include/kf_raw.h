@@ -60,6 +60,19 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 			    const char *event, const char *field, uint32_t sys,
 			    int arg);
 
+/* The strings a list probe fetches at most (the last only says whether
+ * the list goes on). */
+#define KF_RAW_LIST_MAX 8
+/*
+ * Declare the dynamic event system/event as carrying a NULL-terminated
+ * list of strings (execve's argv) for argument `arg` of syscall `sys`, in
+ * its n fields PREFIX0..PREFIXn-1, their pointers in p0..pn-1: the string
+ * it gives the argument is the list joined by KF_LIST_SEP (kf_model.h).
+ */
+int kf_raw_add_strlist_event(struct kf_raw *r, const char *system,
+			     const char *event, const char *prefix, int n,
+			     uint32_t sys, int arg);
+
 /*
  * Declare the dynamic event system/event as the return probe of function
  * `func`: its field `field` (the return register) becomes KF_EV_RETVAL.

@@ -70,6 +70,53 @@ static void string_probe_def(const struct cap *c, int eprobe, char *def,
 			 x64_arg_off[k]);
 }
 
+/* The dynamic event that fetches the first KF_RAW_LIST_MAX strings of
+ * list argument k of syscall t (execve's argv, argname) into fields
+ * a0..a7 and their pointers into p0..p7 (a NULL ends the list): each a
+ * pointer read from user memory, then its string. */
+static void list_probe_def(const struct cap *c, int eprobe, char *def,
+			   size_t len, const char *ev,
+			   const struct kf_target *t, const char *argname,
+			   int k)
+{
+	size_t at;
+	int i;
+
+	if (eprobe)
+		at = (size_t)snprintf(def, len, "e:%s/%s syscalls.sys_enter_%s",
+				      c->dynsys, ev, t->name);
+	else
+		at = (size_t)snprintf(def, len, "p:%s/%s %s%s", c->dynsys, ev,
+				      c->ki.arch_prefix, t->name);
+	for (i = 0; i < KF_RAW_LIST_MAX && at < len; i++) {
+		if (eprobe)
+			at += (size_t)snprintf(def + at, len - at,
+					       " p%d=+u%d($%s):x64", i, 8 * i,
+					       argname);
+		else
+			at += (size_t)snprintf(def + at, len - at,
+					       " p%d=+u%d(+%d(%%di)):x64", i,
+					       8 * i, x64_arg_off[k]);
+	}
+	for (i = 0; i < KF_RAW_LIST_MAX && at < len; i++) {
+		if (eprobe)
+			at += (size_t)snprintf(def + at, len - at,
+					       " a%d=+0(+u%d($%s)):ustring", i,
+					       8 * i, argname);
+		else
+			at += (size_t)snprintf(def + at, len - at,
+					       " a%d=+0(+u%d(+%d(%%di))):ustring",
+					       i, 8 * i, x64_arg_off[k]);
+	}
+}
+
+/* Is argument k of syscall t a list of strings kfollow fetches? */
+static int list_arg(const struct kf_target *t, const char *argname)
+{
+	return (!strcmp(t->name, "execve") || !strcmp(t->name, "execveat")) &&
+	       !strcmp(argname, "argv");
+}
+
 /* The syscall's enter event enabled (kept to put back as it was). */
 static int enter_event_on(struct cap *c, const struct kf_target *t)
 {
@@ -118,19 +165,31 @@ static void string_probes(struct cap *c)
 		if (eprobe && enter_event_on(c, t) < 0)
 			continue;
 		for (k = 0; k < sd->nargs; k++) {
-			char def[512], rm[256], ev[64], en[320];
+			char def[1024], rm[256], ev[64], en[320];
+			const char *an = kf_strtab_get(&c->m->strs,
+						       sd->argname[k]);
+			int list = list_arg(t, an);
 
-			if (sd->argkind[k] != KF_ARG_STR || (kmask & (1u << k)))
+			if ((sd->argkind[k] != KF_ARG_STR && !list) ||
+			    (kmask & (1u << k)))
 				continue;
 			snprintf(ev, sizeof(ev), "%.40s_%d", t->name, k);
-			string_probe_def(c, eprobe, def, sizeof(def), ev, t,
-					 kf_strtab_get(&c->m->strs,
-						       sd->argname[k]), k);
+			if (list)
+				list_probe_def(c, eprobe, def, sizeof(def), ev,
+					       t, an, k);
+			else
+				string_probe_def(c, eprobe, def, sizeof(def),
+						 ev, t, an, k);
 			snprintf(rm, sizeof(rm), "-:%s/%s", c->dynsys, ev);
 			if (kf_tracer_dynevent(&c->tr, def, rm) < 0 ||
 			    tep_add_format(c, c->dynsys, ev) < 0 ||
-			    kf_raw_add_string_event(c->raw, c->dynsys, ev,
-						    "arg", sys, k) < 0) {
+			    (list ? kf_raw_add_strlist_event(c->raw, c->dynsys,
+							     ev, "a",
+							     KF_RAW_LIST_MAX,
+							     sys, k)
+				  : kf_raw_add_string_event(c->raw, c->dynsys,
+							    ev, "arg", sys,
+							    k)) < 0) {
 				if (kf_verbose)
 					kf_note("no path strings for '%s': %s",
 						t->name, kf_err_msg());

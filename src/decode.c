@@ -903,6 +903,37 @@ static void put_string(struct kf_out *o, const struct kf_model *m, uint32_t id)
 		kf_out_puts(o, "...");
 }
 
+/* A list argument as strace shows argv: ["sh", "-c", "true"], each
+ * element cut as a string is, "..." where the probe stopped reading. */
+static void put_list(struct kf_out *o, const struct kf_model *m, uint32_t id)
+{
+	const char *s = kf_strtab_get(&m->strs, id);
+	size_t n = id < m->strs.count ? m->strs.len[id] : strlen(s);
+	int more = n && s[n - 1] == KF_LIST_MORE;
+	const char *end = s + n - more, *p = s;
+
+	kf_out_put(o, "[", 1);
+	while (p < end) {
+		const char *q = memchr(p, KF_LIST_SEP, (size_t)(end - p));
+		size_t len = q ? (size_t)(q - p) : (size_t)(end - p);
+		size_t shown = len < STR_MAX ? len : STR_MAX;
+
+		if (p != s)
+			kf_out_puts(o, ", ");
+		kf_out_put(o, "\"", 1);
+		kf_out_escape(o, p, shown);
+		kf_out_put(o, "\"", 1);
+		if (len > shown)
+			kf_out_puts(o, "...");
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	if (more)
+		kf_out_puts(o, n > 1 ? ", ..." : "...");
+	kf_out_put(o, "]", 1);
+}
+
 static void put_arg(struct kf_out *o, const struct kf_model *m,
 		    const struct kf_call *c, const struct kf_sysdesc *sd, int i)
 {
@@ -922,6 +953,11 @@ static void put_arg(struct kf_out *o, const struct kf_model *m,
 		kf_out_printf(o, "%d<", as_int(a.v));
 		kf_out_escape(o, s, strlen(s));
 		kf_out_put(o, ">", 1);
+		return;
+	}
+	if (c->argstr[i] != KF_NONE && a.kind != KF_ARG_STR &&
+	    (!strcmp(a.name, "argv") || !strcmp(a.name, "envp"))) {
+		put_list(o, m, c->argstr[i]);
 		return;
 	}
 	if (c->argstr[i] != KF_NONE) {

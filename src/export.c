@@ -404,8 +404,7 @@ static int chrome_event(struct chrome *ch, const char *name, const char *cat,
 	put_us(ch->f, ts);
 	fputs(",\"dur\":", ch->f);
 	put_us(ch->f, dur);
-	fprintf(ch->f, ",\"pid\":%d,\"tid\":%d,\"args\":{", (int)ch->pid,
-		(int)ch->pid);
+	fprintf(ch->f, ",\"pid\":%d,\"tid\":%d", (int)ch->pid, (int)ch->pid);
 	return 0;
 }
 
@@ -417,6 +416,7 @@ static int chrome_node(void *ctx, uint32_t ni, const struct kf_node *n,
 	const char *fn = kf_strtab_get(&m->strs, n->func);
 	const char *cat = layer_of(ch->o, fn), *a;
 	uint64_t s = n->start, e = n->start + n->dur, lo, hi;
+	const char *sep;
 	char buf[256];
 
 	if (ch->o->min_duration && n->dur < ch->o->min_duration)
@@ -438,25 +438,33 @@ static int chrome_node(void *ctx, uint32_t ni, const struct kf_node *n,
 	ch->span[3 * depth + 1] = e;
 	ch->span[3 * depth + 2] = e;     /* the next sibling's floor */
 	ch->span[3 * depth + 5] = s;     /* the first child's floor */
+	/* args only where the call has more than its times (sep opens the
+	 * object, then separates its members): speedscope
+	 * names a frame by its name and args, so the same function's calls
+	 * stay one frame (the viewers compute self time themselves) */
 	if (chrome_event(ch, fn, cat ? cat : "kernel", s, e - s) < 0)
 		return -1;
-	fprintf(ch->f, "\"self_ns\":%llu", (unsigned long long)n->self);
+	sep = ",\"args\":{";
 	if (n->flags & KF_NODE_RET) {
 		kf_render_node_ret(m, ni, 0, buf, sizeof(buf));
-		fputs(",\"return\":", ch->f);
+		fprintf(ch->f, "%s\"return\":", sep);
 		put_json(ch->f, buf[0] == ' ' ? buf + 3 : buf);
+		sep = ",";
 	}
 	if (n->flags & KF_NODE_ARGS && (a = kf_model_args_get(m, ni))) {
-		fputs(",\"args\":", ch->f);
+		fprintf(ch->f, "%s\"args\":", sep);
 		put_json(ch->f, a);
+		sep = ",";
 	}
 	kf_render_node_marks(n->flags & ~(KF_NODE_RET | KF_NODE_ARGS), buf,
 			     sizeof(buf));
 	if (buf[0]) {
-		fputs(",\"marks\":", ch->f);
+		fprintf(ch->f, "%s\"marks\":", sep);
 		put_json(ch->f, buf + 1);
+		sep = ",";
 	}
-	fputs("}}", ch->f);
+	/* "}}": the args object was opened; "}": the event alone */
+	fputs(sep[1] ? "}" : "}}", ch->f);
 	return 1;
 }
 
@@ -527,7 +535,7 @@ static int chrome_call(struct chrome *ch, const struct kf_call *c)
 			 "syscall", ch->lo, ch->hi - ch->lo) < 0)
 		return -1;
 	kf_decode_header(m, c, buf, sizeof(buf));
-	fputs("\"call\":", ch->f);
+	fputs(",\"args\":{\"call\":", ch->f);
 	put_json(ch->f, buf);
 	for (i = 0; i < KF_MAX_ARGS; i++) {
 		if (!kf_decode_arg(m, c, i, &an, buf, sizeof(buf)) || !an)

@@ -23,7 +23,7 @@
 enum evkind {
 	EV_FG_ENTRY = 1, EV_FG_EXIT, EV_SYS_ENTER, EV_SYS_EXIT,
 	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING, EV_RETVAL, EV_SWITCH,
-	EV_WAKEUP,
+	EV_WAKEUP, EV_STRLIST,
 };
 
 struct fld {
@@ -67,6 +67,9 @@ struct evdef {
 	int nargs;
 	struct fld args[KF_MAX_ARGS];
 	struct fld strs[KF_MAX_ARGS];   /* strings the kernel recorded */
+	int nlist;
+	struct fld list[KF_RAW_LIST_MAX]; /* EV_STRLIST: the strings */
+	struct fld lptr[KF_RAW_LIST_MAX]; /* and their pointers */
 };
 
 #define PAGE_PAD 64
@@ -553,6 +556,37 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 	return set_def(r, e->id, d);
 }
 
+int kf_raw_add_strlist_event(struct kf_raw *r, const char *system,
+			     const char *event, const char *prefix, int n,
+			     uint32_t sys, int arg)
+{
+	struct tep_event *e = tep_find_event_by_name(r->tep, system, event);
+	struct evdef *d;
+	char name[32];
+	int i;
+
+	if (!e)
+		return kf_err(KF_EXIT_UNAVAILABLE, "no event '%s/%s'", system,
+			      event);
+	if (n < 2 || n > KF_RAW_LIST_MAX)
+		return kf_err(KF_EXIT_SOFTWARE, "a list of %d strings", n);
+	if (!(d = def_new(EV_STRLIST)))
+		return oom();
+	for (i = 0; i < 2 * n; i++) {
+		snprintf(name, sizeof(name), "%s%d", i < n ? prefix : "p",
+			 i % n);
+		if (fld_get(e, name, i < n ? &d->list[i] : &d->lptr[i - n]) < 0) {
+			free(d);
+			return kf_err(KF_EXIT_UNAVAILABLE, "event '%s/%s' has "
+				      "no field '%s'", system, event, name);
+		}
+	}
+	d->nlist = n;
+	d->sys = sys;
+	d->arg = arg;
+	return set_def(r, e->id, d);
+}
+
 int kf_raw_add_retval_event(struct kf_raw *r, const char *system,
 			    const char *event, const char *field,
 			    const char *func)
@@ -929,6 +963,55 @@ static int dec_string(const struct rec *c, struct kf_event *ev)
 	return 1;
 }
 
+/*
+ * A list of strings (execve's argv), one field each and one for each
+ * pointer, up to the NULL pointer that ends the list: joined by
+ * KF_LIST_SEP, and ending in KF_LIST_MORE when the last field held one
+ * (the list may go on) or a string could not be read.
+ */
+static int dec_strlist(const struct rec *c, struct kf_event *ev)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i, n = 0;
+
+	ev->type = KF_EV_STRING;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return oom();
+	for (i = 0; i < c->d->nlist; i++) {
+		const char *s;
+		size_t sl;
+		uint64_t ptr;
+
+		if (num(c, &c->d->lptr[i], &ptr) < 0 || ptr == 0)
+			break;
+		if (rd_str(c->r, c->data, c->len, &c->d->list[i], &s, &sl) < 0 ||
+		    (sl == 7 && !memcmp(s, "(fault)", 7)) ||
+		    i == c->d->nlist - 1) {
+			fputc(KF_LIST_MORE, f);
+			break;
+		}
+		if (n++)
+			fputc(KF_LIST_SEP, f);
+		fwrite(s, 1, sl, f);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return oom();
+	}
+	if (!n) {
+		free(buf);
+		return DEC_SKIP;
+	}
+	ev->string.sys = c->d->sys;
+	ev->string.arg = c->d->arg;
+	ev->string.str = kf_strtab_intern_n(&c->r->m->strs, buf, len);
+	free(buf);
+	return ev->string.str == KF_NONE ? oom() : 1;
+}
+
 /* A return value, read by kfollow's return probe. */
 static int dec_retval(const struct rec *c, struct kf_event *ev)
 {
@@ -975,6 +1058,7 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 	case EV_FORK: rc = dec_fork(&c, ev); break;
 	case EV_PEXIT: rc = dec_pexit(&c, ev); break;
 	case EV_STRING: rc = dec_string(&c, ev); break;
+	case EV_STRLIST: rc = dec_strlist(&c, ev); break;
 	case EV_RETVAL: rc = dec_retval(&c, ev); break;
 	case EV_SWITCH: rc = dec_switch(&c, ev); break;
 	case EV_WAKEUP: rc = dec_wakeup(&c, ev); break;

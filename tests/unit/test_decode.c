@@ -640,6 +640,35 @@ static void test_exec_kill(void **state)
 	       "execve(\"/nonexistent\", 0x7ffe2d8e6a28, 0x7ffe2d8e6a38) = "
 	       "-2 ENOENT (No such file or directory)",
 	       S("/nonexistent"), I(0x7ffe2d8e6a28), I(0x7ffe2d8e6a38));
+	/* argv as kfollow's probe read it: strace's list; "..." where it
+	 * stopped reading; each string escaped */
+	{
+		static const struct {
+			const char *list;
+			size_t len;
+			const char *want;
+		} lists[] = {
+			{ "sh\x1e-c\x1e\x1e" "echo \"hi\"\n", 17,
+			  "[\"sh\", \"-c\", \"\", \"echo \\\"hi\\\"\\n\"]" },
+			{ "a\x1e" "b\x1f", 4, "[\"a\", \"b\", ...]" },
+			{ "\x1f", 1, "[...]" },
+		};
+		uint32_t sys = sys_def(m, EXECVE);
+
+		for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+			const struct v v[] = { S("/bin/sh"), I(0x7ffe2d8e6a28),
+					       I(0x7ffe2d8e6a38) };
+			struct kf_call *c = call_new(m, sys, v, 3, 0);
+			char want[256];
+
+			c->argstr[1] = kf_strtab_intern_n(&m->strs,
+							  lists[i].list,
+							  lists[i].len);
+			snprintf(want, sizeof(want), "execve(\"/bin/sh\", %s, "
+				 "0x7ffe2d8e6a38) = 0", lists[i].want);
+			expect_call(m, c, want);
+		}
+	}
 	/* strace: execveat(AT_FDCWD, "/nope", NULL, NULL, AT_EMPTY_PATH) =
 	 * -1 ENOENT (No such file or directory) */
 	EXPECT(m, EXECVEAT, -2,

@@ -343,6 +343,28 @@ if command -v strace >/dev/null 2>&1; then
 		bad "fd paths: exit $st, $n of /tmp/fd-*, strace -y and kfollow differ: $(diff $tmp/fd-strace.txt $tmp/fd-kf.txt | head -6 | tr '\n' '|') $(peek $tmp/fd.err)"
 	fi
 	same_state "fd paths"
+
+	# execve: the path and argv, against strace's: a list shorter than
+	# what kfollow reads, one as long (7 strings), one longer ("...")
+	W='/bin/busybox true a "b c"; /bin/busybox true 1 2 3 4 5; /bin/busybox true 1 2 3 4 5 6 7 8'
+	strace -f -e trace=execve -o $tmp/ex-strace.raw sh -c "$W"
+	$K --batch execve -- sh -c "$W" >$tmp/ex-kf.raw 2>$tmp/ex.err
+	st=$?
+	# strace's lines, the environment left out, as kfollow prints them
+	sed -n 's/^[0-9]* *\(execve("\/bin\/busybox", \[[^]]*\]\).*/\1/p' \
+		$tmp/ex-strace.raw >$tmp/ex-strace.txt
+	grep -o '^execve("/bin/busybox", \[[^]]*\]' $tmp/ex-kf.raw >$tmp/ex-kf.txt
+	sed -n 1,2p $tmp/ex-strace.txt >$tmp/ex-strace12.txt
+	sed -n 1,2p $tmp/ex-kf.txt >$tmp/ex-kf12.txt
+	if [ $st -eq 0 ] && [ $(wc -l <$tmp/ex-kf.txt) -eq 3 ] &&
+	   [ $(wc -l <$tmp/ex-strace.txt) -eq 3 ] &&
+	   cmp -s $tmp/ex-strace12.txt $tmp/ex-kf12.txt &&
+	   grep -q '^execve("/bin/busybox", \["/bin/busybox", "true", "1", "2", "3", "4", "5", \.\.\.\]$' $tmp/ex-kf.txt; then
+		ok "execve: path and argv as strace shows them ($(head -1 $tmp/ex-kf.txt), ...)"
+	else
+		bad "execve: exit $st: kfollow $(tr '\n' '|' <$tmp/ex-kf.txt) strace $(tr '\n' '|' <$tmp/ex-strace.txt) $(peek $tmp/ex.err)"
+	fi
+	same_state "execve argv"
 else
 	skip "fd paths" "no strace in the VM (tests/suites/50-vm copies it)"
 fi
