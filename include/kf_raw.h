@@ -74,6 +74,15 @@ int kf_raw_add_strlist_event(struct kf_raw *r, const char *system,
 			     uint32_t sys, int arg);
 
 /*
+ * Declare the dynamic event system/event as carrying the first bytes of
+ * the buffer argument `arg` of syscall `sys`: nwords 64-bit words in its
+ * fields b0..b(nwords-1), the buffer's length in field n.
+ */
+int kf_raw_add_bytes_event(struct kf_raw *r, const char *system,
+			   const char *event, int nwords, uint32_t sys,
+			   int arg);
+
+/*
  * Declare the dynamic event system/event as the return probe of function
  * `func`: its field `field` (the return register) becomes KF_EV_RETVAL.
  */

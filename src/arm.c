@@ -110,6 +110,45 @@ static void list_probe_def(const struct cap *c, int eprobe, char *def,
 	}
 }
 
+/* The dynamic event that fetches the first 8 * KF_RAW_LIST_MAX bytes of
+ * buffer argument k of syscall t (write's buf, argname) as 64-bit words
+ * b0..b7 from user memory, and its length (argument k + 1) as n. */
+static void bytes_probe_def(const struct cap *c, int eprobe, char *def,
+			    size_t len, const char *ev,
+			    const struct kf_target *t, const char *argname,
+			    const char *countname, int k)
+{
+	size_t at;
+	int i;
+
+	if (eprobe)
+		at = (size_t)snprintf(def, len, "e:%s/%s syscalls.sys_enter_%s "
+				      "n=$%s:u64", c->dynsys, ev, t->name,
+				      countname);
+	else
+		at = (size_t)snprintf(def, len, "p:%s/%s %s%s n=+%d(%%di):u64",
+				      c->dynsys, ev, c->ki.arch_prefix,
+				      t->name, x64_arg_off[k + 1]);
+	for (i = 0; i < KF_RAW_LIST_MAX && at < len; i++) {
+		if (eprobe)
+			at += (size_t)snprintf(def + at, len - at,
+					       " b%d=+u%d($%s):x64", i, 8 * i,
+					       argname);
+		else
+			at += (size_t)snprintf(def + at, len - at,
+					       " b%d=+u%d(+%d(%%di)):x64", i,
+					       8 * i, x64_arg_off[k]);
+	}
+}
+
+/* Is argument k of syscall t a buffer it writes out, its length next? */
+static int bytes_arg(const struct kf_target *t, const struct kf_sysdesc *sd,
+		     int k)
+{
+	return (!strcmp(t->name, "write") || !strcmp(t->name, "pwrite64")) &&
+	       k + 1 < sd->nargs && sd->argkind[k] == KF_ARG_PTR;
+}
+
 /* Is argument k of syscall t a list of strings kfollow fetches? */
 static int list_arg(const struct kf_target *t, const char *argname)
 {
@@ -168,15 +207,19 @@ static void string_probes(struct cap *c)
 			char def[1024], rm[256], ev[64], en[320];
 			const char *an = kf_strtab_get(&c->m->strs,
 						       sd->argname[k]);
-			int list = list_arg(t, an);
+			int list = list_arg(t, an), bytes = bytes_arg(t, sd, k);
 
-			if ((sd->argkind[k] != KF_ARG_STR && !list) ||
+			if ((sd->argkind[k] != KF_ARG_STR && !list && !bytes) ||
 			    (kmask & (1u << k)))
 				continue;
 			snprintf(ev, sizeof(ev), "%.40s_%d", t->name, k);
 			if (list)
 				list_probe_def(c, eprobe, def, sizeof(def), ev,
 					       t, an, k);
+			else if (bytes)
+				bytes_probe_def(c, eprobe, def, sizeof(def), ev,
+						t, an, kf_strtab_get(&c->m->strs,
+							sd->argname[k + 1]), k);
 			else
 				string_probe_def(c, eprobe, def, sizeof(def),
 						 ev, t, an, k);
@@ -187,6 +230,10 @@ static void string_probes(struct cap *c)
 							     ev, "a",
 							     KF_RAW_LIST_MAX,
 							     sys, k)
+			     : bytes ? kf_raw_add_bytes_event(c->raw, c->dynsys,
+							      ev,
+							      KF_RAW_LIST_MAX,
+							      sys, k)
 				  : kf_raw_add_string_event(c->raw, c->dynsys,
 							    ev, "arg", sys,
 							    k)) < 0) {

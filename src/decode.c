@@ -961,7 +961,15 @@ static void put_arg(struct kf_out *o, const struct kf_model *m,
 		return;
 	}
 	if (c->argstr[i] != KF_NONE) {
-		put_string(o, m, c->argstr[i]);
+		uint32_t id = c->argstr[i];
+
+		put_string(o, m, id);
+		/* a buffer (write's) whose first bytes were recorded: its
+		 * length, the next argument, says whether there is more */
+		if (a.kind == KF_ARG_PTR && i + 1 < sd->nargs &&
+		    id < m->strs.count && c->args[i + 1] > m->strs.len[id] &&
+		    m->strs.len[id] <= STR_MAX)
+			kf_out_puts(o, "...");
 		return;
 	}
 	for (size_t k = 0; k < N(rules); k++) {

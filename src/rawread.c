@@ -23,7 +23,7 @@
 enum evkind {
 	EV_FG_ENTRY = 1, EV_FG_EXIT, EV_SYS_ENTER, EV_SYS_EXIT,
 	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING, EV_RETVAL, EV_SWITCH,
-	EV_WAKEUP, EV_STRLIST,
+	EV_WAKEUP, EV_STRLIST, EV_BYTES,
 };
 
 struct fld {
@@ -69,7 +69,9 @@ struct evdef {
 	struct fld strs[KF_MAX_ARGS];   /* strings the kernel recorded */
 	int nlist;
 	struct fld list[KF_RAW_LIST_MAX]; /* EV_STRLIST: the strings */
-	struct fld lptr[KF_RAW_LIST_MAX]; /* and their pointers */
+	struct fld lptr[KF_RAW_LIST_MAX]; /* and their pointers; EV_BYTES:
+					   * the buffer's 64-bit words */
+	struct fld count;                 /* EV_BYTES: its length */
 };
 
 #define PAGE_PAD 64
@@ -587,6 +589,37 @@ int kf_raw_add_strlist_event(struct kf_raw *r, const char *system,
 	return set_def(r, e->id, d);
 }
 
+int kf_raw_add_bytes_event(struct kf_raw *r, const char *system,
+			   const char *event, int nwords, uint32_t sys, int arg)
+{
+	struct tep_event *e = tep_find_event_by_name(r->tep, system, event);
+	struct evdef *d;
+	char name[32];
+	int i;
+
+	if (!e)
+		return kf_err(KF_EXIT_UNAVAILABLE, "no event '%s/%s'", system,
+			      event);
+	if (nwords < 1 || nwords > KF_RAW_LIST_MAX)
+		return kf_err(KF_EXIT_SOFTWARE, "a buffer of %d words", nwords);
+	if (!(d = def_new(EV_BYTES)))
+		return oom();
+	for (i = 0; i <= nwords; i++) {
+		snprintf(name, sizeof(name), "b%d", i);
+		if (fld_get(e, i < nwords ? name : "n",
+			    i < nwords ? &d->lptr[i] : &d->count) < 0) {
+			free(d);
+			return kf_err(KF_EXIT_UNAVAILABLE, "event '%s/%s' has "
+				      "no field '%s'", system, event,
+				      i < nwords ? name : "n");
+		}
+	}
+	d->nlist = nwords;
+	d->sys = sys;
+	d->arg = arg;
+	return set_def(r, e->id, d);
+}
+
 int kf_raw_add_retval_event(struct kf_raw *r, const char *system,
 			    const char *event, const char *field,
 			    const char *func)
@@ -1012,6 +1045,41 @@ static int dec_strlist(const struct rec *c, struct kf_event *ev)
 	return ev->string.str == KF_NONE ? oom() : 1;
 }
 
+/*
+ * The first bytes of a buffer the syscall writes, read by kfollow's probe
+ * as 64-bit words (little-endian: x86-64, arm64): cut to its length, and
+ * at a NUL as the kernel's own copies are; "" (a page it could not read)
+ * leaves the pointer.
+ */
+static int dec_bytes(const struct rec *c, struct kf_event *ev)
+{
+	unsigned char buf[8 * KF_RAW_LIST_MAX];
+	uint64_t n, w;
+	size_t len;
+	int i, b;
+
+	ev->type = KF_EV_STRING;
+	if (num(c, &c->d->count, &n) < 0)
+		return DEC_BAD;
+	for (i = 0; i < c->d->nlist; i++) {
+		if (num(c, &c->d->lptr[i], &w) < 0)
+			return DEC_BAD;
+		for (b = 0; b < 8; b++)
+			buf[8 * i + b] = (unsigned char)(w >> (8 * b));
+	}
+	len = 8 * (size_t)c->d->nlist;
+	if (n < len)
+		len = (size_t)n;
+	len = strnlen((const char *)buf, len);
+	if (!len)
+		return DEC_SKIP;
+	ev->string.sys = c->d->sys;
+	ev->string.arg = c->d->arg;
+	ev->string.str = kf_strtab_intern_n(&c->r->m->strs, (const char *)buf,
+					    len);
+	return ev->string.str == KF_NONE ? oom() : 1;
+}
+
 /* A return value, read by kfollow's return probe. */
 static int dec_retval(const struct rec *c, struct kf_event *ev)
 {
@@ -1059,6 +1127,7 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 	case EV_PEXIT: rc = dec_pexit(&c, ev); break;
 	case EV_STRING: rc = dec_string(&c, ev); break;
 	case EV_STRLIST: rc = dec_strlist(&c, ev); break;
+	case EV_BYTES: rc = dec_bytes(&c, ev); break;
 	case EV_RETVAL: rc = dec_retval(&c, ev); break;
 	case EV_SWITCH: rc = dec_switch(&c, ev); break;
 	case EV_WAKEUP: rc = dec_wakeup(&c, ev); break;

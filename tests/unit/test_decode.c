@@ -414,6 +414,18 @@ static void test_read_write_close(void **state)
 		c->argstr[0] = kf_strtab_intern(&m->strs, "/tmp/a\nb>");
 		expect_call(m, c, "read(3</tmp/a\\nb>>, 0x7ffc85dcac10, 5) = 3");
 	}
+	/* a buffer's first bytes (a probe or the kernel recorded them):
+	 * strace's "..." when its length says there is more */
+	{
+		uint32_t sys = sys_def(m, WRITE);
+		const struct v v[] = { I(1), S("hello"), I(100) };
+		const struct v w[] = { I(1), S("hi\n"), I(3) };
+
+		expect_call(m, call_new(m, sys, v, 3, 100),
+			    "write(1, \"hello\"..., 100) = 100");
+		expect_call(m, call_new(m, sys, w, 3, 3),
+			    "write(1, \"hi\\n\", 3) = 3");
+	}
 	/* interrupted: strace: read(0, ...) = ? ERESTARTSYS (To be ...) */
 	EXPECT(m, READ, -512,
 	       "read(0, 0x7ffc85dcac10, 131072) = "

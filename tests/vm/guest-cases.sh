@@ -297,10 +297,10 @@ if [ $graph = 1 ]; then
 	if grep -q 'vfs_read' $tmp/read.txt; then ok "read: tree shows vfs_read"; else bad "read: tree lacks vfs_read"; fi
 fi
 $K --batch write -- $CAT /tmp/demo.txt 2>$tmp/write.err | cat >$tmp/write.txt
-# its stdout: the pipe kfollow's own stdout is, as /proc named it
-if grep -q '^write(1<pipe:\[[0-9]*\]>, "hello from kfollow\\n", 19) = 19' $tmp/write.txt ||
-   grep -q '^write(1<pipe:\[[0-9]*\]>, 0x[0-9a-f]*, 19) = 19' $tmp/write.txt; then
-	ok "write: header write(1<pipe:[N]>, ..., 19) = 19"
+# its stdout: the pipe kfollow's own stdout is, as /proc named it; the
+# buffer as the kernel recorded it (7.x) or kfollow's probe read it
+if grep -q '^write(1<pipe:\[[0-9]*\]>, "hello from kfollow\\n", 19) = 19' $tmp/write.txt; then
+	ok "write: header write(1<pipe:[N]>, \"hello from kfollow\\n\", 19) = 19"
 else
 	bad "write: no header for the write: $(grep '^write(' $tmp/write.txt | head -3 | tr '\n' '|') $(peek $tmp/write.err)"
 fi
