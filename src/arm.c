@@ -70,6 +70,27 @@ static void string_probe_def(const struct cap *c, int eprobe, char *def,
 			 x64_arg_off[k]);
 }
 
+/* Append to def (at bytes used) the fields NAME0..NAME7: the 64-bit
+ * words of user memory that argument k (argname) points to.  Returns the
+ * bytes used. */
+static size_t words_def(int eprobe, char *def, size_t len, size_t at,
+			char name, const char *argname, int k)
+{
+	int i;
+
+	for (i = 0; i < KF_RAW_LIST_MAX && at < len; i++) {
+		if (eprobe)
+			at += (size_t)snprintf(def + at, len - at,
+					       " %c%d=+u%d($%s):x64", name, i,
+					       8 * i, argname);
+		else
+			at += (size_t)snprintf(def + at, len - at,
+					       " %c%d=+u%d(+%d(%%di)):x64", name,
+					       i, 8 * i, x64_arg_off[k]);
+	}
+	return at;
+}
+
 /* The dynamic event that fetches the first KF_RAW_LIST_MAX strings of
  * list argument k of syscall t (execve's argv, argname) into fields
  * a0..a7 and their pointers into p0..p7 (a NULL ends the list): each a
@@ -88,16 +109,7 @@ static void list_probe_def(const struct cap *c, int eprobe, char *def,
 	else
 		at = (size_t)snprintf(def, len, "p:%s/%s %s%s", c->dynsys, ev,
 				      c->ki.arch_prefix, t->name);
-	for (i = 0; i < KF_RAW_LIST_MAX && at < len; i++) {
-		if (eprobe)
-			at += (size_t)snprintf(def + at, len - at,
-					       " p%d=+u%d($%s):x64", i, 8 * i,
-					       argname);
-		else
-			at += (size_t)snprintf(def + at, len - at,
-					       " p%d=+u%d(+%d(%%di)):x64", i,
-					       8 * i, x64_arg_off[k]);
-	}
+	at = words_def(eprobe, def, len, at, 'p', argname, k);
 	for (i = 0; i < KF_RAW_LIST_MAX && at < len; i++) {
 		if (eprobe)
 			at += (size_t)snprintf(def + at, len - at,
@@ -119,7 +131,6 @@ static void bytes_probe_def(const struct cap *c, int eprobe, char *def,
 			    const char *countname, int k)
 {
 	size_t at;
-	int i;
 
 	if (eprobe)
 		at = (size_t)snprintf(def, len, "e:%s/%s syscalls.sys_enter_%s "
@@ -129,16 +140,7 @@ static void bytes_probe_def(const struct cap *c, int eprobe, char *def,
 		at = (size_t)snprintf(def, len, "p:%s/%s %s%s n=+%d(%%di):u64",
 				      c->dynsys, ev, c->ki.arch_prefix,
 				      t->name, x64_arg_off[k + 1]);
-	for (i = 0; i < KF_RAW_LIST_MAX && at < len; i++) {
-		if (eprobe)
-			at += (size_t)snprintf(def + at, len - at,
-					       " b%d=+u%d($%s):x64", i, 8 * i,
-					       argname);
-		else
-			at += (size_t)snprintf(def + at, len - at,
-					       " b%d=+u%d(+%d(%%di)):x64", i,
-					       8 * i, x64_arg_off[k]);
-	}
+	words_def(eprobe, def, len, at, 'b', argname, k);
 }
 
 /* Is argument k of syscall t a buffer it writes out, its length next? */

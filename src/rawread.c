@@ -558,26 +558,39 @@ int kf_raw_add_string_event(struct kf_raw *r, const char *system,
 	return set_def(r, e->id, d);
 }
 
-int kf_raw_add_strlist_event(struct kf_raw *r, const char *system,
-			     const char *event, const char *prefix, int n,
-			     uint32_t sys, int arg)
+/*
+ * A probe of kind EV_STRLIST or EV_BYTES with n slots: list i in field
+ * PREFIXi, then (EV_STRLIST) its pointer in pi, or (EV_BYTES) the word i
+ * in bi and the length in n.  For syscall sys, argument arg.
+ */
+static int slots_event(struct kf_raw *r, const char *system,
+		       const char *event, int kind, const char *prefix, int n,
+		       uint32_t sys, int arg)
 {
 	struct tep_event *e = tep_find_event_by_name(r->tep, system, event);
 	struct evdef *d;
 	char name[32];
-	int i;
+	int i, nf = kind == EV_STRLIST ? 2 * n : n + 1;
 
 	if (!e)
 		return kf_err(KF_EXIT_UNAVAILABLE, "no event '%s/%s'", system,
 			      event);
 	if (n < 2 || n > KF_RAW_LIST_MAX)
-		return kf_err(KF_EXIT_SOFTWARE, "a list of %d strings", n);
-	if (!(d = def_new(EV_STRLIST)))
+		return kf_err(KF_EXIT_SOFTWARE, "a probe of %d slots", n);
+	if (!(d = def_new(kind)))
 		return oom();
-	for (i = 0; i < 2 * n; i++) {
-		snprintf(name, sizeof(name), "%s%d", i < n ? prefix : "p",
-			 i % n);
-		if (fld_get(e, name, i < n ? &d->list[i] : &d->lptr[i - n]) < 0) {
+	for (i = 0; i < nf; i++) {
+		struct fld *f;
+
+		if (kind == EV_STRLIST) {
+			snprintf(name, sizeof(name), "%s%d",
+				 i < n ? prefix : "p", i % n);
+			f = i < n ? &d->list[i] : &d->lptr[i - n];
+		} else {
+			snprintf(name, sizeof(name), i < n ? "b%d" : "n", i);
+			f = i < n ? &d->lptr[i] : &d->count;
+		}
+		if (fld_get(e, name, f) < 0) {
 			free(d);
 			return kf_err(KF_EXIT_UNAVAILABLE, "event '%s/%s' has "
 				      "no field '%s'", system, event, name);
@@ -589,35 +602,17 @@ int kf_raw_add_strlist_event(struct kf_raw *r, const char *system,
 	return set_def(r, e->id, d);
 }
 
+int kf_raw_add_strlist_event(struct kf_raw *r, const char *system,
+			     const char *event, const char *prefix, int n,
+			     uint32_t sys, int arg)
+{
+	return slots_event(r, system, event, EV_STRLIST, prefix, n, sys, arg);
+}
+
 int kf_raw_add_bytes_event(struct kf_raw *r, const char *system,
 			   const char *event, int nwords, uint32_t sys, int arg)
 {
-	struct tep_event *e = tep_find_event_by_name(r->tep, system, event);
-	struct evdef *d;
-	char name[32];
-	int i;
-
-	if (!e)
-		return kf_err(KF_EXIT_UNAVAILABLE, "no event '%s/%s'", system,
-			      event);
-	if (nwords < 1 || nwords > KF_RAW_LIST_MAX)
-		return kf_err(KF_EXIT_SOFTWARE, "a buffer of %d words", nwords);
-	if (!(d = def_new(EV_BYTES)))
-		return oom();
-	for (i = 0; i <= nwords; i++) {
-		snprintf(name, sizeof(name), "b%d", i);
-		if (fld_get(e, i < nwords ? name : "n",
-			    i < nwords ? &d->lptr[i] : &d->count) < 0) {
-			free(d);
-			return kf_err(KF_EXIT_UNAVAILABLE, "event '%s/%s' has "
-				      "no field '%s'", system, event,
-				      i < nwords ? name : "n");
-		}
-	}
-	d->nlist = nwords;
-	d->sys = sys;
-	d->arg = arg;
-	return set_def(r, e->id, d);
+	return slots_event(r, system, event, EV_BYTES, "b", nwords, sys, arg);
 }
 
 int kf_raw_add_retval_event(struct kf_raw *r, const char *system,
