@@ -25,6 +25,7 @@ enum kf_ev_type {
 	KF_EV_EXEC,       /* task `pid` exec'd; comm is its new name */
 	KF_EV_TASK_EXIT,  /* task `pid` exited */
 	KF_EV_RETVAL,     /* function `retval.func` of task `pid` returned */
+	KF_EV_FDNEW,      /* task `pid` was given fd `fdnew.fd` (fd_install) */
 	KF_EV_SWITCH,     /* the CPU went from task `sw.prev` to `sw.next` */
 	KF_EV_WAKEUP,     /* task `pid` woke task `wake.pid` */
 };
@@ -91,6 +92,9 @@ struct kf_event {
 		struct {
 			int32_t pid;    /* the task woken */
 		} wake;
+		struct {
+			int32_t fd;
+		} fdnew;
 	};
 };
 

@@ -21,6 +21,8 @@ enum kf_fdop {
 	KF_FDOP_OPEN,   /* ret: a new fd for the path in arg `path` */
 	KF_FDOP_CLOSE,  /* arg `fd` is gone */
 	KF_FDOP_DUP,    /* ret: a new fd for the file of arg `fd` */
+	KF_FDOP_PAIR,   /* two new fds (a pipe's ends, a socket pair), written
+			 * to the array in arg `fd` as it returns 0 */
 };
 
 struct kf_fdop_desc {

@@ -82,6 +82,11 @@ int kf_raw_add_bytes_event(struct kf_raw *r, const char *system,
 			   const char *event, int nwords, uint32_t sys,
 			   int arg);
 
+/* Declare the dynamic event system/event as kfollow's probe on
+ * fd_install: its field `field` (the fd) becomes KF_EV_FDNEW. */
+int kf_raw_add_fdnew_event(struct kf_raw *r, const char *system,
+			   const char *event, const char *field);
+
 /*
  * Declare the dynamic event system/event as the return probe of function
  * `func`: its field `field` (the return register) becomes KF_EV_RETVAL.

@@ -18,6 +18,7 @@
 #include "kf_btfargs.h"
 #include "kf_common.h"
 #include "kf_plan.h"
+#include "kf_fdtab.h"
 #include "kf_raw.h"
 #include "kf_strtab.h"
 #include "kf_tracer.h"
@@ -253,6 +254,41 @@ static void string_probes(struct cap *c)
 			}
 		}
 	}
+}
+
+/*
+ * A followed pipe2, pipe or socketpair writes its two fds to user memory
+ * as it returns, where no event can read them: a kprobe on fd_install
+ * (the kernel's one way to give a task an fd) records each fd the traced
+ * tasks are given, and the builder gives the call the two.
+ */
+static void fdnew_probe(struct cap *c)
+{
+	struct kf_fdop_desc d;
+	char def[256], rm[128], en[160];
+	int i, want = 0;
+
+	for (i = 0; i < c->ntargets; i++)
+		want |= c->targets[i].is_syscall &&
+			kf_fdop_of(c->targets[i].name, &d) == KF_FDOP_PAIR;
+	if (!want)
+		return;
+	if (!c->dynsys[0])
+		snprintf(c->dynsys, sizeof(c->dynsys), "kfollow_%d",
+			 (int)getpid());
+	snprintf(def, sizeof(def), "p:%s/fdnew fd_install fd=$arg1:s32",
+		 c->dynsys);
+	snprintf(rm, sizeof(rm), "-:%s/fdnew", c->dynsys);
+	snprintf(en, sizeof(en), "events/%s/fdnew/enable", c->dynsys);
+	if (kf_tracer_dynevent(&c->tr, def, rm) < 0 ||
+	    tep_add_format(c, c->dynsys, "fdnew") < 0 ||
+	    kf_raw_add_fdnew_event(c->raw, c->dynsys, "fdnew", "fd") < 0 ||
+	    kf_tracer_write(&c->tr, c->inst, en, "1") < 0) {
+		kf_warn("no fds for pipe2 and socketpair: %s", kf_err_msg());
+		kf_err_clear();
+		return;
+	}
+	c->fdnew = 1;
 }
 
 /*
@@ -512,9 +548,10 @@ static int graph_notrace(const struct cap *c, char **notrace)
 	for (i = 0; i < plan->nnotrace; i++)
 		notrace[nnotrace++] = plan->notrace[i];
 	/* kfollow's own path-string kprobes run inside the syscall entry,
-	 * its return probes at each probed function's entry and return:
-	 * keep their handlers out of the trees */
-	if (c->dynsys[0] && (!c->eprobes || c->retprobes) &&
+	 * its return probes at each probed function's entry and return, its
+	 * fd_install probe inside pipe2: keep their handlers out of the
+	 * trees */
+	if (c->dynsys[0] && (!c->eprobes || c->retprobes || c->fdnew) &&
 	    kf_strtab_find(&c->ki.funcs, "kprobe_ftrace_handler") != KF_NONE)
 		notrace[nnotrace++] = "kprobe_ftrace_handler";
 	/* the tracepoints of kfollow's own sched events (off-CPU time):
@@ -799,6 +836,7 @@ int cap_arm_graph(struct cap *c)
 	}
 	/* first: the notrace list below depends on whether they worked */
 	string_probes(c);
+	fdnew_probe(c);
 	if (retval_probes(c) < 0)
 		goto out;
 	nroots = graph_roots(c, roots);
@@ -844,6 +882,7 @@ int cap_arm_boundary(struct cap *c)
 	    buffer_size(c, 1) < 0)
 		goto out;
 	string_probes(c);
+	fdnew_probe(c);
 	if (enable_events(c) < 0)
 		goto out;
 	rc = 0;

@@ -9,6 +9,7 @@
  * are flagged on the nodes and their invocation, never hidden.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,9 @@ struct task {
 	struct kf_fdtab *fds;
 	uint32_t fdop_sys, fdop_str;
 	uint64_t fdop_args[KF_MAX_ARGS];
+	/* the fds it was given in its current syscall (fd_install) */
+	int32_t newfd[2];
+	uint8_t nnewfd;
 };
 
 /* What kfollow knows of a syscall for fd paths, by syscall index. */
@@ -283,6 +287,13 @@ static int fdop_done(struct task *t, const struct sysinfo *si, int64_t ret)
 	if (si->d.op == KF_FDOP_CLOSE) {
 		if (t->fds && ret == 0)
 			kf_fdtab_close(t->fds, (int32_t)a[si->d.fd]);
+		return 0;
+	}
+	if (si->d.op == KF_FDOP_PAIR) {
+		/* pipes and sockets: no path, and what the numbers named
+		 * before is gone */
+		for (int i = 0; t->fds && ret == 0 && i < t->nnewfd; i++)
+			kf_fdtab_close(t->fds, t->newfd[i]);
 		return 0;
 	}
 	if (ret < 0 || ret > INT32_MAX)
@@ -1112,6 +1123,7 @@ static int on_sys_enter(struct kf_builder *b, struct task *t,
 	struct kf_call *c;
 	uint32_t ci;
 
+	t->nnewfd = 0;
 	if (si && si->d.op != KF_FDOP_NONE) {
 		t->fdop_sys = ev->sys_enter.sys;
 		t->fdop_str = KF_NONE;
@@ -1163,6 +1175,16 @@ static int on_sys_exit(struct kf_builder *b, struct task *t,
 	c->sys = ev->sys_exit.sys;
 	c->ret = ev->sys_exit.ret;
 	c->flags |= KF_CALL_HAS_RET;
+	if (si && si->d.op == KF_FDOP_PAIR && c->ret == 0 && t->nnewfd == 2) {
+		/* the array it filled, as strace shows it: [3, 4] */
+		char pair[32];
+
+		snprintf(pair, sizeof(pair), "%d%c%d", (int)t->newfd[0],
+			 KF_LIST_SEP, (int)t->newfd[1]);
+		c->argstr[si->d.fd] = kf_strtab_intern(&b->m->strs, pair);
+		if (c->argstr[si->d.fd] == KF_NONE)
+			return oom();
+	}
 	call_close(b, t, ev->ts);
 	/* the header holds its tree: shorter, its clock did not keep time */
 	if (b->opts.check_clock && c->root != KF_NONE &&
@@ -1392,6 +1414,10 @@ int kf_builder_event(struct kf_builder *b, const struct kf_event *ev)
 		return on_sys_exit(b, t, ev);
 	case KF_EV_RETVAL:
 		return on_retval(b, t, ev);
+	case KF_EV_FDNEW:
+		if (t->nnewfd < 2)
+			t->newfd[t->nnewfd++] = ev->fdnew.fd;
+		return 0;
 	case KF_EV_SWITCH:
 		return on_switch(b, ev);
 	case KF_EV_WAKEUP:

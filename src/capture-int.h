@@ -85,6 +85,7 @@ struct cap {
 				* (array owned, names ki's) */
 	int nretfuncs;
 	int retprobes;         /* return probes placed */
+	int fdnew;             /* the fd_install kprobe placed */
 	struct kf_btfargs *btf; /* --args: names funcgraph-args' registers */
 	struct kf_ksyms ksyms;	/* function names, read on first need */
 	int ksyms_read;

@@ -9,7 +9,10 @@
  * headers; else each top-level graph call is one invocation.
  *
  * Two passes: the first finds which syscalls' events the file holds (so
- * the capture names those, not all ~350), the second builds.
+ * the capture names those, not all ~350) and which of them hold graph
+ * records, the second builds.  An open, dup or close without any is
+ * there for fd paths (kfollow's own files record them for that): it
+ * names fds, it makes no invocation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include "kf_build.h"
 #include "kf_common.h"
 #include "kf_datfile.h"
+#include "kf_fdtab.h"
 #include "kf_raw.h"
 
 #define DAT_MAGIC "\027\010\104tracing"
@@ -34,10 +38,29 @@ int kf_datin_sniff(const char *buf, size_t len)
 struct scan {
 	struct tep_handle *tep;
 	char **sys;        /* syscall names seen entering */
+	unsigned char *tree; /* per syscall: graph records inside one */
 	int nsys;
 	int graph;         /* funcgraph records seen */
 	int oom;
+	struct { int32_t pid; int sys; } task[256]; /* in which syscall */
+	int ntask;
 };
+
+/* The slot of task pid's current syscall (-1: none), or NULL (too many
+ * tasks: their trees are not looked for). */
+static int *task_sys(struct scan *s, int32_t pid)
+{
+	int i;
+
+	for (i = 0; i < s->ntask; i++)
+		if (s->task[i].pid == pid)
+			return &s->task[i].sys;
+	if (s->ntask >= (int)(sizeof(s->task) / sizeof(s->task[0])))
+		return NULL;
+	s->task[s->ntask].pid = pid;
+	s->task[s->ntask].sys = -1;
+	return &s->task[s->ntask++].sys;
+}
 
 static int scan_cb(struct tracecmd_input *h, struct tep_record *rec, int cpu,
 		   void *data)
@@ -45,6 +68,8 @@ static int scan_cb(struct tracecmd_input *h, struct tep_record *rec, int cpu,
 	struct scan *s = data;
 	struct tep_event *e = tep_find_event(s->tep, tep_data_type(s->tep,
 								    rec));
+	int *cur = e ? task_sys(s, tep_data_pid(s->tep, rec)) : NULL;
+	unsigned char *t;
 	char **n;
 	int i;
 
@@ -52,22 +77,35 @@ static int scan_cb(struct tracecmd_input *h, struct tep_record *rec, int cpu,
 	(void)cpu;
 	if (!e || !e->system || !e->name)
 		return 0;
-	if (!strcmp(e->system, "ftrace") && !strncmp(e->name, "funcgraph_", 10))
+	if (!strcmp(e->system, "ftrace") && !strncmp(e->name, "funcgraph_", 10)) {
 		s->graph = 1;
-	if (strcmp(e->system, "syscalls") || strncmp(e->name, "sys_enter_", 10))
+		if (cur && *cur >= 0)
+			s->tree[*cur] = 1;
+	}
+	if (strcmp(e->system, "syscalls"))
+		return 0;
+	if (!strncmp(e->name, "sys_exit_", 9) && cur)
+		*cur = -1;
+	if (strncmp(e->name, "sys_enter_", 10))
 		return 0;
 	for (i = 0; i < s->nsys; i++)
 		if (!strcmp(s->sys[i], e->name + 10))
-			return 0;
-	if (!(n = realloc(s->sys, (s->nsys + 1) * sizeof(*n))) ||
-	    !(n[s->nsys] = strdup(e->name + 10))) {
+			break;
+	if (i == s->nsys) {
+		t = realloc(s->tree, s->nsys + 1);
+		if (t)
+			s->tree = t;
+		n = t ? realloc(s->sys, (s->nsys + 1) * sizeof(*n)) : NULL;
 		if (n)
 			s->sys = n;
-		s->oom = 1;
-		return 1;
+		if (!n || !(n[s->nsys] = strdup(e->name + 10))) {
+			s->oom = 1;
+			return 1;
+		}
+		s->tree[s->nsys++] = 0;
 	}
-	s->sys = n;
-	s->nsys++;
+	if (cur)
+		*cur = i;
 	return 0;
 }
 
@@ -157,7 +195,7 @@ int kf_datin_load(const char *path, struct kf_model *m)
 	struct tracecmd_input *h;
 	struct kf_builder *b = NULL;
 	char *src = NULL;
-	int i, rc = -1;
+	int i, nreal = 0, rc = -1;
 
 	if (!(h = dat_open(path)))
 		return -1;
@@ -182,18 +220,31 @@ int kf_datin_load(const char *path, struct kf_model *m)
 			 tep_get_cpus(p.tep) : 1, dat_symbolize, p.tep);
 	if (!p.r)
 		goto close;
-	for (i = 0; i < s.nsys; i++)
+	for (i = 0; i < s.nsys; i++) {
+		struct kf_fdop_desc d;
+
 		if (kf_raw_add_syscall(p.r, s.sys[i]) == KF_NONE)
 			goto close;
-	bo.mode = s.nsys ? KF_BUILD_SYSCALL : KF_BUILD_FUNCTION;
+		if (!s.tree[i] && kf_fdop_of(s.sys[i], &d) != KF_FDOP_NONE &&
+		    d.op != KF_FDOP_PAIR)
+			s.tree[i] = 2; /* for fd paths only */
+		else
+			nreal++;
+	}
+	bo.mode = nreal ? KF_BUILD_SYSCALL : KF_BUILD_FUNCTION;
 	/* trace-cmd starts tracing before its child reaches the command:
 	 * graph records outside any syscall's enter and exit are not one of
 	 * its invocations (counted as dropped, as kfollow's own are) */
-	bo.drop_outside = s.nsys > 0;
-	if (s.nsys == 1)
-		bo.default_sys = kf_model_sys_get(m, s.sys[0]);
+	bo.drop_outside = nreal > 0;
+	for (i = 0; i < s.nsys && nreal == 1; i++)
+		if (s.tree[i] != 2)
+			bo.default_sys = kf_model_sys_get(m, s.sys[i]);
 	if (!(b = kf_builder_new(m, &bo)))
 		goto close;
+	for (i = 0; i < s.nsys; i++)
+		if (s.tree[i] == 2 &&
+		    kf_builder_fd_context(b, kf_model_sys_get(m, s.sys[i])) < 0)
+			goto close;
 	p.m = m;
 	p.b = b;
 	p.sink = kf_builder_sink(b);
@@ -221,7 +272,7 @@ int kf_datin_load(const char *path, struct kf_model *m)
 	m->meta.mode = KF_MODE_GRAPH;
 	if (asprintf(&src, "dat:%s", path) >= 0)
 		kf_meta_set(&m->meta.source, src);
-	kf_meta_set(&m->meta.targets, s.nsys ? "trace-cmd data, syscalls" :
+	kf_meta_set(&m->meta.targets, nreal ? "trace-cmd data, syscalls" :
 		    "trace-cmd data, function_graph");
 	rc = 0;
 close:
@@ -233,6 +284,7 @@ out:
 	for (i = 0; i < s.nsys; i++)
 		free(s.sys[i]);
 	free(s.sys);
+	free(s.tree);
 	free(src);
 	return rc;
 }

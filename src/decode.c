@@ -934,6 +934,26 @@ static void put_list(struct kf_out *o, const struct kf_model *m, uint32_t id)
 	kf_out_put(o, "]", 1);
 }
 
+/* The fds a pipe2 or socketpair wrote, as strace shows them: [3, 4]
+ * (from a capture file: anything but digits and '-' shows as '?'). */
+static void put_fdpair(struct kf_out *o, const struct kf_model *m,
+		       uint32_t id)
+{
+	const char *s = kf_strtab_get(&m->strs, id);
+	size_t n = id < m->strs.count ? m->strs.len[id] : strlen(s), i;
+
+	kf_out_put(o, "[", 1);
+	for (i = 0; i < n && i < 32; i++) {
+		if (s[i] == KF_LIST_SEP)
+			kf_out_puts(o, ", ");
+		else if ((s[i] >= '0' && s[i] <= '9') || s[i] == '-')
+			kf_out_put(o, &s[i], 1);
+		else
+			kf_out_put(o, "?", 1);
+	}
+	kf_out_put(o, "]", 1);
+}
+
 static void put_arg(struct kf_out *o, const struct kf_model *m,
 		    const struct kf_call *c, const struct kf_sysdesc *sd, int i)
 {
@@ -953,6 +973,11 @@ static void put_arg(struct kf_out *o, const struct kf_model *m,
 		kf_out_printf(o, "%d<", as_int(a.v));
 		kf_out_escape(o, s, strlen(s));
 		kf_out_put(o, ">", 1);
+		return;
+	}
+	if (c->argstr[i] != KF_NONE && a.kind == KF_ARG_PTR &&
+	    (!strcmp(a.name, "fildes") || !strcmp(a.name, "usockvec"))) {
+		put_fdpair(o, m, c->argstr[i]);
 		return;
 	}
 	if (c->argstr[i] != KF_NONE && a.kind != KF_ARG_STR &&

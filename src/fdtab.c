@@ -31,6 +31,11 @@ enum kf_fdop kf_fdop_of(const char *name, struct kf_fdop_desc *d)
 		{ "dup3", { KF_FDOP_DUP, -1, 2, 0, -1 } },
 		/* the shells' "exec 5<file": F_DUPFD (0), F_DUPFD_CLOEXEC */
 		{ "fcntl", { KF_FDOP_DUP, -1, -1, 0, 1 } },
+		/* followed only: their fds come from kfollow's fd_install
+		 * probe, not from these events */
+		{ "pipe2", { KF_FDOP_PAIR, -1, 1, 0, -1 } },
+		{ "pipe", { KF_FDOP_PAIR, -1, -1, 0, -1 } },
+		{ "socketpair", { KF_FDOP_PAIR, -1, -1, 3, -1 } },
 	};
 	size_t i;
 

@@ -23,7 +23,7 @@
 enum evkind {
 	EV_FG_ENTRY = 1, EV_FG_EXIT, EV_SYS_ENTER, EV_SYS_EXIT,
 	EV_EXEC, EV_FORK, EV_PEXIT, EV_STRING, EV_RETVAL, EV_SWITCH,
-	EV_WAKEUP, EV_STRLIST, EV_BYTES,
+	EV_WAKEUP, EV_STRLIST, EV_BYTES, EV_FDNEW,
 };
 
 struct fld {
@@ -615,6 +615,17 @@ int kf_raw_add_bytes_event(struct kf_raw *r, const char *system,
 	return slots_event(r, system, event, EV_BYTES, "b", nwords, sys, arg);
 }
 
+int kf_raw_add_fdnew_event(struct kf_raw *r, const char *system,
+			   const char *event, const char *field)
+{
+	struct tep_event *e;
+	struct evdef *d;
+
+	if (value_event(r, system, event, field, EV_FDNEW, &d, &e) < 0)
+		return -1;
+	return set_def(r, e->id, d);
+}
+
 int kf_raw_add_retval_event(struct kf_raw *r, const char *system,
 			    const char *event, const char *field,
 			    const char *func)
@@ -1075,6 +1086,18 @@ static int dec_bytes(const struct rec *c, struct kf_event *ev)
 	return ev->string.str == KF_NONE ? oom() : 1;
 }
 
+/* A new fd of the task, read by kfollow's probe on fd_install. */
+static int dec_fdnew(const struct rec *c, struct kf_event *ev)
+{
+	uint64_t v;
+
+	ev->type = KF_EV_FDNEW;
+	if (num(c, &c->d->f.str.value, &v) < 0)
+		return DEC_BAD;
+	ev->fdnew.fd = (int32_t)v;
+	return 1;
+}
+
 /* A return value, read by kfollow's return probe. */
 static int dec_retval(const struct rec *c, struct kf_event *ev)
 {
@@ -1123,6 +1146,7 @@ static int decode(struct kf_raw *r, int cpu, const unsigned char *data,
 	case EV_STRING: rc = dec_string(&c, ev); break;
 	case EV_STRLIST: rc = dec_strlist(&c, ev); break;
 	case EV_BYTES: rc = dec_bytes(&c, ev); break;
+	case EV_FDNEW: rc = dec_fdnew(&c, ev); break;
 	case EV_RETVAL: rc = dec_retval(&c, ev); break;
 	case EV_SWITCH: rc = dec_switch(&c, ev); break;
 	case EV_WAKEUP: rc = dec_wakeup(&c, ev); break;

@@ -1400,6 +1400,49 @@ static void test_fd_paths(void **state)
 	teardown(f);
 }
 
+/* pipe2, followed: the two fds fd_install gave the task in it become the
+ * array it wrote; they no longer name what the table had for them. */
+static void test_fd_pair(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	uint32_t p2 = sysdesc(f, "pipe2", "fildes", "flags", NULL);
+	uint32_t rd = sysdesc(f, "read", "fd", "buf", "count");
+	struct kf_event ev = { .pid = 7, .ts = 5, .type = KF_EV_FDNEW };
+	const struct kf_call *c;
+
+	(void)state;
+	assert_int_equal(kf_builder_fd_set(f->b, 7, 3, "/tmp/old"), 0);
+	sys_args(f, 7, 10, rd, 3, 0, 1, 1, NULL, 0);
+	/* an fd given in another syscall is not pipe2's */
+	ev.fdnew.fd = 9;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	{
+		struct kf_event en = { .ts = 20, .pid = 7,
+				       .type = KF_EV_SYS_ENTER };
+
+		en.sys_enter.sys = p2;
+		assert_int_equal(kf_builder_event(f->b, &en), 0);
+	}
+	ev.ts = 21;
+	ev.fdnew.fd = 3;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	ev.ts = 22;
+	ev.fdnew.fd = 4;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	sys_exit(f, 7, 0, 23, p2, 0);
+	sys_args(f, 7, 30, rd, 3, 0, 1, 1, NULL, 0);
+	kf_builder_finish(f->b, 0);
+
+	assert_int_equal(f->m.ncalls, 3);
+	c = f->m.calls;
+	assert_string_equal(kf_strtab_get(&f->m.strs, c[0].argstr[0]),
+			    "/tmp/old");
+	assert_memory_equal(kf_strtab_get(&f->m.strs, c[1].argstr[0]),
+			    "3\x1e" "4", 4);
+	assert_int_equal(c[2].argstr[0], KF_NONE);
+	teardown(f);
+}
+
 /* A fork gives the child its parent's name. */
 static void test_fork_comm(void **state)
 {
@@ -1497,6 +1540,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_fd_paths),
+		cmocka_unit_test(test_fd_pair),
 		cmocka_unit_test(test_two_calls),
 		cmocka_unit_test(test_lost_entry),
 		cmocka_unit_test(test_lost_exit),

@@ -365,6 +365,22 @@ if command -v strace >/dev/null 2>&1; then
 		bad "execve: exit $st: kfollow $(tr '\n' '|' <$tmp/ex-kf.txt) strace $(tr '\n' '|' <$tmp/ex-strace.txt) $(peek $tmp/ex.err)"
 	fi
 	same_state "execve argv"
+
+	# pipe2: the fds it wrote as it returned (kfollow's fd_install
+	# probe), against strace's; two pipes, the second's fds after a close
+	W='echo x | cat >/dev/null; echo y | cat >/dev/null'
+	strace -f -e trace=pipe,pipe2 -o $tmp/p2-strace.raw sh -c "$W"
+	$K --batch pipe pipe2 -- sh -c "$W" >$tmp/p2-kf.raw 2>$tmp/p2.err
+	st=$?
+	grep -o 'pipe2*(\[[0-9]*, [0-9]*\]' $tmp/p2-strace.raw >$tmp/p2-strace.txt
+	grep -o '^pipe2*(\[[0-9]*, [0-9]*\]' $tmp/p2-kf.raw >$tmp/p2-kf.txt
+	if [ $st -eq 0 ] && [ $(wc -l <$tmp/p2-kf.txt) -ge 2 ] &&
+	   cmp -s $tmp/p2-strace.txt $tmp/p2-kf.txt; then
+		ok "pipe2: the fds it wrote, as strace shows them ($(tr '\n' ' ' <$tmp/p2-kf.txt))"
+	else
+		bad "pipe2: exit $st: kfollow $(grep '^pipe' $tmp/p2-kf.raw | tr '\n' '|') strace $(tr '\n' '|' <$tmp/p2-strace.raw) $(peek $tmp/p2.err)"
+	fi
+	same_state "pipe2 fds"
 else
 	skip "fd paths" "no strace in the VM (tests/suites/50-vm copies it)"
 fi

@@ -4,7 +4,8 @@
  * durations (tests/vm/check-times compares).  Each prints what it measured
  * around the one syscall kfollow is asked to follow, with CLOCK_MONOTONIC:
  *
- *   kf-times sleep MS   one clock_nanosleep of MS ms: "slept NS"
+ *   kf-times sleep MS [N]  N (1) clock_nanosleeps of MS ms: "slept NS"
+ *                       each
  *   kf-times pipe MS    a child writes to a pipe after sleeping MS ms; the
  *                       parent's one read of it waits: "read-waited NS"
  */
@@ -24,15 +25,18 @@ static long long now_ns(void)
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static int do_sleep(long ms)
+static int do_sleep(long ms, long n)
 {
 	struct timespec req = { ms / 1000, (ms % 1000) * 1000000L };
-	long long t0 = now_ns(), t1;
 
-	if (clock_nanosleep(CLOCK_MONOTONIC, 0, &req, NULL) != 0)
-		return 1;
-	t1 = now_ns();
-	printf("slept %lld\n", t1 - t0);
+	while (n-- > 0) {
+		long long t0 = now_ns(), t1;
+
+		if (clock_nanosleep(CLOCK_MONOTONIC, 0, &req, NULL) != 0)
+			return 1;
+		t1 = now_ns();
+		printf("slept %lld\n", t1 - t0);
+	}
 	return 0;
 }
 
@@ -78,10 +82,10 @@ int main(int argc, char **argv)
 	 */
 	sched_setscheduler(0, SCHED_FIFO, &sp);
 
-	if (argc == 3 && ms > 0 && !strcmp(argv[1], "sleep"))
-		return do_sleep(ms);
+	if ((argc == 3 || argc == 4) && ms > 0 && !strcmp(argv[1], "sleep"))
+		return do_sleep(ms, argc == 4 ? atol(argv[3]) : 1);
 	if (argc == 3 && ms > 0 && !strcmp(argv[1], "pipe"))
 		return do_pipe(ms);
-	fprintf(stderr, "usage: kf-times sleep|pipe MS\n");
+	fprintf(stderr, "usage: kf-times sleep MS [N] | pipe MS\n");
 	return 64;
 }
