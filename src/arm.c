@@ -284,7 +284,9 @@ static void fdnew_probe(struct cap *c)
 	    tep_add_format(c, c->dynsys, "fdnew") < 0 ||
 	    kf_raw_add_fdnew_event(c->raw, c->dynsys, "fdnew", "fd") < 0 ||
 	    kf_tracer_write(&c->tr, c->inst, en, "1") < 0) {
-		kf_warn("no fds for pipe2 and socketpair: %s", kf_err_msg());
+		kf_warn("cannot probe 'fd_install' for the fds pipe2 and "
+			"socketpair write (shown as pointers): %s",
+			kf_err_msg());
 		kf_err_clear();
 		return;
 	}

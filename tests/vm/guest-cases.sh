@@ -320,8 +320,8 @@ same_state "read/write/close"
 # read and write must name the same fd and file.  It opens (dd's
 # open+dup2, the shell's redirections, exec 5< with fcntl F_DUPFD),
 # inherits (2>/dev/null) and closes; a pipe is shown by strace as
-# pipe:[inode] and by kfollow as the bare fd (it does not see pipe2's
-# fds), so pipes are compared as bare fds.
+# pipe:[inode] and by kfollow as the bare fd (a pipe has no path it could
+# learn), so pipes are compared as bare fds.
 if command -v strace >/dev/null 2>&1; then
 	echo "hello fd paths" >/tmp/fd-demo.txt
 	W='dd if=/tmp/fd-demo.txt of=/tmp/fd-copy.txt bs=7 2>/dev/null; exec 5</tmp/fd-demo.txt; read x <&5; echo "$x" >/tmp/fd-out.txt; exec 5<&-; dd if=/tmp/fd-copy.txt bs=64 2>/dev/null | dd of=/dev/null 2>/dev/null'
