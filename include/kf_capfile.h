@@ -44,6 +44,21 @@ int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
 int kf_capfile_sniff(const char *buf, size_t len);
 
 /*
+ * Read a capture as kf_capfile_parse does, handing each call to each()
+ * (0: go on, -1: stop with kf_err set) as soon as it is read, then
+ * forgetting its tree: memory stays at one call's tree plus the strings,
+ * when "meta" and "syscalls" come before "calls" (kfollow writes them so;
+ * else every call is read first, then handed on).  mapped: buf is a
+ * private mapping of the file, whose pages read can be dropped.  Returns
+ * 0, or -1 with kf_err set (calls before a malformed one were handed on
+ * already).
+ */
+int kf_capfile_stream(const char *buf, size_t len, int mapped,
+		      struct kf_model *m, const char *name,
+		      int (*each)(void *ctx, struct kf_model *m, uint32_t call),
+		      void *ctx);
+
+/*
  * Write s to f as a JSON string (quoted; control bytes, C1 controls and
  * invalid UTF-8 escaped as the capture's strings are).  Returns 0 or -1
  * (kf_err: a write error).

@@ -41,6 +41,22 @@ int kf_export(FILE *f, const struct kf_model *m, enum kf_export_format fmt,
 	      const struct kf_export_opts *o);
 
 /*
+ * The same, a call at a time, for a capture read as it streams: begin
+ * (chrome writes its head from m's meta), each call of m to export, end
+ * (folded and svg write everything then; ok 0: an error came first, so
+ * write no more).  kf_export_end frees x and returns 0 or -1 (kf_err).
+ * The model may drop a call's nodes once kf_export_call returns; its
+ * strings must stay.
+ */
+struct kf_export;
+struct kf_export *kf_export_begin(FILE *f, const struct kf_model *m,
+				  enum kf_export_format fmt,
+				  const struct kf_export_opts *o);
+int kf_export_call(struct kf_export *x, const struct kf_model *m,
+		   uint32_t call);
+int kf_export_end(struct kf_export *x, int ok);
+
+/*
  * Parse an export format's name ("folded", "chrome", "svg") into *fmt.
  * Returns 0, or -1 if it names none.
  */

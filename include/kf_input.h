@@ -17,4 +17,15 @@
  */
 int kf_input_load(const char *path, struct kf_model *m);
 
+/*
+ * For a capture too large to hold: when path is a regular file holding a
+ * kfollow capture, read it as it streams (kf_capfile_stream), mapped, not
+ * copied, handing each call to each().  Returns 1 when it did, 0 when
+ * path is something else (kf_input_load it then), -1 with kf_err set
+ * (the file changed under the mapping: KF_EXIT_NOINPUT).
+ */
+int kf_input_stream(const char *path, struct kf_model *m,
+		    int (*each)(void *ctx, struct kf_model *m, uint32_t call),
+		    void *ctx);
+
 #endif

@@ -237,6 +237,16 @@ uint32_t kf_model_keep_paths(struct kf_model *m, char *const *globs, int n);
  * KF_EXIT_DATAERR).
  */
 long kf_model_keep_numbers(struct kf_model *m, const char *list);
+/* Whether a (valid) --invocation list names number n; the highest number
+ * it starts a range with (what the capture must have at least). */
+int kf_numbers_have(const char *list, uint32_t n);
+long kf_numbers_max(const char *list);
+/*
+ * Drop the calls from ncalls on and the nodes from nnodes on, with their
+ * notes (a capture read as it streams keeps one call at a time).  Strings
+ * and syscall descriptors stay.
+ */
+void kf_model_truncate(struct kf_model *m, uint32_t ncalls, uint32_t nnodes);
 /* Append a zeroed call (sys, root = KF_NONE); returns its index or KF_NONE. */
 uint32_t kf_model_call_new(struct kf_model *m);
 /*

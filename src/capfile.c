@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1091,6 +1092,13 @@ struct rd {
 	int64_t version;
 	char format[68];          /* the "format" value, cut short */
 	int have_format, have_version;
+	/* kf_capfile_stream: each call as soon as it is read, once meta
+	 * (t0) and syscalls came before "calls" (as kfollow writes them) */
+	int (*each)(void *ctx, struct kf_model *m, uint32_t call);
+	void *each_ctx;
+	unsigned seen;            /* 1: meta read, 2: syscalls read */
+	int mapped;               /* buf maps a file: read pages can go */
+	const char *dropped;      /* up to where they went */
 };
 
 static int rd_verr(struct rd *r, const char *at, const char *fmt, va_list ap)
@@ -2337,16 +2345,45 @@ static int rd_call(struct rd *r)
 	return 0;
 }
 
+static int rd_finish_call(struct rd *r, uint32_t ci, uint32_t node0);
+
+/* A mapped file's pages read so far leave memory every 16 MiB (read
+ * again from the file should an error message count lines). */
+static void drop_read(struct rd *r)
+{
+	const uintptr_t page = 4096;
+	uintptr_t from = ((uintptr_t)(r->dropped ? r->dropped : r->buf) +
+			  page - 1) & ~(page - 1);
+	uintptr_t to = (uintptr_t)r->p & ~(page - 1);
+
+	if (!r->mapped || to < from + (16u << 20))
+		return;
+	madvise((void *)from, to - from, MADV_DONTNEED);
+	r->dropped = (const char *)to;
+}
+
 static int rd_calls(struct rd *r)
 {
+	struct kf_model *m = r->m;
 	uint8_t first = 1;
 	int k;
 
 	if (expect(r, '[', "'['") < 0)
 		return -1;
-	while ((k = rd_elem(r, &first)) > 0)
+	while ((k = rd_elem(r, &first)) > 0) {
+		uint32_t ci = m->ncalls, node0 = m->nnodes;
+
 		if (rd_call(r) < 0)
 			return -1;
+		if (!r->each || r->seen != 3)
+			continue;
+		/* streaming: finish it, hand it on, forget its tree */
+		if (rd_finish_call(r, ci, node0) < 0 ||
+		    r->each(r->each_ctx, m, ci) < 0)
+			return -1;
+		kf_model_truncate(m, ci, node0);
+		drop_read(r);
+	}
 	return k;
 }
 
@@ -2407,8 +2444,10 @@ static int rd_doc_own(struct rd *r, int own)
 	case OWN_VERSION:
 		return rd_head_key(r, own);
 	case OWN_META:
+		r->seen |= 1;
 		return rd_meta(r);
 	case OWN_SYSCALLS:
+		r->seen |= 2;
 		return rd_syscalls(r);
 	default: /* OWN_CALLS */
 		return rd_calls(r);
@@ -2465,6 +2504,47 @@ static int rd_doc(struct rd *r)
 			      "of the capture" : "a NUL byte after the end of "
 			      "the capture");
 	return 0;
+}
+
+/*
+ * One call read as the capture streams (meta and syscalls already in):
+ * its syscall descriptor by name, its and its nodes' times back to
+ * absolute, their self times.
+ */
+static int rd_finish_call(struct rd *r, uint32_t ci, uint32_t node0)
+{
+	struct kf_model *m = r->m;
+	struct kf_call *c = &m->calls[ci];
+	char sb[68];
+	uint32_t i;
+
+	if (c->sys != KF_NONE) {
+		uint32_t name = c->sys;
+
+		for (i = 0; i < m->nsys && m->sys[i].name != name; i++)
+			;
+		if (i == m->nsys)
+			return rd_err_nopos(r, "call %u names syscall '%s', "
+					    "which \"syscalls\" does not list",
+					    ci - r->call_base + 1,
+					    shown(m->strs.str[name],
+						  m->strs.len[name], sb));
+		c->sys = i;
+	}
+	if (c->start > UINT64_MAX - r->t0 || c->end > UINT64_MAX - r->t0)
+		return rd_err_nopos(r, "call %u: a time plus \"t0_ns\" is "
+				    "beyond 2^64 ns", ci - r->call_base + 1);
+	c->start += r->t0;
+	c->end += r->t0;
+	for (i = node0; i < m->nnodes; i++) {
+		struct kf_node *n = kf_node_get(m, i);
+
+		if (n->start > UINT64_MAX - r->t0)
+			return rd_err_nopos(r, "a node's start plus \"t0_ns\" "
+					    "is beyond 2^64 ns");
+		n->start += r->t0;
+	}
+	return kf_model_compute_self(m);
 }
 
 /* Link calls to their syscall descriptors, times back to absolute. */
@@ -2552,8 +2632,12 @@ static void rd_probe(struct rd *r)
 	}
 }
 
-int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
-		     const char *name)
+/* The document in buf into m, each call handed to each() as it is read
+ * when each is set (kf_capfile_stream).  Returns 0 or -1 (kf_err). */
+static int rd_read(const char *buf, size_t len, struct kf_model *m,
+		   const char *name,
+		   int (*each)(void *ctx, struct kf_model *m, uint32_t call),
+		   void *ctx, int mapped)
 {
 	struct rd r;
 	int rc;
@@ -2565,6 +2649,9 @@ int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
 	r.m = m;
 	r.node_base = m->nnodes;
 	r.call_base = m->ncalls;
+	r.each = each;
+	r.each_ctx = ctx;
+	r.mapped = mapped;
 	/* a UTF-8 byte order mark, as some editors save (RFC 8259 8.1) */
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
 		r.p += 3;
@@ -2575,6 +2662,14 @@ int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
 		rd_probe(&r);
 	free(r.tmp);
 	free(r.stack);
+	return rc;
+}
+
+int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
+		     const char *name)
+{
+	int rc = rd_read(buf, len, m, name, NULL, NULL, 0);
+
 	if (rc < 0) {
 		/* leave no half-read model behind (calls hold name ids) */
 		char msg[1024];
@@ -2585,6 +2680,20 @@ int kf_capfile_parse(const char *buf, size_t len, struct kf_model *m,
 		kf_model_init(m);
 		kf_err(code, "%s", msg);
 	}
+	return rc;
+}
+
+int kf_capfile_stream(const char *buf, size_t len, int mapped,
+		      struct kf_model *m, const char *name,
+		      int (*each)(void *ctx, struct kf_model *m, uint32_t call),
+		      void *ctx)
+{
+	uint32_t i, first = m->ncalls;
+	int rc = rd_read(buf, len, m, name, each, ctx, mapped);
+
+	/* "calls" came before meta or syscalls: they are all here now */
+	for (i = first; rc == 0 && i < m->ncalls; i++)
+		rc = each(ctx, m, i);
 	return rc;
 }
 

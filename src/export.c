@@ -255,36 +255,36 @@ static int merge_node(void *ctx, uint32_t ni, const struct kf_node *n,
  * is what its tree does not cover: entry, exit, the untraced), then the
  * functions by call path.
  */
-static int paths_merge(struct paths *ps, struct walker *w)
+static int paths_merge_call(struct paths *ps, struct walker *w,
+			    const struct kf_call *c)
 {
 	const struct kf_model *m = ps->m;
+	uint32_t name = call_name(m, c);
+
+	ps->base = 0;
+	if (name != KF_NONE) {
+		uint64_t d = call_dur(m, c), t = top_sum(m, c);
+
+		ps->base = paths_get(ps, 0, name);
+		if (ps->base == KF_NONE)
+			return -1;
+		ps->p[ps->base].total += d;
+		ps->p[ps->base].self += d - t;
+		ps->p[ps->base].calls++;
+		ps->p[ps->base].sys = 1;
+	}
+	return walk_call(w, m, c, merge_node, ps);
+}
+
+/* The root: everything, for the graph's top frame. */
+static void paths_root(struct paths *ps)
+{
 	uint32_t i;
 
-	for (i = 0; i < m->ncalls; i++) {
-		const struct kf_call *c = &m->calls[i];
-		uint32_t name = call_name(m, c);
-
-		ps->base = 0;
-		if (name != KF_NONE) {
-			uint64_t d = call_dur(m, c), t = top_sum(m, c);
-
-			ps->base = paths_get(ps, 0, name);
-			if (ps->base == KF_NONE)
-				return -1;
-			ps->p[ps->base].total += d;
-			ps->p[ps->base].self += d - t;
-			ps->p[ps->base].calls++;
-			ps->p[ps->base].sys = 1;
-		}
-		if (walk_call(w, m, c, merge_node, ps) < 0)
-			return -1;
-	}
-	/* the root: everything, for the graph's top frame */
 	for (i = ps->p[0].child; i != KF_NONE; i = ps->p[i].next) {
 		ps->p[0].total += ps->p[i].total;
 		ps->p[0].calls += ps->p[i].calls;
 	}
-	return 0;
 }
 
 /* A frame's name as the formats show it: escaped (printable ASCII), for
@@ -353,6 +353,8 @@ struct chrome {
 	FILE *f;
 	const struct kf_model *m;
 	const struct kf_export_opts *o;
+	uint32_t *seen;     /* the tasks named so far */
+	size_t nseen, seen_cap;
 	/* per depth: [start, end) of the open node, and where the next
 	 * node there may start (its previous sibling's end) */
 	uint64_t *span;
@@ -469,18 +471,17 @@ static int chrome_node(void *ctx, uint32_t ni, const struct kf_node *n,
 }
 
 /* The track of a task: named once, "cat[97]", as the trees name it. */
-static int chrome_task(struct chrome *ch, const struct kf_call *c,
-		       uint32_t **seen, size_t *nseen, size_t *cap)
+static int chrome_task(struct chrome *ch, const struct kf_call *c)
 {
 	char name[128], comm[64];
 	size_t k;
 
-	for (k = 0; k < *nseen; k++)
-		if ((int32_t)(*seen)[k] == c->pid)
+	for (k = 0; k < ch->nseen; k++)
+		if ((int32_t)ch->seen[k] == c->pid)
 			return 0;
-	if (KF_GROW(*seen, *cap, *nseen + 1) < 0)
+	if (KF_GROW(ch->seen, ch->seen_cap, ch->nseen + 1) < 0)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
-	(*seen)[(*nseen)++] = (uint32_t)c->pid;
+	ch->seen[ch->nseen++] = (uint32_t)c->pid;
 	kf_escape(comm, sizeof(comm), c->comm != KF_NONE ?
 		  kf_strtab_get(&ch->m->strs, c->comm) : "?");
 	snprintf(name, sizeof(name), "%s[%d]", comm, (int)c->pid);
@@ -552,14 +553,9 @@ static int chrome_call(struct chrome *ch, const struct kf_call *c)
 	return 0;
 }
 
-static int export_chrome(FILE *f, const struct kf_model *m,
-			 const struct kf_export_opts *o, struct walker *w)
+static void chrome_begin(FILE *f, const struct kf_model *m)
 {
-	struct chrome ch = { .f = f, .m = m, .o = o, .first = 1 };
 	const struct kf_meta *mt = &m->meta;
-	uint32_t *seen = NULL, i;
-	size_t nseen = 0, cap = 0;
-	int rc = 0;
 
 	fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"tool\":", f);
 	put_json(f, "kfollow");
@@ -572,19 +568,6 @@ static int export_chrome(FILE *f, const struct kf_model *m,
 	fputs(",\"clock\":", f);
 	put_json(f, mt->clock);
 	fputs("},\"traceEvents\":[", f);
-	for (i = 0; i < m->ncalls && rc == 0; i++) {
-		const struct kf_call *c = &m->calls[i];
-
-		ch.pid = c->pid;
-		if (chrome_task(&ch, c, &seen, &nseen, &cap) < 0 ||
-		    chrome_call(&ch, c) < 0 ||
-		    walk_call(w, m, c, chrome_node, &ch) < 0)
-			rc = -1;
-	}
-	fputs("\n]}\n", f);
-	free(seen);
-	free(ch.span);
-	return rc;
 }
 
 /* ---- svg ------------------------------------------------------------ */
@@ -929,26 +912,89 @@ out:
 
 /* ---- all ------------------------------------------------------------ */
 
+struct kf_export {
+	FILE *f;
+	enum kf_export_format fmt;
+	struct kf_export_opts o;
+	struct walker w;
+	struct paths ps;    /* folded, svg */
+	struct chrome ch;
+};
+
+struct kf_export *kf_export_begin(FILE *f, const struct kf_model *m,
+				  enum kf_export_format fmt,
+				  const struct kf_export_opts *o)
+{
+	struct kf_export *x = calloc(1, sizeof(*x));
+
+	if (!x) {
+		kf_err(KF_EXIT_OSERR, "out of memory");
+		return NULL;
+	}
+	x->f = f;
+	x->fmt = fmt;
+	x->o = *o;
+	if (fmt == KF_EXPORT_CHROME) {
+		x->ch.f = f;
+		x->ch.m = m;
+		x->ch.o = &x->o;
+		x->ch.first = 1;
+		chrome_begin(f, m);
+	} else if (paths_init(&x->ps, m, o->min_duration) < 0) {
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+int kf_export_call(struct kf_export *x, const struct kf_model *m,
+		   uint32_t call)
+{
+	const struct kf_call *c = &m->calls[call];
+
+	if (x->fmt != KF_EXPORT_CHROME)
+		return paths_merge_call(&x->ps, &x->w, c);
+	x->ch.m = m;
+	x->ch.pid = c->pid;
+	if (chrome_task(&x->ch, c) < 0 || chrome_call(&x->ch, c) < 0 ||
+	    walk_call(&x->w, m, c, chrome_node, &x->ch) < 0)
+		return -1;
+	return ferror(x->f) ? kf_err_errno(KF_EXIT_IOERR, "cannot write the "
+					   "output") : 0;
+}
+
+int kf_export_end(struct kf_export *x, int ok)
+{
+	int rc = ok ? 0 : -1;
+
+	if (x->fmt == KF_EXPORT_CHROME) {
+		fputs("\n]}\n", x->f);
+	} else if (rc == 0) {
+		paths_root(&x->ps);
+		rc = x->fmt == KF_EXPORT_FOLDED ? export_folded(x->f, &x->ps)
+						: export_svg(x->f, &x->ps, &x->o);
+	}
+	if (x->fmt != KF_EXPORT_CHROME)
+		paths_release(&x->ps);
+	free(x->ch.seen);
+	free(x->ch.span);
+	free(x->w.stack);
+	if (rc == 0 && (fflush(x->f) != 0 || ferror(x->f)))
+		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write the output");
+	free(x);
+	return rc;
+}
+
 int kf_export(FILE *f, const struct kf_model *m, enum kf_export_format fmt,
 	      const struct kf_export_opts *o)
 {
-	struct walker w = { 0 };
-	struct paths ps;
-	int rc;
+	struct kf_export *x = kf_export_begin(f, m, fmt, o);
+	uint32_t i;
+	int ok = 1;
 
-	if (fmt == KF_EXPORT_CHROME) {
-		rc = export_chrome(f, m, o, &w);
-	} else {
-		rc = paths_init(&ps, m, o->min_duration);
-		if (rc == 0)
-			rc = paths_merge(&ps, &w);
-		if (rc == 0)
-			rc = fmt == KF_EXPORT_FOLDED ? export_folded(f, &ps)
-						     : export_svg(f, &ps, o);
-		paths_release(&ps);
-	}
-	free(w.stack);
-	if (rc == 0 && (fflush(f) != 0 || ferror(f)))
-		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write the output");
-	return rc;
+	if (!x)
+		return -1;
+	for (i = 0; i < m->ncalls && ok; i++)
+		ok = kf_export_call(x, m, i) == 0;
+	return kf_export_end(x, ok);
 }

@@ -7,7 +7,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -142,6 +145,54 @@ static char *read_input(const char *path, size_t *len)
 	buf[n] = '\0';
 	*len = (size_t)n;
 	return buf;
+}
+
+static sigjmp_buf stream_bus;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(stream_bus, 1);
+}
+
+int kf_input_stream(const char *path, struct kf_model *m,
+		    int (*each)(void *ctx, struct kf_model *m, uint32_t call),
+		    void *ctx)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	struct stat st;
+	char *map;
+	int fd, rc;
+
+	if (!strcmp(path, "-") ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > MAX_INPUT_BYTES) {
+		close(fd);
+		return 0;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return 0;
+	if (!kf_capfile_sniff(map, (size_t)st.st_size)) {
+		munmap(map, (size_t)st.st_size);
+		return 0;
+	}
+	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	/* a file cut short under the mapping faults: one line, not a crash */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(stream_bus, 1) == 0)
+		rc = kf_capfile_stream(map, (size_t)st.st_size, 1, m, path,
+				       each, ctx);
+	else
+		rc = kf_err(KF_EXIT_NOINPUT, "cannot read '%s': it changed "
+			    "while being read", path);
+	sigaction(SIGBUS, &old, NULL);
+	munmap(map, (size_t)st.st_size);
+	return rc < 0 ? -1 : 1;
 }
 
 /* --input: a saved capture or the kernel's function_graph text. */

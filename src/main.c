@@ -224,15 +224,16 @@ static struct kf_srcmap *source_map(const struct kf_opts *o,
 	return map;
 }
 
+static const enum kf_export_format export_fmt[] = {
+	[KF_FMT_FOLDED] = KF_EXPORT_FOLDED,
+	[KF_FMT_CHROME] = KF_EXPORT_CHROME,
+	[KF_FMT_SVG] = KF_EXPORT_SVG,
+};
+
 /* --format folded, chrome, svg: the layers of the presets that apply
  * label chrome's events and colour the graph, as in the TUI. */
 static int export(const struct kf_opts *o, struct kf_model *m)
 {
-	static const enum kf_export_format fmt[] = {
-		[KF_FMT_FOLDED] = KF_EXPORT_FOLDED,
-		[KF_FMT_CHROME] = KF_EXPORT_CHROME,
-		[KF_FMT_SVG] = KF_EXPORT_SVG,
-	};
 	struct kf_export_opts eo = { .min_duration = o->min_duration };
 	struct kf_plan plan = { 0 };
 	int rc;
@@ -243,8 +244,76 @@ static int export(const struct kf_opts *o, struct kf_model *m)
 	}
 	eo.layers = plan.layers;
 	eo.nlayers = plan.nlayers;
-	rc = kf_export(stdout, m, fmt[o->format], &eo);
+	rc = kf_export(stdout, m, export_fmt[o->format], &eo);
 	kf_plan_release(&plan);
+	return rc;
+}
+
+/* kf_input_stream's calls, for an export: each call as the batch
+ * output would show it (--max-depth, --path, --invocation), exported. */
+struct streaming {
+	const struct kf_opts *o;
+	struct kf_plan plan;
+	struct kf_export *x;
+	uint32_t shown, dropped;   /* after --path; left out by it */
+	int failed;
+};
+
+/* The exporter, once the capture's meta and syscalls are in: the
+ * presets they pick label the layers. */
+static int stream_begin(struct streaming *s, struct kf_model *m)
+{
+	struct kf_export_opts eo = { .min_duration = s->o->min_duration };
+
+	if (kf_plan_make(&s->plan, s->o, m) < 0) {
+		kf_warn("no layer labels: %s", kf_err_msg());
+		kf_err_clear();
+	}
+	eo.layers = s->plan.layers;
+	eo.nlayers = s->plan.nlayers;
+	s->x = kf_export_begin(stdout, m, export_fmt[s->o->format], &eo);
+	return s->x ? 0 : -1;
+}
+
+static int stream_call(void *ctx, struct kf_model *m, uint32_t call)
+{
+	struct streaming *s = ctx;
+	const struct kf_opts *o = s->o;
+
+	if (!s->x && stream_begin(s, m) < 0)
+		return -1;
+	kf_model_cut_depth(m, o->max_depth);
+	if (!kf_call_path_match(m, &m->calls[call], o->paths, o->npaths)) {
+		s->dropped++;
+		return 0;
+	}
+	s->shown++;
+	if (o->invocations && !kf_numbers_have(o->invocations, s->shown))
+		return 0;
+	return kf_export_call(s->x, m, call);
+}
+
+/*
+ * --input CAPTURE --format folded|chrome|svg: the capture streams through
+ * the exporter.  Returns 1 when it did, 0 when the input is not a capture
+ * file (load it then), -1 (kf_err).
+ */
+static int stream_export(const struct kf_opts *o, struct kf_model *m)
+{
+	struct streaming s = { .o = o };
+	long max;
+	int rc = kf_input_stream(o->input, m, stream_call, &s);
+
+	if (rc == 1 && !s.x && stream_begin(&s, m) < 0)
+		rc = -1;
+	if (s.x && kf_export_end(s.x, rc == 1) < 0)
+		rc = -1;
+	max = o->invocations ? kf_numbers_max(o->invocations) : 0;
+	if (rc == 1 && max > (long)s.shown)
+		rc = kf_err(KF_EXIT_DATAERR, "--invocation %ld: the capture "
+			    "has %u invocation%s", max, s.shown,
+			    s.shown == 1 ? "" : "s");
+	kf_plan_release(&s.plan);
 	return rc;
 }
 
@@ -693,6 +762,19 @@ int main(int argc, char **argv)
 		free(r.guest_args);
 		rc = rc < 0 ? die() : exit_code;
 		goto out;
+	}
+	if (o.input && o.format >= KF_FMT_FOLDED && !o.output) {
+		/* an export of a saved capture streams: one call's tree in
+		 * memory at a time */
+		rc = stream_export(&o, &m);
+		if (rc < 0) {
+			rc = die();
+			goto out;
+		}
+		if (rc == 1) {
+			rc = 0;
+			goto out;
+		}
 	}
 	if ((!o.input && kf_plan_make(&plan, &o, NULL) < 0) ||
 	    acquire(&o, &plan, &m, NULL, &exit_code) < 0) {

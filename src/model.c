@@ -149,6 +149,28 @@ static int next_range(const char **s, unsigned long *lo, unsigned long *hi)
 	return **s || !*end ? 1 : -1; /* no trailing comma */
 }
 
+int kf_numbers_have(const char *list, uint32_t n)
+{
+	unsigned long lo, hi;
+	const char *s = list;
+
+	while (next_range(&s, &lo, &hi) > 0)
+		if (n >= lo && (!hi || n <= hi))
+			return 1;
+	return 0;
+}
+
+long kf_numbers_max(const char *list)
+{
+	unsigned long lo, hi, max = 0;
+	const char *s = list;
+
+	while (next_range(&s, &lo, &hi) > 0)
+		if (lo > max)
+			max = lo;
+	return (long)max;
+}
+
 long kf_model_keep_numbers(struct kf_model *m, const char *list)
 {
 	unsigned long lo, hi;
@@ -168,14 +190,9 @@ long kf_model_keep_numbers(struct kf_model *m, const char *list)
 			      "as in 3, 1,4-6 or 2-", list);
 	if (!m)
 		return 0;
-	for (i = 0; i < m->ncalls; i++) {
-		int keep = 0;
-
-		for (s = list; !keep && next_range(&s, &lo, &hi) > 0;)
-			keep = i + 1 >= lo && (!hi || i + 1 <= hi);
-		if (keep)
+	for (i = 0; i < m->ncalls; i++)
+		if (kf_numbers_have(list, i + 1))
 			m->calls[k++] = m->calls[i];
-	}
 	i = m->ncalls - k;
 	m->ncalls = k;
 	m->pick_dropped += i;
@@ -380,6 +397,43 @@ static int notes_grow(struct kf_notes *r)
 	free(r->val);
 	*r = g;
 	return 0;
+}
+
+void kf_model_truncate(struct kf_model *m, uint32_t ncalls, uint32_t nnodes)
+{
+	struct kf_notes *r = &m->notes;
+	struct kf_node_note *keep = NULL;
+	uint32_t *keep_node = NULL, i, n = 0;
+
+	if (ncalls < m->ncalls)
+		m->ncalls = ncalls;
+	if (nnodes >= m->nnodes)
+		return;
+	m->nnodes = nnodes;
+	if (!r->n)
+		return;
+	/* open addressing: the notes kept go in again, into an empty table
+	 * (a note that cannot be kept for want of memory is lost) */
+	if (nnodes) {
+		keep = malloc(r->n * sizeof(*keep));
+		keep_node = malloc(r->n * sizeof(*keep_node));
+	}
+	for (i = 0; i < r->cap && keep && keep_node; i++)
+		if (r->node[i] != KF_NONE && r->node[i] < nnodes) {
+			keep[n] = r->val[i];
+			keep_node[n++] = r->node[i];
+		}
+	memset(r->node, 0xff, r->cap * sizeof(*r->node));
+	r->n = 0;
+	for (i = 0; i < n; i++) {
+		uint32_t k = note_slot(r, keep_node[i]);
+
+		r->node[k] = keep_node[i];
+		r->val[k] = keep[i];
+		r->n++;
+	}
+	free(keep);
+	free(keep_node);
 }
 
 const struct kf_node_note *kf_model_note(const struct kf_model *m,

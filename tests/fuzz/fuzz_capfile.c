@@ -4,7 +4,8 @@
  * accepts must write back out, and reading that must give the same
  * document again (the writer is canonical): a difference is a bug.  It
  * must export too (folded, chrome, svg), with no byte of the file's
- * reaching the output unescaped.
+ * reaching the output unescaped; read as it streams, a call at a time,
+ * it must export the same, and fail where the whole read fails.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,39 @@ static void exports(const struct kf_model *m)
 	}
 }
 
+static int stream_call(void *ctx, struct kf_model *m, uint32_t call)
+{
+	return kf_export_call(ctx, m, call);
+}
+
+/* The folded export of data read as it streams, or NULL if it fails. */
+static char *stream_folded(const uint8_t *data, size_t size, size_t *len)
+{
+	struct kf_export_opts o = { 0 };
+	struct kf_model m;
+	struct kf_export *x;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	int rc;
+
+	if (!f || kf_model_init(&m) < 0)
+		abort();
+	x = kf_export_begin(f, &m, KF_EXPORT_FOLDED, &o);
+	if (!x)
+		abort();
+	rc = kf_capfile_stream((const char *)data, size, 0, &m, "fuzz.json",
+			       stream_call, x);
+	if (kf_export_end(x, rc == 0) < 0)
+		rc = -1;
+	fclose(f);
+	kf_model_release(&m);
+	if (rc < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kf_model m, m2;
@@ -78,10 +112,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kf_model_init(&m) < 0)
 		return 0;
 	if (kf_capfile_parse((const char *)data, size, &m, "fuzz.json") < 0) {
+		char *s = stream_folded(data, size, &len);
+
+		if (s) {
+			fprintf(stderr, "the stream read what the whole read "
+				"refused\n");
+			abort();
+		}
 		kf_model_release(&m);
 		return 0;
 	}
 	exports(&m);
+	{
+		struct kf_export_opts o = { 0 };
+		size_t wlen = 0;
+		char *w = NULL, *s = stream_folded(data, size, &len);
+		FILE *f = open_memstream(&w, &wlen);
+
+		if (!f || kf_export(f, &m, KF_EXPORT_FOLDED, &o) < 0)
+			abort();
+		fclose(f);
+		if (!s || len != wlen || memcmp(s, w, len) != 0) {
+			fprintf(stderr, "streamed and whole folded exports "
+				"differ\n");
+			abort();
+		}
+		free(s);
+		free(w);
+		len = 0;
+	}
 	doc = write_doc(&m, &len);
 	if (doc && kf_model_init(&m2) == 0) {
 		if (kf_capfile_parse(doc, len, &m2, "rewrite") < 0) {

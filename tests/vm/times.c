@@ -71,7 +71,7 @@ static int do_pipe(long ms)
 
 int main(int argc, char **argv)
 {
-	long ms = argc == 3 ? atol(argv[2]) : 0;
+	long ms = argc >= 3 ? atol(argv[2]) : 0;
 	struct sched_param sp = { .sched_priority = 10 };
 
 	/*
