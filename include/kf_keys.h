@@ -31,6 +31,7 @@ enum kf_action {
 	KF_ACT_BACK,        /* Esc, Backspace: back to the list */
 	KF_ACT_HELP,
 	KF_ACT_QUIT,
+	KF_ACT_QUIT_ALL,    /* Q, F10: quit from any view */
 	KF_ACT_SORT_COL,    /* summary: sort by the next column */
 	KF_ACT_PAIR_NEXT,   /* --diff A B: the next pair of invocations */
 	KF_ACT_PAIR_PREV,   /* --diff A B: the previous pair */
@@ -38,11 +39,13 @@ enum kf_action {
 	KF_ACT_SOURCE,      /* tree: the function's source in $PAGER */
 };
 
-/* Key codes beyond ASCII, the TUI maps ncurses' KEY_* onto these. */
+/* Key codes beyond ASCII, the TUI maps ncurses' KEY_* onto these: above
+ * every KEY_* (0401-0777), so no function key can read as one of them
+ * (F1 was KEY_F(1) = 0x109 = Enter here once). */
 enum {
-	KF_KEY_UP = 0x101, KF_KEY_DOWN, KF_KEY_LEFT, KF_KEY_RIGHT,
+	KF_KEY_UP = 0x10000, KF_KEY_DOWN, KF_KEY_LEFT, KF_KEY_RIGHT,
 	KF_KEY_PGUP, KF_KEY_PGDN, KF_KEY_HOME, KF_KEY_END, KF_KEY_ENTER,
-	KF_KEY_BACKSPACE, KF_KEY_ESC, KF_KEY_TAB,
+	KF_KEY_BACKSPACE, KF_KEY_ESC, KF_KEY_TAB, KF_KEY_F1, KF_KEY_F10,
 };
 
 struct kf_key {

@@ -50,9 +50,11 @@ const struct kf_key kf_keys[] = {
 	{ { KF_KEY_TAB }, "Tab", KF_ACT_NEXT_VIEW, "next view" },
 	{ { KF_KEY_ESC, KF_KEY_BACKSPACE }, "Esc, Backspace", KF_ACT_BACK,
 	  "back to the invocation list" },
-	{ { '?' }, "?", KF_ACT_HELP, "this help" },
+	{ { '?', KF_KEY_F1 }, "?, F1", KF_ACT_HELP, "this help" },
 	{ { 'q' }, "q", KF_ACT_QUIT, "in the list: quit (while tracing: stop tracing first); "
 	  "elsewhere: back" },
+	{ { 'Q', KF_KEY_F10 }, "Q, F10", KF_ACT_QUIT_ALL,
+	  "quit from any view (while tracing: stop tracing first)" },
 };
 
 const int kf_nkeys = sizeof(kf_keys) / sizeof(kf_keys[0]);

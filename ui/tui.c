@@ -848,6 +848,8 @@ static int act(struct kf_tui *t, int k)
 			break;
 		}
 		return 1;
+	case KF_ACT_QUIT_ALL:
+		return 1;
 	case KF_ACT_NONE:
 		break;
 	default:
@@ -907,7 +909,11 @@ static int key_code(int ch)
 	case KEY_BACKSPACE: case 127: case 8: return KF_KEY_BACKSPACE;
 	case 27: return KF_KEY_ESC;
 	case '\t': return KF_KEY_TAB;
-	default: return ch;
+	case KEY_F(1): return KF_KEY_F1;
+	case KEY_F(10): return KF_KEY_F10;
+	default:
+		/* other function and special keys mean nothing here */
+		return ch >= KEY_MIN ? 0 : ch;
 	}
 }
 
