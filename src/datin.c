@@ -189,7 +189,11 @@ static struct tracecmd_input *dat_open(const char *path)
 
 int kf_datin_load(const char *path, struct kf_model *m)
 {
-	struct kf_build_opts bo = { .default_sys = KF_NONE };
+	/* the records carry ring-buffer times, as live ones do: the same
+	 * clock checks and interrupt placement, so a file gives the trees
+	 * its capture gave */
+	struct kf_build_opts bo = { .default_sys = KF_NONE,
+				    .check_clock = 1 };
 	struct scan s = { 0 };
 	struct pass p = { 0 };
 	struct tracecmd_input *h;
