@@ -14,10 +14,14 @@ enum kf_action {
 	KF_ACT_UP, KF_ACT_DOWN, KF_ACT_PGUP, KF_ACT_PGDN, KF_ACT_HOME,
 	KF_ACT_END,
 	KF_ACT_OPEN,        /* list: open the tree; tree: toggle fold */
-	KF_ACT_TOGGLE,      /* fold/unfold the row */
 	KF_ACT_FOLD,        /* fold, or go to the parent if folded */
 	KF_ACT_UNFOLD,
 	KF_ACT_EXPAND_ALL, KF_ACT_COLLAPSE_ALL,
+	KF_ACT_FOLD_KIDS,   /* the row's children shown, each folded */
+	KF_ACT_UNFOLD_KIDS, /* the row's children shown with theirs */
+	KF_ACT_SIB_NEXT, KF_ACT_SIB_PREV, /* siblings */
+	KF_ACT_ZOOM_IN, KF_ACT_ZOOM_OUT,  /* a subtree as the root */
+	KF_ACT_SCROLL_LEFT, KF_ACT_SCROLL_RIGHT, /* the names sideways */
 	KF_ACT_HOT,         /* hottest path */
 	KF_ACT_PARENT,
 	KF_ACT_SORT,        /* list: time/duration; tree: call order/time */
@@ -32,7 +36,6 @@ enum kf_action {
 	KF_ACT_HELP,
 	KF_ACT_QUIT,
 	KF_ACT_QUIT_ALL,    /* Q, F10: quit from any view */
-	KF_ACT_SORT_COL,    /* summary: sort by the next column */
 	KF_ACT_PAIR_NEXT,   /* --diff A B: the next pair of invocations */
 	KF_ACT_PAIR_PREV,   /* --diff A B: the previous pair */
 	KF_ACT_ORIGIN,      /* tree: the origin of the call's error */

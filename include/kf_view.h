@@ -214,6 +214,8 @@ enum kf_fold_op {
 	KF_UNFOLD,       /* show the row's children */
 	KF_TOGGLE,       /* fold if unfolded, else unfold */
 	KF_UNFOLD_ALL,   /* unfold the row and everything below it */
+	KF_FOLD_KIDS,    /* show the row's children, each of them folded */
+	KF_UNFOLD_KIDS,  /* show the row's children and theirs */
 };
 
 struct kf_tree_priv;
@@ -237,6 +239,9 @@ struct kf_tree {
 	const struct kf_layer *layers;
 	int nlayers;
 	int hide_layer;            /* leave the layer column out (narrow) */
+	/* columns the tree lines may take (0: no limit): deeper rows show
+	 * their depth as "[17] " and only the innermost lines */
+	size_t indent_max;
 	struct kf_tree_priv *priv; /* tables, rows, caches (private) */
 };
 
@@ -308,6 +313,30 @@ int kf_tree_hot_path(struct kf_tree *t);
 int kf_tree_origin(struct kf_tree *t);
 /* Move the cursor to the row's parent.  Returns 0, or -1 at the top. */
 int kf_tree_parent(struct kf_tree *t);
+/*
+ * Move the cursor to the next (dir > 0) or previous (dir < 0) shown
+ * sibling of its row.  Returns 0, or -1 when there is none.
+ */
+int kf_tree_sibling(struct kf_tree *t, int dir);
+/*
+ * Zoom: the selected call becomes the view's root (only its subtree
+ * shows, depths and shares count from it); zooms nest.  Returns 0, or -1
+ * on a row without children, a hidden row or the zoom root itself.
+ * Searching, the hot path and the error origin zoom out as far as they
+ * need to.
+ */
+int kf_tree_zoom_in(struct kf_tree *t);
+/* Back to the previous root, the cursor on the call zoomed into.
+ * Returns 0, or -1 when not zoomed. */
+int kf_tree_zoom_out(struct kf_tree *t);
+/* How many zooms deep the view is (0: the whole tree). */
+uint32_t kf_tree_zoom_depth(const struct kf_tree *t);
+/*
+ * The path from the top of the tree to the zoom root, "a > b > c"
+ * (names escaped), or "" when not zoomed.  Returns the length the full
+ * text would have (buf always NUL-terminated).
+ */
+size_t kf_tree_breadcrumb(const struct kf_tree *t, char *buf, size_t len);
 /*
  * Order children by call order or by time (view only: the model is not
  * touched).  Folds and the cursor's node are kept.  Returns 0 or -1.

@@ -73,6 +73,7 @@ struct kf_tui {
 	char msg[256];        /* one-line message, cleared by the next key */
 	int quit;
 	int follow;           /* End pressed in the list: stay on the newest */
+	int hscroll;          /* tree and diff: name columns scrolled away */
 	uint32_t ncalls_drawn;
 };
 
@@ -81,6 +82,9 @@ struct kf_tui {
 struct tui_view_ops {
 	const char *name;     /* in the title bar */
 	int head;             /* lines above the rows, the title's included */
+	/* more lines above the rows now (a wrapped header, a breadcrumb);
+	 * NULL: none */
+	int (*more_head)(struct kf_tui *t);
 	const char *file;     /* w's proposed file; NULL: w writes nothing */
 	/* the cursor over the view's rows, and how many rows there are */
 	struct kf_cursor *(*cursor)(struct kf_tui *t, uint32_t *nrows);
@@ -113,6 +117,10 @@ attr_t tui_pair(struct kf_tui *t, int p, attr_t mono);
 attr_t tui_heat_attr(struct kf_tui *t, char heat);
 /* How many rows the current view shows. */
 int tui_body_lines(const struct kf_tui *t);
+/* Lines above view v's rows, the title's included. */
+int tui_head(struct kf_tui *t, enum view v);
+/* Every view's page height again (after a view's head changed). */
+void tui_set_pages(struct kf_tui *t);
 /* A one-line message on the status line, until the next key. */
 void tui_say(struct kf_tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -52,7 +52,7 @@ static struct kf_cursor *summary_cursor(struct kf_tui *t, uint32_t *nrows)
 static void summary_act(struct kf_tui *t, enum kf_action a)
 {
 	/* s and the column key both move to the next column */
-	if (a == KF_ACT_SORT || a == KF_ACT_SORT_COL)
+	if (a == KF_ACT_SORT)
 		kf_summary_sort(&t->sum, (t->sum.sort + 1) % 6);
 }
 

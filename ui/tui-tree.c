@@ -36,9 +36,26 @@ static void bar_text(char *buf, size_t len, unsigned per_mille, int ascii)
 #define SHARE_END 32  /* kf_tree_line's columns up to the share's '%' */
 #define BAR_COLS 9
 
+/* The share bar's columns: under 100 columns the names need them. */
+static int bar_cols(void)
+{
+	return COLS >= 100 ? BAR_COLS : 1;
+}
+
+/* Do the two calls of a diff read differently (two header lines)? */
+static int diff_headers_differ(struct kf_tui *t, const struct kf_tree *tr)
+{
+	char a[2048], b[2048];
+
+	kf_decode_header(t->m, &t->m->calls[tr->call], a, sizeof(a));
+	kf_decode_header(t->m, &t->m->calls[tr->call_b], b, sizeof(b));
+	return strcmp(a, b) != 0;
+}
+
 /* The A/B header of a diff: who and how long when the calls read the
- * same (a cold and a warm open), else both headers side by side. */
-static void draw_diff_header(struct kf_tui *t, const struct kf_tree *tr)
+ * same (a cold and a warm open), else each header on a line of its own
+ * (side by side they were cut mid-word).  Returns the lines used. */
+static int draw_diff_header(struct kf_tui *t, const struct kf_tree *tr)
 {
 	const struct kf_call *ca = &t->m->calls[tr->call];
 	const struct kf_call *cb = &t->m->calls[tr->call_b];
@@ -50,12 +67,11 @@ static void draw_diff_header(struct kf_tui *t, const struct kf_tree *tr)
 	if (strcmp(head, b)) {
 		kf_view_call_header(t->m, tr->call, b, sizeof(b));
 		snprintf(head, sizeof(head), "A: %s", b);
-		tui_put_text(1, 0, COLS / 2, head, tui_pair(t, C_GONE, A_BOLD));
+		tui_put_text(1, 0, COLS, head, tui_pair(t, C_GONE, A_BOLD));
 		kf_view_call_header(t->m, tr->call_b, b, sizeof(b));
 		snprintf(head, sizeof(head), "B: %s", b);
-		tui_put_text(1, COLS / 2, COLS - COLS / 2, head,
-			     tui_pair(t, C_ADDED, A_BOLD));
-		return;
+		tui_put_text(2, 0, COLS, head, tui_pair(t, C_ADDED, A_BOLD));
+		return 2;
 	}
 	kf_view_fmt_dur(da, sizeof(da), ca->end > ca->start ?
 			ca->end - ca->start : 0);
@@ -73,28 +89,140 @@ static void draw_diff_header(struct kf_tui *t, const struct kf_tree *tr)
 	x += tui_put_text(1, x, COLS - x, b, tui_pair(t, C_ADDED, A_BOLD));
 	x += tui_put_text(1, x, COLS - x, "  ", A_BOLD);
 	tui_put_text(1, x, COLS - x, head, A_BOLD);
+	return 1;
 }
 
-/* Lines 1 and 2: the call's header and the column titles. */
-static void draw_tree_header(struct kf_tui *t, const struct kf_tree *tr)
+#define HEAD_LINES 3 /* the most a long header wraps to */
+
+/* Where the n-th character (UTF-8 sequence) of s starts. */
+static const char *skip_chars(const char *s, size_t n)
+{
+	while (*s && n) {
+		s++;
+		while ((*s & 0xc0) == 0x80)
+			s++;
+		n--;
+	}
+	return s;
+}
+
+static size_t count_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += (*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* One screen line of s: where it ends (at a space when one is in its
+ * second half) and, in *next, where the next line starts. */
+static const char *wrap_end(const char *s, const char **next)
+{
+	const char *e = skip_chars(s, (size_t)COLS), *q;
+
+	*next = e;
+	if (!*e || *e == ' ') {
+		*next = *e ? e + 1 : e;
+		return e;
+	}
+	for (q = e; q > s && *q != ' '; q--)
+		;
+	if (q > s && q - s >= (e - s) / 2) {
+		*next = q + 1;
+		return q;
+	}
+	return e;
+}
+
+/* Lines the call's header takes, wrapped to the screen (the whole
+ * header readable: paths and return values are what gets cut). */
+static int header_lines(struct kf_tui *t, const struct kf_tree *tr)
+{
+	char head[2048];
+	const char *p = head, *next;
+	int n = 0;
+
+	if (tr->call_b != KF_NONE || COLS < 1)
+		return 1;
+	kf_view_call_header(t->m, tr->call, head, sizeof(head));
+	while (*p && n < HEAD_LINES) {
+		wrap_end(p, &next);
+		p = next;
+		n++;
+	}
+	return n ? n : 1;
+}
+
+static int tree_more_head(struct kf_tui *t)
+{
+	if (t->tree_call == KF_NONE)
+		return 0;
+	return header_lines(t, &t->tree) - 1 +
+	       (kf_tree_zoom_depth(&t->tree) ? 1 : 0);
+}
+
+static int diff_more_head(struct kf_tui *t)
+{
+	if (!t->diff_on)
+		return 0;
+	return diff_headers_differ(t, &t->diff) +
+	       (kf_tree_zoom_depth(&t->diff) ? 1 : 0);
+}
+
+/* Zoomed: the path down to the root, its start cut when it is long. */
+static void draw_breadcrumb(struct kf_tui *t, int y, const struct kf_tree *tr)
+{
+	char path[4096], line[4200];
+	const char *p = path;
+	size_t n, room = COLS > 12 ? (size_t)COLS - 12 : 0;
+
+	(void)t;
+	kf_tree_breadcrumb(tr, path, sizeof(path));
+	n = count_chars(path);
+	if (n > room)
+		p = skip_chars(path, n - room + 2);
+	snprintf(line, sizeof(line), "zoomed: %s%s", p == path ? "" : "… ",
+		 p);
+	tui_put_text(y, 0, COLS, line, A_BOLD);
+}
+
+/* The call's header (wrapped), the breadcrumb when zoomed, the column
+ * titles; returns the line after them. */
+static int draw_tree_header(struct kf_tui *t, const struct kf_tree *tr)
 {
 	char buf[2048], head[2048 + 64];
-	int diff = tr->call_b != KF_NONE;
+	int diff = tr->call_b != KF_NONE, y = 1, i, nl;
+	const char *p;
 
 	if (diff) {
-		draw_diff_header(t, tr);
+		y += draw_diff_header(t, tr);
 	} else {
 		kf_view_call_header(t->m, tr->call, head, sizeof(head));
-		tui_put_text(1, 0, COLS, head, A_BOLD);
+		nl = header_lines(t, tr);
+		for (i = 0, p = head; i < nl; i++, y++) {
+			const char *next, *e = wrap_end(p, &next);
+			char line[2048];
+
+			/* the last line takes what is left, cut at the edge */
+			if (i == nl - 1)
+				e = p + strlen(p);
+			snprintf(line, sizeof(line), "%.*s", (int)(e - p), p);
+			tui_put_text(y, 0, COLS, line, A_BOLD);
+			p = next;
+		}
 	}
+	if (kf_tree_zoom_depth(tr))
+		draw_breadcrumb(t, y++, tr);
 	kf_tree_columns(tr, buf, sizeof(buf));
 	if (!diff && strlen(buf) > SHARE_END) {
 		snprintf(head, sizeof(head), "%.*s %-*s%s", SHARE_END, buf,
-			 BAR_COLS - 1, "", buf + SHARE_END);
-		tui_put_text(2, 0, COLS, head, A_BOLD | A_UNDERLINE);
+			 bar_cols() - 1, "", buf + SHARE_END);
+		tui_put_text(y, 0, COLS, head, A_BOLD | A_UNDERLINE);
 	} else {
-		tui_put_text(2, 0, COLS, buf, A_BOLD | A_UNDERLINE);
+		tui_put_text(y, 0, COLS, buf, A_BOLD | A_UNDERLINE);
 	}
+	return y + 1;
 }
 
 /* A diff row's colour: gone, added, slower or faster. */
@@ -131,6 +259,8 @@ static void draw_names(struct kf_tui *t, int y, int x, char *buf,
 {
 	char esc[1024], *rest = buf + SHARE_END, *name, save;
 
+	/* scrolled sideways: the tree lines go first, then the names */
+	rest = (char *)skip_chars(rest, (size_t)t->hscroll);
 	if (r->hidden) {
 		tui_put_text(y, x, COLS - x, rest, A_DIM | (a & A_REVERSE));
 		return;
@@ -164,19 +294,26 @@ static void draw_tree_row(struct kf_tui *t, int y, char *buf,
 	tui_put_text(y, 0, 1, buf, tui_heat_attr(t, r->heat) | sa);
 	x = 1 + tui_put_text(y, 1, SHARE_END - 1, buf + 1, a | sa);
 	bar_text(bar, sizeof(bar), r->hidden ? 0 : r->share, t->o.ascii);
-	mvhline(y, x, ' ' | sa, BAR_COLS);
-	tui_put_text(y, x + 1, BAR_COLS - 1, bar,
-		     tui_pair(t, C_BAR, A_NORMAL) | sa);
-	draw_names(t, y, x + BAR_COLS, buf, r, a | sa);
+	mvhline(y, x, ' ' | sa, bar_cols());
+	if (bar_cols() > 1)
+		tui_put_text(y, x + 1, BAR_COLS - 1, bar,
+			     tui_pair(t, C_BAR, A_NORMAL) | sa);
+	draw_names(t, y, x + bar_cols(), buf, r, a | sa);
 }
 
 static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 {
 	char buf[2048];
-	uint32_t i, y0 = 3;
+	uint32_t i, y0;
 	int lines = tui_body_lines(t);
+	int names = COLS - SHARE_END - bar_cols();
 
-	draw_tree_header(t, tr);
+	/* deep rows: the lines leave the names 34 columns (most kernel
+	 * function names are shorter) */
+	if (tr->nlayers && !tr->hide_layer)
+		names -= 12;
+	tr->indent_max = names > 42 ? (size_t)names - 34 : 8;
+	y0 = (uint32_t)draw_tree_header(t, tr);
 	if (!tr->nrows) {
 		const struct kf_call *c = &t->m->calls[tr->call];
 
@@ -256,9 +393,10 @@ static void tree_status(struct kf_tui *t, char *buf, size_t len)
 	if (t->tree.hide_layer && nrows)
 		kf_tree_row(&t->tree, c->row, &r);
 	kf_escape(lay, sizeof(lay), r.layer);
-	snprintf(buf, len, " rows%s%s%s%s%s", r.layer ? "  " : "", lay,
+	snprintf(buf, len, " rows%s%s%s%s%s%s", r.layer ? "  " : "", lay,
 		 t->tree.sort == KF_TREE_BY_TIME ? "  children by time" : "",
-		 d[0] ? "  hiding under " : "", d);
+		 d[0] ? "  hiding under " : "", d,
+		 t->hscroll ? "  names scrolled (<)" : "");
 	/* --source: where the selected function is, and what it does */
 	if ((t->src || t->ex) && nrows) {
 		char where[KF_SRC_DOC_MAX * 4 + 512];
@@ -352,8 +490,32 @@ static void tree_act(struct kf_tui *t, enum kf_action a)
 	struct kf_tree *tr = shown(t);
 
 	switch (a) {
-	case KF_ACT_OPEN:
-	case KF_ACT_TOGGLE: kf_tree_fold(tr, KF_TOGGLE); break;
+	case KF_ACT_OPEN: kf_tree_fold(tr, KF_TOGGLE); break;
+	case KF_ACT_FOLD_KIDS: kf_tree_fold(tr, KF_FOLD_KIDS); break;
+	case KF_ACT_UNFOLD_KIDS: kf_tree_fold(tr, KF_UNFOLD_KIDS); break;
+	case KF_ACT_SIB_NEXT:
+	case KF_ACT_SIB_PREV:
+		if (kf_tree_sibling(tr, a == KF_ACT_SIB_NEXT ? 1 : -1) < 0)
+			tui_say(t, "no %s sibling", a == KF_ACT_SIB_NEXT ?
+				"next" : "previous");
+		break;
+	case KF_ACT_ZOOM_IN:
+		if (kf_tree_zoom_in(tr) < 0)
+			tui_say(t, "nothing to zoom into: pick a call with "
+				"children");
+		tui_set_pages(t);
+		break;
+	case KF_ACT_ZOOM_OUT:
+		if (kf_tree_zoom_out(tr) < 0)
+			tui_say(t, "not zoomed");
+		tui_set_pages(t);
+		break;
+	case KF_ACT_SCROLL_RIGHT:
+		t->hscroll += 8;
+		break;
+	case KF_ACT_SCROLL_LEFT:
+		t->hscroll = t->hscroll > 8 ? t->hscroll - 8 : 0;
+		break;
 	case KF_ACT_UNFOLD: kf_tree_fold(tr, KF_UNFOLD); break;
 	case KF_ACT_FOLD: kf_tree_fold(tr, KF_FOLD); break;
 	case KF_ACT_EXPAND_ALL: kf_tree_expand_all(tr); break;
@@ -410,7 +572,15 @@ static void tree_search(struct kf_tui *t, const char *text, int dir)
 
 static int tree_write(struct kf_tui *t, FILE *f)
 {
-	return kf_tree_write(f, shown(t), t->o.ascii);
+	struct kf_tree *tr = shown(t);
+	size_t indent = tr->indent_max;
+	int rc;
+
+	/* a file has no width to keep to: every level's lines */
+	tr->indent_max = 0;
+	rc = kf_tree_write(f, tr, t->o.ascii);
+	tr->indent_max = indent;
+	return rc;
 }
 
 static uint32_t tree_call(struct kf_tui *t)
@@ -424,14 +594,16 @@ static uint32_t diff_call(struct kf_tui *t)
 }
 
 const struct tui_view_ops tui_tree_view = {
-	.name = "Tree", .head = 3, .file = "kfollow-tree.txt",
+	.name = "Tree", .head = 3, .more_head = tree_more_head,
+	.file = "kfollow-tree.txt",
 	.cursor = tree_cursor, .ready = tree_ready, .draw = tree_draw,
 	.status = tree_status, .act = tree_act, .search = tree_search,
 	.write = tree_write, .call = tree_call,
 };
 
 const struct tui_view_ops tui_diff_view = {
-	.name = "Diff", .head = 3, .file = "kfollow-diff.txt",
+	.name = "Diff", .head = 3, .more_head = diff_more_head,
+	.file = "kfollow-diff.txt",
 	.cursor = diff_cursor, .ready = diff_ready, .draw = diff_draw,
 	.act = tree_act, .search = tree_search, .write = tree_write,
 	.call = diff_call,

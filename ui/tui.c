@@ -283,17 +283,23 @@ static void on_crash(int sig)
 
 /* ---- layout ---------------------------------------------------------------- */
 
-/* Rows above the list of rows: title, then one or two header lines. */
-static int lines_for(enum view v)
+int tui_head(struct kf_tui *t, enum view v)
 {
-	int n = LINES - tui_views[v]->head - 1;
+	return tui_views[v]->head + (tui_views[v]->more_head ?
+				     tui_views[v]->more_head(t) : 0);
+}
+
+/* Rows below the title and header lines, above the status line. */
+static int lines_for(struct kf_tui *t, enum view v)
+{
+	int n = LINES - tui_head(t, v) - 1;
 
 	return n > 1 ? n : 1;
 }
 
 int tui_body_lines(const struct kf_tui *t)
 {
-	return lines_for(t->view);
+	return lines_for((struct kf_tui *)t, t->view);
 }
 
 /* Every view's page height from the screen's size; cursors kept in
@@ -306,7 +312,7 @@ static void set_pages(struct kf_tui *t)
 		uint32_t nrows;
 		struct kf_cursor *c = tui_views[v]->cursor(t, &nrows);
 
-		c->page = lines_for(v);
+		c->page = lines_for(t, v);
 		/* a tree, diff or summary not built yet has no rows */
 		if (v == V_LIST || v == V_HELP ||
 		    (v == V_SUMMARY ? t->sum_on : tui_views[v]->ready(t)))
@@ -562,6 +568,7 @@ void tui_open_tree(struct kf_tui *t, uint32_t call)
 			kf_tree_release(&t->tree);
 		t->tree = nt;
 		t->tree_call = call;
+		t->hscroll = 0;
 		if (t->o.nlayers)
 			kf_tree_set_layers(&t->tree, t->o.layers,
 					   t->o.nlayers);
@@ -786,7 +793,21 @@ static void next_view(struct kf_tui *t)
 
 static void back(struct kf_tui *t)
 {
+	/* out of a zoom first, as ncdu goes up a directory */
+	if (t->view == V_TREE && kf_tree_zoom_out(&t->tree) == 0) {
+		set_pages(t);
+		return;
+	}
+	if (t->view == V_DIFF && kf_tree_zoom_out(&t->diff) == 0) {
+		set_pages(t);
+		return;
+	}
 	t->view = V_LIST;
+	set_pages(t);
+}
+
+void tui_set_pages(struct kf_tui *t)
+{
 	set_pages(t);
 }
 
@@ -866,7 +887,7 @@ static void mouse(struct kf_tui *t)
 	MEVENT ev;
 	uint32_t nrows, row;
 	struct kf_cursor *c = cursor(t, &nrows);
-	int y0 = cur(t)->head;
+	int y0 = tui_head(t, t->view);
 
 	if (getmouse(&ev) != OK)
 		return;

@@ -50,6 +50,10 @@ struct kf_tree_priv {
 	uint32_t nlayer;
 	int layer_width;
 	uint32_t origin;     /* the call's error origin (node), KF_NONE */
+	/* zoom: the entries shown as roots, outermost first; the last one
+	 * is the view's root now (room for maxdepth + 1) */
+	uint32_t *zoom;
+	uint32_t nzoom;
 };
 
 static const struct kf_node *node(const struct kf_tree *t, uint32_t i)
@@ -96,6 +100,22 @@ static uint32_t sib_end(const struct kf_tree *t, uint32_t e)
 	uint32_t u = p->up[e];
 
 	return u == KF_NONE ? t->nents : u + p->size[u];
+}
+
+/* The zoom root, or KF_NONE when the whole tree shows. */
+static uint32_t zroot(const struct kf_tree *t)
+{
+	const struct kf_tree_priv *p = t->priv;
+
+	return p->nzoom ? p->zoom[p->nzoom - 1] : KF_NONE;
+}
+
+/* Is e inside the zoomed subtree (everything is when not zoomed)? */
+static int in_zoom(const struct kf_tree *t, uint32_t e)
+{
+	uint32_t z = zroot(t);
+
+	return z == KF_NONE || (e >= z && e < z + t->priv->size[z]);
 }
 
 /* ---- building the table --------------------------------------------- */
@@ -523,7 +543,29 @@ static void refresh(struct kf_tree *t, uint32_t e)
 
 static void rebuild(struct kf_tree *t)
 {
-	t->nrows = fill(t->priv, 0, t->nents, t->priv->rows);
+	struct kf_tree_priv *p = t->priv;
+	uint32_t z = zroot(t);
+
+	if (z == KF_NONE) {
+		t->nrows = fill(p, 0, t->nents, p->rows);
+		return;
+	}
+	/* zoomed: its root always shows, unfolded */
+	p->st[z] &= ~ST_FOLDED;
+	p->rows[0] = z;
+	t->nrows = 1 + fill(p, z + 1, z + p->size[z], p->rows + 1);
+}
+
+/* Zoom out until e is inside the zoomed subtree; rebuilds if it did. */
+static void unzoom_to(struct kf_tree *t, uint32_t e)
+{
+	struct kf_tree_priv *p = t->priv;
+	uint32_t n = p->nzoom;
+
+	while (p->nzoom && !in_zoom(t, e))
+		p->nzoom--;
+	if (p->nzoom != n)
+		rebuild(t);
 }
 
 static uint32_t cur_ent(const struct kf_tree *t)
@@ -556,7 +598,8 @@ static int finish(struct kf_tree *t)
 	p->size = malloc((size_t)(n ? n : 1) * sizeof(*p->size));
 	p->rows = malloc((size_t)(n ? n : 1) * sizeof(*p->rows));
 	p->anc = malloc(((size_t)p->maxdepth + 1) * sizeof(*p->anc));
-	if (!p->size || !p->rows || !p->anc)
+	p->zoom = malloc(((size_t)p->maxdepth + 1) * sizeof(*p->zoom));
+	if (!p->size || !p->rows || !p->anc || !p->zoom)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	for (e = 0; e < n; e++)
 		p->size[e] = 1;
@@ -630,6 +673,7 @@ void kf_tree_release(struct kf_tree *t)
 		free(p->st);
 		free(p->rows);
 		free(p->anc);
+		free(p->zoom);
 		free(p->match);
 		free(p->layer);
 		free(p);
@@ -749,6 +793,7 @@ static void reveal(struct kf_tree *t, uint32_t e)
 	struct kf_tree_priv *p = t->priv;
 	uint32_t x, outer = KF_NONE;
 
+	unzoom_to(t, e);
 	for (x = p->up[e]; x != KF_NONE; x = p->up[x]) {
 		if (p->st[x] & ST_FOLDED) {
 			p->st[x] &= ~ST_FOLDED;
@@ -836,14 +881,14 @@ int kf_tree_fold(struct kf_tree *t, enum kf_fold_op op)
 	}
 	switch (op) {
 	case KF_FOLD:
-		if (kids && !(p->st[e] & ST_FOLDED)) {
+		if (kids && !(p->st[e] & ST_FOLDED) && e != zroot(t)) {
 			p->st[e] |= ST_FOLDED;
 			refresh(t, e);
 			return 0;
 		}
 		/* a leaf or folded already: fold the caller, go there */
 		u = p->up[e];
-		if (u == KF_NONE)
+		if (u == KF_NONE || e == zroot(t))
 			return -1;
 		p->st[u] |= ST_FOLDED;
 		refresh(t, u);
@@ -860,6 +905,19 @@ int kf_tree_fold(struct kf_tree *t, enum kf_fold_op op)
 			return -1;
 		for (x = e; x < e + p->size[e]; x++)
 			p->st[x] &= ~ST_FOLDED;
+		refresh(t, e);
+		return 0;
+	case KF_FOLD_KIDS:
+	case KF_UNFOLD_KIDS:
+		if (!kids)
+			return -1;
+		p->st[e] &= ~ST_FOLDED;
+		for (x = e + 1; x < e + p->size[e]; x += p->size[x]) {
+			if (op == KF_UNFOLD_KIDS)
+				p->st[x] &= ~ST_FOLDED;
+			else if (p->size[x] > 1)
+				p->st[x] |= ST_FOLDED;
+		}
 		refresh(t, e);
 		return 0;
 	case KF_TOGGLE:
@@ -918,7 +976,7 @@ int kf_tree_hot_path(struct kf_tree *t)
 	struct kf_tree_priv *p = t->priv;
 	uint32_t e, c, outer = KF_NONE;
 
-	e = heaviest(t, 0, t->nents);
+	e = zroot(t) != KF_NONE ? zroot(t) : heaviest(t, 0, t->nents);
 	if (e == KF_NONE)
 		return -1;
 	while (p->size[e] > 1) {
@@ -949,6 +1007,7 @@ int kf_tree_origin(struct kf_tree *t)
 		;
 	if (e == t->nents)
 		return -1;
+	unzoom_to(t, e);
 	/* unfold every caller on the way down */
 	for (u = p->up[e]; u != KF_NONE; u = p->up[u])
 		if (p->st[u] & ST_FOLDED) {
@@ -965,10 +1024,91 @@ int kf_tree_parent(struct kf_tree *t)
 {
 	uint32_t e = cur_ent(t);
 
-	if (e == KF_NONE || t->priv->up[e] == KF_NONE)
+	if (e == KF_NONE || t->priv->up[e] == KF_NONE || e == zroot(t))
 		return -1;
 	kf_cursor_set(&t->cur, t->nrows, row_of(t, t->priv->up[e]));
 	return 0;
+}
+
+int kf_tree_sibling(struct kf_tree *t, int dir)
+{
+	struct kf_tree_priv *p = t->priv;
+	uint32_t e = cur_ent(t), u, c, end, found = KF_NONE;
+
+	if (e == KF_NONE || e == zroot(t))
+		return -1;
+	u = p->up[e];
+	end = sib_end(t, e);
+	if (dir > 0) {
+		for (c = e + p->size[e]; c < end && found == KF_NONE;
+		     c += p->size[c])
+			if (!(p->st[c] & ST_HIDDEN))
+				found = c;
+	} else {
+		for (c = u == KF_NONE ? 0 : u + 1; c < e; c += p->size[c])
+			if (!(p->st[c] & ST_HIDDEN))
+				found = c;
+	}
+	if (found == KF_NONE)
+		return -1;
+	kf_cursor_set(&t->cur, t->nrows, row_of(t, found));
+	return 0;
+}
+
+int kf_tree_zoom_in(struct kf_tree *t)
+{
+	struct kf_tree_priv *p = t->priv;
+	uint32_t e = cur_ent(t);
+
+	if (e == KF_NONE || p->size[e] < 2 || (p->st[e] & ST_HIDDEN) ||
+	    e == zroot(t))
+		return -1;
+	p->zoom[p->nzoom++] = e;
+	rebuild(t);
+	t->cur.row = t->cur.top = 0;
+	kf_cursor_clamp(&t->cur, t->nrows);
+	return 0;
+}
+
+int kf_tree_zoom_out(struct kf_tree *t)
+{
+	struct kf_tree_priv *p = t->priv;
+	uint32_t e;
+
+	if (!p->nzoom)
+		return -1;
+	e = p->zoom[--p->nzoom];
+	rebuild(t);
+	kf_cursor_set(&t->cur, t->nrows, row_of(t, e));
+	return 0;
+}
+
+uint32_t kf_tree_zoom_depth(const struct kf_tree *t)
+{
+	return t->priv ? t->priv->nzoom : 0;
+}
+
+size_t kf_tree_breadcrumb(const struct kf_tree *t, char *buf, size_t len)
+{
+	const struct kf_tree_priv *p = t->priv;
+	struct kf_out o = { buf, len, 0 };
+	uint32_t z = zroot(t), d = 0, x;
+
+	if (len)
+		buf[0] = '\0';
+	if (z == KF_NONE)
+		return 0;
+	for (x = z; x != KF_NONE; x = p->up[x])
+		p->anc[d++] = x;
+	while (d-- > 0) {
+		const char *name = kf_strtab_get(&t->m->strs,
+						 ent_func(t, p->anc[d]));
+
+		kf_out_escape(&o, name, strlen(name));
+		if (d)
+			kf_out_puts(&o, " > ");
+	}
+	return o.pos;
 }
 
 void kf_tree_set_min_dur(struct kf_tree *t, uint64_t ns)
@@ -977,6 +1117,9 @@ void kf_tree_set_min_dur(struct kf_tree *t, uint64_t ns)
 
 	t->min_dur = ns;
 	mark_hidden(t);
+	/* a zoom root shorter than the minimum cannot stand for itself */
+	while (t->priv->nzoom && (t->priv->st[zroot(t)] & ST_HIDDEN))
+		t->priv->nzoom--;
 	rebuild(t);
 	keep_cursor(t, e, off);
 }
@@ -1138,6 +1281,8 @@ int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
 	t->sort = s;
 	if (e != KF_NONE)
 		e = pos[e];
+	for (uint32_t k = 0; k < p->nzoom; k++)
+		p->zoom[k] = pos[p->zoom[k]];
 	free(pos);
 	free(kids);
 	free(fr);
@@ -1166,8 +1311,11 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 		b = node(t, r->node_b);
 	r->kind = !p->nb ? KF_ROW_NODE : !a ? KF_ROW_ONLY_B :
 		  !b ? KF_ROW_ONLY_A : KF_ROW_BOTH;
-	for (x = p->up[e]; x != KF_NONE; x = p->up[x])
-		r->depth++;
+	for (x = e; x != KF_NONE && x != zroot(t); x = p->up[x])
+		if (p->up[x] != KF_NONE)
+			r->depth++;
+	if (zroot(t) != KF_NONE)
+		end = e == zroot(t) ? e + p->size[e] : end;
 	if (p->st[e] & ST_HIDDEN) {
 		for (x = e; x < end && (p->st[x] & ST_HIDDEN);
 		     x += p->size[x]) {
@@ -1187,6 +1335,13 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 	r->flags = ent_flags(t, e);
 	base = r->kind == KF_ROW_NODE || r->kind == KF_ROW_ONLY_A ?
 	       t->total : t->total_b;
+	/* zoomed: shares of the zoom root, as a flame graph's zoom does */
+	if (zroot(t) != KF_NONE)
+		base = r->kind == KF_ROW_NODE || r->kind == KF_ROW_ONLY_A ?
+		       (p->na[zroot(t)] != KF_NONE ?
+			node(t, p->na[zroot(t)])->dur : 0) :
+		       (p->nb[zroot(t)] != KF_NONE ?
+			node(t, p->nb[zroot(t)])->dur : 0);
 	if (base) {
 		uint64_t s = (uint64_t)((double)r->total * 1000.0 / base);
 
@@ -1231,15 +1386,39 @@ size_t kf_tree_prefix(const struct kf_tree *t, uint32_t i, char *buf,
 	const struct kf_tree_priv *p = t->priv;
 	const struct lines *ln = ascii ? &ascii_lines : &utf8_lines;
 	struct kf_out o = { buf, len, 0 };
-	uint32_t e = p->rows[i], d = 0, x, j, end = sib_end(t, e);
+	uint32_t e = p->rows[i], d = 0, x, j, end = sib_end(t, e), z = zroot(t);
+	uint32_t w = ascii ? 4 : 3, from; /* columns per level */
 	int folded, last;
 
 	if (len)
 		buf[0] = '\0';
-	for (x = p->up[e]; x != KF_NONE; x = p->up[x])
+	/* the callers up to the top, or up to the zoom root */
+	for (x = e == z ? KF_NONE : p->up[e]; x != KF_NONE; x = p->up[x]) {
 		p->anc[d++] = x;
+		if (x == z)
+			break;
+	}
 	/* anc[d - 1] is the top-level caller: the lines start below it */
-	for (j = d > 1 ? d - 1 : 0; j-- > 0;) {
+	from = d > 1 ? d - 1 : 0;
+	/* deep: a depth number instead of the outer lines, so the name
+	 * keeps its room (5 columns: "[17] ") */
+	if (t->indent_max && d && (size_t)d * w > t->indent_max) {
+		uint32_t keep = t->indent_max > 5 + w ?
+				(uint32_t)(t->indent_max - 5 - w) / w : 0;
+
+		/* the outer lines go in steps of half the room, so rows a
+		 * level apart keep their lines in the same columns */
+		uint32_t step = keep > 1 ? keep / 2 : 1;
+
+		if (keep < from) {
+			uint32_t drop = (from - keep + step - 1) / step * step;
+
+			kf_out_printf(&o, "[%u]%*s", d, d < 10 ? 2 : d < 100 ?
+				      1 : 0, " ");
+			from = drop < from ? from - drop : 0;
+		}
+	}
+	for (j = from; j-- > 0;) {
 		x = p->anc[j];
 		kf_out_puts(&o, x + p->size[x] == sib_end(t, x) ?
 			    ln->space : ln->pipe);

@@ -308,6 +308,16 @@ static void bench_tree(struct kf_model *m, uint32_t ci, const char *tag)
 	      kf_tree_collapse_all(&t), kf_tree_hot_path(&t), &t);
 	WORST("go to parent", "(< 16 ms)", kf_tree_hot_path(&t),
 	      kf_tree_parent(&t), &t);
+	WORST("next sibling", "(< 16 ms)", kf_tree_hot_path(&t),
+	      kf_tree_sibling(&t, 1), &t);
+	/* zooming into the top call rebuilds every row below it */
+	WORST("zoom into the top call (expanded)", "(< 16 ms)",
+	      (kf_tree_zoom_out(&t), kf_tree_expand_all(&t),
+	       kf_cursor_move(&t.cur, t.nrows, KF_CURSOR_HOME)),
+	      kf_tree_zoom_in(&t), &t);
+	WORST("zoom out of it (expanded)", "(< 16 ms)",
+	      (kf_cursor_move(&t.cur, t.nrows, KF_CURSOR_HOME),
+	       kf_tree_zoom_in(&t)), kf_tree_zoom_out(&t), &t);
 	WORST("min duration 20 us", NULL, kf_tree_set_min_dur(&t, 0),
 	      kf_tree_set_min_dur(&t, 20000), &t);
 	kf_tree_set_min_dur(&t, 0);

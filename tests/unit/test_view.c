@@ -2063,6 +2063,218 @@ static void test_hidden_words(void **state)
 	assert_null(kf_render_hidden_note(b, 0, 1000, 0));
 }
 
+/* ---- zoom, siblings, children, deep indentation --------------------- */
+
+/*
+ * z on path_openat: it is the root, depths and shares count from it,
+ * the breadcrumb names the way down; folding stops at it; zooms nest
+ * and come back out to the call zoomed into.
+ *
+ *   > path_openat                   (share 100 % of 70 us)
+ *     |-- link_path_walk
+ *     |   `-- walk_component
+ *     `-- do_open
+ *         `-- vfs_open
+ */
+static void test_zoom(void **state)
+{
+	struct fx *f = *state;
+	struct kf_tree *t = &f->t;
+	struct kf_row r;
+	char b[256];
+
+	assert_int_equal(kf_tree_init(t, &f->m, f->call, -1), 0);
+	assert_int_equal(kf_tree_zoom_depth(t), 0);
+	assert_int_equal(kf_tree_breadcrumb(t, b, sizeof(b)), 0);
+	go(t, "kmem_cache_alloc");
+	assert_int_equal(kf_tree_zoom_in(t), -1); /* a leaf */
+	go(t, "path_openat");
+	assert_int_equal(kf_tree_zoom_in(t), 0);
+	assert_string_equal(shape(t),
+		"> path_openat\n"
+		"  |-- link_path_walk\n"
+		"  |   `-- walk_component\n"
+		"  `-- do_open\n"
+		"      `-- vfs_open\n");
+	assert_int_equal(kf_tree_zoom_in(t), -1); /* already the root */
+	kf_tree_row(t, 0, &r);
+	assert_int_equal(r.depth, 0);
+	assert_int_equal(r.share, 1000);
+	kf_tree_row(t, 2, &r);
+	assert_int_equal(r.depth, 2);
+	assert_int_equal(r.share, 1000 * 15 / 70);
+	kf_tree_breadcrumb(t, b, sizeof(b));
+	assert_string_equal(b, "do_sys_openat2 > do_filp_open > path_openat");
+	/* no fold or parent above the root */
+	assert_int_equal(kf_tree_fold(t, KF_FOLD), -1);
+	assert_int_equal(kf_tree_parent(t), -1);
+	go(t, "walk_component");
+	assert_int_equal(kf_tree_fold(t, KF_FOLD), 0);
+	assert_string_equal(selected_name(t), "link_path_walk");
+	assert_int_equal(kf_tree_parent(t), 0);
+	assert_string_equal(selected_name(t), "path_openat");
+	/* collapse all keeps the root open */
+	kf_tree_collapse_all(t);
+	assert_string_equal(shape(t),
+		"> path_openat\n"
+		"  |-+ link_path_walk\n"
+		"  `-+ do_open\n");
+	kf_tree_expand_all(t);
+	go(t, "do_open");
+	assert_int_equal(kf_tree_zoom_in(t), 0);
+	assert_int_equal(kf_tree_zoom_depth(t), 2);
+	assert_string_equal(shape(t), "> do_open\n  `-- vfs_open\n");
+	/* the hot path starts at the root */
+	assert_int_equal(kf_tree_hot_path(t), 0);
+	assert_string_equal(selected_name(t), "vfs_open");
+	assert_int_equal(kf_tree_zoom_out(t), 0);
+	assert_string_equal(selected_name(t), "do_open");
+	assert_int_equal(kf_tree_zoom_out(t), 0);
+	assert_string_equal(selected_name(t), "path_openat");
+	assert_string_equal(shape(t),
+		"  do_sys_openat2\n"
+		"  |-- getname\n"
+		"  |   `-- kmem_cache_alloc\n"
+		"  |-- do_filp_open\n"
+		"> |   `-- path_openat\n"
+		"  |       |-- link_path_walk\n"
+		"  |       |   `-- walk_component\n"
+		"  |       `-- do_open\n"
+		"  |           `-- vfs_open\n"
+		"  `-- fd_install\n");
+	assert_int_equal(kf_tree_zoom_out(t), -1);
+	/* a search outside the zoom zooms out to show it */
+	go(t, "path_openat");
+	assert_int_equal(kf_tree_zoom_in(t), 0);
+	assert_int_equal(kf_tree_search(t, "fd_install", 1), 0);
+	assert_int_equal(kf_tree_zoom_depth(t), 0);
+	assert_string_equal(selected_name(t), "fd_install");
+	/* ... and one inside stays zoomed */
+	go(t, "path_openat");
+	assert_int_equal(kf_tree_zoom_in(t), 0);
+	assert_int_equal(kf_tree_search(t, "vfs_open", 1), 0);
+	assert_int_equal(kf_tree_zoom_depth(t), 1);
+	/* sorting by time keeps the zoom on the same call */
+	assert_int_equal(kf_tree_set_sort(t, KF_TREE_BY_TIME), 0);
+	assert_string_equal(shape(t),
+		"  path_openat\n"
+		"  |-- do_open\n"
+		"> |   `-- vfs_open\n"
+		"  `-- link_path_walk\n"
+		"      `-- walk_component\n");
+	/* a minimum above the root's time zooms out */
+	kf_tree_set_min_dur(t, 75 * US);
+	assert_int_equal(kf_tree_zoom_depth(t), 0);
+	kf_tree_set_min_dur(t, 0);
+	/* writing a zoomed view writes the zoomed rows */
+	go(t, "do_open");
+	assert_int_equal(kf_tree_zoom_in(t), 0);
+	{
+		char *txt = tree_text(t, 1);
+
+		assert_non_null(strstr(txt, "do_open\n"));
+		assert_null(strstr(txt, "getname"));
+		free(txt);
+	}
+}
+
+/* J/K: the next and previous shown sibling; none past the ends. */
+static void test_siblings(void **state)
+{
+	struct fx *f = *state;
+	struct kf_tree *t = &f->t;
+
+	assert_int_equal(kf_tree_init(t, &f->m, f->call, -1), 0);
+	go(t, "getname");
+	assert_int_equal(kf_tree_sibling(t, -1), -1);
+	assert_int_equal(kf_tree_sibling(t, 1), 0);
+	assert_string_equal(selected_name(t), "do_filp_open");
+	assert_int_equal(kf_tree_sibling(t, 1), 0);
+	assert_string_equal(selected_name(t), "fd_install");
+	assert_int_equal(kf_tree_sibling(t, 1), -1);
+	assert_int_equal(kf_tree_sibling(t, -1), 0);
+	assert_string_equal(selected_name(t), "do_filp_open");
+	/* hidden siblings are skipped: fd_install (5 us) under 6 us */
+	kf_tree_set_min_dur(t, 6 * US);
+	assert_int_equal(kf_tree_sibling(t, 1), -1);
+	assert_string_equal(selected_name(t), "do_filp_open");
+	kf_tree_set_min_dur(t, 0);
+	/* the top row and a zoom root have none */
+	kf_cursor_move(&t->cur, t->nrows, KF_CURSOR_HOME);
+	assert_int_equal(kf_tree_sibling(t, 1), -1);
+	go(t, "link_path_walk");
+	assert_int_equal(kf_tree_zoom_in(t), 0);
+	assert_int_equal(kf_tree_sibling(t, 1), -1);
+}
+
+/* c and e: the row's children shown folded, or shown with theirs. */
+static void test_fold_kids(void **state)
+{
+	struct fx *f = *state;
+	struct kf_tree *t = &f->t;
+
+	assert_int_equal(kf_tree_init(t, &f->m, f->call, 0), 0);
+	assert_int_equal(kf_tree_fold(t, KF_FOLD_KIDS), 0);
+	assert_string_equal(shape(t),
+		"> do_sys_openat2\n"
+		"  |-+ getname\n"
+		"  |-+ do_filp_open\n"
+		"  `-- fd_install\n");
+	assert_int_equal(kf_tree_fold(t, KF_UNFOLD_KIDS), 0);
+	assert_string_equal(shape(t),
+		"> do_sys_openat2\n"
+		"  |-- getname\n"
+		"  |   `-- kmem_cache_alloc\n"
+		"  |-- do_filp_open\n"
+		"  |   `-+ path_openat\n"
+		"  `-- fd_install\n");
+	go(t, "fd_install");
+	assert_int_equal(kf_tree_fold(t, KF_FOLD_KIDS), -1);
+	assert_int_equal(kf_tree_fold(t, KF_UNFOLD_KIDS), -1);
+}
+
+/* A 30-deep chain: past indent_max the rows show "[d]" and the
+ * innermost lines only, and never take more than indent_max columns. */
+static void test_deep_indent(void **state)
+{
+	struct fx *f = *state;
+	struct kf_tree *t = &f->t;
+	struct tn tab[32];
+	char names[31][16], pre[512];
+	uint32_t ci, i;
+	struct kf_row r;
+
+	for (i = 0; i < 30; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%u", i);
+		tab[i] = (struct tn){ (int)i, names[i], (30 - i) * US, 0 };
+	}
+	tab[30] = (struct tn){ 1, "sibling", 1 * US, 0 };
+	tab[31] = (struct tn){ -1, NULL, 0, 0 };
+	ci = add_call(&f->m, tab, 5000, "cat", 100);
+	assert_int_equal(kf_tree_init(t, &f->m, ci, -1), 0);
+	t->indent_max = 20;
+	for (i = 0; i < t->nrows; i++) {
+		size_t n = kf_tree_prefix(t, i, pre, sizeof(pre), 1);
+
+		kf_tree_row(t, i, &r);
+		assert_true(n <= 20);
+		if (r.depth * 4 > 20) {
+			char tag[16];
+
+			snprintf(tag, sizeof(tag), "[%u]", r.depth);
+			assert_memory_equal(pre, tag, strlen(tag));
+		} else {
+			assert_int_equal(n, r.depth * 4);
+		}
+	}
+	/* row 29 (f29) under f1..f28: "[29] " then the last two levels */
+	kf_tree_prefix(t, 29, pre, sizeof(pre), 1);
+	assert_string_equal(pre, "[29]         `-- ");
+	/* no limit: every level's lines */
+	t->indent_max = 0;
+	assert_int_equal(kf_tree_prefix(t, 29, pre, sizeof(pre), 1), 29 * 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2100,6 +2312,10 @@ int main(void)
 		T(test_random_ops),
 		cmocka_unit_test(test_hostile_strings),
 		cmocka_unit_test(test_hidden_words),
+		T(test_zoom),
+		T(test_siblings),
+		T(test_fold_kids),
+		T(test_deep_indent),
 #undef T
 	};
 
