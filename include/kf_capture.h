@@ -17,6 +17,7 @@
 #include "kf_model.h"
 #include "kf_opts.h"
 #include "kf_plan.h"
+#include "kf_progress.h"
 
 /* How a live capture is going, for a status line. */
 struct kf_capture_progress {
@@ -32,6 +33,10 @@ struct kf_capture_hooks {
 	int (*tick)(void *ctx, struct kf_model *m,
 		    const struct kf_capture_progress *p);
 	void *ctx;
+	/* Called (with ctx) as set-up, arming and tracing begin: switching
+	 * function_graph on can take seconds before the first tick.  Return
+	 * non-zero before tracing to stop the capture there. */
+	kf_progress_fn stage;
 	/* > 0: the command's stdout and stderr go to this fd (the screen is
 	 * the TUI's); its stdin then comes from /dev/null */
 	int cmd_out_fd;

@@ -31,6 +31,8 @@ struct kf_tui_opts {
 	 * the TUI opens on the first pair's diff and ] [ walk the pairs */
 	int diff;
 	uint32_t diff_b;
+	int vm;                       /* --vm: the progress screen lists the
+					 VM's stages, not only kfollow's */
 };
 
 /*
@@ -47,6 +49,16 @@ struct kf_tui *kf_tui_new(struct kf_model *m, const struct kf_tui_opts *o);
  * (kf_err set; the caller goes on without the TUI).
  */
 int kf_tui_tick(struct kf_tui *t, const struct kf_capture_progress *p);
+
+/*
+ * Before a capture has trees: open the screen and show the progress
+ * screen (the stages, the current one marked, how long each took), read
+ * keys without waiting.  Call it at each stage and at least once a
+ * second while one lasts; the first kf_tui_tick or kf_tui_run leaves it.
+ * Returns 1 when the user asked to stop (q, Q, F10, a signal), 0 to go
+ * on, -1 when the terminal could not be opened (kf_err set).
+ */
+int kf_tui_progress(struct kf_tui *t, const struct kf_progress *p);
 
 /*
  * Interact until the user quits.  `stopped` says why tracing ended (for

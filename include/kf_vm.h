@@ -9,6 +9,7 @@
 #define KF_VM_H
 
 #include "kf_model.h"
+#include "kf_progress.h"
 
 struct kf_vm_kernel {
 	char *vmlinuz;   /* kernel image to boot */
@@ -47,6 +48,12 @@ struct kf_vm_request {
 				 /out/capture.dat, saved here */
 	int timeout_s;        /* kill the VM after this (0: a default) */
 	int verbose;
+	/* the stages as they come (kf_progress.h), or NULL; its stop kills
+	 * the VM */
+	kf_progress_fn progress;
+	void *progress_ctx;
+	int out_fd;           /* > 0: the command's stdout goes here, not to
+				 ours (the screen is the TUI's) */
 };
 
 /*

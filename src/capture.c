@@ -778,6 +778,21 @@ static void warn_left_out(struct cap *c)
 			(o->buffer_kb ? o->buffer_kb : 1408) * 4);
 }
 
+/* Tell the front end a stage began (t0: when the run did).  Returns 0,
+ * or -1 (kf_err) when it asked to stop. */
+static int tell_stage(const struct kf_capture_hooks *hooks, enum kf_stage s,
+		      uint64_t t0)
+{
+	struct kf_progress p = { .stage = s };
+
+	if (!hooks || !hooks->stage)
+		return 0;
+	p.total_ns = cap_now_ns() - t0;
+	if (hooks->stage(hooks->ctx, &p) && s != KF_STAGE_TRACE)
+		return kf_err(KF_EXIT_FAILURE, "stopped before tracing began");
+	return 0;
+}
+
 int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		   struct kf_model *m, const struct kf_capture_hooks *hooks,
 		   int *exit_code)
@@ -798,6 +813,8 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 	*exit_code = KF_EXIT_FAILURE;
 	if (cap_sig_install() < 0)
 		goto fail;
+	if (tell_stage(hooks, KF_STAGE_SETUP, ph[PH_START]) < 0)
+		goto fail;
 
 	/* 1. what the user can fix, before any change; the set-up steps,
 	 * untraced; then tracefs */
@@ -814,7 +831,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 
 	/* 3. arm */
 	ph[PH_ARM] = cap_now_ns();
-	if (arm(&c) < 0)
+	if (tell_stage(hooks, KF_STAGE_ARM, ph[PH_START]) < 0 || arm(&c) < 0)
 		goto fail_child;
 	if (cap_ring_start(&c) < 0)
 		goto fail_stop;
@@ -837,6 +854,7 @@ int kf_capture_run(const struct kf_opts *o, const struct kf_plan *plan,
 		goto fail_stop;
 	}
 	ph[PH_RUN] = cap_now_ns();
+	tell_stage(hooks, KF_STAGE_TRACE, ph[PH_START]);
 	if (o->duration)
 		deadline = ph[PH_RUN] + o->duration;
 	if (cap_ring_read_loop(&c, hooks, sink, ph[PH_RUN], deadline, &st,

@@ -163,6 +163,11 @@ static int acquire(const struct kf_opts *o, const struct kf_plan *plan,
 		return kf_capture_run(o, plan, m, hooks, exit_code);
 	if (vm_request(o, &r) < 0)
 		return -1;
+	if (hooks) {
+		r.progress = hooks->stage;
+		r.progress_ctx = hooks->ctx;
+		r.out_fd = hooks->cmd_out_fd;
+	}
 	rc = kf_vm_capture(&r, m, exit_code);
 	free(r.guest_args);
 	return rc;
@@ -463,23 +468,33 @@ struct tui_live {
 	int failed;      /* the screen could not open: batch output instead */
 };
 
+/* What the screen's hook said (rc of kf_tui_tick or kf_tui_progress):
+ * a screen that could not open means batch output instead. */
+static int tui_live_rc(struct tui_live *l, int rc)
+{
+	if (rc >= 0)
+		return rc;
+	l->failed = 1;
+	kf_warn("%s; printing the trees instead", kf_err_msg());
+	kf_err_clear();
+	return 0;
+}
+
 static int tui_tick(void *ctx, struct kf_model *m,
 		    const struct kf_capture_progress *p)
 {
 	struct tui_live *l = ctx;
-	int rc;
 
 	(void)m;
-	if (l->failed)
-		return 0;
-	rc = kf_tui_tick(l->tui, p);
-	if (rc < 0) {
-		l->failed = 1;
-		kf_warn("%s; printing the trees instead", kf_err_msg());
-		kf_err_clear();
-		return 0;
-	}
-	return rc;
+	return l->failed ? 0 : tui_live_rc(l, kf_tui_tick(l->tui, p));
+}
+
+/* The progress screen until the trees come. */
+static int tui_stage(void *ctx, const struct kf_progress *p)
+{
+	struct tui_live *l = ctx;
+
+	return l->failed ? 0 : tui_live_rc(l, kf_tui_progress(l->tui, p));
 }
 
 /* Copy what the command wrote while the screen was up to stdout. */
@@ -501,8 +516,8 @@ static void pass_kept(int fd)
 /*
  * A live capture (or a VM's) with the screen up.  The screen is the
  * TUI's: the command writes to a file, *kept, printed when the screen
- * closes (a VM's command prints to the guest's console, kept by kfollow
- * --vm itself).  Returns 0 or -1 (kf_err).
+ * closes (a VM's command too: what the guest sends of its stdout goes
+ * there).  Returns 0 or -1 (kf_err).
  */
 static int tui_acquire(const struct kf_opts *o, const struct kf_plan *plan,
 		       struct kf_model *m, struct tui_live *live, int *kept,
@@ -511,12 +526,13 @@ static int tui_acquire(const struct kf_opts *o, const struct kf_plan *plan,
 	struct kf_capture_hooks hooks = { 0 };
 	char tmpl[] = "/tmp/kfollow-out-XXXXXX";
 
-	if (o->ncmd && !o->vm) {
+	if (o->ncmd) {
 		*kept = mkostemp(tmpl, O_CLOEXEC);
 		if (*kept >= 0)
 			unlink(tmpl);
 	}
 	hooks.tick = tui_tick;
+	hooks.stage = tui_stage;
 	hooks.ctx = live;
 	hooks.cmd_out_fd = *kept;
 	return acquire(o, plan, m, &hooks, exit_code);
@@ -562,6 +578,7 @@ static int run_tui(struct kf_opts *o, struct kf_model *m)
 	to.paths = o->paths;
 	to.npaths = o->npaths;
 	to.title = tui_title(o, m);
+	to.vm = o->vm;
 	live.tui = kf_tui_new(m, &to);
 	if (!live.tui) {
 		rc = die();
@@ -608,6 +625,88 @@ out:
 	free((char *)to.title);
 	kf_plan_release(&plan);
 	return rc;
+}
+
+/* ---- batch progress ------------------------------------------------- */
+
+/*
+ * Batch mode says what it is doing before the trees: a line a stage on
+ * stderr when a person watches it (a terminal), and in the VM's guest,
+ * lines for the host on the console (KF_PROGRESS_GUEST_ENV).  Scripts
+ * and pipes see nothing new, nor KFOLLOW_PROGRESS=0 (the VM's serial
+ * lines are terminals no one watches).
+ */
+struct batch_progress {
+	FILE *f;              /* NULL: silent */
+	int guest;            /* lines for the host, not for people */
+	enum kf_stage last;
+	char detail[160];     /* the last line's, to say a new one once */
+	uint64_t t_count;     /* when the guest last sent its count */
+};
+
+static void batch_progress_init(struct batch_progress *b,
+				const struct kf_opts *o)
+{
+	const char *path = getenv(KF_PROGRESS_GUEST_ENV);
+
+	memset(b, 0, sizeof(*b));
+	b->last = KF_STAGE_N;
+	if (path && *path) {
+		b->f = fopen(path, "we");
+		b->guest = 1;
+	} else if (!o->quiet && isatty(2) &&
+		   !(getenv("KFOLLOW_PROGRESS") &&
+		     !strcmp(getenv("KFOLLOW_PROGRESS"), "0"))) {
+		b->f = stderr;
+	}
+}
+
+static void batch_progress_release(struct batch_progress *b)
+{
+	if (b->f && b->guest)
+		fclose(b->f);
+}
+
+static int batch_stage(void *ctx, const struct kf_progress *p)
+{
+	struct batch_progress *b = ctx;
+	const char *d = p->detail ? p->detail : "";
+	char line[256];
+
+	if (!b->f || (p->stage == b->last && !strcmp(d, b->detail)))
+		return 0;
+	b->last = p->stage;
+	snprintf(b->detail, sizeof(b->detail), "%s", d);
+	if (b->guest) {
+		kf_progress_guest_line(line, sizeof(line), p->stage, 0);
+		fputs(line, b->f);
+	} else {
+		struct kf_progress q = *p;
+
+		/* one line as the stage begins: no counts yet */
+		q.bytes = q.events = 0;
+		fprintf(b->f, "kfollow: %s\n",
+			kf_progress_text(line, sizeof(line), &q));
+	}
+	fflush(b->f);
+	return 0;
+}
+
+/* The guest's count of events while it traces, once a second. */
+static int batch_tick(void *ctx, struct kf_model *m,
+		      const struct kf_capture_progress *p)
+{
+	struct batch_progress *b = ctx;
+	char line[96];
+
+	(void)m;
+	if (!b->guest || !b->f || p->elapsed_ns < b->t_count + 1000000000)
+		return 0;
+	b->t_count = p->elapsed_ns;
+	kf_progress_guest_line(line, sizeof(line), KF_STAGE_TRACE, p->events);
+	fputs(line, b->f);
+	fflush(b->f);
+	return 0;
 }
 
 /* The options that print something and exit, tracing nothing. */
@@ -714,6 +813,8 @@ int main(int argc, char **argv)
 {
 	struct kf_opts o = { 0 };
 	struct kf_plan plan = { 0 };
+	struct kf_capture_hooks hooks = { 0 };
+	struct batch_progress bp = { 0 };
 	struct kf_model m;
 	int rc, exit_code = 0;
 
@@ -758,6 +859,11 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		r.out_dir = o.output;
+		batch_progress_init(&bp, &o);
+		if (bp.f) {
+			r.progress = batch_stage;
+			r.progress_ctx = &bp;
+		}
 		rc = kf_vm_script(&r, &exit_code);
 		free(r.guest_args);
 		rc = rc < 0 ? die() : exit_code;
@@ -776,8 +882,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	batch_progress_init(&bp, &o);
+	if (bp.f) {
+		hooks.stage = batch_stage;
+		hooks.tick = batch_tick;
+		hooks.ctx = &bp;
+	}
 	if ((!o.input && kf_plan_make(&plan, &o, NULL) < 0) ||
-	    acquire(&o, &plan, &m, NULL, &exit_code) < 0) {
+	    acquire(&o, &plan, &m, bp.f ? &hooks : NULL, &exit_code) < 0) {
 		rc = die();
 		goto out;
 	}
@@ -789,6 +901,7 @@ int main(int argc, char **argv)
 		rc = code == KF_EXIT_FAILURE ? KF_EXIT_IOERR : code;
 	}
 out:
+	batch_progress_release(&bp);
 	kf_plan_release(&plan);
 	kf_model_release(&m);
 	kf_opts_release(&o);

@@ -69,6 +69,16 @@ struct kf_tui {
 
 	struct kf_capture_progress prog;
 	int live;             /* a capture is running */
+	/* the progress screen, shown until the capture has trees */
+	struct {
+		int on;
+		enum kf_stage cur;
+		unsigned seen;                 /* a bit per stage begun */
+		uint64_t total_ns;             /* at the last report */
+		uint64_t began[KF_STAGE_N];    /* run time when each began */
+		uint64_t took[KF_STAGE_N];     /* once done */
+		char text[KF_STAGE_N][160];    /* each one's last words */
+	} pg;
 	char stopped[128];    /* why tracing ended, for the status line */
 	char msg[256];        /* one-line message, cleared by the next key */
 	int quit;
@@ -136,5 +146,9 @@ int tui_run_outside(struct kf_tui *t, char *const argv[]);
 void tui_open_tree(struct kf_tui *t, uint32_t call);
 /* The help screen's lines, from the key table (kf_tui_free frees them). */
 int tui_help_build(struct kf_tui *t);
+/* Take in a progress report (the screen shows it at the next draw). */
+void tui_progress_note(struct kf_tui *t, const struct kf_progress *p);
+/* Draw the whole progress screen. */
+void tui_progress_draw(struct kf_tui *t);
 
 #endif

@@ -453,6 +453,11 @@ static void draw(struct kf_tui *t)
 		refresh();
 		return;
 	}
+	if (t->pg.on) {
+		tui_progress_draw(t);
+		refresh();
+		return;
+	}
 	/* under 100 columns the call and the function name need the room */
 	t->list.hide_cpu = COLS < 100;
 	t->tree.hide_layer = COLS < 100;
@@ -1036,11 +1041,34 @@ int kf_tui_tick(struct kf_tui *t, const struct kf_capture_progress *p)
 	if (!t->open && screen_open(t) < 0)
 		return -1;
 	t->live = 1;
+	t->pg.on = 0;
 	t->prog = *p;
 	take_in(t);
 	timeout(0);
 	while (!stop && (ch = getch()) != ERR)
 		stop = handle(t, ch);
+	if (tui_signal)
+		stop = 1;
+	draw(t);
+	return stop;
+}
+
+int kf_tui_progress(struct kf_tui *t, const struct kf_progress *p)
+{
+	int ch, stop = 0;
+
+	if (!t->open && screen_open(t) < 0)
+		return -1;
+	t->pg.on = 1;
+	tui_progress_note(t, p);
+	timeout(0);
+	/* only stopping means anything yet: there is nothing to move over */
+	while ((ch = getch()) != ERR) {
+		enum kf_action a = kf_key_action(key_code(ch));
+
+		if (a == KF_ACT_QUIT || a == KF_ACT_QUIT_ALL)
+			stop = 1;
+	}
 	if (tui_signal)
 		stop = 1;
 	draw(t);
@@ -1054,6 +1082,7 @@ int kf_tui_run(struct kf_tui *t, const char *stopped)
 	if (!t->open && screen_open(t) < 0)
 		return -1;
 	t->live = 0;
+	t->pg.on = 0;
 	snprintf(t->stopped, sizeof(t->stopped), "%s", stopped ? stopped : "");
 	take_in(t);
 	if (t->o.diff && !t->diff_on)

@@ -124,7 +124,16 @@ static char *apt_fetch(const struct apt *a, const char *pkg)
 	if (asprintf(&pat, "%s/%s_*.deb", a->dl, pkg) < 0)
 		return NULL;
 	if (glob(pat, 0, NULL, &g) != 0) {
+		char *part = NULL, what[160];
+
 		kf_note("downloading %s (once; cached in %s)", pkg, a->dl);
+		snprintf(what, sizeof(what), "downloading %s", pkg);
+		if (vm_progress_stage(KF_STAGE_KERNEL, what) < 0)
+			goto out;
+		/* the bytes so far: whatever apt has written for it */
+		if (asprintf(&part, "%s/%s_*", a->dl, pkg) >= 0)
+			vm_progress_watch(part);
+		free(part);
 		if (apt_argv(a, &v, "apt-get") < 0 ||
 		    vm_strv_push(&v, "-q") < 0 || vm_strv_push(&v, "download") < 0 ||
 		    vm_strv_push(&v, pkg) < 0)
@@ -152,6 +161,13 @@ static char *apt_fetch(const struct apt *a, const char *pkg)
 		}
 		if (stat(dir, &sb) == 0)
 			goto out;
+		{
+			char what[160];
+
+			snprintf(what, sizeof(what), "unpacking %s", pkg);
+			if (vm_progress_stage(KF_STAGE_KERNEL, what) < 0)
+				goto fail;
+		}
 		if (vm_strv_push(&v, "dpkg") < 0 || vm_strv_push(&v, "-x") < 0 ||
 		    vm_strv_push(&v, deb) < 0 || vm_strv_push(&v, dir) < 0)
 			goto fail;

@@ -475,7 +475,10 @@ static const char init_head[] =
 	"/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
 	"/bin/busybox mount -t securityfs none /sys/kernel/security 2>/dev/null\n"
 	"/bin/busybox --install -s /bin 2>/dev/null\n"
-	"export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root\n"
+	/* KFOLLOW_PROGRESS=0: the serial lines are terminals, but no one
+	 * watches them; a script's kfollow prints no stage lines there */
+	"export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root "
+	"KFOLLOW_PROGRESS=0\n"
 	"for t in 1 2 3; do stty -F /dev/ttyS$t raw -echo 115200 2>/dev/null; done\n"
 	"cd /root\n"
 	"echo kfollow-guest: running\n";
@@ -680,8 +683,10 @@ static void init_kfollow(FILE *is, const struct kf_vm_request *r,
 			 const char *cmd0)
 {
 	/* KFOLLOW_VM_GUEST: the VM powers off next, kfollow need not
-	 * switch the tracer off again (see in_own_vm in capture.c) */
-	fputs("KFOLLOW_VM_GUEST=1 /usr/bin/kfollow --batch --no-show "
+	 * switch the tracer off again (see in_own_vm in capture.c); its
+	 * progress lines go to the console, which the host reads */
+	fputs("KFOLLOW_VM_GUEST=1 " KF_PROGRESS_GUEST_ENV "=/dev/console "
+	      "/usr/bin/kfollow --batch --no-show "
 	      "--output /out/capture.json", is);
 	if (r->dat)
 		fputs(" --output /out/capture.dat", is);

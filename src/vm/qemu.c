@@ -231,6 +231,10 @@ struct boot {
 	int spoke;		/* the guest sent its first byte */
 	int silent;		/* killed: KVM stayed silent */
 	int timed_out;		/* killed: the timeout passed */
+	int stopped;		/* killed: the front end asked to stop */
+	int out_fd;		/* where ttyS1 goes: our stdout or r->out_fd */
+	char line[256];		/* the console line being read, for the */
+	size_t nline;		/* guest's progress lines */
 	struct timespec t0;
 	struct vm_out *data, *console;
 	const char *disk;	/* --vm-disk's image, or NULL */
@@ -330,6 +334,11 @@ static int boot_expired(struct boot *b)
 		kill(b->pid, SIGKILL);
 		return 1;
 	}
+	if (vm_progress_tick()) {
+		b->stopped = 1;
+		kill(b->pid, SIGKILL);
+		return 1;
+	}
 	if (vm_stop || now.tv_sec - b->t0.tv_sec > b->timeout) {
 		b->timed_out = !vm_stop;
 		kill(b->pid, SIGKILL);
@@ -367,6 +376,29 @@ static void console_add(struct vm_out *c, const char *buf, size_t got)
 	out_add(c, buf, got);
 }
 
+/* Follow the guest's progress lines in what the console said. */
+static void console_progress(struct boot *b, const char *buf, size_t got)
+{
+	for (size_t i = 0; i < got; i++) {
+		enum kf_stage s;
+		uint64_t events;
+
+		if (buf[i] == '\r')
+			continue;
+		if (buf[i] != '\n') {
+			if (b->nline + 1 < sizeof(b->line))
+				b->line[b->nline++] = buf[i];
+			continue;
+		}
+		b->line[b->nline] = '\0';
+		b->nline = 0;
+		if (kf_progress_guest_parse(b->line, &s, &events)) {
+			vm_progress_stage(s, "in the VM");
+			vm_progress_count(0, events);
+		}
+	}
+}
+
 /* Read serial line i once: ttyS0 to the console, ttyS1/ttyS2 to our
  * stdout/stderr, ttyS3 to data; closed at its end.  Returns -1 when data
  * overflowed (kf_err; qemu is killed and the wait over), else 0. */
@@ -386,12 +418,16 @@ static int pump_serial(struct boot *b, int i, char *buf, size_t size)
 	}
 	if (i == 0) {
 		console_add(b->console, buf, got);
+		console_progress(b, buf, got);
 	} else if (i == 1 || i == 2) {
-		(void)!kf_write_all(i, buf, got);
+		(void)!kf_write_all(i == 1 ? b->out_fd : 2, buf, got);
 	} else if (out_add(b->data, buf, got) < 0) {
 		kill(b->pid, SIGKILL);
 		b->open_fds = 0;
 		return -1;
+	} else {
+		vm_progress_stage(KF_STAGE_RESULTS, NULL);
+		vm_progress_count(b->data->len, 0);
 	}
 	return 0;
 }
@@ -462,6 +498,10 @@ static enum boot_result boot_verdict(const struct boot *b, int st)
 		kf_err(KF_EXIT_FAILURE, "interrupted: the VM was stopped");
 		return BOOT_FAIL;
 	}
+	if (b->stopped) {
+		vm_progress_stop_err();
+		return BOOT_FAIL;
+	}
 	if (b->kvm && !b->spoke && (b->silent || !data->len))
 		return BOOT_KVM_BROKEN;
 	if (b->timed_out) {
@@ -492,16 +532,20 @@ static enum boot_result boot_verdict(const struct boot *b, int st)
  */
 static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 				int ifd, int kvm, int timeout, const char *disk,
-				struct vm_out *data, struct vm_out *console)
+				int out_fd, struct vm_out *data,
+				struct vm_out *console)
 {
 	struct boot b = {
 		.kvm = kvm, .timeout = timeout, .open_fds = 4,
 		.ser = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } },
 		.err = { -1, -1 }, .data = data, .console = console,
-		.disk = disk,
+		.disk = disk, .out_fd = out_fd > 0 ? out_fd : 1,
 	};
 	enum boot_result res = BOOT_FAIL;
 
+	if (vm_progress_stage(KF_STAGE_BOOT, kvm ? "KVM" :
+			      "software emulation") < 0)
+		return BOOT_FAIL;
 	if (boot_pipes(&b) == 0 && boot_spawn(&b, qemu, k, ifd) == 0)
 		res = boot_verdict(&b, boot_wait(&b));
 	boot_close(&b);
@@ -569,12 +613,14 @@ static FILE *initramfs_open(const struct kf_vm_request *r, char *const *mods)
 static enum boot_result vm_boot_any(const char *qemu,
 				    const struct kf_vm_kernel *k, int ifd,
 				    int kvm, int timeout, const char *disk,
-				    struct vm_out *data, struct vm_out *console)
+				    int out_fd, struct vm_out *data,
+				    struct vm_out *console)
 {
 	enum boot_result res;
 	char why[160];
 
-	res = vm_boot(qemu, k, ifd, kvm, timeout, disk, data, console);
+	res = vm_boot(qemu, k, ifd, kvm, timeout, disk, out_fd, data,
+		      console);
 	if (res != BOOT_KVM_BROKEN)
 		return res;
 	first_line(console, why, sizeof(why));
@@ -585,7 +631,7 @@ static enum boot_result vm_boot_any(const char *qemu,
 	kvm_memo_write();
 	console->len = 0;
 	data->len = 0;
-	return vm_boot(qemu, k, ifd, 0, timeout, disk, data, console);
+	return vm_boot(qemu, k, ifd, 0, timeout, disk, out_fd, data, console);
 }
 
 /* After a failed boot: the kernel's last words explain most failures
@@ -595,7 +641,8 @@ static void console_last_words(const struct vm_out *console)
 	const char *s;
 	int lines = 0;
 
-	if (!console->buf || !console->len || kf_verbose || vm_stop)
+	if (!console->buf || !console->len || kf_verbose || vm_stop ||
+	    vm_progress_stopped())
 		return;
 	s = console->buf + console->len;
 	while (s > console->buf && lines < 12)
@@ -603,6 +650,15 @@ static void console_last_words(const struct vm_out *console)
 			lines++;
 	fprintf(stderr, "kfollow: the VM console ended with:\n%.*s\n",
 		(int)(console->buf + console->len - s), s);
+}
+
+/* kf_vm_kernel_find for r, as a stage of the run. */
+static int kernel_find(const struct kf_vm_request *r, struct kf_vm_kernel *k)
+{
+	if (vm_progress_stage(KF_STAGE_KERNEL, r->kernel && *r->kernel ?
+			      r->kernel : "bookworm") < 0)
+		return -1;
+	return kf_vm_kernel_find(r->kernel, k);
 }
 
 /*
@@ -632,19 +688,22 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 	timeout = vm_timeout(r);
 	if (r->disk) {
 		/* the disk's modules are the kernel's: kernel first */
-		if (kf_vm_kernel_find(r->kernel, &k) < 0 ||
+		if (kernel_find(r, &k) < 0 ||
 		    vm_disk_build(r, &k, r->kernel, &disk) < 0 ||
+		    vm_progress_stage(KF_STAGE_INITRAMFS, NULL) < 0 ||
 		    !(f = initramfs_open(r, disk.mods.v)))
 			goto out;
 	} else {
+		if (vm_progress_stage(KF_STAGE_INITRAMFS, NULL) < 0)
+			goto out;
 		f = initramfs_open(r, NULL);
 		/* the kernel last: what the user named for the guest is
 		 * checked before a first run downloads a kernel */
-		if (!f || kf_vm_kernel_find(r->kernel, &k) < 0)
+		if (!f || kernel_find(r, &k) < 0)
 			goto out;
 	}
-	if (vm_boot_any(qemu, &k, fileno(f), kvm, timeout, disk.img, data,
-			&console) == BOOT_OK)
+	if (vm_boot_any(qemu, &k, fileno(f), kvm, timeout, disk.img,
+			r->out_fd, data, &console) == BOOT_OK)
 		rc = 0;
 	else
 		console_last_words(&console);
@@ -804,8 +863,12 @@ int kf_vm_capture(const struct kf_vm_request *r, struct kf_model *m,
 	struct capture_ctx c = { .m = m, .dat = r->dat };
 	int rc = -1;
 
-	if (vm_run(r, &d) < 0)
+	vm_progress_begin(r->progress, r->progress_ctx);
+	rc = vm_run(r, &d);
+	vm_progress_end();
+	if (rc < 0)
 		goto out;
+	rc = -1;
 	if (frames_each(&d, on_capture_file, &c) < 0)
 		goto out;
 	if (!c.have_capture) {
@@ -861,8 +924,12 @@ int kf_vm_script(const struct kf_vm_request *r, int *status)
 				    r->script);
 	if (r->out_dir && vm_mkdir_p(r->out_dir) < 0)
 		return -1;
-	if (vm_run(r, &d) < 0)
+	vm_progress_begin(r->progress, r->progress_ctx);
+	rc = vm_run(r, &d);
+	vm_progress_end();
+	if (rc < 0)
 		goto out;
+	rc = -1;
 	if (frames_each(&d, on_script_file, &c) < 0)
 		goto out;
 	*status = c.status;

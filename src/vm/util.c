@@ -135,56 +135,47 @@ static pid_t run_spawn(char *const argv[], const char *dir, int *out,
 	return pid;
 }
 
-/* Read fd to its end into a buffer with room for a final NUL; *len gets
- * the bytes read.  The caller frees it.  Out of memory: what was read so
- * far, or NULL before any buffer. */
-static char *read_out(int fd, size_t *len)
+/* Read what fd has into *buf (room kept for a final NUL).  Returns 1
+ * while more may come, 0 at its end (or out of memory: what was read so
+ * far stays). */
+static int read_more(int fd, char **buf, size_t *len, size_t *cap)
 {
-	char *buf = NULL;
-	size_t cap = 0;
+	ssize_t r;
 
-	*len = 0;
-	for (;;) {
-		ssize_t r;
+	if (*len + 4096 > *cap) {
+		char *nb = realloc(*buf, *cap ? *cap * 2 : 65536);
 
-		if (*len + 4096 > cap) {
-			char *nb = realloc(buf, cap ? cap * 2 : 65536);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap = cap ? cap * 2 : 65536;
-		}
-		r = read(fd, buf + *len, cap - *len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		*len += r;
+		if (!nb)
+			return 0;
+		*buf = nb;
+		*cap = *cap ? *cap * 2 : 65536;
 	}
-	return buf;
+	r = read(fd, *buf + *len, *cap - *len - 1);
+	if (r < 0 && errno == EINTR)
+		return 1;
+	if (r <= 0)
+		return 0;
+	*len += r;
+	return 1;
 }
 
-/* Read fd to its end into b (size bytes, NUL-terminated), keeping the
- * tail when there is more. */
-static void read_tail(int fd, char *b, size_t size)
+/* Read what fd has into b (size bytes, NUL-terminated at *len), keeping
+ * the tail when there is more.  Returns 1 while more may come, else 0. */
+static int read_tail(int fd, char *b, size_t *len, size_t size)
 {
-	size_t len = 0;
+	ssize_t r = read(fd, b + *len, size - 1 - *len);
 
-	for (;;) {
-		ssize_t r = read(fd, b + len, size - 1 - len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += r;
-		if (len == size - 1) {
-			memmove(b, b + size / 2, len - size / 2);
-			len -= size / 2;
-		}
+	if (r < 0 && errno == EINTR)
+		return 1;
+	if (r <= 0)
+		return 0;
+	*len += r;
+	if (*len == size - 1) {
+		memmove(b, b + size / 2, *len - size / 2);
+		*len -= size / 2;
 	}
-	b[len] = '\0';
+	b[*len] = '\0';
+	return 1;
 }
 
 /* The last line of text in b, trailing newlines and spaces cut off (in
@@ -203,22 +194,39 @@ static const char *last_line(char *b)
  * Run argv (in directory dir, if any) and return its standard output
  * (caller frees), or NULL with kf_err set to the last line it printed on
  * standard error.  *status gets its exit status (128 + the signal that
- * killed it).
+ * killed it).  The run's progress ticks while it runs (a download takes
+ * minutes); stopped there, the program is killed.
  */
 char *vm_run_capture(char *const argv[], const char *dir, int *status)
 {
-	char *buf, ebuf[4096];
+	char *buf = NULL, ebuf[4096] = "";
 	const char *last;
-	size_t len;
-	int out = -1, err = -1, st;
+	size_t len = 0, cap = 0, elen = 0;
+	int out = -1, err = -1, st, stopped = 0;
+	struct pollfd p[2];
 	pid_t pid;
 
 	pid = run_spawn(argv, dir, &out, &err);
 	if (pid < 0)
 		return NULL;
-	/* apt prints little on stderr; read stdout fully, then stderr */
-	buf = read_out(out, &len);
-	read_tail(err, ebuf, sizeof(ebuf));
+	p[0].fd = out;
+	p[1].fd = err;
+	p[0].events = p[1].events = POLLIN;
+	while (p[0].fd >= 0 || p[1].fd >= 0) {
+		if (poll(p, 2, 500) < 0 && errno != EINTR)
+			break;
+		if (vm_progress_tick()) {
+			kill(pid, SIGKILL);
+			stopped = 1;
+			break;
+		}
+		if (p[0].fd >= 0 && (p[0].revents & (POLLIN | POLLHUP)) &&
+		    !read_more(out, &buf, &len, &cap))
+			p[0].fd = -1;
+		if (p[1].fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)) &&
+		    !read_tail(err, ebuf, &elen, sizeof(ebuf)))
+			p[1].fd = -1;
+	}
 	close(out);
 	close(err);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -226,15 +234,137 @@ char *vm_run_capture(char *const argv[], const char *dir, int *status)
 	if (buf)
 		buf[len] = '\0';
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (*status == 0 && buf)
+	if (*status == 0 && buf && !stopped)
 		return buf;
+	free(buf);
+	if (stopped) {
+		vm_progress_stop_err();
+		return NULL;
+	}
 	last = last_line(ebuf);
 	kf_err(KF_EXIT_UNAVAILABLE, "'%s' failed (exit %d)%s%s", argv[0],
 	       *status, *last ? ": " : "", last);
-	free(buf);
 	return NULL;
 }
 
+/* ---- progress ---------------------------------------------------------- */
+
+/* The run's progress: one VM run at a time in a process, and the code
+ * that waits (apt, qemu) is far from the request that asked for it. */
+static struct {
+	kf_progress_fn fn;
+	void *ctx;
+	struct kf_progress p;
+	char detail[160];
+	char watch[PATH_MAX];   /* a glob whose files' sizes are p.bytes */
+	uint64_t t0, ts, tlast;
+	int stopped;
+} prog;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void vm_progress_begin(kf_progress_fn fn, void *ctx)
+{
+	memset(&prog, 0, sizeof(prog));
+	prog.fn = fn;
+	prog.ctx = ctx;
+	prog.t0 = now_ns();
+	prog.p.stage = KF_STAGE_N;
+}
+
+void vm_progress_end(void)
+{
+	prog.fn = NULL;
+}
+
+/* Tell the front end where the run is; a stop asked for is kept. */
+static void tell(void)
+{
+	uint64_t now = now_ns();
+
+	prog.tlast = now;
+	if (!prog.fn || prog.p.stage == KF_STAGE_N)
+		return;
+	prog.p.total_ns = now - prog.t0;
+	prog.p.stage_ns = now - prog.ts;
+	prog.p.detail = prog.detail[0] ? prog.detail : NULL;
+	if (prog.fn(prog.ctx, &prog.p))
+		prog.stopped = 1;
+}
+
+int vm_progress_stage(enum kf_stage s, const char *detail)
+{
+	if (s != prog.p.stage) {
+		prog.p.stage = s;
+		prog.ts = now_ns();
+		prog.p.bytes = prog.p.events = 0;
+		prog.watch[0] = '\0';
+	}
+	snprintf(prog.detail, sizeof(prog.detail), "%s", detail ? detail : "");
+	tell();
+	if (prog.stopped)
+		return vm_progress_stop_err();
+	return 0;
+}
+
+void vm_progress_watch(const char *pattern)
+{
+	snprintf(prog.watch, sizeof(prog.watch), "%s", pattern ? pattern : "");
+}
+
+void vm_progress_count(uint64_t bytes, uint64_t events)
+{
+	prog.p.bytes = bytes;
+	prog.p.events = events;
+}
+
+/* The bytes of the files the watch glob matches (a download growing). */
+static uint64_t watched_bytes(void)
+{
+	uint64_t sum = 0;
+	glob_t g;
+
+	if (!prog.watch[0] || glob(prog.watch, 0, NULL, &g) != 0)
+		return prog.p.bytes;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct stat st;
+
+		if (stat(g.gl_pathv[i], &st) == 0 && S_ISREG(st.st_mode))
+			sum += st.st_size;
+	}
+	globfree(&g);
+	return sum;
+}
+
+int vm_progress_tick(void)
+{
+	/* at most four times a second, however fast the caller loops */
+	if (!prog.stopped && now_ns() - prog.tlast >= 250000000) {
+		prog.p.bytes = watched_bytes();
+		tell();
+	}
+	return prog.stopped;
+}
+
+int vm_progress_stopped(void)
+{
+	return prog.stopped;
+}
+
+int vm_progress_stop_err(void)
+{
+	if (prog.p.stage == KF_STAGE_N || prog.p.stage < KF_STAGE_BOOT)
+		return kf_err(KF_EXIT_FAILURE, "stopped before the VM was "
+			      "started: no capture was made");
+	return kf_err(KF_EXIT_FAILURE, "stopped: the VM was shut down "
+		      "before it sent a capture");
+}
 /* Full path of a command the way execvp would find it; caller frees. */
 char *vm_which(const char *cmd)
 {

@@ -44,6 +44,27 @@ char *vm_cache_dir(void);
  * or NULL with kf_err set to the last line of its standard error.
  * *status: its exit status. */
 char *vm_run_capture(char *const argv[], const char *dir, int *status);
+/*
+ * The run's progress (kf_progress.h) for the front end that asked for it
+ * in the request: vm_progress_begin with its hook (NULL: none), a stage
+ * at a time, counts and ticks while one lasts, vm_progress_end.
+ */
+void vm_progress_begin(kf_progress_fn fn, void *ctx);
+void vm_progress_end(void);
+/* A new stage, detail ("KVM") or NULL.  Returns 0, or -1 (kf_err) when
+ * the front end asked to stop. */
+int vm_progress_stage(enum kf_stage s, const char *detail);
+/* The stage's bytes are the sizes of the files glob pattern matches
+ * (NULL: none). */
+void vm_progress_watch(const char *pattern);
+void vm_progress_count(uint64_t bytes, uint64_t events);
+/* From a waiting loop, any time: tells the front end at most four times
+ * a second.  Returns 1 once it asked to stop. */
+int vm_progress_tick(void);
+/* Did the front end ask to stop? */
+int vm_progress_stopped(void);
+/* The error after a stop: -1 with kf_err set. */
+int vm_progress_stop_err(void);
 /* Full path of a command the way execvp would find it; the caller frees
  * it.  NULL if none. */
 char *vm_which(const char *cmd);

@@ -159,6 +159,8 @@ char *vm_vmlinux(const char *vmlinuz)
 		free(path);
 		return NULL;
 	}
+	/* a stop asked for now still boots the bzImage: checked next */
+	vm_progress_stage(KF_STAGE_KERNEL, "unpacking vmlinuz (once)");
 	img = kf_read_file(vmlinuz, 256u << 20, &n);
 	if (img && unpack_to((unsigned char *)img, n, tmp) == 0 &&
 	    (elf = kf_read_file(tmp, 1u << 30, &en)) &&
