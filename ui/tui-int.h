@@ -95,6 +95,8 @@ struct tui_view_ops {
 	/* more lines above the rows now (a wrapped header, a breadcrumb);
 	 * NULL: none */
 	int (*more_head)(struct kf_tui *t);
+	/* lines below the rows, above the status line; NULL: none */
+	int (*foot)(struct kf_tui *t);
 	const char *file;     /* w's proposed file; NULL: w writes nothing */
 	/* the cursor over the view's rows, and how many rows there are */
 	struct kf_cursor *(*cursor)(struct kf_tui *t, uint32_t *nrows);
@@ -121,6 +123,16 @@ extern const struct tui_view_ops *const tui_views[V_COUNT];
 /* Draw UTF-8 text at (y, x), at most width columns, with attributes a;
  * invalid bytes show as '?'.  Returns the columns used. */
 int tui_put_text(int y, int x, int width, const char *s, attr_t a);
+/* Where the n-th character (UTF-8 sequence) of s starts. */
+const char *tui_skip_chars(const char *s, size_t n);
+/* Characters (UTF-8 sequences) in s. */
+size_t tui_count_chars(const char *s);
+/* One line of s, cols wide: where it ends (at a space when one is in its
+ * second half) and, in *next, where the next line starts. */
+const char *tui_wrap_end(const char *s, int cols, const char **next);
+/* Draw s wrapped over up to n lines from line y; the last one takes what
+ * is left, cut at the edge.  Returns the lines drawn. */
+int tui_put_wrapped(int y, int n, const char *s, attr_t a);
 /* A colour pair, or the monochrome attribute without colours. */
 attr_t tui_pair(struct kf_tui *t, int p, attr_t mono);
 /* The attribute of a time's overhead mark (+ ! # * @ $). */

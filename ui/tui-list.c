@@ -10,6 +10,28 @@
 #include "kf_decode.h"
 #include "tui-int.h"
 
+#define DETAIL_LINES 2
+
+/* Under 120 columns the call column cuts paths and return values: the
+ * selected call's whole header shows below the rows. */
+static int list_foot(struct kf_tui *t)
+{
+	(void)t;
+	return COLS < 120 ? DETAIL_LINES : 0;
+}
+
+static void draw_detail(struct kf_tui *t)
+{
+	char head[4096];
+	uint32_t call = kf_list_selected(&t->list);
+	int y = LINES - 1 - DETAIL_LINES;
+
+	if (!list_foot(t) || call == KF_NONE)
+		return;
+	kf_view_call_header(t->m, call, head, sizeof(head));
+	tui_put_wrapped(y, DETAIL_LINES, head, A_BOLD);
+}
+
 static void draw_list(struct kf_tui *t)
 {
 	char buf[1024];
@@ -26,6 +48,7 @@ static void draw_list(struct kf_tui *t)
 			 "no invocation was captured", A_DIM);
 		return;
 	}
+	draw_detail(t);
 	for (i = l->cur.top; i < l->nrows && i - l->cur.top <
 	     (uint32_t)tui_body_lines(t); i++) {
 		struct kf_list_row r;
@@ -131,7 +154,7 @@ static uint32_t list_call(struct kf_tui *t)
 }
 
 const struct tui_view_ops tui_list_view = {
-	.name = "Invocations", .head = 2, .file = "kfollow-invocations.txt",
+	.name = "Invocations", .head = 2, .foot = list_foot, .file = "kfollow-invocations.txt",
 	.cursor = list_cursor, .draw = draw_list, .status = list_status,
 	.act = list_act, .search = list_search, .write = list_write,
 	.call = list_call,

@@ -94,47 +94,6 @@ static int draw_diff_header(struct kf_tui *t, const struct kf_tree *tr)
 
 #define HEAD_LINES 3 /* the most a long header wraps to */
 
-/* Where the n-th character (UTF-8 sequence) of s starts. */
-static const char *skip_chars(const char *s, size_t n)
-{
-	while (*s && n) {
-		s++;
-		while ((*s & 0xc0) == 0x80)
-			s++;
-		n--;
-	}
-	return s;
-}
-
-static size_t count_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += (*s & 0xc0) != 0x80;
-	return n;
-}
-
-/* One screen line of s: where it ends (at a space when one is in its
- * second half) and, in *next, where the next line starts. */
-static const char *wrap_end(const char *s, const char **next)
-{
-	const char *e = skip_chars(s, (size_t)COLS), *q;
-
-	*next = e;
-	if (!*e || *e == ' ') {
-		*next = *e ? e + 1 : e;
-		return e;
-	}
-	for (q = e; q > s && *q != ' '; q--)
-		;
-	if (q > s && q - s >= (e - s) / 2) {
-		*next = q + 1;
-		return q;
-	}
-	return e;
-}
-
 /* Lines the call's header takes, wrapped to the screen (the whole
  * header readable: paths and return values are what gets cut). */
 static int header_lines(struct kf_tui *t, const struct kf_tree *tr)
@@ -147,7 +106,7 @@ static int header_lines(struct kf_tui *t, const struct kf_tree *tr)
 		return 1;
 	kf_view_call_header(t->m, tr->call, head, sizeof(head));
 	while (*p && n < HEAD_LINES) {
-		wrap_end(p, &next);
+		tui_wrap_end(p, COLS, &next);
 		p = next;
 		n++;
 	}
@@ -179,9 +138,9 @@ static void draw_breadcrumb(struct kf_tui *t, int y, const struct kf_tree *tr)
 
 	(void)t;
 	kf_tree_breadcrumb(tr, path, sizeof(path));
-	n = count_chars(path);
+	n = tui_count_chars(path);
 	if (n > room)
-		p = skip_chars(path, n - room + 2);
+		p = tui_skip_chars(path, n - room + 2);
 	snprintf(line, sizeof(line), "zoomed: %s%s", p == path ? "" : "… ",
 		 p);
 	tui_put_text(y, 0, COLS, line, A_BOLD);
@@ -192,25 +151,14 @@ static void draw_breadcrumb(struct kf_tui *t, int y, const struct kf_tree *tr)
 static int draw_tree_header(struct kf_tui *t, const struct kf_tree *tr)
 {
 	char buf[2048], head[2048 + 64];
-	int diff = tr->call_b != KF_NONE, y = 1, i, nl;
-	const char *p;
+	int diff = tr->call_b != KF_NONE, y = 1, nl;
 
 	if (diff) {
 		y += draw_diff_header(t, tr);
 	} else {
 		kf_view_call_header(t->m, tr->call, head, sizeof(head));
 		nl = header_lines(t, tr);
-		for (i = 0, p = head; i < nl; i++, y++) {
-			const char *next, *e = wrap_end(p, &next);
-			char line[2048];
-
-			/* the last line takes what is left, cut at the edge */
-			if (i == nl - 1)
-				e = p + strlen(p);
-			snprintf(line, sizeof(line), "%.*s", (int)(e - p), p);
-			tui_put_text(y, 0, COLS, line, A_BOLD);
-			p = next;
-		}
+		y += tui_put_wrapped(y, nl, head, A_BOLD);
 	}
 	if (kf_tree_zoom_depth(tr))
 		draw_breadcrumb(t, y++, tr);
@@ -260,7 +208,7 @@ static void draw_names(struct kf_tui *t, int y, int x, char *buf,
 	char esc[1024], *rest = buf + SHARE_END, *name, save;
 
 	/* scrolled sideways: the tree lines go first, then the names */
-	rest = (char *)skip_chars(rest, (size_t)t->hscroll);
+	rest = (char *)tui_skip_chars(rest, (size_t)t->hscroll);
 	if (r->hidden) {
 		tui_put_text(y, x, COLS - x, rest, A_DIM | (a & A_REVERSE));
 		return;

@@ -283,6 +283,61 @@ static void on_crash(int sig)
 
 /* ---- layout ---------------------------------------------------------------- */
 
+const char *tui_skip_chars(const char *s, size_t n)
+{
+	while (*s && n) {
+		s++;
+		while ((*s & 0xc0) == 0x80)
+			s++;
+		n--;
+	}
+	return s;
+}
+
+size_t tui_count_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += (*s & 0xc0) != 0x80;
+	return n;
+}
+
+const char *tui_wrap_end(const char *s, int cols, const char **next)
+{
+	const char *e = tui_skip_chars(s, cols > 0 ? (size_t)cols : 0), *q;
+
+	*next = e;
+	if (!*e || *e == ' ') {
+		*next = *e ? e + 1 : e;
+		return e;
+	}
+	for (q = e; q > s && *q != ' '; q--)
+		;
+	if (q > s && q - s >= (e - s) / 2) {
+		*next = q + 1;
+		return q;
+	}
+	return e;
+}
+
+int tui_put_wrapped(int y, int n, const char *s, attr_t a)
+{
+	int i;
+
+	for (i = 0; i < n && *s; i++) {
+		const char *next, *e = tui_wrap_end(s, COLS, &next);
+		char line[4096];
+
+		if (i == n - 1)
+			e = s + strlen(s);
+		snprintf(line, sizeof(line), "%.*s", (int)(e - s), s);
+		tui_put_text(y + i, 0, COLS, line, a);
+		s = next;
+	}
+	return i;
+}
+
 int tui_head(struct kf_tui *t, enum view v)
 {
 	return tui_views[v]->head + (tui_views[v]->more_head ?
@@ -292,7 +347,8 @@ int tui_head(struct kf_tui *t, enum view v)
 /* Rows below the title and header lines, above the status line. */
 static int lines_for(struct kf_tui *t, enum view v)
 {
-	int n = LINES - tui_head(t, v) - 1;
+	int n = LINES - tui_head(t, v) - 1 -
+		(tui_views[v]->foot ? tui_views[v]->foot(t) : 0);
 
 	return n > 1 ? n : 1;
 }
