@@ -40,6 +40,7 @@ enum kf_action {
 	KF_ACT_PAIR_PREV,   /* --diff A B: the previous pair */
 	KF_ACT_ORIGIN,      /* tree: the origin of the call's error */
 	KF_ACT_SOURCE,      /* tree: the function's source in $PAGER */
+	KF_ACT_IRQ,         /* tree: hide or show interrupts */
 };
 
 /* Key codes beyond ASCII, the TUI maps ncurses' KEY_* onto these: above

@@ -76,10 +76,12 @@ const char *kf_render_node_off(const struct kf_model *m, uint32_t ni,
 			       char *buf, size_t len);
 
 /*
- * The row that stands for a run of n hidden siblings, "(3 hidden calls)",
- * into the caller's buf (always NUL-terminated).  Returns buf.
+ * The row that stands for the n hidden children of a node, which took
+ * ns between them: "(3 hidden calls, 4.250 us)" ("(3 hidden calls)" when
+ * ns is 0), into the caller's buf (always NUL-terminated).  Returns buf.
  */
-const char *kf_render_hidden_row(char *buf, size_t len, uint32_t n);
+const char *kf_render_hidden_row(char *buf, size_t len, uint32_t n,
+				 uint64_t ns);
 /*
  * The footer line that says why calls are hidden, "# hidden calls:
  * shorter than 1.000 us or deeper than 3" (no newline), into the caller's

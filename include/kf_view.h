@@ -9,7 +9,7 @@
  * Views read the model (kf_model.h) and never change it; the model must
  * outlive every view of it.  Memory: the invocation list costs 4 bytes per
  * call; a tree view costs about 17 bytes per node of the call it shows
- * (25 when sorted by time), nothing for the other calls.
+ * (25 when sorted by time or hiding calls), nothing for the other calls.
  *
  * Ownership: a view struct belongs to the caller (on the stack or
  * embedded); _init fills it and allocates what it needs, _release frees
@@ -201,6 +201,7 @@ struct kf_row {
 	const char *name;    /* function name (model's), "" for hidden rows */
 	const char *layer;   /* the function's own layer label (the layer
 			      * table's), or NULL: never a caller's */
+	uint16_t color;      /* its layer's colour (kf_layer_color), 0 none */
 };
 
 enum kf_tree_sort {
@@ -228,6 +229,8 @@ struct kf_tree {
 	struct kf_cursor cur;
 	enum kf_tree_sort sort;
 	uint64_t min_dur;          /* hide nodes shorter than this (ns) */
+	int hide_irq;              /* hide interrupts (kf_tree_set_hide_irq) */
+	uint32_t irq_hidden;       /* interrupts hidden (outermost ones) */
 	uint64_t total, total_b;   /* ns: time of the top-level functions */
 	char *search;              /* the search text, or NULL (owned) */
 	/* diff: B counts as slower when it takes slower_pct percent and
@@ -344,11 +347,19 @@ size_t kf_tree_breadcrumb(const struct kf_tree *t, char *buf, size_t len);
 int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s);
 /*
  * Hide nodes shorter than ns (0: none) with everything below them, as
- * --min-duration does; a node that never returned is always shown.  A run
- * of hidden siblings shows as one row (kf_row.hidden).  The cursor stays
- * on its node or the row that now stands for it.
+ * --min-duration does; a node that never returned is always shown.  The
+ * hidden children of a node show as one row after its shown children
+ * (kf_row.hidden, their time in kf_row.total).  The cursor stays on its
+ * node or the row that now stands for it.
  */
 void kf_tree_set_min_dur(struct kf_tree *t, uint64_t ns);
+/*
+ * Hide (hide != 0) or show again the interrupts (KF_NODE_IRQ, SOFTIRQ,
+ * NMI) with everything below them: no row stands for them; irq_hidden
+ * counts them.  The cursor stays on its node or, when an interrupt now
+ * hides it, moves to the function that interrupt came in.
+ */
+void kf_tree_set_hide_irq(struct kf_tree *t, int hide);
 /*
  * Search function names for text (a substring, case-insensitive unless
  * text has an upper-case letter; NULL: the last text again).  Moves the
@@ -367,6 +378,13 @@ int kf_tree_set_layers(struct kf_tree *t, const struct kf_layer *layers,
 		       int nlayers);
 /* The layer label of a function (strtab id) from the table, or NULL. */
 const char *kf_tree_layer(const struct kf_tree *t, uint32_t func);
+/*
+ * The colour of layer line k (< nlayers): 1 + the rank of its name among
+ * the table's names in order of first appearance, so every line of one
+ * layer gets the same colour; 0 for a bad k.  The TUI maps it onto its
+ * palette (modulo the palette's size).
+ */
+int kf_layer_color(const struct kf_layer *layers, int nlayers, int k);
 
 /* ---- per-function summary ----------------------------------------- */
 

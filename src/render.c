@@ -79,10 +79,15 @@ static const struct {
 	{ KF_NODE_CLOCK, " [clock unreliable]" },
 };
 
-const char *kf_render_hidden_row(char *buf, size_t len, uint32_t n)
+const char *kf_render_hidden_row(char *buf, size_t len, uint32_t n,
+				 uint64_t ns)
 {
+	char d[32];
+
+	kf_render_fmt_dur(d, sizeof(d), ns);
 	if (len)
-		snprintf(buf, len, "(%u hidden call%s)", n, n == 1 ? "" : "s");
+		snprintf(buf, len, "(%u hidden call%s%s%s)", n,
+			 n == 1 ? "" : "s", ns ? ", " : "", ns ? d : "");
 	return buf;
 }
 
@@ -304,6 +309,35 @@ static int visible(const struct walk *w, const struct kf_node *n)
 	return 1;
 }
 
+/* A sibling list: its hidden calls (one line after the shown ones, as
+ * the TUI has it) and the last one shown. */
+struct level {
+	uint32_t next;       /* the parent level's next sibling */
+	uint32_t hidden, last_shown, depth;
+	uint64_t hidden_ns;
+};
+
+static void level_scan(const struct walk *w, uint32_t first,
+		       struct level *l)
+{
+	uint32_t ni;
+
+	l->hidden = 0;
+	l->hidden_ns = 0;
+	l->last_shown = KF_NONE;
+	l->depth = kf_node_get(w->m, first)->depth;
+	for (ni = first; ni != KF_NONE; ni = kf_node_get(w->m, ni)->next) {
+		const struct kf_node *n = kf_node_get(w->m, ni);
+
+		if (visible(w, n)) {
+			l->last_shown = ni;
+		} else {
+			l->hidden++;
+			l->hidden_ns += n->dur;
+		}
+	}
+}
+
 /*
  * Print the sibling list starting at first, iteratively: trees can be
  * thousands of levels deep.
@@ -311,36 +345,27 @@ static int visible(const struct walk *w, const struct kf_node *n)
 static void print_tree(struct walk *w, uint32_t first)
 {
 	const struct kf_model *m = w->m;
-	uint32_t *stack = NULL, sp = 0, cap = 0, ni;
+	struct level *stack = NULL, lv;
+	uint32_t sp = 0, cap = 0, ni;
 	size_t plen[1024];
 	char total[32], self[32], marks[128];
 
 	ni = first;
 	w->prefix[0] = '\0';
+	if (ni != KF_NONE)
+		level_scan(w, ni, &lv);
 	for (;;) {
 		/* print the sibling run starting at ni at the current level */
 		while (ni != KF_NONE) {
 			const struct kf_node *n = kf_node_get(m, ni);
-			uint32_t next = n->next, hidden = 0;
+			uint32_t next = n->next;
 			int is_last;
 
 			if (!visible(w, n)) {
-				/* a run of hidden siblings: one line */
-				while (ni != KF_NONE &&
-				       !visible(w, kf_node_get(m, ni))) {
-					hidden++;
-					ni = kf_node_get(m, ni)->next;
-				}
-				/* the footer says why calls are hidden */
-				fprintf(w->f, "%23s  %s%s%s\n", "", w->prefix,
-					n->depth ? (ni == KF_NONE ? w->last :
-						    w->branch) : "",
-					kf_render_hidden_row(marks,
-							     sizeof(marks),
-							     hidden));
+				ni = next;
 				continue;
 			}
-			is_last = next == KF_NONE;
+			is_last = ni == lv.last_shown && !lv.hidden;
 			kf_render_fmt_node(total, sizeof(total), n, n->dur);
 			kf_render_fmt_node(self, sizeof(self), n, n->self);
 			fprintf(w->f, "%11s %11s  %s%s", total, self,
@@ -381,7 +406,8 @@ static void print_tree(struct walk *w, uint32_t first)
 					free(stack);
 					return;
 				}
-				stack[sp] = next;
+				stack[sp] = lv;
+				stack[sp].next = next;
 				if (sp < 1024)
 					plen[sp] = strlen(w->prefix);
 				sp++;
@@ -390,14 +416,22 @@ static void print_tree(struct walk *w, uint32_t first)
 					strcat(w->prefix, is_last ? w->space :
 					       w->pipe);
 				ni = n->child;
+				level_scan(w, ni, &lv);
 				continue;
 			}
 			ni = next;
 		}
+		/* the level's hidden calls; the footer says why */
+		if (first != KF_NONE && lv.hidden)
+			fprintf(w->f, "%23s  %s%s%s\n", "", w->prefix,
+				lv.depth ? w->last : "",
+				kf_render_hidden_row(marks, sizeof(marks),
+						     lv.hidden, lv.hidden_ns));
 		if (!sp)
 			break;
 		sp--;
-		ni = stack[sp];
+		lv = stack[sp];
+		ni = lv.next;
 		if (sp < 1024)
 			w->prefix[plen[sp]] = '\0';
 	}

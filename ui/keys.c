@@ -52,6 +52,9 @@ const struct kf_key kf_keys[] = {
 	{ { 'f' }, "f", KF_ACT_FILTER,
 	  "filter invocations by text; in a tree, hide calls shorter than "
 	  "a duration" },
+	{ { 'i' }, "i", KF_ACT_IRQ,
+	  "in a tree: hide or show interrupts (irq, softirq, nmi) with what "
+	  "they called" },
 	{ { 'm' }, "m", KF_ACT_MARK, "mark this invocation for a diff" },
 	{ { 'd' }, "d", KF_ACT_DIFF,
 	  "diff the marked invocation with this one" },

@@ -24,6 +24,7 @@ enum view { V_LIST, V_TREE, V_SUMMARY, V_DIFF, V_HELP, V_COUNT };
 enum {
 	C_TITLE = 1, C_FAIL, C_WARN, C_HEAT1, C_HEAT2, C_HEAT3, C_ADDED,
 	C_GONE, C_SLOWER, C_FASTER, C_MATCH, C_IRQ, C_BAR, C_DIM,
+	C_LAYER,  /* the first of the layers' palette (tui_layer_attr) */
 };
 
 /* the prompt on the status line (/, f, w) */
@@ -46,8 +47,12 @@ struct kf_tui {
 	struct kf_summary sum; /* valid when sum_on */
 	int sum_on;
 	uint32_t sum_call;    /* the summary's call, KF_NONE: all */
+	char sum_what[320];   /* what the summary is of, for its status */
 	char **help;          /* the help screen's lines */
 	int nhelp;
+	int help_layers;      /* first line of the layer legend, or -1 */
+	int nlayer_colors;    /* the layers' palette, 0 without colours */
+	int hide_irq;         /* i: trees hide interrupts */
 	struct kf_cursor help_cur;
 	uint32_t mark;        /* invocation marked for a diff, or KF_NONE */
 	uint32_t *pair;       /* --diff A B: each call's partner (owned) */
@@ -137,6 +142,9 @@ int tui_put_wrapped(int y, int n, const char *s, attr_t a);
 attr_t tui_pair(struct kf_tui *t, int p, attr_t mono);
 /* The attribute of a time's overhead mark (+ ! # * @ $). */
 attr_t tui_heat_attr(struct kf_tui *t, char heat);
+/* The colour of a layer (kf_row.color, kf_layer_color); A_NORMAL for 0
+ * and without colours. */
+attr_t tui_layer_attr(struct kf_tui *t, int color);
 /* How many rows the current view shows. */
 int tui_body_lines(const struct kf_tui *t);
 /* Lines above view v's rows, the title's included. */

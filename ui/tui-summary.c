@@ -49,6 +49,11 @@ static struct kf_cursor *summary_cursor(struct kf_tui *t, uint32_t *nrows)
 	return &t->sum.cur;
 }
 
+static void summary_status(struct kf_tui *t, char *buf, size_t len)
+{
+	snprintf(buf, len, "  %s", t->sum_what);
+}
+
 static void summary_act(struct kf_tui *t, enum kf_action a)
 {
 	/* s and the column key both move to the next column */
@@ -64,5 +69,6 @@ static int summary_write(struct kf_tui *t, FILE *f)
 const struct tui_view_ops tui_summary_view = {
 	.name = "Summary", .head = 2, .file = "kfollow-summary.txt",
 	.cursor = summary_cursor, .draw = draw_summary, .act = summary_act,
+	.status = summary_status,
 	.write = summary_write,
 };

@@ -198,33 +198,61 @@ static attr_t row_attr(struct kf_tui *t, const struct kf_row *r)
 	return A_NORMAL;
 }
 
+/* Draw [s, end) from x on with a; returns the new x. */
+static int put_part(int y, int x, char *s, char *end, attr_t a)
+{
+	char save = *end;
+
+	*end = '\0';
+	x += tui_put_text(y, x, COLS - x, s, a);
+	*end = save;
+	return x;
+}
+
 /*
- * The name column from x on; a matched name in the match colour, found
- * as the line shows it (escaped).
+ * The name column from x on; the layer label and the name in the layer's
+ * colour (unless the row has a colour of its own), a matched name in the
+ * match colour, both found as the line shows them (escaped).
  */
 static void draw_names(struct kf_tui *t, int y, int x, char *buf,
 		       const struct kf_row *r, attr_t a)
 {
-	char esc[1024], *rest = buf + SHARE_END, *name, save;
+	char esc[1024], *rest = buf + SHARE_END, *name, *from = rest;
+	attr_t la = tui_layer_attr(t, r->color) | (a & A_REVERSE);
 
 	/* scrolled sideways: the tree lines go first, then the names */
 	rest = (char *)tui_skip_chars(rest, (size_t)t->hscroll);
+	from = rest;
 	if (r->hidden) {
 		tui_put_text(y, x, COLS - x, rest, A_DIM | (a & A_REVERSE));
 		return;
 	}
-	name = r->matched ? strstr(rest, kf_escape(esc, sizeof(esc),
-						    r->name)) : NULL;
+	/* the layer column, when shown, starts after two spaces */
+	if (r->layer)
+		kf_escape(esc, sizeof(esc), r->layer);
+	if (r->layer && !t->tree.hide_layer &&
+	    !strncmp(rest + 2, esc, strlen(esc))) {
+		x = put_part(y, x, rest, rest + 2, a);
+		x = put_part(y, x, rest + 2, rest + 2 + strlen(esc), la);
+		from = rest + 2 + strlen(esc);
+	}
+	name = strstr(from, kf_escape(esc, sizeof(esc), r->name));
 	if (!name) {
-		tui_put_text(y, x, COLS - x, rest, a);
+		tui_put_text(y, x, COLS - x, from, a);
 		return;
 	}
-	save = *name;
-	*name = '\0';
-	x += tui_put_text(y, x, COLS - x, rest, a);
-	*name = save;
-	tui_put_text(y, x, COLS - x, name, tui_pair(t, C_MATCH, A_UNDERLINE) |
-		     A_BOLD | (a & A_REVERSE));
+	x = put_part(y, x, from, name, a);
+	if (r->matched) {
+		tui_put_text(y, x, COLS - x, name,
+			     tui_pair(t, C_MATCH, A_UNDERLINE) | A_BOLD |
+			     (a & A_REVERSE));
+		return;
+	}
+	/* warnings and interrupts keep their colour */
+	if ((a & A_COLOR) || !(la & A_COLOR))
+		la = a;
+	x = put_part(y, x, name, name + strlen(esc), la);
+	tui_put_text(y, x, COLS - x, name + strlen(esc), a);
 }
 
 /* One row: heat, times, the share bar, then the names. */
@@ -345,6 +373,14 @@ static void tree_status(struct kf_tui *t, char *buf, size_t len)
 		 t->tree.sort == KF_TREE_BY_TIME ? "  children by time" : "",
 		 d[0] ? "  hiding under " : "", d,
 		 t->hscroll ? "  names scrolled (<)" : "");
+	if (t->tree.hide_irq) {
+		size_t n = strlen(buf);
+
+		if (n < len)
+			snprintf(buf + n, len - n, "  %u irq%s hidden",
+				 t->tree.irq_hidden,
+				 t->tree.irq_hidden == 1 ? "" : "s");
+	}
 	/* --source: where the selected function is, and what it does */
 	if ((t->src || t->ex) && nrows) {
 		char where[KF_SRC_DOC_MAX * 4 + 512];
@@ -432,6 +468,27 @@ static void ask_min_dur(struct kf_tui *t)
 		     "empty: show all): ", cur);
 }
 
+/* i: every tree, the diff and those opened later hide interrupts, or
+ * show them again. */
+static void hide_irq(struct kf_tui *t, int hide)
+{
+	struct kf_tree *tr = shown(t);
+
+	t->hide_irq = hide;
+	if (t->tree_call != KF_NONE)
+		kf_tree_set_hide_irq(&t->tree, hide);
+	if (t->diff_on)
+		kf_tree_set_hide_irq(&t->diff, hide);
+	if (!hide)
+		tui_say(t, "interrupts shown");
+	else if (tr->irq_hidden)
+		tui_say(t, "%u interrupt%s hidden with what %s called (i shows "
+			"them)", tr->irq_hidden, tr->irq_hidden == 1 ? "" : "s",
+			tr->irq_hidden == 1 ? "it" : "they");
+	else
+		tui_say(t, "hiding interrupts: none in this call");
+}
+
 /* Keys of the tree and the diff alike (f: the tree only). */
 static void tree_act(struct kf_tui *t, enum kf_action a)
 {
@@ -500,6 +557,9 @@ static void tree_act(struct kf_tui *t, enum kf_action a)
 	case KF_ACT_FILTER:
 		if (t->view == V_TREE)
 			ask_min_dur(t);
+		break;
+	case KF_ACT_IRQ:
+		hide_irq(t, !t->hide_irq);
 		break;
 	default:
 		break;

@@ -93,6 +93,13 @@ attr_t tui_pair(struct kf_tui *t, int p, attr_t mono)
 	return t->color ? COLOR_PAIR(p) : mono;
 }
 
+attr_t tui_layer_attr(struct kf_tui *t, int color)
+{
+	if (!t->color || color <= 0 || !t->nlayer_colors)
+		return A_NORMAL;
+	return COLOR_PAIR(C_LAYER + (color - 1) % t->nlayer_colors);
+}
+
 attr_t tui_heat_attr(struct kf_tui *t, char heat)
 {
 	switch (heat) {
@@ -165,6 +172,20 @@ static const struct {
 	{ C_DIM, COLOR_BLUE, -1 },
 };
 
+/*
+ * The layers' palette, in the order layers get them (kf_layer_color): the
+ * 6 colours every terminal has (black and white are the text's), their
+ * bright sides with 16 colours, then 12 of xterm's 256 that read apart
+ * from those: subsystems.preset has 21 layers.  A terminal with fewer
+ * colours repeats them; the label tells them apart.
+ */
+static const short layer_fg[] = {
+	COLOR_GREEN, COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN, COLOR_YELLOW,
+	COLOR_RED, 8 + COLOR_GREEN, 8 + COLOR_BLUE, 8 + COLOR_MAGENTA,
+	8 + COLOR_CYAN, 8 + COLOR_YELLOW, 8 + COLOR_RED,
+	208, 141, 37, 172, 99, 162, 71, 75, 179, 167, 109, 143,
+};
+
 static void init_colors(struct kf_tui *t)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -178,6 +199,13 @@ static void init_colors(struct kf_tui *t)
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
 		init_pair(pairs[i].pair, pairs[i].fg, pairs[i].bg);
 	t->color = 1;
+	t->nlayer_colors = 0;
+	for (i = 0; i < sizeof(layer_fg) / sizeof(layer_fg[0]); i++) {
+		if (layer_fg[i] >= COLORS || C_LAYER + (int)i >= COLOR_PAIRS)
+			break;
+		init_pair(C_LAYER + i, layer_fg[i], -1);
+		t->nlayer_colors++;
+	}
 }
 
 static void set_pages(struct kf_tui *t);
@@ -635,6 +663,8 @@ void tui_open_tree(struct kf_tui *t, uint32_t call)
 					   t->o.nlayers);
 		if (t->o.min_duration)
 			kf_tree_set_min_dur(&t->tree, t->o.min_duration);
+		if (t->hide_irq)
+			kf_tree_set_hide_irq(&t->tree, 1);
 	}
 	t->view = V_TREE;
 	set_pages(t);
@@ -666,17 +696,22 @@ static void open_summary(struct kf_tui *t, uint32_t call)
 	t->view = V_SUMMARY;
 	set_pages(t);
 	if (narrowed && t->list.filter)
-		tui_say(t, "summary of the %u of %u invocations the list's "
-			"filter '%s' shows", t->list.nrows, t->m->ncalls,
-			t->list.filter);
+		snprintf(t->sum_what, sizeof(t->sum_what), "summary of %u of "
+			 "%u invocations (filter '%.200s')", t->list.nrows,
+			 t->m->ncalls, t->list.filter);
 	else if (narrowed)
-		tui_say(t, "summary of the %u of %u invocations the list "
-			"shows", t->list.nrows, t->m->ncalls);
+		snprintf(t->sum_what, sizeof(t->sum_what), "summary of %u of "
+			 "%u invocations (--path)", t->list.nrows,
+			 t->m->ncalls);
 	else if (call == KF_NONE)
-		tui_say(t, "summary of the whole capture");
+		snprintf(t->sum_what, sizeof(t->sum_what), "summary of all %u "
+			 "invocations", t->m->ncalls);
 	else
-		tui_say(t, "summary of one invocation (S in the list: the whole "
-		    "capture)");
+		snprintf(t->sum_what, sizeof(t->sum_what), "summary of "
+			 "invocation %u of %u", call + 1, t->m->ncalls);
+	/* the status line says it too, after this first time */
+	tui_say(t, "%s%s", t->sum_what, call == KF_NONE ? "" :
+		" (S in the list: all the list shows)");
 }
 
 /* The invocation the current view is about. */
@@ -700,6 +735,8 @@ static void show_diff(struct kf_tui *t, uint32_t b)
 	t->diff_on = 1;
 	if (t->o.nlayers)
 		kf_tree_set_layers(&t->diff, t->o.layers, t->o.nlayers);
+	if (t->hide_irq)
+		kf_tree_set_hide_irq(&t->diff, 1);
 	t->view = V_DIFF;
 	set_pages(t);
 	if (t->npairs)

@@ -29,6 +29,8 @@ enum {
 	ST_HIDDEN = 1 << 1,   /* shorter than min_dur: hidden with its subtree */
 	ST_RUNHEAD = 1 << 2,  /* hidden, first of a run of hidden siblings:
 			       * it shows as the run's "(N hidden calls)" row */
+	ST_GONE = 1 << 3,     /* with ST_HIDDEN: an interrupt hidden by
+			       * hide_irq, with no row at all */
 };
 
 struct kf_tree_priv {
@@ -48,6 +50,7 @@ struct kf_tree_priv {
 	uint32_t nmatch;
 	uint16_t *layer;     /* 0 unknown, 1 none, 2 + k: layers[k] */
 	uint32_t nlayer;
+	uint16_t *lcolor;    /* per layer line: kf_layer_color */
 	int layer_width;
 	uint32_t origin;     /* the call's error origin (node), KF_NONE */
 	/* zoom: the entries shown as roots, outermost first; the last one
@@ -116,6 +119,22 @@ static int in_zoom(const struct kf_tree *t, uint32_t e)
 	uint32_t z = zroot(t);
 
 	return z == KF_NONE || (e >= z && e < z + t->priv->size[z]);
+}
+
+/* Is e the last row among its siblings?  Interrupts hidden by hide_irq
+ * sort after every other sibling, so they do not count. */
+static int last_sib(const struct kf_tree *t, uint32_t e)
+{
+	const struct kf_tree_priv *p = t->priv;
+	uint32_t x = e + p->size[e];
+
+	return x == sib_end(t, e) || (p->st[x] & ST_GONE);
+}
+
+/* Has e children to show (not only interrupts hidden by hide_irq)? */
+static int has_kids(const struct kf_tree_priv *p, uint32_t e)
+{
+	return p->size[e] > 1 && !(p->st[e + 1] & ST_GONE);
 }
 
 /* ---- building the table --------------------------------------------- */
@@ -430,7 +449,10 @@ out:
 
 /* ---- hidden calls ---------------------------------------------------- */
 
-/* Mark the entries min_dur hides, and the first of each run of them. */
+/*
+ * Mark the entries min_dur hides, the first of each run of them, and the
+ * interrupts hide_irq hides (the outermost: irq_hidden counts them).
+ */
 static void mark_hidden(struct kf_tree *t)
 {
 	struct kf_tree_priv *p = t->priv;
@@ -438,10 +460,21 @@ static void mark_hidden(struct kf_tree *t)
 	int prev;
 
 	for (e = 0; e < n; e++) {
-		p->st[e] &= ~(ST_HIDDEN | ST_RUNHEAD);
+		p->st[e] &= ~(ST_HIDDEN | ST_RUNHEAD | ST_GONE);
 		if (t->min_dur && ent_dur(t, e) < t->min_dur &&
 		    !(ent_flags(t, e) & KF_NODE_NOEXIT))
 			p->st[e] |= ST_HIDDEN;
+	}
+	t->irq_hidden = 0;
+	for (e = 0; t->hide_irq && e < n;) {
+		if (ent_flags(t, e) & (KF_NODE_IRQ | KF_NODE_SOFTIRQ |
+				       KF_NODE_NMI)) {
+			p->st[e] |= ST_HIDDEN | ST_GONE;
+			t->irq_hidden++;
+			e += p->size[e];
+		} else {
+			e++;
+		}
 	}
 	if (!t->min_dur)
 		return;
@@ -451,9 +484,12 @@ static void mark_hidden(struct kf_tree *t)
 		uint32_t end = u == KF_NONE ? n : u + p->size[u];
 
 		for (prev = 0, c = first; c < end; c += p->size[c]) {
-			if ((p->st[c] & ST_HIDDEN) && !prev)
+			int h = (p->st[c] & (ST_HIDDEN | ST_GONE)) ==
+				ST_HIDDEN;
+
+			if (h && !prev)
 				p->st[c] |= ST_RUNHEAD;
-			prev = !!(p->st[c] & ST_HIDDEN);
+			prev = h;
 		}
 		while (e < n && p->size[e] < 2)
 			e++;
@@ -676,6 +712,7 @@ void kf_tree_release(struct kf_tree *t)
 		free(p->zoom);
 		free(p->match);
 		free(p->layer);
+		free(p->lcolor);
 		free(p);
 	}
 	free(t->search);
@@ -690,10 +727,12 @@ int kf_tree_set_layers(struct kf_tree *t, const struct kf_layer *layers,
 		       int nlayers)
 {
 	struct kf_tree_priv *p = t->priv;
-	int i;
+	int i, j, rank;
 
 	free(p->layer);
+	free(p->lcolor);
 	p->layer = NULL;
+	p->lcolor = NULL;
 	p->nlayer = 0;
 	t->layers = layers;
 	t->nlayers = layers && nlayers > 0 ? nlayers : 0;
@@ -707,27 +746,60 @@ int kf_tree_set_layers(struct kf_tree *t, const struct kf_layer *layers,
 		return 0;
 	p->layer = calloc(t->m->strs.count ? t->m->strs.count : 1,
 			  sizeof(*p->layer));
-	if (!p->layer)
+	p->lcolor = malloc(t->nlayers * sizeof(*p->lcolor));
+	if (!p->layer || !p->lcolor)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
+	/* kf_layer_color, line by line: the table has hundreds of lines */
+	for (i = 0, rank = 0; i < t->nlayers; i++) {
+		for (j = 0; j < i && strcmp(layers[j].name, layers[i].name);
+		     j++)
+			;
+		p->lcolor[i] = j < i ? p->lcolor[j] : ++rank;
+	}
 	p->nlayer = t->m->strs.count;
 	return 0;
 }
 
-const char *kf_tree_layer(const struct kf_tree *t, uint32_t func)
+int kf_layer_color(const struct kf_layer *layers, int nlayers, int k)
+{
+	int i, j, rank = 0;
+
+	if (k < 0 || k >= nlayers)
+		return 0;
+	/* the rank of the first line with k's name among first lines */
+	for (i = 0; i <= k; i++) {
+		for (j = 0; j < i && strcmp(layers[j].name, layers[i].name); j++)
+			;
+		if (j < i)
+			continue;
+		rank++;
+		if (!strcmp(layers[i].name, layers[k].name))
+			return rank;
+	}
+	return rank;
+}
+
+/* The layer line (index) of a function, or -1. */
+static int layer_index(const struct kf_tree *t, uint32_t func)
 {
 	struct kf_tree_priv *p = t->priv;
-	const char *name;
 	int k;
 
 	if (!t->nlayers)
-		return NULL;
+		return -1;
 	if (func < p->nlayer && p->layer[func])
-		return p->layer[func] == 1 ? NULL :
-		       t->layers[p->layer[func] - 2].name;
-	name = kf_strtab_get(&t->m->strs, func);
-	k = kf_layer_find(t->layers, t->nlayers, name);
+		return p->layer[func] - 2;
+	k = kf_layer_find(t->layers, t->nlayers, kf_strtab_get(&t->m->strs,
+							       func));
 	if (func < p->nlayer)
 		p->layer[func] = k >= 0 ? (uint16_t)(k + 2) : 1;
+	return k;
+}
+
+const char *kf_tree_layer(const struct kf_tree *t, uint32_t func)
+{
+	int k = layer_index(t, func);
+
 	return k >= 0 ? t->layers[k].name : NULL;
 }
 
@@ -751,7 +823,7 @@ static int reachable(const struct kf_tree *t, uint32_t e)
 {
 	const struct kf_tree_priv *p = t->priv;
 
-	if (!t->min_dur)
+	if (!t->min_dur && !t->hide_irq)
 		return 1;
 	for (; e != KF_NONE; e = p->up[e])
 		if (p->st[e] & ST_HIDDEN)
@@ -873,7 +945,7 @@ int kf_tree_fold(struct kf_tree *t, enum kf_fold_op op)
 
 	if (e == KF_NONE)
 		return -1;
-	kids = p->size[e] > 1 && !(p->st[e] & ST_HIDDEN);
+	kids = has_kids(p, e) && !(p->st[e] & ST_HIDDEN);
 	if (op == KF_TOGGLE) {
 		if (!kids)
 			return -1;
@@ -1042,11 +1114,11 @@ int kf_tree_sibling(struct kf_tree *t, int dir)
 	if (dir > 0) {
 		for (c = e + p->size[e]; c < end && found == KF_NONE;
 		     c += p->size[c])
-			if (!(p->st[c] & ST_HIDDEN))
+			if (!(p->st[c] & (ST_HIDDEN | ST_GONE)))
 				found = c;
 	} else {
 		for (c = u == KF_NONE ? 0 : u + 1; c < e; c += p->size[c])
-			if (!(p->st[c] & ST_HIDDEN))
+			if (!(p->st[c] & (ST_HIDDEN | ST_GONE)))
 				found = c;
 	}
 	if (found == KF_NONE)
@@ -1060,7 +1132,7 @@ int kf_tree_zoom_in(struct kf_tree *t)
 	struct kf_tree_priv *p = t->priv;
 	uint32_t e = cur_ent(t);
 
-	if (e == KF_NONE || p->size[e] < 2 || (p->st[e] & ST_HIDDEN) ||
+	if (e == KF_NONE || !has_kids(p, e) || (p->st[e] & ST_HIDDEN) ||
 	    e == zroot(t))
 		return -1;
 	p->zoom[p->nzoom++] = e;
@@ -1111,17 +1183,14 @@ size_t kf_tree_breadcrumb(const struct kf_tree *t, char *buf, size_t len)
 	return o.pos;
 }
 
+static int resort(struct kf_tree *t, enum kf_tree_sort s);
+
 void kf_tree_set_min_dur(struct kf_tree *t, uint64_t ns)
 {
-	uint32_t e = cur_ent(t), off = t->cur.row - t->cur.top;
-
 	t->min_dur = ns;
 	mark_hidden(t);
-	/* a zoom root shorter than the minimum cannot stand for itself */
-	while (t->priv->nzoom && (t->priv->st[zroot(t)] & ST_HIDDEN))
-		t->priv->nzoom--;
-	rebuild(t);
-	keep_cursor(t, e, off);
+	resort(t, t->sort);
+	kf_err_clear(); /* out of memory: runs stay where they are */
 }
 
 struct kid_order {
@@ -1133,8 +1202,15 @@ static int kid_cmp(const void *a, const void *b, void *arg)
 {
 	const struct kid_order *o = arg;
 	const uint32_t *seq = o->t->priv->seq;
+	const uint8_t *st = o->t->priv->st;
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	/* shown, then hidden (one row after the shown ones), then hidden
+	 * interrupts (no row) */
+	int cx = st[x] & ST_GONE ? 2 : !!(st[x] & ST_HIDDEN);
+	int cy = st[y] & ST_GONE ? 2 : !!(st[y] & ST_HIDDEN);
 
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
 	if (o->by_time) {
 		uint64_t dx = ent_dur(o->t, x), dy = ent_dur(o->t, y);
 
@@ -1251,17 +1327,20 @@ static void reorder(const struct kf_tree *t, struct kid_order *o,
 	}
 }
 
-int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
+/*
+ * Put the entries in order s, hidden ones after their shown siblings
+ * (mark_hidden first), and the cursor on its node, or on the caller of
+ * the interrupt that hides it.  Returns 0 or -1 (then in the old order).
+ */
+static int resort(struct kf_tree *t, enum kf_tree_sort s)
 {
 	struct kf_tree_priv *p = t->priv;
 	struct kid_order o = { t, s == KF_TREE_BY_TIME };
 	uint32_t n = t->nents, *pos = NULL, *kids = NULL;
-	uint32_t e = cur_ent(t), off = t->cur.row - t->cur.top;
+	uint32_t e = cur_ent(t), off = t->cur.row - t->cur.top, x0;
 	struct frame *fr = NULL;
 	struct ents x;
 
-	if (s == t->sort)
-		return 0;
 	if (!n) {
 		t->sort = s;
 		return 0;
@@ -1269,11 +1348,16 @@ int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
 	pos = malloc((size_t)n * sizeof(*pos));
 	kids = malloc((size_t)n * sizeof(*kids));
 	fr = malloc(((size_t)p->maxdepth + 2) * sizeof(*fr));
+	/* out of call order: keep each entry's call-order rank */
 	if (!pos || !kids || !fr ||
-	    ents_alloc(&x, n, p->nb != NULL, o.by_time) < 0) {
+	    ents_alloc(&x, n, p->nb != NULL, o.by_time || t->min_dur ||
+		       t->irq_hidden) < 0) {
 		free(pos);
 		free(kids);
 		free(fr);
+		mark_hidden(t);
+		rebuild(t);
+		keep_cursor(t, e, off);
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	}
 	reorder(t, &o, &x, pos, kids, fr);
@@ -1287,9 +1371,32 @@ int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
 	free(kids);
 	free(fr);
 	mark_hidden(t); /* runs of hidden siblings depend on the order */
+	/* a zoom root hidden (shorter than the minimum, an interrupt) cannot
+	 * stand for itself */
+	while (p->nzoom && (p->st[zroot(t)] & ST_HIDDEN))
+		p->nzoom--;
 	rebuild(t);
+	/* inside a hidden interrupt: the function it interrupted */
+	for (x0 = e; x0 != KF_NONE && e != KF_NONE; x0 = p->up[x0])
+		if (p->st[x0] & ST_GONE)
+			e = p->up[x0];
 	keep_cursor(t, e, off);
 	return 0;
+}
+
+int kf_tree_set_sort(struct kf_tree *t, enum kf_tree_sort s)
+{
+	if (s == t->sort)
+		return 0;
+	return resort(t, s);
+}
+
+void kf_tree_set_hide_irq(struct kf_tree *t, int hide)
+{
+	t->hide_irq = hide;
+	mark_hidden(t);
+	resort(t, t->sort);
+	kf_err_clear();
 }
 
 /* ---- rows as data and text ------------------------------------------- */
@@ -1300,6 +1407,7 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 	uint32_t e = p->rows[i], end = sib_end(t, e), x;
 	const struct kf_node *a = NULL, *b = NULL, *main;
 	uint64_t base;
+	int k;
 
 	memset(r, 0, sizeof(*r));
 	r->ent = e;
@@ -1317,17 +1425,17 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 	if (zroot(t) != KF_NONE)
 		end = e == zroot(t) ? e + p->size[e] : end;
 	if (p->st[e] & ST_HIDDEN) {
-		for (x = e; x < end && (p->st[x] & ST_HIDDEN);
-		     x += p->size[x]) {
+		for (x = e; x < end && (p->st[x] & (ST_HIDDEN | ST_GONE)) ==
+		     ST_HIDDEN; x += p->size[x]) {
 			r->hidden++;
 			r->total += ent_dur(t, x);
 		}
-		r->last = x == end;
+		r->last = x == end || (p->st[x] & ST_GONE);
 		r->heat = ' ';
 		r->name = "";
 		return;
 	}
-	r->last = e + p->size[e] == end;
+	r->last = last_sib(t, e);
 	main = b ? b : a;
 	r->total = main->dur;
 	r->self = main->self;
@@ -1348,7 +1456,7 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 		r->share = s > 1000 ? 1000 : (uint16_t)s;
 	}
 	r->heat = kf_overhead_mark(r->total);
-	r->has_kids = p->size[e] > 1;
+	r->has_kids = has_kids(p, e);
 	r->folded = r->has_kids && (p->st[e] & ST_FOLDED);
 	r->name = kf_strtab_get(&t->m->strs, main->func);
 	r->matched = name_matches(t, main->func);
@@ -1367,6 +1475,8 @@ void kf_tree_row(const struct kf_tree *t, uint32_t i, struct kf_row *r)
 	/* the function's own: a caller's label on it would put block-layer
 	 * functions under "pagecache" */
 	r->layer = kf_tree_layer(t, main->func);
+	k = layer_index(t, main->func);
+	r->color = k >= 0 && p->lcolor ? p->lcolor[k] : 0;
 }
 
 struct lines {
@@ -1420,17 +1530,17 @@ size_t kf_tree_prefix(const struct kf_tree *t, uint32_t i, char *buf,
 	}
 	for (j = from; j-- > 0;) {
 		x = p->anc[j];
-		kf_out_puts(&o, x + p->size[x] == sib_end(t, x) ?
-			    ln->space : ln->pipe);
+		kf_out_puts(&o, last_sib(t, x) ? ln->space : ln->pipe);
 	}
 	if (p->st[e] & ST_HIDDEN) {
-		for (x = e; x < end && (p->st[x] & ST_HIDDEN); x += p->size[x])
+		for (x = e; x < end && (p->st[x] & (ST_HIDDEN | ST_GONE)) ==
+		     ST_HIDDEN; x += p->size[x])
 			;
-		last = x == end;
+		last = x == end || (p->st[x] & ST_GONE);
 		folded = 0;
 	} else {
-		last = e + p->size[e] == end;
-		folded = p->size[e] > 1 && (p->st[e] & ST_FOLDED);
+		last = last_sib(t, e);
+		folded = has_kids(p, e) && (p->st[e] & ST_FOLDED);
 	}
 	if (d)
 		kf_out_puts(&o, last ? (folded ? ln->flast : ln->last) :
@@ -1508,7 +1618,8 @@ size_t kf_tree_line(const struct kf_tree *t, uint32_t i, char *buf,
 				o.pos < len ? len - o.pos : 0, ascii);
 	if (r.hidden) {
 		kf_out_puts(&o, kf_render_hidden_row(marks, sizeof(marks),
-						     r.hidden));
+						     r.hidden, p->nb ? 0 :
+						     r.total));
 	} else {
 		kf_out_escape(&o, r.name, strlen(r.name));
 		if (!p->nb && (r.flags & KF_NODE_ARGS)) {

@@ -8,6 +8,8 @@
 # shot               the screen as text, '>' marking reverse-video lines
 # screen NAME        wait until the screen is tests/tui/expected/NAME.txt
 # wait_for TEXT S    wait up to S seconds for TEXT on screen
+# colour_of LINE TEXT  the SGR colour TEXT is drawn in on the first line
+#                    showing LINE
 # until_rc           wait for kfollow to exit, print its status
 # restored WHAT      the terminal is back as it was after kfollow exited
 
@@ -72,6 +74,24 @@ colours() {
 	$T capture-pane -t t -p -e 2>/dev/null | grep -o "$esc\[[0-9;]*m" |
 		tr -d "$esc[m" | tr ';' '\n' |
 		grep -x '3[0-8]\|4[0-8]\|9[0-7]\|10[0-7]' | sort -u | tr '\n' ' '
+}
+
+# colour_of LINE TEXT: the parameters of the last SGR escape before TEXT
+# on the first line whose text contains LINE ("93", "38;5;208"; tmux writes
+# only changes, so that is the colour TEXT starts in); empty if none
+colour_of() {
+	n=$($T capture-pane -t t -p 2>/dev/null | grep -F -n -m1 -- "$1")
+	[ -n "$n" ] || return
+	$T capture-pane -t t -p -e 2>/dev/null | sed -n "${n%%:*}p" |
+		awk -v e="$esc" -v s="$2" '{
+			i = index($0, s)
+			if (!i)
+				exit
+			n = split(substr($0, 1, i - 1), part, e "\\[")
+			sub(/m.*/, "", part[n])
+			if (n > 1)
+				print part[n]
+		}'
 }
 
 # screen NAME: the pane must come to show tests/tui/expected/NAME.txt

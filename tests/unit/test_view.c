@@ -560,16 +560,17 @@ static void test_sort_ties(void **state)
 /*
  * Minimum duration 8 us hides kmem_cache_alloc (3) and fd_install (5),
  * each as a one-call row; 25 us hides getname with its child,
- * link_path_walk with its child and fd_install:
+ * link_path_walk with its child and fd_install, one row per caller after
+ * the calls it shows:
  *
  *     do_sys_openat2                   do_sys_openat2
- *     |-- getname                      |-- (1 hidden)
- *     |   `-- (1 hidden)               |-- do_filp_open
- *     |-- do_filp_open                 |   `-- path_openat
- *     |   `-- path_openat              |       |-- (1 hidden)
- *     |       |-- link_path_walk       |       `-- do_open
- *     |       |   `-- walk_component   |           `-- vfs_open
- *     |       `-- do_open              `-- (1 hidden)
+ *     |-- getname                      |-- do_filp_open
+ *     |   `-- (1 hidden)               |   `-- path_openat
+ *     |-- do_filp_open                 |       |-- do_open
+ *     |   `-- path_openat              |       |   `-- vfs_open
+ *     |       |-- link_path_walk       |       `-- (1 hidden)
+ *     |       |   `-- walk_component   `-- (2 hidden)
+ *     |       `-- do_open
  *     |           `-- vfs_open
  *     `-- (1 hidden)
  */
@@ -603,16 +604,16 @@ static void test_min_dur(void **state)
 	kf_tree_set_min_dur(t, 25 * US);
 	assert_string_equal(shape(t),
 		"  do_sys_openat2\n"
-		"  |-- (1 hidden)\n"
 		"  |-- do_filp_open\n"
 		"  |   `-- path_openat\n"
-		"> |       |-- (1 hidden)\n"
-		"  |       `-- do_open\n"
-		"  |           `-- vfs_open\n"
-		"  `-- (1 hidden)\n");
+		"  |       |-- do_open\n"
+		"  |       |   `-- vfs_open\n"
+		"> |       `-- (1 hidden)\n"
+		"  `-- (2 hidden)\n");
 	/* search and the hot path skip what is hidden */
 	assert_int_equal(kf_tree_search(t, "getname", 1), -1);
 	assert_int_equal(kf_tree_search(t, "kmem", -1), -1);
+	go(t, "path_openat");
 	assert_int_equal(kf_tree_search(t, "open", 1), 0);
 	assert_string_equal(selected_name(t), "do_open");
 	kf_tree_set_min_dur(t, 0);
@@ -646,14 +647,14 @@ static void test_clock_marks(void **state)
 }
 
 /*
- * Runs of hidden siblings are one row; a node that never returned stays
- * (its time is a lower bound).  At 10 us, with the cursor on b:
+ * The hidden children of a node are one row, after the children it
+ * shows, whatever their order; a node that never returned stays (its
+ * time is a lower bound).  At 10 us, with the cursor on b:
  *
  *     parent
- *   > |-- (2 hidden)        a, b
  *     |-- c
  *     |-- d [no return seen]
- *     `-- (2 hidden)        e, f
+ *   > `-- (4 hidden)        a, b, e, f
  */
 static void test_hidden_runs(void **state)
 {
@@ -675,42 +676,112 @@ static void test_hidden_runs(void **state)
 	kf_tree_set_min_dur(t, 10 * US);
 	assert_string_equal(shape(t),
 		"  parent\n"
-		"> |-- (2 hidden)\n"
 		"  |-- c\n"
 		"  |-- d\n"
-		"  `-- (2 hidden)\n");
-	kf_tree_row(t, 4, &r);
-	assert_int_equal(r.hidden, 2);
-	assert_int_equal(r.total, 3 * US);
+		"> `-- (4 hidden)\n");
+	kf_tree_row(t, 3, &r);
+	assert_int_equal(r.hidden, 4);
+	assert_int_equal(r.total, 5 * US);
 	assert_int_equal(r.last, 1);
-	kf_tree_line(t, 3, line, sizeof(line), 1);
+	kf_tree_line(t, 2, line, sizeof(line), 1);
 	assert_string_equal(line, "     1.000 us    1.000 us   1.0%  "
 			    "|-- d [no return seen]");
-	kf_tree_line(t, 4, line, sizeof(line), 1);
+	kf_tree_line(t, 3, line, sizeof(line), 1);
 	assert_string_equal(line, "                                  "
-			    "`-- (2 hidden calls)");
-	/*
-	 * By time: c, f, a, b, d, e (ties in call order), so the runs are
-	 * f, a, b and e; the cursor's node a is now inside the first:
-	 *
-	 *     parent
-	 *     |-- c
-	 *   > |-- (3 hidden)
-	 *     |-- d
-	 *     `-- (1 hidden)
-	 */
+			    "`-- (4 hidden calls, 5.000 us)");
+	/* by time the same: the hidden ones still go last, in one row */
 	assert_int_equal(kf_tree_set_sort(t, KF_TREE_BY_TIME), 0);
 	assert_string_equal(shape(t),
 		"  parent\n"
 		"  |-- c\n"
-		"> |-- (3 hidden)\n"
 		"  |-- d\n"
-		"  `-- (1 hidden)\n");
-	kf_tree_row(t, 2, &r);
-	assert_int_equal(r.total, 4 * US);   /* f 2, a 1, b 1 */
-	/* the cursor was on a hidden run: fold its caller */
+		"> `-- (4 hidden)\n");
+	/* shown again: back in call order, the cursor on a hidden one */
+	assert_int_equal(kf_tree_set_sort(t, KF_TREE_BY_CALL_ORDER), 0);
+	kf_tree_set_min_dur(t, 0);
+	assert_string_equal(shape(t),
+		"  parent\n"
+		"> |-- a\n"
+		"  |-- b\n"
+		"  |-- c\n"
+		"  |-- d\n"
+		"  |-- e\n"
+		"  `-- f\n");
+	kf_tree_set_min_dur(t, 10 * US);
+	/* the cursor was on a hidden row: fold its caller */
 	assert_int_equal(kf_tree_fold(t, KF_FOLD), 0);
 	assert_string_equal(shape(t), "> + parent\n");
+}
+
+/*
+ * i hides interrupts with what they called, with no row for them; the
+ * cursor inside one goes to the function it came in; the tree lines end
+ * at the last sibling shown.  Here with the cursor on tick:
+ *
+ *     read                          read
+ *     |-- ext4_read                 |-- ext4_read
+ *     |   |-- filemap               |   `-- filemap
+ *     |   `-- apic_timer [irq]    > `-- copy_to_user
+ *     |       `-- tick
+ *     |-- copy_to_user
+ *     `-- do_softirq [softirq]
+ *         `-- net_rx [softirq] (nested: counted once)
+ */
+static void test_hide_irq(void **state)
+{
+	static const struct tn tab[] = {
+		{ 0, "read", 100 * US, 0 }, { 1, "ext4_read", 50 * US, 0 },
+		{ 2, "filemap", 20 * US, 0 },
+		{ 2, "apic_timer", 10 * US, KF_NODE_IRQ },
+		{ 3, "tick", 5 * US, 0 },
+		{ 1, "copy_to_user", 2 * US, 0 },
+		{ 1, "do_softirq", 30 * US, KF_NODE_SOFTIRQ },
+		{ 2, "net_rx", 20 * US, KF_NODE_SOFTIRQ },
+		{ -1, NULL, 0, 0 },
+	};
+	struct fx *f = *state;
+	struct kf_tree *t = &f->t;
+	uint32_t ci = add_call(&f->m, tab, 5000, "x", 1);
+
+	assert_int_equal(kf_tree_init(t, &f->m, ci, -1), 0);
+	go(t, "tick");
+	kf_tree_set_hide_irq(t, 1);
+	assert_int_equal(t->irq_hidden, 2);
+	assert_string_equal(shape(t),
+		"  read\n"
+		"> |-- ext4_read\n"
+		"  |   `-- filemap\n"
+		"  `-- copy_to_user\n");
+	/* search and the hot path skip them */
+	assert_int_equal(kf_tree_search(t, "net_rx", 1), -1);
+	assert_int_equal(kf_tree_hot_path(t), 0);
+	assert_string_equal(selected_name(t), "filemap");
+	/* with the minimum duration: the hidden row is still last */
+	kf_tree_set_min_dur(t, 3 * US);
+	assert_string_equal(shape(t),
+		"  read\n"
+		"  |-- ext4_read\n"
+		"> |   `-- filemap\n"
+		"  `-- (1 hidden)\n");
+	kf_tree_set_min_dur(t, 0);
+	go(t, "ext4_read");
+	kf_tree_set_hide_irq(t, 0);
+	assert_int_equal(t->irq_hidden, 0);
+	assert_int_equal(t->nrows, 8);
+	assert_string_equal(selected_name(t), "ext4_read");
+	/* shown again in call order */
+	go(t, "tick");
+	kf_tree_set_sort(t, KF_TREE_BY_TIME);
+	kf_tree_set_sort(t, KF_TREE_BY_CALL_ORDER);
+	assert_string_equal(shape(t),
+		"  read\n"
+		"  |-- ext4_read\n"
+		"  |   |-- filemap\n"
+		"  |   `-- apic_timer\n"
+		"> |       `-- tick\n"
+		"  |-- copy_to_user\n"
+		"  `-- do_softirq\n"
+		"      `-- net_rx\n");
 }
 
 /* ---- rows as data and text -------------------------------------------- */
@@ -787,6 +858,49 @@ static void test_rows(void **state)
 				"ext4_file_read_iter")), "ext4");
 	assert_null(kf_tree_layer(t, kf_strtab_find(&f->m.strs,
 				"rw_verify_area")));
+}
+
+/*
+ * A layer's colour is its name's rank in the table, whatever line names
+ * it: vfs's second glob gets vfs's colour, the same in every view.
+ */
+static void test_layer_colors(void **state)
+{
+	static const struct kf_layer layers[] = {
+		{ "ext4_*", "ext4" }, { "vfs_*", "vfs" },
+		{ "filemap_*", "mm" }, { "fsnotify_*", "vfs" },
+	};
+	struct fx *f = *state;
+	struct kf_tree *t = &f->t;
+	uint32_t ci = add_call(&f->m, read_tree, 5000, "cat", 100);
+	struct kf_row r;
+
+	assert_int_equal(kf_layer_color(layers, 4, 0), 1);
+	assert_int_equal(kf_layer_color(layers, 4, 1), 2);
+	assert_int_equal(kf_layer_color(layers, 4, 2), 3);
+	assert_int_equal(kf_layer_color(layers, 4, 3), 2);
+	assert_int_equal(kf_layer_color(layers, 4, 4), 0);
+	assert_int_equal(kf_layer_color(layers, 4, -1), 0);
+	assert_int_equal(kf_tree_init(t, &f->m, ci, -1), 0);
+	kf_tree_row(t, 0, &r);
+	assert_int_equal(r.color, 0);      /* no table yet */
+	assert_int_equal(kf_tree_set_layers(t, layers, 4), 0);
+	kf_tree_row(t, 0, &r);             /* vfs_read */
+	assert_int_equal(r.color, 2);
+	kf_tree_row(t, 1, &r);             /* rw_verify_area: none */
+	assert_int_equal(r.color, 0);
+	kf_tree_row(t, 2, &r);             /* ext4_file_read_iter */
+	assert_int_equal(r.color, 1);
+	kf_tree_row(t, 3, &r);             /* filemap_read */
+	assert_int_equal(r.color, 3);
+	kf_tree_row(t, 5, &r);             /* fsnotify_access: vfs again */
+	assert_string_equal(r.layer, "vfs");
+	assert_int_equal(r.color, 2);
+	/* the colour goes with the node when the rows move */
+	assert_int_equal(kf_tree_set_sort(t, KF_TREE_BY_TIME), 0);
+	kf_tree_row(t, 1, &r);
+	assert_string_equal(r.name, "ext4_file_read_iter");
+	assert_int_equal(r.color, 1);
 }
 
 /* An openat of `path` with read_tree's tree, in m. */
@@ -917,11 +1031,12 @@ static void test_write(void **state)
 	assert_string_equal(rows,
 		"        total        self  share  layer  function\n"
 		"#    1.500 ms  279.200 us 100.0%  vfs    vfs_read\n"
-		"                                         ├─ (1 hidden call)\n"
 		"#    1.200 ms    1.038 ms  80.0%  ext4   ├▸ "
 		"ext4_file_read_iter\n"
-		"+   20.000 us   20.000 us   1.3%         └─ fsnotify_access "
+		"+   20.000 us   20.000 us   1.3%         ├─ fsnotify_access "
 		"[no return seen] [events lost]\n"
+		"                                         └─ (1 hidden call, "
+		"800 ns)\n"
 		"# hidden calls: shorter than 1.000 us\n");
 	free(text);
 
@@ -932,10 +1047,10 @@ static void test_write(void **state)
 	assert_string_equal(rows,
 		"        total        self  share  function\n"
 		"#    1.500 ms  279.200 us 100.0%  vfs_read\n"
-		"                                  ├─ (1 hidden call)\n"
 		"#    1.200 ms    1.038 ms  80.0%  ├▸ ext4_file_read_iter\n"
-		"+   20.000 us   20.000 us   1.3%  └─ fsnotify_access "
+		"+   20.000 us   20.000 us   1.3%  ├─ fsnotify_access "
 		"[no return seen] [events lost]\n"
+		"                                  └─ (1 hidden call, 800 ns)\n"
 		"# hidden calls: shorter than 1.000 us\n");
 	free(text);
 }
@@ -1729,7 +1844,7 @@ static void test_summary(void **state)
 
 /*
  * A random tree of 3000 nodes; random cursor moves, folds, searches, hot
- * paths, sorts and duration filters.  The test keeps its own set of
+ * paths, sorts, duration filters and hidden interrupts.  The test keeps its own set of
  * folded nodes and after every step compares the view's rows with a
  * plain recursive walk of the model.
  */
@@ -1738,6 +1853,7 @@ struct ref {
 	uint8_t *folded;        /* by node index */
 	uint64_t min_dur;
 	int by_time;
+	int hide_irq;
 	uint32_t *out, n;
 };
 
@@ -1755,7 +1871,7 @@ static int dur_desc(const void *a, const void *b, void *arg)
 static void ref_walk(struct ref *r, uint32_t first)
 {
 	uint32_t *kids = malloc(r->m->nnodes * sizeof(*kids)), k = 0, i, ni;
-	int prev_hidden = 0;
+	uint32_t first_hidden = KF_NONE;
 
 	assert_non_null(kids);
 	for (ni = first; ni != KF_NONE; ni = kf_node_get(r->m, ni)->next)
@@ -1767,17 +1883,20 @@ static void ref_walk(struct ref *r, uint32_t first)
 		int hidden = r->min_dur && n->dur < r->min_dur &&
 			     !(n->flags & KF_NODE_NOEXIT);
 
+		if (r->hide_irq && (n->flags & KF_NODE_IRQ))
+			continue;
 		if (hidden) {
-			if (!prev_hidden)
-				r->out[r->n++] = kids[i];
-			prev_hidden = 1;
+			if (first_hidden == KF_NONE)
+				first_hidden = kids[i];
 			continue;
 		}
-		prev_hidden = 0;
 		r->out[r->n++] = kids[i];
 		if (n->child != KF_NONE && !r->folded[kids[i]])
 			ref_walk(r, n->child);
 	}
+	/* one row for the hidden ones, after the shown */
+	if (first_hidden != KF_NONE)
+		r->out[r->n++] = first_hidden;
 	free(kids);
 }
 
@@ -1822,7 +1941,7 @@ static void test_random_ops(void **state)
 	struct kf_model *m = &f->m;
 	struct kf_tree *t = &f->t;
 	struct tn *tab = calloc(3001, sizeof(*tab));
-	struct ref r = { m, NULL, 0, 0, NULL, 0 };
+	struct ref r = { m, NULL, 0, 0, 0, NULL, 0 };
 	unsigned seed = 12345;
 	uint32_t ci, i, step;
 	int d = 0;
@@ -1844,6 +1963,8 @@ static void test_random_ops(void **state)
 			tab[i].flags = KF_NODE_NOEXIT;
 		if (rand_r(&seed) % 7 == 0)
 			tab[i].dur = 1 + rand_r(&seed) % 1000;
+		if (rand_r(&seed) % 40 == 0)
+			tab[i].flags |= KF_NODE_IRQ;
 	}
 	tab[3000].depth = -1;
 	ci = add_call(m, tab, 0, "x", 1);
@@ -1916,6 +2037,9 @@ static void test_random_ops(void **state)
 			r.min_dur = rand_r(&seed) % 3 ? 0 :
 				    1ULL << (28 + rand_r(&seed) % 10);
 			kf_tree_set_min_dur(t, r.min_dur);
+		} else if (op < 97) {
+			r.hide_irq = !r.hide_irq;
+			kf_tree_set_hide_irq(t, r.hide_irq);
 		} else {
 			kf_tree_parent(t);
 		}
@@ -2046,12 +2170,14 @@ static void test_hidden_words(void **state)
 	char b[96], small[8];
 
 	(void)state;
-	assert_string_equal(kf_render_hidden_row(b, sizeof(b), 1),
+	assert_string_equal(kf_render_hidden_row(b, sizeof(b), 1, 0),
 			    "(1 hidden call)");
-	assert_string_equal(kf_render_hidden_row(b, sizeof(b), 12),
+	assert_string_equal(kf_render_hidden_row(b, sizeof(b), 12, 0),
 			    "(12 hidden calls)");
-	assert_string_equal(kf_render_hidden_row(small, sizeof(small), 12),
-			    "(12 hid");
+	assert_string_equal(kf_render_hidden_row(b, sizeof(b), 2, 4250),
+			    "(2 hidden calls, 4.250 us)");
+	assert_string_equal(kf_render_hidden_row(small, sizeof(small), 12,
+						 4250), "(12 hid");
 	assert_null(kf_render_hidden_note(b, sizeof(b), 0, 0));
 	assert_string_equal(kf_render_hidden_note(b, sizeof(b), 1000, 0),
 			    "# hidden calls: shorter than 1.000 us");
@@ -2287,8 +2413,10 @@ int main(void)
 		T(test_sort_ties),
 		T(test_min_dur),
 		T(test_hidden_runs),
+		T(test_hide_irq),
 		T(test_clock_marks),
 		T(test_rows),
+		T(test_layer_colors),
 		cmocka_unit_test(test_diff_captures),
 		T(test_write),
 		T(test_line_truncation),
