@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "kf_keys.h"
+#include "kf_mouse.h"
 #include "kf_tui.h"
 #include "kf_view.h"
 
@@ -89,6 +90,10 @@ struct kf_tui {
 	int quit;
 	int follow;           /* End pressed in the list: stay on the newest */
 	int hscroll;          /* tree and diff: name columns scrolled away */
+	int delay;            /* getch's timeout now, in ms */
+	int sgr;              /* SGR mouse reports (1006) asked for */
+	struct kf_clicks clicks; /* SGR presses, for double clicks */
+	int click_opened;     /* the last SGR click opened or folded a row */
 	uint32_t ncalls_drawn;
 };
 

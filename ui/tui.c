@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -208,11 +209,77 @@ static void init_colors(struct kf_tui *t)
 	}
 }
 
+/*
+ * SGR mouse reports (1006).  ncurses turns on the encoding its terminfo
+ * entry names (kmous), X10 on most, so kfollow asks for SGR too and turns
+ * it off wherever ncurses lets go of the terminal (endwin): the shell and
+ * $PAGER must get the terminal as they left it.  write(2), since the
+ * signal handlers need it too.
+ */
+static volatile sig_atomic_t sgr_on;    /* 1006 is on now */
+
+static void sgr_write(int on)
+{
+	static const char seq[2][9] = { "\033[?1006l", "\033[?1006h" };
+
+	if (write(STDOUT_FILENO, seq[on], 8) < 0) {
+		/* a terminal gone away has no mode to restore */
+	}
+	sgr_on = on;
+}
+
+static void sgr_set(const struct kf_tui *t, int on)
+{
+	if (t->sgr && sgr_on != on)
+		sgr_write(on);
+}
+
+/* ncurses' Ctrl-Z handler (endwin, stop, redraw), which ours wraps */
+static struct sigaction nc_tstp;
+static int tstp_wrapped;
+
+static void on_tstp(int sig, siginfo_t *si, void *uc)
+{
+	int was = sgr_on, e = errno;
+
+	if (was)
+		sgr_write(0);
+	if (nc_tstp.sa_flags & SA_SIGINFO)
+		nc_tstp.sa_sigaction(sig, si, uc);
+	else
+		nc_tstp.sa_handler(sig);
+	if (was)
+		sgr_write(1);
+	errno = e;
+}
+
+static void wrap_tstp(void)
+{
+	struct sigaction sa;
+
+	/* ncurses installs one only where Ctrl-Z was left at its default */
+	if (sigaction(SIGTSTP, NULL, &nc_tstp) < 0 ||
+	    nc_tstp.sa_handler == SIG_DFL || nc_tstp.sa_handler == SIG_IGN)
+		return;
+	sa = nc_tstp;
+	sa.sa_flags |= SA_SIGINFO;
+	sa.sa_sigaction = on_tstp;
+	tstp_wrapped = sigaction(SIGTSTP, &sa, NULL) == 0;
+}
+
 static void set_pages(struct kf_tui *t);
+
+/* getch's timeout, kept so the SGR reader can put it back */
+static void set_delay(struct kf_tui *t, int ms)
+{
+	t->delay = ms;
+	timeout(ms);
+}
 
 static int screen_open(struct kf_tui *t)
 {
 	const char *term = getenv("TERM");
+	char *kmous;
 
 	if (t->open)
 		return 0;
@@ -231,12 +298,20 @@ static int screen_open(struct kf_tui *t)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(25);
-	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
+	kmous = tigetstr("kmous");
+	if (mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
+		      BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
-		  | BUTTON5_PRESSED
+		      | BUTTON5_PRESSED
 #endif
-		  , NULL);
-	mouseinterval(150);
+		      , NULL) &&
+	    kmous && kmous != (char *)-1 && !strncmp(kmous, "\033[", 2)) {
+		/* an xterm-like mouse: it speaks SGR too */
+		t->sgr = 1;
+		sgr_set(t, 1);
+	}
+	mouseinterval(KF_MOUSE_DOUBLE_MS);
+	wrap_tstp();
 	init_colors(t);
 	t->open = 1;
 	set_pages(t);
@@ -248,6 +323,10 @@ static void screen_close(struct kf_tui *t)
 	if (!t->open)
 		return;
 	endwin();
+	sgr_set(t, 0);
+	if (tstp_wrapped)
+		sigaction(SIGTSTP, &nc_tstp, NULL);
+	tstp_wrapped = 0;
 	delscreen(t->scr);
 	t->scr = NULL;
 	t->open = 0;
@@ -264,6 +343,7 @@ int tui_run_outside(struct kf_tui *t, char *const argv[])
 	if (t->open) {
 		def_prog_mode();
 		endwin();
+		sgr_set(t, 0);
 	}
 	fflush(stdout);
 	pid = fork();
@@ -286,6 +366,7 @@ int tui_run_outside(struct kf_tui *t, char *const argv[])
 		reset_prog_mode();
 		clearok(stdscr, TRUE);
 		refresh();
+		sgr_set(t, 1);
 	}
 	if (pid < 0)
 		return kf_err_errno(KF_EXIT_OSERR, "fork");
@@ -303,8 +384,10 @@ static struct kf_tui *crash_tui;
 
 static void on_crash(int sig)
 {
-	if (crash_tui && crash_tui->open)
+	if (crash_tui && crash_tui->open) {
 		endwin();
+		sgr_set(crash_tui, 0);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -980,37 +1063,123 @@ static int act(struct kf_tui *t, int k)
 	return 0;
 }
 
-static void mouse(struct kf_tui *t)
+enum click { CLICK, DOUBLE_CLICK, WHEEL_UP, WHEEL_DOWN };
+
+/* A click or a turn of the wheel on line y, whichever the encoding.
+ * Returns 1 when it opened or folded a row. */
+static int mouse_do(struct kf_tui *t, enum click what, int y)
 {
-	MEVENT ev;
 	uint32_t nrows, row;
 	struct kf_cursor *c = cursor(t, &nrows);
 	int y0 = tui_head(t, t->view);
 
-	if (getmouse(&ev) != OK)
-		return;
-	if (ev.bstate & BUTTON4_PRESSED) {
-		kf_cursor_move(c, nrows, -3);
-		return;
+	if (what == WHEEL_UP || what == WHEEL_DOWN) {
+		kf_cursor_move(c, nrows, what == WHEEL_UP ? -3 : 3);
+		return 0;
 	}
-#ifdef BUTTON5_PRESSED
-	if (ev.bstate & BUTTON5_PRESSED) {
-		kf_cursor_move(c, nrows, 3);
-		return;
-	}
-#endif
-	if (ev.y < y0 || ev.y >= LINES - 1)
-		return;
-	row = c->top + (ev.y - y0);
+	if (y < y0 || y >= LINES - 1)
+		return 0;
+	row = c->top + (y - y0);
 	if (row >= nrows)
-		return;
-	if (row == c->row || (ev.bstate & BUTTON1_DOUBLE_CLICKED)) {
+		return 0;
+	if (row == c->row || what == DOUBLE_CLICK) {
 		/* a click on the selected row: open or fold it */
 		kf_cursor_set(c, nrows, row);
 		act(t, KF_KEY_ENTER);
-		return;
+		return 1;
 	}
 	kf_cursor_set(c, nrows, row);
+	return 0;
+}
+
+/* An event ncurses decoded (X10, or SGR where terminfo says so). */
+static void mouse_curses(struct kf_tui *t)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		mouse_do(t, WHEEL_UP, ev.y);
+#ifdef BUTTON5_PRESSED
+	else if (ev.bstate & BUTTON5_PRESSED)
+		mouse_do(t, WHEEL_DOWN, ev.y);
+#endif
+	else if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+		mouse_do(t, DOUBLE_CLICK, ev.y);
+	else
+		mouse_do(t, CLICK, ev.y);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* An SGR report kfollow read itself.  Presses act (releases, moves and
+ * other buttons do nothing), a double click as ncurses reports one: a
+ * single event, so the row opens or folds once. */
+static void mouse_sgr(struct kf_tui *t, const struct kf_mouse *ev)
+{
+	if (!ev->press || ev->motion)
+		return;
+	if (ev->button != 1)
+		t->clicks.n = 0; /* no double click across it */
+	if (ev->button == 4 || ev->button == 5) {
+		mouse_do(t, ev->button == 4 ? WHEEL_UP : WHEEL_DOWN, ev->y);
+		return;
+	}
+	if (ev->button != 1)
+		return;
+	if (kf_clicks_add(&t->clicks, ev, now_ms()) == 2) {
+		/* the first press selected the row, or already opened it */
+		if (!t->click_opened)
+			mouse_do(t, DOUBLE_CLICK, ev->y);
+		t->click_opened = 0;
+		return;
+	}
+	t->click_opened = mouse_do(t, CLICK, ev->y);
+}
+
+/* How long to wait for the rest of a report once ESC [ < has come: it
+ * comes in one write, but a slow link may split it. */
+#define SGR_WAIT_MS 50
+
+static int sgr_next(void *arg, int body)
+{
+	struct kf_tui *t = arg;
+	int ch;
+
+	timeout(body ? SGR_WAIT_MS : 0);
+	ch = getch();
+	timeout(t->delay);
+	return ch == ERR ? -1 : ch;
+}
+
+/*
+ * ESC read: an SGR report ncurses left to kfollow (its terminfo has X10's
+ * kmous), or a key.  Returns the key to act on, or ERR when the bytes were
+ * a report or a malformed one.  The keys after the first go back to
+ * ncurses' queue, read next.
+ */
+static int esc_key(struct kf_tui *t)
+{
+	struct kf_mouse ev;
+	int keys[KF_SGR_KEYS], n, rc;
+
+	rc = kf_sgr_read(sgr_next, t, &ev, keys, &n);
+	if (rc == 1) {
+		/* as for KEY_MOUSE: the message goes, a prompt ignores it */
+		t->msg[0] = '\0';
+		if (!t->ask.kind)
+			mouse_sgr(t, &ev);
+	}
+	while (n > 1)
+		ungetch(keys[--n]);
+	return n ? keys[0] : ERR;
 }
 
 static int key_code(int ch)
@@ -1039,8 +1208,11 @@ static int key_code(int ch)
 /* Handle one key read from the terminal.  Returns 1 to quit. */
 static int handle(struct kf_tui *t, int ch)
 {
+	if (ch == 27)
+		ch = esc_key(t);
 	if (ch == ERR)
 		return 0;
+	t->clicks.n = 0; /* a key between two clicks: no double click */
 	t->msg[0] = '\0';
 	if (ch == KEY_RESIZE) {
 		set_pages(t);
@@ -1051,7 +1223,7 @@ static int handle(struct kf_tui *t, int ch)
 		return 0;
 	}
 	if (ch == KEY_MOUSE) {
-		mouse(t);
+		mouse_curses(t);
 		return 0;
 	}
 	if (ch == 12 /* ^L */) {
@@ -1137,7 +1309,7 @@ int kf_tui_tick(struct kf_tui *t, const struct kf_capture_progress *p)
 	t->pg.on = 0;
 	t->prog = *p;
 	take_in(t);
-	timeout(0);
+	set_delay(t, 0);
 	while (!stop && (ch = getch()) != ERR)
 		stop = handle(t, ch);
 	if (tui_signal)
@@ -1180,7 +1352,7 @@ int kf_tui_run(struct kf_tui *t, const char *stopped)
 	take_in(t);
 	if (t->o.diff && !t->diff_on)
 		show_pair(t, 0);
-	timeout(250);
+	set_delay(t, 250);
 	while (!t->quit) {
 		draw(t);
 		ch = getch();

@@ -3,8 +3,14 @@
 # EXP (the expected dumps) and tmp (a scratch directory) set first.
 #
 # start NAME COLSxLINES [VAR=VALUE...] -- ARGS   run kfollow in a new pane
+# start_jobs ...     the same under a shell with job control (Ctrl-Z)
 # keys KEY...        send tmux keys (Enter, Escape, NPage) or -l TEXT
-# click X Y          a left mouse click; wheel_down X Y a wheel turn
+# click X Y          a left mouse click; wheel_down X Y a wheel turn;
+#                    double X Y a double click (X10 encoding)
+# sgr_click X Y, sgr_double X Y, sgr_wheel_down X Y: the same in SGR (1006)
+# raw TEXT           bytes (printf escapes) as a terminal sends them
+# mouse_modes        the pane's mouse modes: any, SGR (1006), each 0 or 1
+# modes_become M     wait until mouse_modes is M
 # shot               the screen as text, '>' marking reverse-video lines
 # screen NAME        wait until the screen is tests/tui/expected/NAME.txt
 # wait_for TEXT S    wait up to S seconds for TEXT on screen
@@ -14,6 +20,7 @@
 # restored WHAT      the terminal is back as it was after kfollow exited
 
 T=:
+wrap=
 . tests/lib.sh
 
 # a terminal type every Debian has, with colours; keys as a terminal sends
@@ -27,8 +34,11 @@ start() {
 	name=$1 size=$2
 	shift 2
 	envs=
+	assign=
 	while [ "$1" != "--" ]; do
 		envs="$envs -e $1"
+		# tmux sets TERM after -e: an assignment before the command wins
+		assign="$assign $1"
 		shift
 	done
 	shift
@@ -38,7 +48,7 @@ start() {
 	T="tmux -L kf-tui-$$-$name -f $tmp/tmux.conf"
 	# shellcheck disable=SC2086
 	$T new-session -d -s t -x ${size%x*} -y ${size#*x} $envs \
-		"stty -g >$tmp/stty.before; $K $*; echo \$? >$tmp/rc.new; stty -g >$tmp/stty.after; mv $tmp/rc.new $tmp/rc; echo '(kfollow exited)'; exec sleep 600"
+		"stty -g >$tmp/stty.before; $assign $wrap $K $*; echo \$? >$tmp/rc.new; stty -g >$tmp/stty.after; mv $tmp/rc.new $tmp/rc; echo '(kfollow exited)'; exec sleep 600"
 	# keys typed before curses takes the terminal are echoed by the tty
 	# onto the normal screen (seen again when o runs the pager): wait, on
 	# a busy machine too, until kfollow is on the alternate screen or gone
@@ -48,6 +58,26 @@ start() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+}
+
+# start_jobs: start, with kfollow run by a shell with job control: Ctrl-Z
+# stops it, "(kfollow stopped)" shows; a line (keys Enter) brings it back
+start_jobs() {
+	cat >$tmp/jobs.sh <<'EOS'
+set -m
+"$@"
+st=$?
+while [ $st = 148 ]; do
+	echo "(kfollow stopped)"
+	read -r _
+	fg >/dev/null
+	st=$?
+done
+exit $st
+EOS
+	wrap="bash $tmp/jobs.sh"
+	start "$@"
+	wrap=
 }
 
 # keys KEY...: tmux key names (Enter, Escape, Up, NPage...) or text
@@ -135,10 +165,11 @@ until_rc() {
 # restored WHAT: after kfollow exits the terminal is as it was
 restored() {
 	if [ "$($T display -p -t t '#{alternate_on}')" = 0 ] &&
-	   cmp -s $tmp/stty.before $tmp/stty.after; then
-		ok "$1: terminal restored (normal screen, same stty modes)"
+	   cmp -s $tmp/stty.before $tmp/stty.after &&
+	   [ "$(mouse_modes)" = "0 0" ]; then
+		ok "$1: terminal restored (normal screen, same stty modes, no mouse reports)"
 	else
-		bad "$1: terminal not restored (alternate screen $($T display -p -t t '#{alternate_on}'), stty $(cat $tmp/stty.before) -> $(cat $tmp/stty.after))"
+		bad "$1: terminal not restored (alternate screen $($T display -p -t t '#{alternate_on}'), stty $(cat $tmp/stty.before) -> $(cat $tmp/stty.after), mouse any/SGR $(mouse_modes))"
 	fi
 }
 
@@ -155,6 +186,48 @@ click() {
 wheel_down() {
 	$T send-keys -t t -H 1b 5b 4d 61 $(printf '%x' $(($1 + 33))) \
 		$(printf '%x' $(($2 + 33)))
+}
+
+# double X Y: two clicks at once, a double click
+double() {
+	bx=$(printf '%x' $(($1 + 33)))
+	by=$(printf '%x' $(($2 + 33)))
+	$T send-keys -t t -H 1b 5b 4d 20 $bx $by 1b 5b 4d 23 $bx $by \
+		1b 5b 4d 20 $bx $by 1b 5b 4d 23 $bx $by
+}
+
+# raw TEXT: the bytes of TEXT, a printf format, as the terminal sends them
+raw() {
+	# shellcheck disable=SC2046,SC2059
+	$T send-keys -t t -H $(printf "$1" | od -An -v -tx1)
+}
+
+# the same in the SGR encoding (1006): ESC [ < button ; X+1 ; Y+1, M for
+# a press, m for a release; any column or row, 224 and beyond too
+sgr_click() {
+	raw "\033[<0;$(($1 + 1));$(($2 + 1))M\033[<0;$(($1 + 1));$(($2 + 1))m"
+}
+sgr_double() {
+	raw "\033[<0;$(($1 + 1));$(($2 + 1))M\033[<0;$(($1 + 1));$(($2 + 1))m\033[<0;$(($1 + 1));$(($2 + 1))M\033[<0;$(($1 + 1));$(($2 + 1))m"
+}
+sgr_wheel_down() {
+	raw "\033[<65;$(($1 + 1));$(($2 + 1))M"
+}
+
+# mouse_modes: "any SGR": any mouse reporting on, SGR encoding on
+mouse_modes() {
+	$T display -p -t t '#{mouse_any_flag} #{mouse_sgr_flag}'
+}
+
+# modes_become "A S": mouse_modes comes to say so (polled for up to 5 s:
+# kfollow turns SGR on just after it draws the screen again)
+modes_become() {
+	i=0
+	while [ "$(mouse_modes)" != "$1" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(mouse_modes)" = "$1" ]
 }
 
 # wait_for TEXT SECONDS: the pane shows TEXT (a fixed string) in time
