@@ -241,7 +241,8 @@ int kf_cgroup_scan(struct kf_cgroup *cg, pid_t skip, pid_t **fresh,
 	}
 	if (n >= KF_CGROUP_MAX_TASKS)
 		full = 1;
-	qsort(now, n, sizeof(*now), pid_cmp);
+	if (n)
+		qsort(now, n, sizeof(*now), pid_cmp);
 	/* no duplicates, and never kfollow itself: tracing the reader
 	 * would fill the ring with its own reads */
 	for (i = j = 0; i < n; i++)
