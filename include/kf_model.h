@@ -123,6 +123,8 @@ struct kf_meta {
 	char *machine;       /* uname -m */
 	char *date;          /* ISO 8601, UTC, when the capture started */
 	char *command;       /* the traced command line, or "-p 123,456" */
+	char *cgroup;        /* --cgroup: the cgroup traced, as
+			      * /proc/PID/cgroup names it, NULL: none */
 	char *targets;       /* what was followed: "openat,read" or "-g vfs_read" */
 	char *roots;         /* graph functions kfollow set, comma-separated */
 	char *notrace;       /* notrace globs, comma-separated */

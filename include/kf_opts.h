@@ -24,6 +24,7 @@ struct kf_opts {
 	int nfuncs;
 	pid_t *pids;         /* -p/--pid */
 	int npids;
+	const char *cgroup;  /* --cgroup PATH, as given */
 	char **cmd;          /* after "--", NULL-terminated; NULL if none */
 	int ncmd;
 	char **notrace;      /* --notrace GLOB (repeatable) */

@@ -147,13 +147,19 @@ static struct task *task_get(struct kf_builder *b, int32_t pid)
 	uint32_t slot;
 	struct task *t;
 
-	if ((b->ntasks + 1) * 2 > b->tasks_cap && tasks_grow(b) < 0)
-		return NULL;
-	slot = pid_hash(pid) & (b->tasks_cap - 1);
-	while (b->tasks[slot].used) {
+	/* only adding a task may move the table: a caller holding one task
+	 * (a fork's child) looks up another without losing it */
+	for (slot = pid_hash(pid) & (b->tasks_cap - 1);
+	     b->tasks_cap && b->tasks[slot].used;
+	     slot = (slot + 1) & (b->tasks_cap - 1))
 		if (b->tasks[slot].pid == pid)
 			return &b->tasks[slot];
-		slot = (slot + 1) & (b->tasks_cap - 1);
+	if ((b->ntasks + 1) * 2 > b->tasks_cap) {
+		if (tasks_grow(b) < 0)
+			return NULL;
+		slot = pid_hash(pid) & (b->tasks_cap - 1);
+		while (b->tasks[slot].used)
+			slot = (slot + 1) & (b->tasks_cap - 1);
 	}
 	t = &b->tasks[slot];
 	memset(t, 0, sizeof(*t));

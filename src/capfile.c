@@ -173,6 +173,7 @@ static const struct field meta_fields[] = {
 	F_STR("machine", struct kf_meta, machine),
 	F_STR("date", struct kf_meta, date),
 	F_STR("command", struct kf_meta, command),
+	F_STR("cgroup", struct kf_meta, cgroup),
 	F_STR("targets", struct kf_meta, targets),
 	F_STR("roots", struct kf_meta, roots),
 	F_STR("notrace", struct kf_meta, notrace),

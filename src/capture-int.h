@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "kf_capture.h"
+#include "kf_cgroup.h"
 #include "kf_event.h"
 #include "kf_ksyms.h"
 #include "kf_resolve.h"
@@ -76,6 +77,8 @@ struct cap {
 	char *cmd_path;
 	pid_t *pids;
 	int npids;
+	struct kf_cgroup cg;   /* --cgroup (cg.dir NULL without) */
+	uint64_t cg_next;      /* when to scan it again */
 	int armed;
 	int child_pre_exec;  /* drop the child's records before its exec */
 	int keep_exec;
@@ -100,6 +103,11 @@ struct cap {
  * powers off after the capture: 1, else 0. */
 int cap_in_own_vm(void);
 uint64_t cap_now_ns(void);
+/* Task pid's name from /proc into comm (len bytes, "" if none): 1 if it
+ * was read, 0 if the task is gone. */
+int cap_task_comm(pid_t pid, char *comm, size_t len);
+/* Tell the builder task pid's name, from /proc, now. */
+void cap_task_name(struct cap *c, pid_t pid);
 
 /* capsig.c: the signals */
 
@@ -120,6 +128,17 @@ int cap_sig_fd(void);
 void cap_sig_forward(pid_t pid);
 /* A crash restores tr (NULL: nothing); tr stays the caller's. */
 void cap_sig_crash_tracer(struct kf_tracer *tr);
+
+/* capcgroup.c: --cgroup */
+
+/* The cgroup's tasks into c->cg and c->pids (the first pid filter).
+ * Returns 0 or -1 (kf_err: no cgroup v2, no such cgroup, none or too many
+ * tasks in it). */
+int cap_cgroup_collect(struct cap *c);
+/* From the read loop: at most every 100 ms, append the tasks that joined
+ * c->cg to the armed pid filters.  Returns 1 while it has tasks, 0 once
+ * it is empty (or gone), -1 (kf_err). */
+int cap_cgroup_rescan(struct cap *c);
 
 /* child.c: the traced processes */
 

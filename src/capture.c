@@ -281,6 +281,12 @@ static void fill_meta(struct cap *c, uint64_t start_wall)
 		s = join(o->cmd, o->ncmd, " ");
 		kf_meta_set(&mt->command, s);
 		free(s);
+	} else if (c->cg.name) {
+		kf_meta_set(&mt->cgroup, c->cg.name);
+		if (asprintf(&s, "--cgroup %s", c->cg.name) >= 0) {
+			kf_meta_set(&mt->command, s);
+			free(s);
+		}
 	} else {
 		char *p = malloc(o->npids * 12 + 4);
 
@@ -364,6 +370,7 @@ static void cap_release(struct cap *c)
 	free(c->cmd_path);
 	free(c->run_name);
 	free(c->pids);
+	kf_cgroup_release(&c->cg);
 	for (i = 0; i < 2; i++) {
 		if (c->go[i] > 0)
 			close(c->go[i]);
@@ -444,7 +451,9 @@ static int preflight(struct cap *c)
 		return -1;
 	if (o->npids && cap_pids_collect(c) < 0)
 		return -1;
-	if (!o->ncmd && !o->npids) {
+	if (o->cgroup && cap_cgroup_collect(c) < 0)
+		return -1;
+	if (!o->ncmd && !o->npids && !o->cgroup) {
 		kf_err(KF_EXIT_USAGE, "nothing to run: give a command after "
 		       "'--' or -p PID");
 		return -1;
@@ -627,21 +636,33 @@ static int builder_start(struct cap *c, struct kf_sink *sink)
 		kf_builder_task_comm(c->b, c->child, kf_strtab_intern(&m->strs,
 				     base ? base + 1 : o->cmd[0]));
 	}
-	for (i = 0; i < c->npids && !o->ncmd; i++) {
-		char path[64], comm[32] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)c->pids[i]);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(comm, sizeof(comm), f))
-				comm[strcspn(comm, "\n")] = '\0';
-			fclose(f);
-		}
-		kf_builder_task_comm(c->b, c->pids[i],
-				     kf_strtab_intern(&m->strs, comm));
-	}
+	for (i = 0; i < c->npids && !o->ncmd; i++)
+		cap_task_name(c, c->pids[i]);
 	return 0;
+}
+
+int cap_task_comm(pid_t pid, char *comm, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	comm[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(comm, (int)len, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+	return 1;
+}
+
+void cap_task_name(struct cap *c, pid_t pid)
+{
+	char comm[32];
+
+	cap_task_comm(pid, comm, sizeof(comm));
+	kf_builder_task_comm(c->b, pid, kf_strtab_intern(&c->m->strs, comm));
 }
 
 /*
@@ -655,21 +676,14 @@ static int name_wakers(struct kf_model *m)
 
 	for (i = 0; i < m->notes.cap; i++) {
 		struct kf_node_note *nt = &m->notes.val[i];
-		char path[64], comm[32] = "";
-		FILE *f;
+		char comm[32];
 
 		if (m->notes.node[i] == KF_NONE || nt->waker_comm != KF_NONE ||
 		    !(nt->has & (KF_NOTE_WAKER | KF_NOTE_PREEMPTED)) ||
 		    nt->waker_pid <= 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/comm",
-			 (int)nt->waker_pid);
-		f = fopen(path, "re");
-		if (!f)
+		if (!cap_task_comm(nt->waker_pid, comm, sizeof(comm)))
 			continue;
-		if (fgets(comm, sizeof(comm), f))
-			comm[strcspn(comm, "\n")] = '\0';
-		fclose(f);
 		if (*comm && (nt->waker_comm = kf_strtab_intern(&m->strs,
 							       comm)) == KF_NONE)
 			return kf_err(KF_EXIT_OSERR, "out of memory");

@@ -23,7 +23,7 @@ enum {
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL, OPT_SOURCE, OPT_EXPLAIN,
-	OPT_ARGS, OPT_SUMMARY, OPT_INVOCATION,
+	OPT_ARGS, OPT_SUMMARY, OPT_INVOCATION, OPT_CGROUP,
 };
 
 struct opt_def {
@@ -39,6 +39,8 @@ static const struct opt_def defs[] = {
 	  "follow a kernel function or glob instead of a syscall (repeatable)" },
 	{ "pid", 'p', required_argument, "PID[,PID...]",
 	  "attach to running processes, all their threads, until Ctrl-C or --duration" },
+	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
+	  "trace every task in the cgroup v2 PATH (under the cgroup2 mount, or relative to it) and the cgroups under it: its tasks when tracing starts, their children, and the tasks that join later (found by a scan every 100 ms), until Ctrl-C, --duration or the cgroup is empty; not with -p or a command" },
 	{ "duration", 'd', required_argument, "DUR",
 	  "stop after DUR (e.g. 10s, 500ms)" },
 	{ "no-children", OPT_NO_CHILDREN, no_argument, NULL,
@@ -157,6 +159,7 @@ void kf_opts_usage(FILE *f)
 		"usage: kfollow [options] SYSCALL... [-- COMMAND [ARG...]]\n"
 		"       kfollow [options] -g FUNC [-- COMMAND [ARG...]]\n"
 		"       kfollow [options] SYSCALL... -p PID[,PID...]\n"
+		"       kfollow [options] SYSCALL... --cgroup PATH\n"
 		"       kfollow [options] --input FILE\n"
 		"       kfollow --status | --restore\n"
 		"\n"
@@ -337,6 +340,9 @@ static int opt_target(struct kf_opts *o, int c, char *arg)
 		return push_str(&o->funcs, &o->nfuncs, arg);
 	case 'p':
 		return parse_pids(o, arg);
+	case OPT_CGROUP:
+		o->cgroup = arg;
+		return 0;
 	case 'd':
 		if (kf_parse_duration(arg, &o->duration) < 0)
 			return -1;
@@ -619,7 +625,7 @@ static int check_combos(struct kf_opts *o)
 				      "kfollow --diff A.json B.json");
 		if (o->input || o->nsyscalls || o->nfuncs || o->ncmd ||
 		    o->npids || o->vm || o->output || o->dat || o->nsetup ||
-		    o->drop_caches || o->format != KF_FMT_TEXT)
+		    o->drop_caches || o->cgroup || o->format != KF_FMT_TEXT)
 			return kf_err(KF_EXIT_USAGE, "--diff compares two saved "
 				      "captures as text: give it no --input, "
 				      "syscalls, command, -p, --vm, --output or "
@@ -640,7 +646,7 @@ static int check_combos(struct kf_opts *o)
 			      "live capture; record live to write one", o->dat);
 	if (o->input) {
 		if (o->nsyscalls || o->nfuncs || o->ncmd || o->npids || o->vm ||
-		    o->drop_caches || o->nsetup)
+		    o->drop_caches || o->nsetup || o->cgroup)
 			return kf_err(KF_EXIT_USAGE, "--input shows a saved "
 				      "capture: give it no syscalls, command, "
 				      "-p, --vm, --setup or --drop-caches");
@@ -670,16 +676,27 @@ static int check_combos(struct kf_opts *o)
 	if (o->npids && o->vm)
 		return kf_err(KF_EXIT_USAGE, "-p attaches to processes on this "
 			      "machine: it cannot go with --vm");
-	if (!o->npids && !o->ncmd)
+	/* a cgroup's tasks are the whole scope: a command or -p beside them
+	 * would trace tasks outside it */
+	if (o->cgroup && (o->npids || o->ncmd))
+		return kf_err(KF_EXIT_USAGE, "--cgroup traces the tasks of a "
+			      "cgroup: give no command or -p with it (to trace "
+			      "a command in a cgroup, start it there, e.g. with "
+			      "systemd-run --scope, and trace the cgroup)");
+	if (o->cgroup && o->vm)
+		return kf_err(KF_EXIT_USAGE, "--cgroup traces a cgroup on this "
+			      "machine: it cannot go with --vm");
+	if (!o->npids && !o->ncmd && !o->cgroup)
 		return kf_err(KF_EXIT_USAGE, "nothing to trace: give a command "
-			      "after '--' (kfollow openat -- cat FILE) or -p PID");
+			      "after '--' (kfollow openat -- cat FILE), -p PID "
+			      "or --cgroup PATH");
 	if (!o->nsyscalls && !o->nfuncs && !o->preset)
 		return kf_err(KF_EXIT_USAGE, "nothing to follow: name a syscall "
 			      "(kfollow openat -- cat FILE), -g FUNC or "
 			      "--preset NAME");
-	if (o->duration && !o->npids)
-		return kf_err(KF_EXIT_USAGE, "--duration goes with -p PID (a "
-			      "command is traced until it exits)");
+	if (o->duration && !o->npids && !o->cgroup)
+		return kf_err(KF_EXIT_USAGE, "--duration goes with -p PID or "
+			      "--cgroup (a command is traced until it exits)");
 	return 0;
 }
 

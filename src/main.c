@@ -437,6 +437,8 @@ static char *tui_title(const struct kf_opts *o, const struct kf_model *m)
 		}
 		for (i = 0; i < o->npids; i++)
 			fprintf(f, "%s%d", i ? "," : " -p ", (int)o->pids[i]);
+		if (o->cgroup)
+			fprintf(f, " --cgroup %s", o->cgroup);
 		if (o->vm)
 			fprintf(f, "  (VM: %s)", m->meta.kernel ?
 				m->meta.kernel : o->vm_kernel ? o->vm_kernel :

@@ -29,6 +29,7 @@ static void meta_release(struct kf_meta *mt)
 	free(mt->targets);
 	free(mt->roots);
 	free(mt->notrace);
+	free(mt->cgroup);
 	free(mt->degraded);
 	free(mt->clock);
 	free(mt->scope);

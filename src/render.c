@@ -581,6 +581,12 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 	fputs(" (", f);
 	put_esc(f, mt->machine ? mt->machine : "?");
 	fputs(")\n", f);
+	if (mt->cgroup) {
+		fputs("# cgroup: ", f);
+		put_esc(f, mt->cgroup);
+		fputs(": its tasks and those of the cgroups under it, their "
+		      "children, and the tasks that joined while tracing\n", f);
+	}
 	if (mt->mode == KF_MODE_BOUNDARY) {
 		fputs("# syscall boundaries only: ", f);
 		put_esc(f, mt->degraded ? mt->degraded :

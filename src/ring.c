@@ -394,6 +394,13 @@ int cap_ring_read_loop(struct cap *c, const struct kf_capture_hooks *hooks,
 				cap_sig_forward(0);
 				break;
 			}
+		} else if (c->cg.dir) {
+			int r = cap_cgroup_rescan(c);
+
+			if (r < 0)
+				return -1;
+			if (!r)
+				break;
 		} else if (!cap_pids_alive(c)) {
 			break;
 		}

@@ -48,6 +48,16 @@ _kfollow_syscalls()
 	done
 }
 
+# --cgroup: the cgroups under the cgroup2 mount, named relative to it as
+# /proc/PID/cgroup names them (a path from / completes as a directory)
+_kfollow_cgroups()
+{
+	local m
+	m=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts 2>/dev/null)
+	[[ -n $m ]] || return
+	(cd "$m" 2>/dev/null && compgen -d -S / -- "$1")
+}
+
 # kernel functions that start with $1 (root: available_filter_functions
 # has ~60,000 lines, so filter before compgen)
 _kfollow_functions()
@@ -140,6 +150,13 @@ _kfollow()
 			mapfile -t COMPREPLY < <(compgen -W "$(_kfollow_presets)" -f -- "$cur") ;;
 		--pid) mapfile -t COMPREPLY < <(compgen -W "$(cd /proc && compgen -G '[0-9]*')" -- "$cur") ;;
 		--user) mapfile -t COMPREPLY < <(compgen -u -- "$cur") ;;
+		--cgroup)
+			compopt -o nospace 2>/dev/null
+			if [[ $cur == /* ]]; then
+				mapfile -t COMPREPLY < <(compgen -d -S / -- "$cur")
+			else
+				mapfile -t COMPREPLY < <(_kfollow_cgroups "$cur")
+			fi ;;
 		--clock)
 			local t
 			t=$(_kfollow_tracefs)

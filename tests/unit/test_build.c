@@ -1443,6 +1443,36 @@ static void test_fd_pair(void **state)
 	teardown(f);
 }
 
+/*
+ * A fork that fills the task table to half: adding the child grows it
+ * on the parent's lookup, and the child's copy of the fds must land in
+ * the grown table (it went to the freed one).
+ */
+static void test_fork_grows_tasks(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	uint32_t rd = sysdesc(f, "read", "fd", "buf", "count");
+	uint32_t op = sysdesc(f, "openat", "dfd", "filename", "flags");
+	struct kf_event ev = { .pid = 7, .ts = 10, .type = KF_EV_FORK };
+	int32_t pid;
+
+	(void)state;
+	assert_int_equal(kf_builder_fd_context(f->b, op), 0);
+	assert_int_equal(kf_builder_fd_set(f->b, 7, 1, "/dev/pts/0"), 0);
+	/* 31 tasks (the table holds 64 slots, half full at 32) */
+	for (pid = 100; pid < 130; pid++)
+		kf_builder_task_comm(f->b, pid, KF_NONE);
+	ev.fork.child = 8;
+	assert_int_equal(kf_builder_event(f->b, &ev), 0);
+	sys_args(f, 8, 20, rd, 1, 0, 1, 1, NULL, 0);
+	kf_builder_finish(f->b, 0);
+	assert_int_equal(f->m.ncalls, 1);
+	assert_int_not_equal(f->m.calls[0].argstr[0], KF_NONE);
+	assert_string_equal(kf_strtab_get(&f->m.strs, f->m.calls[0].argstr[0]),
+			    "/dev/pts/0");
+	teardown(f);
+}
+
 /* A fork gives the child its parent's name. */
 static void test_fork_comm(void **state)
 {
@@ -1568,6 +1598,7 @@ int main(void)
 		cmocka_unit_test(test_noenter),
 		cmocka_unit_test(test_string_and_comm),
 		cmocka_unit_test(test_fork_comm),
+		cmocka_unit_test(test_fork_grows_tasks),
 		cmocka_unit_test(test_mismatched_exit),
 		cmocka_unit_test(test_clock_bases),
 		cmocka_unit_test(test_node_size),

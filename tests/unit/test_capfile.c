@@ -481,6 +481,7 @@ static void test_empty_layout(void **state)
 		"    \"machine\": null,\n"
 		"    \"date\": null,\n"
 		"    \"command\": null,\n"
+		"    \"cgroup\": null,\n"
 		"    \"targets\": null,\n"
 		"    \"roots\": null,\n"
 		"    \"notrace\": null,\n"

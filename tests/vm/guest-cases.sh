@@ -518,6 +518,76 @@ else
 fi
 same_state "-p PID"
 
+# --- --cgroup: two loops in a cgroup, a third moved in after arming, one
+# outside; each opens a file of its own name.  /init mounts no cgroup2.
+cgm=/sys/fs/cgroup
+grep -q " $cgm cgroup2 " /proc/mounts || mount -t cgroup2 none $cgm 2>/dev/null
+if ! grep -q " $cgm cgroup2 " /proc/mounts; then
+	skip "--cgroup" "cannot mount cgroup2 at $cgm"
+elif ! mkdir $cgm/kf-vm; then
+	bad "--cgroup: cannot create $cgm/kf-vm"
+else
+	# cgloop NAME: open /tmp/cg-NAME.txt, count the turns
+	cgloop() { exec sh -c "while :; do $CAT /tmp/cg-$1.txt >/dev/null; echo >>/tmp/cg-$1.turns; sleep 0.3; done"; }
+	cgturns() { [ "$(wc -l </tmp/cg-$1.turns)" -ge "$2" ]; }
+	gone() { ! kill -0 $1 2>/dev/null; }
+	for w in in1 in2 in3 out; do echo $w >/tmp/cg-$w.txt; : >/tmp/cg-$w.turns; done
+	(cgloop in1) &
+	in1=$!
+	(cgloop in2) &
+	in2=$!
+	echo $in1 >$cgm/kf-vm/cgroup.procs
+	echo $in2 >$cgm/kf-vm/cgroup.procs
+	(cgloop out) &
+	out=$!
+	$K --batch --cgroup kf-vm openat >$tmp/cg.txt 2>$tmp/cg.err &
+	kp=$!
+	in3=
+	if wait_until catches_term $kp && wait_until tracing_for $in1 &&
+	   wait_until tracing_for $in2; then
+		(cgloop in3) &
+		in3=$!
+		echo $in3 >$cgm/kf-vm/cgroup.procs
+		wait_until tracing_for $in3 &&
+			wait_until cgturns in3 $(($(wc -l </tmp/cg-in3.turns) + 2)) ||
+			bad "--cgroup: the task moved in was never added to the pid filter"
+	else
+		bad "--cgroup: kfollow never armed for the cgroup's tasks: $(peek $tmp/cg.err)"
+	fi
+	kill $in1 $in2 $in3
+	wait $in1 $in2 $in3 2>/dev/null
+	if wait_until gone $kp; then
+		wait $kp
+		st=$?
+	else
+		kill -INT $kp
+		wait $kp
+		st=ran-on
+	fi
+	kill $out
+	wait $out 2>/dev/null
+	missing=
+	for w in in1 in2 in3; do
+		grep -q "openat(AT_FDCWD, \"/tmp/cg-$w.txt\"" $tmp/cg.txt || missing="$missing $w"
+	done
+	if [ "$st" = 0 ] && [ -z "$missing" ] && ! grep -q '/tmp/cg-out.txt' $tmp/cg.txt &&
+	   grep -q '^# cgroup: /kf-vm: ' $tmp/cg.txt; then
+		ok "--cgroup: the two tasks and the one moved in after tracing began traced, the one outside not; ended once the cgroup emptied"
+	else
+		bad "--cgroup: exit $st, missing:${missing:- none}, outside: $(grep -c /tmp/cg-out.txt $tmp/cg.txt): $(peek $tmp/cg.err)"
+	fi
+	if [ $graph = 1 ]; then
+		# in graph mode the tree of the task moved in reaches path_openat
+		awk '/openat\(AT_FDCWD, "\/tmp\/cg-in3.txt"/ {on=1; next}
+		     on && /^[a-z_0-9]+\(/ {on=0}
+		     on && /path_openat/ {found=1}
+		     END {exit !found}' $tmp/cg.txt
+		check "--cgroup: the moved-in task's opens have their trees (graph mode)" $? "$(grep -A6 'cg-in3' $tmp/cg.txt | head -8 | tr '\n' '|')"
+	fi
+	wait_until rmdir $cgm/kf-vm 2>/dev/null || bad "--cgroup: cannot remove $cgm/kf-vm"
+	same_state "--cgroup"
+fi
+
 # --- signals mid-capture: state restored, what was captured is printed ----
 for sig in INT TERM HUP; do
 	out=$tmp/sig-$sig.txt err=$tmp/sig-$sig.txt.err
