@@ -185,6 +185,7 @@ static int enter_event_on(struct cap *c, const struct kf_target *t)
 static void string_probes(struct cap *c)
 {
 	int i, k, eprobe = have_eprobes(c);
+	struct kf_fdop_desc fdd;
 
 	if (!eprobe && (strcmp(c->machine, "x86_64") != 0 ||
 			!c->ki.arch_prefix))
@@ -198,6 +199,10 @@ static void string_probes(struct cap *c)
 		unsigned kmask;
 
 		if (!t->is_syscall || !t->has_events)
+			continue;
+		/* every syscall (--boundary): paths for the fd table only,
+		 * not a probe on each of the ~80 syscalls with a string */
+		if (c->all_sys && kf_fdop_of(t->name, &fdd) == KF_FDOP_NONE)
 			continue;
 		sys = kf_model_sys_get(c->m, t->name);
 		sd = &c->m->sys[sys];
@@ -268,7 +273,9 @@ static void fdnew_probe(struct cap *c)
 	char def[256], rm[128], en[160];
 	int i, want = 0;
 
-	for (i = 0; i < c->ntargets; i++)
+	/* every syscall (--boundary): not worth a kprobe on every
+	 * fd_install of every task */
+	for (i = 0; !c->all_sys && i < c->ntargets; i++)
 		want |= c->targets[i].is_syscall &&
 			kf_fdop_of(c->targets[i].name, &d) == KF_FDOP_PAIR;
 	if (!want)
@@ -413,7 +420,11 @@ static int enable_events(struct cap *c)
 	size_t i;
 	int k;
 
-	for (k = 0; k < c->ntargets + c->nctx; k++) {
+	/* every syscall: one write, not two for each of ~700 events */
+	if (c->all_sys && kf_tracer_write(&c->tr, c->inst,
+					  "events/syscalls/enable", "1") < 0)
+		return -1;
+	for (k = 0; !c->all_sys && k < c->ntargets + c->nctx; k++) {
 		const struct kf_target *t = CAP_SYS_TARGET(c, k);
 
 		if (!t->is_syscall || !t->has_events)
