@@ -38,7 +38,7 @@ struct kf_proc_sum {
 	const char *comm;     /* the model's: the name of its last call */
 	struct kf_sys_sum all;    /* over every syscall (name NULL) */
 	struct kf_sys_sum *sys;   /* by total time, most first */
-	uint32_t nsys;
+	uint32_t nsys, cap;       /* rows, rows allocated */
 };
 
 struct kf_procsum {
@@ -52,6 +52,10 @@ struct kf_procsum {
  * with kf_procsum_release.
  */
 int kf_procsum_init(struct kf_procsum *ps, const struct kf_model *m);
+/* The same over the calls calls[0..ncalls) (calls NULL: the first
+ * ncalls). */
+int kf_procsum_init_calls(struct kf_procsum *ps, const struct kf_model *m,
+			  const uint32_t *calls, uint32_t ncalls);
 void kf_procsum_release(struct kf_procsum *ps);
 
 /*

@@ -61,10 +61,9 @@ void kf_procsum_release(struct kf_procsum *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
-/* The slot of syscall name in p (found, or added in the nslots the
- * caller gave), or NULL if there is none left. */
-static struct kf_sys_sum *sys_slot(struct kf_proc_sum *p, const char *name,
-				   uint32_t nslots)
+/* The slot of syscall name in p (found, or added), or NULL if all of
+ * p->cap are taken. */
+static struct kf_sys_sum *sys_slot(struct kf_proc_sum *p, const char *name)
 {
 	uint32_t k;
 
@@ -72,60 +71,79 @@ static struct kf_sys_sum *sys_slot(struct kf_proc_sum *p, const char *name,
 	for (k = 0; k < p->nsys; k++)
 		if (p->sys[k].name == name || !strcmp(p->sys[k].name, name))
 			return &p->sys[k];
-	if (p->nsys == nslots)
+	if (p->nsys == p->cap)
 		return NULL;
+	memset(&p->sys[p->nsys], 0, sizeof(p->sys[0]));
 	p->sys[p->nsys].name = name;
 	return &p->sys[p->nsys++];
 }
 
 int kf_procsum_init(struct kf_procsum *ps, const struct kf_model *m)
 {
-	/* a process uses at most every syscall the model knows, plus the
-	 * function-mode roots, which are at most one a call */
-	uint32_t nslots = m->nsys + 1, i, k, last = KF_NONE;
+	return kf_procsum_init_calls(ps, m, NULL, m->ncalls);
+}
+
+/* The row of task pid (last: the previous call's, the usual case),
+ * added if new.  NULL when out of memory. */
+static struct kf_proc_sum *proc_of(struct kf_procsum *ps, int32_t pid,
+				   uint32_t *last, uint32_t nslots)
+{
+	struct kf_proc_sum *p;
+	uint32_t k = *last;
+
+	if (k == KF_NONE || ps->procs[k].pid != pid)
+		for (k = 0; k < ps->nprocs && ps->procs[k].pid != pid; k++)
+			;
+	p = &ps->procs[k];
+	if (k == ps->nprocs) {
+		p->pid = pid;
+		p->sys = calloc(nslots, sizeof(*p->sys));
+		if (!p->sys)
+			return NULL;
+		p->cap = nslots;
+		ps->nprocs++;
+	}
+	*last = k;
+	return p;
+}
+
+int kf_procsum_init_calls(struct kf_procsum *ps, const struct kf_model *m,
+			  const uint32_t *calls, uint32_t ncalls)
+{
+	/* a process uses at most every syscall the model knows; function
+	 * mode's roots may be more (then the slots grow) */
+	uint32_t i, k, last = KF_NONE;
 
 	memset(ps, 0, sizeof(*ps));
-	ps->procs = calloc(m->ncalls ? m->ncalls : 1, sizeof(*ps->procs));
+	ps->procs = calloc(ncalls ? ncalls : 1, sizeof(*ps->procs));
 	if (!ps->procs)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
-	for (i = 0; i < m->ncalls; i++) {
-		const struct kf_call *c = &m->calls[i];
+	for (i = 0; i < ncalls; i++) {
+		uint32_t ci = calls ? calls[i] : i;
+		const struct kf_call *c;
 		struct kf_proc_sum *p;
 		struct kf_sys_sum *s;
 
-		/* the same task as the last call: the usual case */
-		if (last != KF_NONE && ps->procs[last].pid == c->pid)
-			k = last;
-		else
-			for (k = 0; k < ps->nprocs && ps->procs[k].pid != c->pid;
-			     k++)
-				;
-		p = &ps->procs[k];
-		if (k == ps->nprocs) {
-			ps->nprocs++;
-			p->pid = c->pid;
-			p->sys = calloc(nslots, sizeof(*p->sys));
-			if (!p->sys) {
-				kf_procsum_release(ps);
-				return kf_err(KF_EXIT_OSERR, "out of memory");
-			}
+		if (ci >= m->ncalls) {
+			kf_procsum_release(ps);
+			return kf_err(KF_EXIT_SOFTWARE, "no call %u", ci);
 		}
-		last = k;
+		c = &m->calls[ci];
+		p = proc_of(ps, c->pid, &last, m->nsys + 1);
+		if (!p)
+			goto oom;
 		if (c->comm != KF_NONE)
 			p->comm = kf_strtab_get(&m->strs, c->comm);
-		s = sys_slot(p, kf_call_name(m, c), nslots);
+		s = sys_slot(p, kf_call_name(m, c));
 		if (!s) {
-			/* function mode: more roots than slots; grow */
-			struct kf_sys_sum *n = realloc(p->sys, 2 * nslots *
+			struct kf_sys_sum *n = realloc(p->sys, 2 * p->cap *
 						       sizeof(*n));
 
-			if (!n) {
-				kf_procsum_release(ps);
-				return kf_err(KF_EXIT_OSERR, "out of memory");
-			}
+			if (!n)
+				goto oom;
 			p->sys = n;
-			nslots *= 2;
-			s = sys_slot(p, kf_call_name(m, c), nslots);
+			p->cap *= 2;
+			s = sys_slot(p, kf_call_name(m, c));
 		}
 		kf_sys_sum_add(s, c);
 		kf_sys_sum_add(&p->all, c);
@@ -135,6 +153,9 @@ int kf_procsum_init(struct kf_procsum *ps, const struct kf_model *m)
 		      sizeof(*ps->procs[k].sys), kf_sys_sum_cmp);
 	qsort(ps->procs, ps->nprocs, sizeof(*ps->procs), proc_cmp);
 	return 0;
+oom:
+	kf_procsum_release(ps);
+	return kf_err(KF_EXIT_OSERR, "out of memory");
 }
 
 int kf_procsum_drill(const struct kf_procsum *ps, const struct kf_model *m,

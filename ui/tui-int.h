@@ -46,6 +46,8 @@ struct kf_tui {
 	struct kf_summary sum; /* valid when sum_on */
 	int sum_on;
 	uint32_t sum_call;    /* the summary's call, KF_NONE: all */
+	char sum_drill[512];  /* a boundary capture's summary: the command
+			       * that follows its slowest syscall, or "" */
 	char **help;          /* the help screen's lines */
 	int nhelp;
 	struct kf_cursor help_cur;

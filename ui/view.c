@@ -718,8 +718,59 @@ out:
 	return rc;
 }
 
+int kf_summary_init_procs(struct kf_summary *s, const struct kf_model *m,
+			  const uint32_t *calls, uint32_t ncalls)
+{
+	struct kf_procsum ps;
+	size_t len = 1, at = 0;
+	uint32_t i, k, n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->m = m;
+	s->call = KF_NONE;
+	s->cur.page = DEFAULT_PAGE;
+	s->ncalls = ncalls;
+	if (kf_procsum_init_calls(&ps, m, calls, ncalls) < 0)
+		return -1;
+	for (i = 0; i < ps.nprocs; i++) {
+		n += ps.procs[i].nsys;
+		/* "comm[pid] " (pid: at most 11 characters) before each */
+		len += ps.procs[i].nsys * (strlen(ps.procs[i].comm ?
+					   ps.procs[i].comm : "?") + 14);
+		for (k = 0; k < ps.procs[i].nsys; k++)
+			len += strlen(ps.procs[i].sys[k].name) + 1;
+	}
+	s->rows = calloc(n ? n : 1, sizeof(*s->rows));
+	s->names = malloc(len);
+	if (!s->rows || !s->names) {
+		kf_procsum_release(&ps);
+		kf_summary_release(s);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	for (i = 0; i < ps.nprocs; i++)
+		for (k = 0; k < ps.procs[i].nsys; k++) {
+			const struct kf_sys_sum *y = &ps.procs[i].sys[k];
+			struct kf_sum_row *r = &s->rows[s->nrows];
+
+			r->name = s->names + at;
+			at += sprintf(s->names + at, "%s[%d] %s",
+				      ps.procs[i].comm ? ps.procs[i].comm : "?",
+				      (int)ps.procs[i].pid, y->name) + 1;
+			r->func = s->nrows++;
+			r->calls = y->calls;
+			r->total = r->self = y->total;
+			r->avg = y->total / y->calls;
+			r->max = y->max;
+		}
+	kf_procsum_release(&ps);
+	kf_summary_sort(s, KF_SUM_TOTAL);
+	return 0;
+}
+
 void kf_summary_release(struct kf_summary *s)
 {
+	free(s->names);
+	s->names = NULL;
 	free(s->rows);
 	s->rows = NULL;
 	s->nrows = 0;
@@ -727,6 +778,9 @@ void kf_summary_release(struct kf_summary *s)
 
 const char *kf_summary_columns(const struct kf_summary *s)
 {
+	if (s->names)
+		return "     calls       total        self     average         max"
+		       "  process syscall";
 	/* off-CPU only where a task slept inside a traced call */
 	return s->has_off ?
 	       "     calls       total        self     average         max"

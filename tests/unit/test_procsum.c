@@ -185,7 +185,9 @@ static void test_function_mode(void **state)
 	struct kf_model m;
 	struct kf_procsum ps;
 	char buf[64];
-	uint32_t ci;
+	uint32_t ci, i;
+	static const char *const roots[] = { "vfs_write", "vfs_open",
+					     "vfs_fsync" };
 
 	(void)state;
 	assert_int_equal(kf_model_init(&m), 0);
@@ -193,13 +195,26 @@ static void test_function_mode(void **state)
 	m.calls[ci].pid = 7;
 	m.calls[ci].end = 5 * US;
 	add_node(&m, ci, KF_NONE, "vfs_read", 0, 5 * US, 0, 0);
+	/* more roots than the one slot a model without syscalls gives a
+	 * process: its rows grow, the next process's have their own */
+	for (i = 0; i < 3; i++) {
+		uint32_t cj = kf_model_call_new(&m);
+
+		m.calls[cj].pid = i < 2 ? 7 : 8;
+		m.calls[cj].end = 1 * US;
+		add_node(&m, cj, KF_NONE, roots[i], 0, 1 * US, 0, 0);
+	}
 	assert_int_equal(kf_procsum_init(&ps, &m), 0);
-	assert_int_equal(ps.nprocs, 1);
+	assert_int_equal(ps.nprocs, 2);
+	assert_int_equal(ps.procs[0].nsys, 3);
+	assert_int_equal(ps.procs[1].nsys, 1);
+	assert_string_equal(ps.procs[1].sys[0].name, "vfs_fsync");
 	assert_string_equal(ps.procs[0].sys[0].name, "vfs_read");
 	assert_string_equal(kf_call_name(&m, &m.calls[ci]), "vfs_read");
 	m.calls[ci].root = KF_NONE;
 	assert_string_equal(kf_call_name(&m, &m.calls[ci]), "?");
 	kf_procsum_release(&ps);
+	m.ncalls = 1;
 	assert_int_equal(kf_procsum_init(&ps, &m), 0);
 	assert_int_equal(kf_procsum_drill(&ps, &m, buf, sizeof(buf)), -1);
 	kf_procsum_release(&ps);
