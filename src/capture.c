@@ -792,9 +792,8 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 				"model %zu KiB; function_graph %llu entries, "
 				"%llu exits\n"
 				"kfollow: stats: set-up %.3f s (kernel tables, "
-				"event formats, tracefs); arm %.3f s (switching "
-				"function_graph on); run %.3f s; stop %.3f s "
-				"(draining, switching it off, restoring)\n",
+				"event formats, tracefs); arm %.3f s (%s); "
+				"run %.3f s; stop %.3f s (%s)\n",
 				(unsigned long long)rs.events,
 				(unsigned long long)m->meta.lost,
 				(unsigned long long)rs.skipped,
@@ -813,8 +812,12 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 				(unsigned long long)rs.exits,
 				(ph[PH_ARM] - ph[PH_START]) / 1e9,
 				(ph[PH_RUN] - ph[PH_ARM]) / 1e9,
+				c->graph ? "switching function_graph on" :
+				"enabling the syscall events",
 				(ph[PH_STOP] - ph[PH_RUN]) / 1e9,
-				(ph[PH_DONE] - ph[PH_STOP]) / 1e9);
+				(ph[PH_DONE] - ph[PH_STOP]) / 1e9,
+				c->graph ? "draining, switching it off, "
+				"restoring" : "draining, restoring");
 		}
 	}
 }
