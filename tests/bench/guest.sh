@@ -53,6 +53,22 @@ echo 0 >$T/events/sched/sched_process_exit/enable
 echo function_graph >$T/current_tracer
 echo nop >$T/current_tracer
 for w in "$W0" "$W1" "$W2"; do $w >/dev/null 2>&1; done
+# rotated REP WORD...: the words, starting REP - 1 further along.  Each
+# rep starts one tool further along: under emulation a switch's cost
+# depends on what switched before it (seen 3.1 to 9.0 s for the same
+# script in one boot), so no tool always follows the same one
+rotated() {
+	k=$1
+	shift
+	while [ $k -gt 1 ]; do
+		t=$1
+		shift
+		set -- "$@" $t
+		k=$((k - 1))
+	done
+	echo "$@"
+}
+
 DD_COUNT=${DD_COUNT:-20000}
 DD="/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=$DD_COUNT"
 
@@ -92,16 +108,8 @@ bench_dd() {
 	rep=0
 	while [ $rep -lt $REPS ]; do
 		rep=$((rep + 1))
-		# rotate the order, as above
-		set -- untraced strace perf-trace kfollow-boundary
-		k=1
-		while [ $k -lt $rep ]; do
-			t=$1
-			shift
-			set -- "$@" $t
-			k=$((k + 1))
-		done
-		for t in "$@"; do
+		for t in $(rotated $rep untraced strace perf-trace \
+			   kfollow-boundary); do
 			run_dd $t
 		done
 	done
@@ -231,19 +239,7 @@ EOF
 		kf-time $cmd >/dev/null 2>/tmp/t
 		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
 
-		# each rep starts one tool further along: under emulation a
-		# switch's cost depends on what switched before it (seen 3.1
-		# to 9.0 s for the same script in one boot), so no tool always
-		# follows the same one
-		set -- $TOOLS
-		k=1
-		while [ $k -lt $rep ]; do
-			t=$1
-			shift
-			set -- "$@" $t
-			k=$((k + 1))
-		done
-		for t in "$@"; do
+		for t in $(rotated $rep $TOOLS); do
 			run_tool $t
 		done
 	done
