@@ -420,10 +420,7 @@ static int enable_events(struct cap *c)
 	size_t i;
 	int k;
 
-	/* every syscall: one write, not two for each of ~700 events */
-	if (c->all_sys && kf_tracer_write(&c->tr, c->inst,
-					  "events/syscalls/enable", "1") < 0)
-		return -1;
+	/* every syscall: cap_arm_boundary enabled them all at once */
 	for (k = 0; !c->all_sys && k < c->ntargets + c->nctx; k++) {
 		const struct kf_target *t = CAP_SYS_TARGET(c, k);
 
@@ -908,6 +905,13 @@ int cap_arm_boundary(struct cap *c)
 	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0 ||
 	    fork_option(c, 1, "options/event-fork") < 0 ||
 	    buffer_size(c, 1) < 0)
+		goto out;
+	/* every syscall: one write, not two for each of ~700 events, and
+	 * before the path probes: the system's enable file then reads 0
+	 * when it is saved, not "X" (some on), which cannot be written
+	 * back */
+	if (c->all_sys && kf_tracer_write(&c->tr, 1, "events/syscalls/enable",
+					  "1") < 0)
 		goto out;
 	string_probes(c);
 	fdnew_probe(c);
