@@ -551,7 +551,7 @@ static int open_tracefs(struct cap *c)
 			return -1;
 		}
 	}
-	if (kf_kinfo_load(&c->ki, &c->tr, c->machine) < 0)
+	if (kf_kinfo_load(&c->ki, &c->tr, c->machine, !o->boundary) < 0)
 		return -1;
 	/* --boundary: no function_graph even where the kernel has it, so
 	 * nothing is "degraded" */
