@@ -276,11 +276,14 @@ int kf_procsum_write(FILE *f, const struct kf_procsum *ps,
 		char t[32];
 
 		kf_view_fmt_dur(t, sizeof(t), p->sys[0].total);
+		/* a fallback capture: this kernel refused function_graph */
 		fprintf(f, "# slowest: %s in %s[%d], %s in %llu calls; to follow "
-			"it into the kernel (function_graph):\n#   %s\n",
+			"it into the kernel (function_graph%s):\n#   %s\n",
 			kf_escape(name, sizeof(name), p->sys[0].name),
 			kf_escape(who, sizeof(who), p->comm ? p->comm : "?"),
 			(int)p->pid, t, (unsigned long long)p->sys[0].calls,
+			m->meta.degraded ? ", which this capture's kernel "
+			"refused: on another kernel, or with --vm" : "",
 			printable(drill) ? drill :
 			kf_escape(esc, sizeof(esc), drill));
 	}

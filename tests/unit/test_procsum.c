@@ -243,7 +243,8 @@ static void test_write(void **state)
 				     "300.000 us  800.000 us  (total)\n"));
 	assert_non_null(strstr(text, "# slowest: wait4 in sh[10], 800.000 us "
 				     "in 1 calls"));
-	assert_non_null(strstr(text, "\n#   kfollow -p 10 wait4\n"));
+	assert_non_null(strstr(text, "kernel (function_graph):\n"
+				     "#   kfollow -p 10 wait4\n"));
 	assert_true(strstr(text, "sh[10]") < strstr(text, "dd[20]"));
 	free(text);
 	text = NULL;
@@ -254,6 +255,16 @@ static void test_write(void **state)
 				     "\"calls\": 3, \"errors\": 1, "
 				     "\"total_ns\": 900000"));
 	assert_non_null(strstr(text, "\"drill_down\": \"kfollow -p 10 wait4\""));
+	free(text);
+	/* a fallback capture says function_graph was refused there */
+	text = NULL;
+	kf_meta_set(&m.meta.degraded, "no function_graph tracer");
+	f = open_memstream(&text, &len);
+	assert_int_equal(kf_procsum_write(f, &ps, &m, 0), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "(function_graph, which this capture's "
+				     "kernel refused: on another kernel, or "
+				     "with --vm):\n#   kfollow -p 10 wait4\n"));
 	free(text);
 	kf_procsum_release(&ps);
 	kf_model_release(&m);
