@@ -221,23 +221,32 @@ static void test_function_mode(void **state)
 	kf_model_release(&m);
 }
 
+/* What kf_procsum_write writes (the caller frees it). */
+static char *written(const struct kf_procsum *ps, const struct kf_model *m,
+		     int json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(kf_procsum_write(f, ps, m, json), 0);
+	fclose(f);
+	return text;
+}
+
 /* The text ends with the drill-down; JSON has the processes and it. */
 static void test_write(void **state)
 {
 	struct kf_model m;
 	struct kf_procsum ps;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *text;
 
 	(void)state;
 	build(&m, two_procs);
 	kf_meta_set(&m.meta.command, "-p 10");
 	assert_int_equal(kf_procsum_init(&ps, &m), 0);
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	assert_int_equal(kf_procsum_write(f, &ps, &m, 0), 0);
-	fclose(f);
+	text = written(&ps, &m, 0);
 	assert_non_null(strstr(text, "sh[10]\n     calls    errors"));
 	assert_non_null(strstr(text, "         3         1  900.000 us  "
 				     "300.000 us  800.000 us  (total)\n"));
@@ -247,21 +256,15 @@ static void test_write(void **state)
 				     "#   kfollow -p 10 wait4\n"));
 	assert_true(strstr(text, "sh[10]") < strstr(text, "dd[20]"));
 	free(text);
-	text = NULL;
-	f = open_memstream(&text, &len);
-	assert_int_equal(kf_procsum_write(f, &ps, &m, 1), 0);
-	fclose(f);
+	text = written(&ps, &m, 1);
 	assert_non_null(strstr(text, "{\"pid\": 10, \"comm\": \"sh\", "
 				     "\"calls\": 3, \"errors\": 1, "
 				     "\"total_ns\": 900000"));
 	assert_non_null(strstr(text, "\"drill_down\": \"kfollow -p 10 wait4\""));
 	free(text);
 	/* a fallback capture says function_graph was refused there */
-	text = NULL;
 	kf_meta_set(&m.meta.degraded, "no function_graph tracer");
-	f = open_memstream(&text, &len);
-	assert_int_equal(kf_procsum_write(f, &ps, &m, 0), 0);
-	fclose(f);
+	text = written(&ps, &m, 0);
 	assert_non_null(strstr(text, "(function_graph, which this capture's "
 				     "kernel refused: on another kernel, or "
 				     "with --vm):\n#   kfollow -p 10 wait4\n"));
