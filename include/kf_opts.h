@@ -63,6 +63,8 @@ struct kf_opts {
 	int restore;         /* --restore: replay a killed run's journal */
 	int status;          /* --status: what differs from the defaults */
 	int no_children;     /* --no-children: do not follow forks */
+	int boundary;        /* --boundary: syscall events only, no
+			      * function_graph; no syscall named: all */
 	int ascii;           /* --ascii */
 	unsigned long buffer_kb; /* --buffer-size KB per CPU, 0: leave it */
 	const char *clock;   /* --clock NAME: trace_clock, NULL: the kernel's */

@@ -419,6 +419,9 @@ struct kf_summary {
 	int has_off;         /* some task slept inside a traced call: the
 			      * off-CPU column shows */
 	uint32_t ncalls;     /* invocations it summarises */
+	/* kf_summary_init_procs: rows per process and syscall, their names
+	 * ("dd[42] read") here (owned) */
+	char *names;
 };
 
 /*
@@ -435,6 +438,15 @@ int kf_summary_init(struct kf_summary *s, const struct kf_model *m,
 int kf_summary_init_calls(struct kf_summary *s, const struct kf_model *m,
 			  const uint32_t *calls, uint32_t ncalls,
 			  uint64_t min_dur);
+/*
+ * For a boundary capture (no functions): one row per process and syscall
+ * ("dd[42] read": calls, total, self = total, average, max) over the
+ * invocations calls[0..ncalls) (calls NULL: the first ncalls), sorted by
+ * total time; the function ids of the rows are their numbers.  Returns 0
+ * or -1.
+ */
+int kf_summary_init_procs(struct kf_summary *s, const struct kf_model *m,
+			  const uint32_t *calls, uint32_t ncalls);
 /* Sort by a column; the cursor stays on the same function. */
 void kf_summary_sort(struct kf_summary *s, enum kf_sum_col col);
 /* Free the rows (not s, not the model). */

@@ -185,6 +185,7 @@ static int enter_event_on(struct cap *c, const struct kf_target *t)
 static void string_probes(struct cap *c)
 {
 	int i, k, eprobe = have_eprobes(c);
+	struct kf_fdop_desc fdd;
 
 	if (!eprobe && (strcmp(c->machine, "x86_64") != 0 ||
 			!c->ki.arch_prefix))
@@ -198,6 +199,10 @@ static void string_probes(struct cap *c)
 		unsigned kmask;
 
 		if (!t->is_syscall || !t->has_events)
+			continue;
+		/* every syscall (--boundary): paths for the fd table only,
+		 * not a probe on each of the ~80 syscalls with a string */
+		if (c->all_sys && kf_fdop_of(t->name, &fdd) == KF_FDOP_NONE)
 			continue;
 		sys = kf_model_sys_get(c->m, t->name);
 		sd = &c->m->sys[sys];
@@ -268,7 +273,9 @@ static void fdnew_probe(struct cap *c)
 	char def[256], rm[128], en[160];
 	int i, want = 0;
 
-	for (i = 0; i < c->ntargets; i++)
+	/* every syscall (--boundary): not worth a kprobe on every
+	 * fd_install of every task */
+	for (i = 0; !c->all_sys && i < c->ntargets; i++)
 		want |= c->targets[i].is_syscall &&
 			kf_fdop_of(c->targets[i].name, &d) == KF_FDOP_PAIR;
 	if (!want)
@@ -413,7 +420,8 @@ static int enable_events(struct cap *c)
 	size_t i;
 	int k;
 
-	for (k = 0; k < c->ntargets + c->nctx; k++) {
+	/* every syscall: cap_arm_boundary enabled them all at once */
+	for (k = 0; !c->all_sys && k < c->ntargets + c->nctx; k++) {
 		const struct kf_target *t = CAP_SYS_TARGET(c, k);
 
 		if (!t->is_syscall || !t->has_events)
@@ -783,22 +791,32 @@ static int args_option(struct cap *c)
  */
 #define GRAPH_RING_KB 8192ul
 #define GRAPH_RING_TOTAL_KB (128ul << 10)
+/*
+ * Syscall events go to kfollow's own instance, whose ring goes away with
+ * it, so it can be sized anywhere: 4 MB a CPU (at most 64 MB in all).
+ * dd moving 20000 blocks (80k events) under emulation lost 684 events
+ * in one of three runs to the kernel's 1.4 MB while the reader waited for
+ * a CPU.
+ */
+#define BOUNDARY_RING_KB 4096ul
+#define BOUNDARY_RING_TOTAL_KB (64ul << 10)
 
-static int graph_ring_default(struct cap *c)
+static int ring_default(struct cap *c, int inst, unsigned long want,
+			unsigned long total)
 {
-	unsigned long want = GRAPH_RING_KB, cur;
+	unsigned long cur;
 	char *now, num[32];
 
-	if (c->ncpus > 0 && want * c->ncpus > GRAPH_RING_TOTAL_KB)
-		want = GRAPH_RING_TOTAL_KB / c->ncpus;
-	now = kf_tracer_read(&c->tr, 0, "buffer_size_kb", NULL);
+	if (c->ncpus > 0 && want * c->ncpus > total)
+		want = total / c->ncpus;
+	now = kf_tracer_read(&c->tr, inst, "buffer_size_kb", NULL);
 	cur = now ? strtoul(now, NULL, 10) : 0;
 	free(now);
 	kf_err_clear();
 	if (!cur || cur >= want)
 		return 0;
 	snprintf(num, sizeof(num), "%lu", want);
-	if (kf_tracer_write(&c->tr, 0, "buffer_size_kb", num) < 0) {
+	if (kf_tracer_write(&c->tr, inst, "buffer_size_kb", num) < 0) {
 		if (kf_verbose)
 			kf_note("keeping the kernel's ring size: %s",
 				kf_err_msg());
@@ -808,13 +826,18 @@ static int graph_ring_default(struct cap *c)
 }
 
 /* buffer_size_kb from --buffer-size; without it the kernel's stays (but
- * for function_graph in --vm's own VM, above). */
+ * for function_graph in --vm's own VM and for kfollow's instance,
+ * above). */
 static int buffer_size(struct cap *c, int inst)
 {
 	char num[32];
 
+	if (!c->o->buffer_kb && inst)
+		return ring_default(c, 1, BOUNDARY_RING_KB,
+				    BOUNDARY_RING_TOTAL_KB);
 	if (!c->o->buffer_kb)
-		return inst || !cap_in_own_vm() ? 0 : graph_ring_default(c);
+		return !cap_in_own_vm() ? 0 : ring_default(c, 0, GRAPH_RING_KB,
+							   GRAPH_RING_TOTAL_KB);
 	snprintf(num, sizeof(num), "%lu", c->o->buffer_kb);
 	return kf_tracer_write(&c->tr, inst, "buffer_size_kb", num);
 }
@@ -882,6 +905,13 @@ int cap_arm_boundary(struct cap *c)
 	    kf_tracer_write(&c->tr, 1, "set_event_pid", pids) < 0 ||
 	    fork_option(c, 1, "options/event-fork") < 0 ||
 	    buffer_size(c, 1) < 0)
+		goto out;
+	/* every syscall: one write, not two for each of ~700 events, and
+	 * before the path probes: the system's enable file then reads 0
+	 * when it is saved, not "X" (some on), which cannot be written
+	 * back */
+	if (c->all_sys && kf_tracer_write(&c->tr, 1, "events/syscalls/enable",
+					  "1") < 0)
 		goto out;
 	string_probes(c);
 	fdnew_probe(c);

@@ -56,6 +56,7 @@ struct cap {
 	struct kf_target *ctx;
 	int nctx;
 	int graph;          /* function_graph mode */
+	int all_sys;        /* --boundary naming no syscall: every one */
 	int inst;           /* events and reading in kfollow's instance */
 	char *degraded;
 	char clock[33];     /* the trace clock of the buffer read */

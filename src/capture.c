@@ -98,6 +98,44 @@ static char *join(char **v, int n, const char *sep)
 	return s;
 }
 
+/* argv as a shell reads it back: words with anything but a plain
+ * name's characters in single quotes, so the command can be run again
+ * (the drill-down of a summary prints it).  The caller frees it. */
+static char *join_quoted(char **v, int n)
+{
+	size_t len = 1;
+	char *s, *p;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += 4 * strlen(v[i]) + 3;
+	s = p = malloc(len);
+	if (!s)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *w = v[i];
+		int plain = *w && strspn(w, "abcdefghijklmnopqrstuvwxyz"
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+					 "_@%+=:,./-") == strlen(w);
+
+		if (i)
+			*p++ = ' ';
+		if (plain) {
+			p = stpcpy(p, w);
+			continue;
+		}
+		*p++ = '\'';
+		for (; *w; w++)
+			if (*w == '\'')
+				p = stpcpy(p, "'\\''");
+			else
+				*p++ = *w;
+		*p++ = '\'';
+	}
+	*p = '\0';
+	return s;
+}
+
 static int add_target(struct cap *c, struct kf_target *t)
 {
 	struct kf_target *n = realloc(c->targets,
@@ -147,12 +185,29 @@ static int fd_targets(struct cap *c)
 	return 0;
 }
 
+/* Why there are no kernel functions to follow (c->graph is 0). */
+static const char *no_graph_why(const struct cap *c)
+{
+	if (c->degraded)
+		return c->degraded;
+	return "--boundary traces syscall events only";
+}
+
 static int resolve_targets(struct cap *c)
 {
 	const struct kf_opts *o = c->o;
 	char **sys = c->plan->syscalls;
 	int nsys = c->plan->nsyscalls, i;
 	struct kf_target t;
+
+	/* --boundary naming no syscall: every syscall the kernel has
+	 * events for (their own events, not raw_syscalls, so each line
+	 * comes with argument names and types from the format files) */
+	if (o->boundary && !nsys) {
+		sys = c->ki.syscalls;
+		nsys = c->ki.nsyscalls;
+		c->all_sys = 1;
+	}
 
 	for (i = 0; i < nsys; i++) {
 		if (kf_resolve_syscall(&c->ki, sys[i],
@@ -164,7 +219,7 @@ static int resolve_targets(struct cap *c)
 		if (!t.has_events && !c->graph) {
 			kf_err(KF_EXIT_UNAVAILABLE, "cannot follow syscall '%s' "
 			       "here: the kernel has no syscall events for it "
-			       "and %s", t.name, c->degraded);
+			       "and %s", t.name, no_graph_why(c));
 			kf_target_release(&t);
 			return -1;
 		}
@@ -177,7 +232,7 @@ static int resolve_targets(struct cap *c)
 		if (!c->graph)
 			return kf_err(KF_EXIT_UNAVAILABLE, "cannot follow "
 				      "function '%s': %s", o->funcs[i],
-				      c->degraded);
+				      no_graph_why(c));
 		if (kf_resolve_function(&c->ki, o->funcs[i], &t) < 0) {
 			kf_target_release(&t);
 			return -1;
@@ -278,7 +333,7 @@ static void fill_meta(struct cap *c, uint64_t start_wall)
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	kf_meta_set(&mt->date, buf);
 	if (o->ncmd) {
-		s = join(o->cmd, o->ncmd, " ");
+		s = join_quoted(o->cmd, o->ncmd);
 		kf_meta_set(&mt->command, s);
 		free(s);
 	} else if (c->cg.name) {
@@ -310,7 +365,9 @@ static void fill_meta(struct cap *c, uint64_t start_wall)
 			if (c->targets[i].root)
 				roots[nr++] = c->targets[i].root;
 		}
-		if (names) {
+		if (names && c->all_sys) {
+			kf_meta_set(&mt->targets, "--boundary");
+		} else if (names) {
 			s = join(names, c->ntargets, ",");
 			kf_meta_set(&mt->targets, s);
 			free(s);
@@ -503,10 +560,12 @@ static int open_tracefs(struct cap *c)
 			return -1;
 		}
 	}
-	if (kf_kinfo_load(&c->ki, &c->tr, c->machine) < 0)
+	if (kf_kinfo_load(&c->ki, &c->tr, c->machine, !o->boundary) < 0)
 		return -1;
-	c->degraded = graph_refusal(c);
-	c->graph = !c->degraded;
+	/* --boundary: no function_graph even where the kernel has it, so
+	 * nothing is "degraded" */
+	c->degraded = o->boundary ? NULL : graph_refusal(c);
+	c->graph = !o->boundary && !c->degraded;
 	if (resolve_targets(c) < 0)
 		return -1;
 	return 0;
@@ -546,8 +605,10 @@ static int arm(struct cap *c)
 			return -1;
 	}
 	if (!c->graph) {
-		kf_note("function_graph unavailable: %s; tracing syscall "
-			"boundaries only", c->degraded ? c->degraded : "refused");
+		if (!o->boundary)
+			kf_note("function_graph unavailable: %s; tracing "
+				"syscall boundaries only", c->degraded ?
+				c->degraded : "refused");
 		for (i = 0; i < c->ntargets; i++)
 			if (!c->targets[i].is_syscall) {
 				kf_err(KF_EXIT_UNAVAILABLE, "cannot follow "
@@ -745,9 +806,8 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 				"model %zu KiB; function_graph %llu entries, "
 				"%llu exits\n"
 				"kfollow: stats: set-up %.3f s (kernel tables, "
-				"event formats, tracefs); arm %.3f s (switching "
-				"function_graph on); run %.3f s; stop %.3f s "
-				"(draining, switching it off, restoring)\n",
+				"event formats, tracefs); arm %.3f s (%s); "
+				"run %.3f s; stop %.3f s (%s)\n",
 				(unsigned long long)rs.events,
 				(unsigned long long)m->meta.lost,
 				(unsigned long long)rs.skipped,
@@ -766,8 +826,12 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 				(unsigned long long)rs.exits,
 				(ph[PH_ARM] - ph[PH_START]) / 1e9,
 				(ph[PH_RUN] - ph[PH_ARM]) / 1e9,
+				c->graph ? "switching function_graph on" :
+				"enabling the syscall events",
 				(ph[PH_STOP] - ph[PH_RUN]) / 1e9,
-				(ph[PH_DONE] - ph[PH_STOP]) / 1e9);
+				(ph[PH_DONE] - ph[PH_STOP]) / 1e9,
+				c->graph ? "draining, switching it off, "
+				"restoring" : "draining, restoring");
 		}
 	}
 }

@@ -23,7 +23,7 @@ enum {
 	OPT_STATS, OPT_TRACEFS, OPT_VERSION, OPT_NO_SHOW, OPT_KEYS,
 	OPT_FORCE, OPT_DROP_CACHES, OPT_SETUP, OPT_RESTORE, OPT_STATUS, OPT_MAX_EVENTS, OPT_CLOCK,
 	OPT_SCOPE, OPT_PATH, OPT_DIFF, OPT_RETVAL, OPT_SOURCE, OPT_EXPLAIN,
-	OPT_ARGS, OPT_SUMMARY, OPT_INVOCATION, OPT_CGROUP,
+	OPT_ARGS, OPT_SUMMARY, OPT_INVOCATION, OPT_CGROUP, OPT_BOUNDARY,
 };
 
 struct opt_def {
@@ -43,6 +43,8 @@ static const struct opt_def defs[] = {
 	  "trace every task in the cgroup v2 PATH (under the cgroup2 mount, or relative to it) and the cgroups under it: its tasks when tracing starts, their children, and the tasks that join later (found by a scan every 100 ms), until Ctrl-C, --duration or the cgroup is empty; not with -p or a command" },
 	{ "duration", 'd', required_argument, "DUR",
 	  "stop after DUR (e.g. 10s, 500ms)" },
+	{ "boundary", OPT_BOUNDARY, no_argument, NULL,
+	  "trace only where syscalls enter and leave the kernel (the syscall events: the named syscalls, or every syscall if none is named), even where function_graph is available: strace-like lines with arguments, return values and durations, at a fraction of function_graph's cost; with --summary, per process and syscall" },
 	{ "no-children", OPT_NO_CHILDREN, no_argument, NULL,
 	  "do not follow the processes the command forks" },
 	{ "max-depth", 'D', required_argument, "N",
@@ -160,6 +162,7 @@ void kf_opts_usage(FILE *f)
 		"       kfollow [options] -g FUNC [-- COMMAND [ARG...]]\n"
 		"       kfollow [options] SYSCALL... -p PID[,PID...]\n"
 		"       kfollow [options] SYSCALL... --cgroup PATH\n"
+		"       kfollow --boundary [--summary] [SYSCALL...] -- COMMAND\n"
 		"       kfollow [options] --input FILE\n"
 		"       kfollow --status | --restore\n"
 		"\n"
@@ -194,6 +197,8 @@ void kf_opts_usage(FILE *f)
 		"\nexamples:\n"
 		"  sudo kfollow --batch openat -- cat /tmp/demo.txt\n"
 		"  sudo kfollow read write -p 1234 --duration 5s\n"
+		"  sudo kfollow --boundary --summary -- dd if=/dev/zero "
+		"of=/dev/null count=1000\n"
 		"  kfollow --vm --batch openat -- cat /etc/hostname\n"
 		"  kfollow --input capture.json\n"
 		"\nExit status: the traced command's, or kfollow's own code "
@@ -352,6 +357,9 @@ static int opt_target(struct kf_opts *o, int c, char *arg)
 		return 0;
 	case OPT_NO_CHILDREN:
 		o->no_children = 1;
+		return 0;
+	case OPT_BOUNDARY:
+		o->boundary = 1;
 		return 0;
 	case 'i':
 		o->input = arg;
@@ -625,11 +633,12 @@ static int check_combos(struct kf_opts *o)
 				      "kfollow --diff A.json B.json");
 		if (o->input || o->nsyscalls || o->nfuncs || o->ncmd ||
 		    o->npids || o->vm || o->output || o->dat || o->nsetup ||
-		    o->drop_caches || o->cgroup || o->format != KF_FMT_TEXT)
+		    o->drop_caches || o->cgroup || o->boundary ||
+		    o->format != KF_FMT_TEXT)
 			return kf_err(KF_EXIT_USAGE, "--diff compares two saved "
 				      "captures as text: give it no --input, "
-				      "syscalls, command, -p, --vm, --output or "
-				      "--format");
+				      "syscalls, command, -p, --cgroup, --vm, "
+				      "--boundary, --output or --format");
 		return 0;
 	}
 	if (o->summary && o->format != KF_FMT_TEXT && o->format != KF_FMT_JSON)
@@ -646,10 +655,11 @@ static int check_combos(struct kf_opts *o)
 			      "live capture; record live to write one", o->dat);
 	if (o->input) {
 		if (o->nsyscalls || o->nfuncs || o->ncmd || o->npids || o->vm ||
-		    o->drop_caches || o->nsetup || o->cgroup)
+		    o->drop_caches || o->nsetup || o->cgroup || o->boundary)
 			return kf_err(KF_EXIT_USAGE, "--input shows a saved "
 				      "capture: give it no syscalls, command, "
-				      "-p, --vm, --setup or --drop-caches");
+				      "-p, --cgroup, --vm, --setup, --drop-caches "
+				      "or --boundary");
 		return 0;
 	}
 	if (o->vm_script) {
@@ -690,7 +700,14 @@ static int check_combos(struct kf_opts *o)
 		return kf_err(KF_EXIT_USAGE, "nothing to trace: give a command "
 			      "after '--' (kfollow openat -- cat FILE), -p PID "
 			      "or --cgroup PATH");
-	if (!o->nsyscalls && !o->nfuncs && !o->preset)
+	if (o->boundary && (o->nfuncs || o->nscope || o->nretval || o->args ||
+			    o->nnotrace || o->max_depth))
+		return kf_err(KF_EXIT_USAGE, "--boundary traces syscall events "
+			      "only, no kernel functions: it cannot go with "
+			      "-g, --scope, --retval, --args, --notrace or "
+			      "--max-depth");
+	/* --boundary alone: every syscall */
+	if (!o->nsyscalls && !o->nfuncs && !o->preset && !o->boundary)
 		return kf_err(KF_EXIT_USAGE, "nothing to follow: name a syscall "
 			      "(kfollow openat -- cat FILE), -g FUNC or "
 			      "--preset NAME");

@@ -587,10 +587,13 @@ int kf_render_text(FILE *f, const struct kf_model *m,
 		fputs(": its tasks and those of the cgroups under it, their "
 		      "children, and the tasks that joined while tracing\n", f);
 	}
-	if (mt->mode == KF_MODE_BOUNDARY) {
+	if (mt->mode == KF_MODE_BOUNDARY && !mt->degraded) {
+		/* boundary mode without a refusal: --boundary asked for it */
+		fputs("# syscall boundaries only (--boundary): no kernel call "
+		      "trees\n", f);
+	} else if (mt->mode == KF_MODE_BOUNDARY) {
 		fputs("# syscall boundaries only: ", f);
-		put_esc(f, mt->degraded ? mt->degraded :
-			"function_graph unavailable");
+		put_esc(f, mt->degraded);
 		fputc('\n', f);
 	} else if (mt->roots) {
 		fputs("# graph: ", f);

@@ -90,17 +90,21 @@ int kf_kinfo_init(struct kf_kinfo *ki, const char *const *funcs,
 }
 
 int kf_kinfo_load(struct kf_kinfo *ki, const struct kf_tracer *t,
-		  const char *machine)
+		  const char *machine, int funcs)
 {
-	char *buf, *line, *path;
+	char *buf = NULL, *line, *path;
 	size_t len;
 	DIR *d;
 	struct dirent *e;
 
 	if (kf_kinfo_init(ki, NULL, NULL, machine) < 0)
 		return -1;
-	buf = kf_tracer_read(t, 0, "available_filter_functions", &len);
-	if (!buf) {
+	if (funcs)
+		buf = kf_tracer_read(t, 0, "available_filter_functions", &len);
+	if (!funcs) {
+		ki->funcs_error = strdup("not read: only syscall events are "
+					 "traced");
+	} else if (!buf) {
 		ki->funcs_error = strdup(kf_err_msg());
 		kf_err_clear();
 	} else {

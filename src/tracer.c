@@ -514,18 +514,30 @@ int kf_tracer_dynevent(struct kf_tracer *t, const char *def,
 
 static int restore(struct kf_tracer *t, int umount_too)
 {
-	int saved_errno = errno, rc = 0;
+	int saved_errno = errno, rc = 0, pass, failed = 0;
 	size_t i;
 
 	t->restoring = 1;
-	for (i = t->nundo; i-- > 0;) {
-		struct kf_undo *u = &t->undo[i];
+	/* a second pass for what failed: an undo can need one made after
+	 * it (6.1 keeps an event probe busy, its removal refused, until
+	 * the instance that enabled it is gone) */
+	for (pass = 0; pass < 2 && (pass == 0 || failed); pass++) {
+		failed = 0;
+		for (i = t->nundo; i-- > 0;) {
+			struct kf_undo *u = &t->undo[i];
 
-		if (u->done || (u->op == KF_UNDO_UMOUNT && !umount_too))
-			continue;
-		if (kf_undo_apply(u) < 0)
-			rc = -1;
-		u->done = 1;
+			if (u->done || (u->op == KF_UNDO_UMOUNT &&
+					(!umount_too || failed)))
+				continue;
+			if (kf_undo_apply(u) < 0) {
+				if (pass == 0) {
+					failed = 1;
+					continue;
+				}
+				rc = -1;
+			}
+			u->done = 1;
+		}
 	}
 	/* a change that could not be undone stays in the journal: the next
 	 * run (or --restore) tries again */

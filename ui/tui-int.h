@@ -49,6 +49,8 @@ struct kf_tui {
 	int sum_on;
 	uint32_t sum_call;    /* the summary's call, KF_NONE: all */
 	char sum_what[320];   /* what the summary is of, for its status */
+	char sum_drill[512];  /* a boundary capture's summary: the command
+			       * that follows its slowest syscall, or "" */
 	char **help;          /* the help screen's lines */
 	int nhelp;
 	int help_layers;      /* first line of the layer legend, or -1 */

@@ -298,6 +298,9 @@ static void draw_tree(struct kf_tui *t, struct kf_tree *tr)
 			 t->m->meta.degraded ?
 			 "no tree: function_graph was unavailable, only the "
 			 "syscall's boundary was traced" :
+			 t->m->meta.mode == KF_MODE_BOUNDARY ?
+			 "no tree: --boundary traced the syscall's boundary "
+			 "only" :
 			 "no kernel functions were recorded for this call",
 			 A_DIM);
 		return;

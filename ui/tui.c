@@ -26,6 +26,7 @@
 
 #include "kf_common.h"
 #include "kf_explain.h"
+#include "kf_procsum.h"
 #include "tui-int.h"
 
 const struct tui_view_ops *const tui_views[V_COUNT] = {
@@ -765,11 +766,32 @@ static void open_summary(struct kf_tui *t, uint32_t call)
 		t->view = V_SUMMARY;
 		return;
 	}
-	if ((narrowed ? kf_summary_init_calls(&ns, t->m, t->list.rows,
+	/* a boundary capture has no functions: per process and syscall */
+	int procs = t->m->meta.mode == KF_MODE_BOUNDARY;
+	const uint32_t *calls = narrowed ? t->list.rows :
+				call == KF_NONE ? NULL : &call;
+	uint32_t ncalls = narrowed ? t->list.nrows :
+			  call == KF_NONE ? t->m->ncalls : 1;
+
+	if ((procs ? kf_summary_init_procs(&ns, t->m, calls, ncalls) :
+	     narrowed ? kf_summary_init_calls(&ns, t->m, t->list.rows,
 					      t->list.nrows, 0) :
 			kf_summary_init(&ns, t->m, call)) < 0) {
 		tui_say_err(t);
 		return;
+	}
+	t->sum_drill[0] = '\0';
+	if (procs) {
+		struct kf_procsum ps;
+
+		if (kf_procsum_init_calls(&ps, t->m, calls, ncalls) == 0) {
+			if (kf_procsum_drill(&ps, t->m, t->sum_drill,
+					     sizeof(t->sum_drill)) < 0)
+				t->sum_drill[0] = '\0';
+			kf_procsum_release(&ps);
+		}
+		kf_err_clear();
+		ns.call = call;
 	}
 	if (t->sum_on)
 		kf_summary_release(&t->sum);

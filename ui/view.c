@@ -13,6 +13,7 @@
 #include "kf_capfile.h"
 #include "kf_common.h"
 #include "kf_decode.h"
+#include "kf_procsum.h"
 #include "kf_render.h"
 #include "kf_view.h"
 
@@ -717,8 +718,59 @@ out:
 	return rc;
 }
 
+int kf_summary_init_procs(struct kf_summary *s, const struct kf_model *m,
+			  const uint32_t *calls, uint32_t ncalls)
+{
+	struct kf_procsum ps;
+	size_t len = 1, at = 0;
+	uint32_t i, k, n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->m = m;
+	s->call = KF_NONE;
+	s->cur.page = DEFAULT_PAGE;
+	s->ncalls = ncalls;
+	if (kf_procsum_init_calls(&ps, m, calls, ncalls) < 0)
+		return -1;
+	for (i = 0; i < ps.nprocs; i++) {
+		n += ps.procs[i].nsys;
+		/* "comm[pid] " (pid: at most 11 characters) before each */
+		len += ps.procs[i].nsys * (strlen(ps.procs[i].comm ?
+					   ps.procs[i].comm : "?") + 14);
+		for (k = 0; k < ps.procs[i].nsys; k++)
+			len += strlen(ps.procs[i].sys[k].name) + 1;
+	}
+	s->rows = calloc(n ? n : 1, sizeof(*s->rows));
+	s->names = malloc(len);
+	if (!s->rows || !s->names) {
+		kf_procsum_release(&ps);
+		kf_summary_release(s);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	for (i = 0; i < ps.nprocs; i++)
+		for (k = 0; k < ps.procs[i].nsys; k++) {
+			const struct kf_sys_sum *y = &ps.procs[i].sys[k];
+			struct kf_sum_row *r = &s->rows[s->nrows];
+
+			r->name = s->names + at;
+			at += sprintf(s->names + at, "%s[%d] %s",
+				      ps.procs[i].comm ? ps.procs[i].comm : "?",
+				      (int)ps.procs[i].pid, y->name) + 1;
+			r->func = s->nrows++;
+			r->calls = y->calls;
+			r->total = r->self = y->total;
+			r->avg = y->total / y->calls;
+			r->max = y->max;
+		}
+	kf_procsum_release(&ps);
+	kf_summary_sort(s, KF_SUM_TOTAL);
+	return 0;
+}
+
 void kf_summary_release(struct kf_summary *s)
 {
+	free(s->names);
+	s->names = NULL;
 	free(s->rows);
 	s->rows = NULL;
 	s->nrows = 0;
@@ -726,6 +778,9 @@ void kf_summary_release(struct kf_summary *s)
 
 const char *kf_summary_columns(const struct kf_summary *s)
 {
+	if (s->names)
+		return "     calls       total        self     average         max"
+		       "  process syscall";
 	/* off-CPU only where a task slept inside a traced call */
 	return s->has_off ?
 	       "     calls       total        self     average         max"
@@ -774,37 +829,12 @@ int kf_summary_write(FILE *f, const struct kf_summary *s)
 
 /* ---- --summary in batch ------------------------------------------- */
 
-struct sys_row {
-	const char *name;
-	uint64_t calls, errors, total, max;
-};
-
-static int sys_cmp(const void *a, const void *b)
-{
-	const struct sys_row *x = a, *y = b;
-
-	if (x->total != y->total)
-		return x->total < y->total ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-/* A call's name in the summary: its syscall, else (function mode) the
- * function at its root. */
-static const char *call_name(const struct kf_model *m, const struct kf_call *c)
-{
-	if (c->sys != KF_NONE && c->sys < m->nsys)
-		return kf_strtab_get(&m->strs, m->sys[c->sys].name);
-	if (c->root != KF_NONE && c->root < m->nnodes)
-		return kf_strtab_get(&m->strs, kf_node_get(m, c->root)->func);
-	return "?";
-}
-
 /* Per syscall over every call of m: rows (the caller frees) sorted by
  * total time, *n of them.  NULL only when out of memory. */
-static struct sys_row *sys_rows(const struct kf_model *m, uint32_t *n)
+static struct kf_sys_sum *sys_rows(const struct kf_model *m, uint32_t *n)
 {
-	struct sys_row *rows = calloc(m->ncalls ? m->ncalls : 1,
-				      sizeof(*rows));
+	struct kf_sys_sum *rows = calloc(m->ncalls ? m->ncalls : 1,
+					 sizeof(*rows));
 	uint32_t i, k;
 
 	*n = 0;
@@ -812,21 +842,15 @@ static struct sys_row *sys_rows(const struct kf_model *m, uint32_t *n)
 		return NULL;
 	for (i = 0; i < m->ncalls; i++) {
 		const struct kf_call *c = &m->calls[i];
-		const char *name = call_name(m, c);
-		uint64_t d = c->end > c->start ? c->end - c->start : 0;
+		const char *name = kf_call_name(m, c);
 
 		for (k = 0; k < *n && strcmp(rows[k].name, name); k++)
 			;
 		if (k == *n)
 			rows[(*n)++].name = name;
-		rows[k].calls++;
-		rows[k].errors += (c->flags & KF_CALL_HAS_RET) && c->ret < 0 &&
-				  c->ret >= -4095;
-		rows[k].total += d;
-		if (d > rows[k].max)
-			rows[k].max = d;
+		kf_sys_sum_add(&rows[k], c);
 	}
-	qsort(rows, *n, sizeof(*rows), sys_cmp);
+	qsort(rows, *n, sizeof(*rows), kf_sys_sum_cmp);
 	return rows;
 }
 
@@ -839,15 +863,22 @@ int kf_summary_print(FILE *f, const struct kf_model *m, uint64_t min_dur,
 		     int json)
 {
 	struct kf_summary s;
-	struct sys_row *rows;
+	struct kf_procsum ps = { 0 };
+	struct kf_sys_sum *rows;
 	uint32_t nrows, i;
 	char t[32], a[32], mx[32], buf[4096];
-	int rc = 0;
+	/* a boundary capture has no functions: per process instead */
+	int procs = m->meta.mode == KF_MODE_BOUNDARY, rc = 0;
 
 	if (kf_summary_init_calls(&s, m, NULL, m->ncalls, min_dur) < 0)
 		return -1;
+	if (procs && kf_procsum_init(&ps, m) < 0) {
+		kf_summary_release(&s);
+		return -1;
+	}
 	if (!(rows = sys_rows(m, &nrows))) {
 		kf_summary_release(&s);
+		kf_procsum_release(&ps);
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	}
 	if (json) {
@@ -856,7 +887,7 @@ int kf_summary_print(FILE *f, const struct kf_model *m, uint64_t min_dur,
 			" \"syscalls\": [", m->ncalls,
 			(unsigned long long)min_dur);
 		for (i = 0; i < nrows && rc == 0; i++) {
-			const struct sys_row *r = &rows[i];
+			const struct kf_sys_sum *r = &rows[i];
 
 			fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", f);
 			rc = kf_json_string(f, r->name);
@@ -881,7 +912,10 @@ int kf_summary_print(FILE *f, const struct kf_model *m, uint64_t min_dur,
 			json_u64(f, "off_cpu_ns", r->off);
 			fputc('}', f);
 		}
-		fputs("]}\n", f);
+		fputc(']', f);
+		if (procs && rc == 0)
+			rc = kf_procsum_write(f, &ps, m, 1);
+		fputs("}\n", f);
 	} else {
 		char md[32] = "";
 
@@ -891,10 +925,12 @@ int kf_summary_print(FILE *f, const struct kf_model *m, uint64_t min_dur,
 			m->ncalls == 1 ? "" : "s",
 			min_dur ? "; calls shorter than " : "", md,
 			min_dur ? " left out of the functions" : "");
+		if (procs && ps.nprocs)
+			fprintf(f, "# all processes\n");
 		fprintf(f, "     calls    errors       total     average"
 			"         max  syscall\n");
 		for (i = 0; i < nrows; i++) {
-			const struct sys_row *r = &rows[i];
+			const struct kf_sys_sum *r = &rows[i];
 			struct kf_out o;
 
 			kf_view_fmt_dur(t, sizeof(t), r->total);
@@ -910,9 +946,12 @@ int kf_summary_print(FILE *f, const struct kf_model *m, uint64_t min_dur,
 		fputc('\n', f);
 		if (s.nrows)
 			rc = kf_summary_write(f, &s);
+		if (procs && ps.nprocs && rc == 0)
+			rc = kf_procsum_write(f, &ps, m, 0);
 	}
 	free(rows);
 	kf_summary_release(&s);
+	kf_procsum_release(&ps);
 	if (rc == 0)
 		rc = write_done(f);
 	return rc;

@@ -17,6 +17,12 @@
 # Then the bystander: an untraced W2 in another process, timed alone and
 # while kfollow traces an idle process with and without a scope (every
 # patched call site costs every task on the machine).
+#
+# Last, syscall boundaries (issue 16): dd moving DD_COUNT 512-byte blocks
+# from /dev/zero to /dev/null (two syscalls a block), untraced, under
+# strace -f -c, perf trace -s (where the VM has perf) and kfollow
+# --boundary --summary; "calls" counts dd's reads each tool saw.
+# BENCH_ONLY=dd runs only that part.
 T=/sys/kernel/tracing
 REPS=${REPS:-3}
 SCOPE=vfs,fdtable
@@ -47,6 +53,72 @@ echo 0 >$T/events/sched/sched_process_exit/enable
 echo function_graph >$T/current_tracer
 echo nop >$T/current_tracer
 for w in "$W0" "$W1" "$W2"; do $w >/dev/null 2>&1; done
+# rotated REP WORD...: the words, starting REP - 1 further along.  Each
+# rep starts one tool further along: under emulation a switch's cost
+# depends on what switched before it (seen 3.1 to 9.0 s for the same
+# script in one boot), so no tool always follows the same one
+rotated() {
+	k=$1
+	shift
+	while [ $k -gt 1 ]; do
+		t=$1
+		shift
+		set -- "$@" $t
+		k=$((k - 1))
+	done
+	echo "$@"
+}
+
+DD_COUNT=${DD_COUNT:-20000}
+DD="/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=$DD_COUNT"
+
+# one run of tool $1 on dd
+run_dd() {
+	case $1 in
+	untraced)
+		kf-time $DD 2>/tmp/t >/dev/null
+		echo "BENCH work=dd tool=untraced wall_ns=$(wall /tmp/t)"
+		;;
+	strace)
+		# strace stops dd at every call: it loses nothing
+		kf-time strace -f -c -o /tmp/s.txt $DD 2>/tmp/t >/dev/null
+		# "% time seconds usecs/call calls [errors] syscall"
+		calls=$(awk '$NF == "read" { print $4 }' /tmp/s.txt)
+		echo "BENCH work=dd tool=strace wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=0"
+		;;
+	perf-trace)
+		[ -n "$PERF" ] || return 0
+		kf-time $PERF trace -s -o /tmp/pt.txt -- $DD 2>/tmp/t >/dev/null
+		calls=$(awk '$1 == "read" { print $2; exit }' /tmp/pt.txt)
+		lost=$(sed -n 's/.*LOST \([0-9]*\) events.*/\1/p' /tmp/pt.txt /tmp/t | sum_lost)
+		echo "BENCH work=dd tool=perf-trace wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=$lost"
+		;;
+	kfollow-boundary)
+		kf-time kfollow --batch --stats --boundary --summary -- $DD >/tmp/k.txt 2>/tmp/t
+		calls=$(awk '/^dd\[[0-9]*\]$/ { p = 1; next } /^$/ { p = 0 } p && $NF == "read" { print $1 }' /tmp/k.txt)
+		lost=$(sed -n 's/.*events (\([0-9]*\) lost.*/\1/p' /tmp/t)
+		echo "BENCH work=dd tool=kfollow-boundary wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=${lost:-?}"
+		;;
+	esac
+}
+
+bench_dd() {
+	[ -x /usr/bin/dd ] || { echo "BENCH note=no-dd-in-the-VM"; return; }
+	[ -n "$PERF" ] || echo "BENCH note=no-perf-in-the-VM:perf-trace-skipped"
+	rep=0
+	while [ $rep -lt $REPS ]; do
+		rep=$((rep + 1))
+		for t in $(rotated $rep untraced strace perf-trace \
+			   kfollow-boundary); do
+			run_dd $t
+		done
+	done
+}
+if [ "$BENCH_ONLY" = dd ]; then
+	bench_dd
+	echo "BENCH done"
+	exit 0
+fi
 
 # kfollow TOOL ARGS...: one kfollow run on $cmd
 run_kfollow() {
@@ -167,19 +239,7 @@ EOF
 		kf-time $cmd >/dev/null 2>/tmp/t
 		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
 
-		# each rep starts one tool further along: under emulation a
-		# switch's cost depends on what switched before it (seen 3.1
-		# to 9.0 s for the same script in one boot), so no tool always
-		# follows the same one
-		set -- $TOOLS
-		k=1
-		while [ $k -lt $rep ]; do
-			t=$1
-			shift
-			set -- "$@" $t
-			k=$((k + 1))
-		done
-		for t in "$@"; do
+		for t in $(rotated $rep $TOOLS); do
 			run_tool $t
 		done
 	done
@@ -219,4 +279,5 @@ kill $idle
 # a real capture for the TUI's view-model bench (tests/bench/view): W2
 # with the openat preset, as a user runs it, saved for the host
 kfollow --batch --force --no-show --output /out/w2.json openat -- $W2 >/dev/null 2>/out/w2.err
+bench_dd
 echo "BENCH done"

@@ -42,53 +42,74 @@ def main():
 
     if runs:
         tables(runs, kernel)
+    for kv in lines(sys.argv[1]):
+        if "note" in kv:
+            print(f"\nnote: {kv['note'].replace('-', ' ')}")
     if len(sys.argv) > 2:
         ttft(sys.argv[2])
 
 
 def tables(runs, kernel):
     print(f"### kernel {kernel}\n")
-    print("| work | tool | wall (median) | x untraced | x limit | calls / oracle | lost events (max) |")
-    print("|---|---|---|---|---|---|---|")
-    for work in ("W0", "W1", "W2"):
-        r = runs.get(work)
-        if not r:
-            continue
-        base = med(r.get("untraced", []), "wall_ns")
-        limit = med(r.get("limit", []), "wall_ns")
-        oracle = r.get("oracle", [{}])[0].get("calls", "?")
-        for tool in TOOLS:
-            if tool not in r:
+    # BENCH_ONLY=dd runs have no W0-W2
+    if any(w in runs for w in ("W0", "W1", "W2")):
+        print("| work | tool | wall (median) | x untraced | x limit | calls / oracle | lost events (max) |")
+        print("|---|---|---|---|---|---|---|")
+        for work in ("W0", "W1", "W2"):
+            r = runs.get(work)
+            if not r:
                 continue
-            wall = med(r[tool], "wall_ns")
-            lost = [num(x.get("lost")) for x in r[tool]]
+            base = med(r.get("untraced", []), "wall_ns")
+            limit = med(r.get("limit", []), "wall_ns")
+            oracle = r.get("oracle", [{}])[0].get("calls", "?")
+            for tool in TOOLS:
+                if tool not in r:
+                    continue
+                wall = med(r[tool], "wall_ns")
+                lost = [num(x.get("lost")) for x in r[tool]]
+                lost = max((x for x in lost if x is not None), default=None)
+                xl = f"{wall/limit:.2f}x" if limit and tool != "untraced" else "-"
+                print(f"| {work} | {tool} | {wall/1e9:.2f} s | {wall/base:.1f}x | "
+                      f"{xl} | {r[tool][0].get('calls', '-')} / {oracle} | "
+                      f"{'-' if lost is None else int(lost)} |")
+
+        print("\n| work | kfollow | set-up | switching on | switching off (and restore) |")
+        print("|---|---|---|---|---|")
+        for work in ("W0", "W1", "W2"):
+            for tool in ("kfollow", "kfollow-scope"):
+                rows = runs.get(work, {}).get(tool)
+                if rows:
+                    print(f"| {work} | {tool} | {med(rows, 'setup_s'):.2f} s | "
+                          f"{med(rows, 'arm_s'):.2f} s | {med(rows, 'stop_s'):.2f} s |")
+
+        print("\n| work | kfollow events/s (read + build) | trace-cmd report events/s | ratio | kfollow bytes/node |")
+        print("|---|---|---|---|---|")
+        for work in ("W0", "W1", "W2"):
+            r = runs.get(work, {})
+            k, t = r.get("kfollow", []), r.get("trace-cmd", [])
+            kr = med(k, "pp_events_per_s")
+            tev = med(t, "events")
+            tns = med(t, "report_ns")
+            tr = tev / (tns / 1e9) if tev and tns else None
+            bpn = k[0].get("bytes_per_node", "-") if k else "-"
+            if kr and tr:
+                print(f"| {work} | {kr:.0f} | {tr:.0f} | {kr/tr:.1f}x | {bpn} |")
+
+    dd = runs.get("dd")
+    if dd:
+        base = med(dd.get("untraced", []), "wall_ns")
+        print("\n| dd, syscall boundaries | wall (median) | slowdown | dd's reads seen | lost events (max) |")
+        print("|---|---|---|---|---|")
+        for tool in ("untraced", "strace", "perf-trace", "kfollow-boundary"):
+            rows = dd.get(tool)
+            if not rows:
+                continue
+            w = med(rows, "wall_ns")
+            lost = [num(x.get("lost")) for x in rows]
             lost = max((x for x in lost if x is not None), default=None)
-            xl = f"{wall/limit:.2f}x" if limit and tool != "untraced" else "-"
-            print(f"| {work} | {tool} | {wall/1e9:.2f} s | {wall/base:.1f}x | "
-                  f"{xl} | {r[tool][0].get('calls', '-')} / {oracle} | "
-                  f"{'-' if lost is None else int(lost)} |")
-
-    print("\n| work | kfollow | set-up | switching on | switching off (and restore) |")
-    print("|---|---|---|---|---|")
-    for work in ("W0", "W1", "W2"):
-        for tool in ("kfollow", "kfollow-scope"):
-            rows = runs.get(work, {}).get(tool)
-            if rows:
-                print(f"| {work} | {tool} | {med(rows, 'setup_s'):.2f} s | "
-                      f"{med(rows, 'arm_s'):.2f} s | {med(rows, 'stop_s'):.2f} s |")
-
-    print("\n| work | kfollow events/s (read + build) | trace-cmd report events/s | ratio | kfollow bytes/node |")
-    print("|---|---|---|---|---|")
-    for work in ("W0", "W1", "W2"):
-        r = runs.get(work, {})
-        k, t = r.get("kfollow", []), r.get("trace-cmd", [])
-        kr = med(k, "pp_events_per_s")
-        tev = med(t, "events")
-        tns = med(t, "report_ns")
-        tr = tev / (tns / 1e9) if tev and tns else None
-        bpn = k[0].get("bytes_per_node", "-") if k else "-"
-        if kr and tr:
-            print(f"| {work} | {kr:.0f} | {tr:.0f} | {kr/tr:.1f}x | {bpn} |")
+            calls = sorted({x.get("calls", "-") for x in rows})
+            print(f"| {tool} | {w/1e9:.3f} s | {w/base:.2f}x | "
+                  f"{'/'.join(calls)} | {'-' if lost is None else int(lost)} |")
 
     by = runs.get("bystander")
     if by:

@@ -588,6 +588,38 @@ else
 	same_state "--cgroup"
 fi
 
+# --- --boundary: syscall events only, even where function_graph is here ---
+# dd's reads and writes as strace counts them, from the lines and from the
+# per-process summary of the saved capture; no function_graph switched on
+if [ -x /usr/bin/dd ] && command -v strace >/dev/null 2>&1; then
+	N=2000
+	DD="/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=$N"
+	strace -f -e trace=read,write -o $tmp/bd.st $DD 2>/dev/null
+	sr=$(grep -c ' read(' $tmp/bd.st) sw=$(grep -c ' write(' $tmp/bd.st)
+	$K --batch --stats --boundary --output $tmp/boundary.json -- $DD >$tmp/bd.txt 2>$tmp/bd.err
+	st=$?
+	kr=$(grep -c '^read(' $tmp/bd.txt) kw=$(grep -c '^write(' $tmp/bd.txt)
+	if [ $st -eq 0 ] && [ "$kr" -eq "$sr" ] && [ "$kw" -eq "$sw" ] && [ "$kr" -gt $N ] &&
+	   grep -q '^# syscall boundaries only (--boundary)' $tmp/bd.txt &&
+	   grep -q 'function_graph 0 entries, 0 exits' $tmp/bd.err &&
+	   ! grep -q 'function_graph unavailable' $tmp/bd.err; then
+		ok "--boundary on dd: $kr reads and $kw writes as strace counts, no function_graph"
+	else
+		bad "--boundary on dd: exit $st, kfollow $kr reads $kw writes, strace $sr $sw: $(peek $tmp/bd.err)"
+	fi
+	$K --input $tmp/boundary.json --summary >$tmp/bd-sum.txt 2>&1
+	sumr=$(awk '/^dd\[[0-9]*\]$/ { p = 1; next } /^$/ { p = 0 } p && $NF == "read" { print $1 }' $tmp/bd-sum.txt)
+	if [ "$sumr" = "$kr" ] && grep -q "^#   kfollow [a-z0-9_]* -- $DD\$" $tmp/bd-sum.txt; then
+		ok "--boundary --summary: dd's $sumr reads in its table, and the drill-down command"
+	else
+		bad "--boundary --summary: dd's reads '$sumr', lines $kr: $(tail -3 $tmp/bd-sum.txt | tr '\n' '|')"
+	fi
+	same_state "--boundary"
+else
+	skip "--boundary on dd" "no /usr/bin/dd or strace in the VM"
+fi
+refused "--boundary with a kernel function" 64 "cannot go with -g" --batch --boundary -g vfs_read -- $CAT /tmp/demo.txt
+
 # --- signals mid-capture: state restored, what was captured is printed ----
 for sig in INT TERM HUP; do
 	out=$tmp/sig-$sig.txt err=$tmp/sig-$sig.txt.err
