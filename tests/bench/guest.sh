@@ -21,7 +21,9 @@
 # Last, syscall boundaries (issue 16): dd moving DD_COUNT 512-byte blocks
 # from /dev/zero to /dev/null (two syscalls a block), untraced, under
 # strace -f -c, perf trace -s (where the VM has perf) and kfollow
-# --boundary --summary; "calls" counts dd's reads each tool saw.
+# --boundary --summary; "calls" counts dd's reads each tool saw.  Then a
+# syscall-light one ("light"): sha256sum of a 32 MB file, mostly hashing
+# with a read per 32 KB, where a tracer should cost next to nothing.
 # BENCH_ONLY=dd runs only that part.
 T=/sys/kernel/tracing
 REPS=${REPS:-3}
@@ -71,33 +73,41 @@ rotated() {
 
 DD_COUNT=${DD_COUNT:-20000}
 DD="/usr/bin/dd if=/dev/zero of=/dev/null bs=512 count=$DD_COUNT"
+LIGHT="/usr/bin/sha256sum /tmp/light.bin"
 
-# one run of tool $1 on dd
+# one run of tool $1 on workload $2 (dd or light): $CMD, whose process
+# is named $COMM
 run_dd() {
-	case $1 in
+	tool=$1 work=${2:-dd}
+	if [ $work = dd ]; then
+		CMD=$DD COMM=dd
+	else
+		CMD=$LIGHT COMM=sha256sum
+	fi
+	case $tool in
 	untraced)
-		kf-time $DD 2>/tmp/t >/dev/null
-		echo "BENCH work=dd tool=untraced wall_ns=$(wall /tmp/t)"
+		kf-time $CMD 2>/tmp/t >/dev/null
+		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
 		;;
 	strace)
-		# strace stops dd at every call: it loses nothing
-		kf-time strace -f -c -o /tmp/s.txt $DD 2>/tmp/t >/dev/null
+		# strace stops the command at every call: it loses nothing
+		kf-time strace -f -c -o /tmp/s.txt $CMD 2>/tmp/t >/dev/null
 		# "% time seconds usecs/call calls [errors] syscall"
 		calls=$(awk '$NF == "read" { print $4 }' /tmp/s.txt)
-		echo "BENCH work=dd tool=strace wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=0"
+		echo "BENCH work=$work tool=strace wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=0"
 		;;
 	perf-trace)
 		[ -n "$PERF" ] || return 0
-		kf-time $PERF trace -s -o /tmp/pt.txt -- $DD 2>/tmp/t >/dev/null
+		kf-time $PERF trace -s -o /tmp/pt.txt -- $CMD 2>/tmp/t >/dev/null
 		calls=$(awk '$1 == "read" { print $2; exit }' /tmp/pt.txt)
 		lost=$(sed -n 's/.*LOST \([0-9]*\) events.*/\1/p' /tmp/pt.txt /tmp/t | sum_lost)
-		echo "BENCH work=dd tool=perf-trace wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=$lost"
+		echo "BENCH work=$work tool=perf-trace wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=$lost"
 		;;
 	kfollow-boundary)
-		kf-time kfollow --batch --stats --boundary --summary -- $DD >/tmp/k.txt 2>/tmp/t
-		calls=$(awk '/^dd\[[0-9]*\]$/ { p = 1; next } /^$/ { p = 0 } p && $NF == "read" { print $1 }' /tmp/k.txt)
+		kf-time kfollow --batch --stats --boundary --summary -- $CMD >/tmp/k.txt 2>/tmp/t
+		calls=$(awk -v c="$COMM" 'index($0, c "[") == 1 && /\]$/ { p = 1; next } /^$/ { p = 0 } p && $NF == "read" { print $1 }' /tmp/k.txt)
 		lost=$(sed -n 's/.*events (\([0-9]*\) lost.*/\1/p' /tmp/t)
-		echo "BENCH work=dd tool=kfollow-boundary wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=${lost:-?}"
+		echo "BENCH work=$work tool=kfollow-boundary wall_ns=$(wall /tmp/t) calls=${calls:-?} lost=${lost:-?}"
 		;;
 	esac
 }
@@ -110,9 +120,20 @@ bench_dd() {
 		rep=$((rep + 1))
 		for t in $(rotated $rep untraced strace perf-trace \
 			   kfollow-boundary); do
-			run_dd $t
+			run_dd $t dd
 		done
 	done
+	[ -x /usr/bin/sha256sum ] || { echo "BENCH note=no-sha256sum-in-the-VM"; return; }
+	/usr/bin/dd if=/dev/zero of=/tmp/light.bin bs=1M count=32 2>/dev/null
+	rep=0
+	while [ $rep -lt $REPS ]; do
+		rep=$((rep + 1))
+		for t in $(rotated $rep untraced strace perf-trace \
+			   kfollow-boundary); do
+			run_dd $t light
+		done
+	done
+	rm -f /tmp/light.bin
 }
 if [ "$BENCH_ONLY" = dd ]; then
 	bench_dd

@@ -95,10 +95,13 @@ def tables(runs, kernel):
             if kr and tr:
                 print(f"| {work} | {kr:.0f} | {tr:.0f} | {kr/tr:.1f}x | {bpn} |")
 
-    dd = runs.get("dd")
-    if dd:
+    for work, title in (("dd", "dd, syscall boundaries"),
+                        ("light", "sha256sum of 32 MB, syscall-light")):
+        dd = runs.get(work)
+        if not dd:
+            continue
         base = med(dd.get("untraced", []), "wall_ns")
-        print("\n| dd, syscall boundaries | wall (median) | slowdown | dd's reads seen | lost events (max) |")
+        print(f"\n| {title} | wall (median) | slowdown | reads seen | lost events (max) |")
         print("|---|---|---|---|---|")
         for tool in ("untraced", "strace", "perf-trace", "kfollow-boundary"):
             rows = dd.get(tool)
