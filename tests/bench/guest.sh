@@ -112,27 +112,25 @@ run_dd() {
 	esac
 }
 
+# REPS rounds of workload $1 under each tool, the order rotated
+dd_reps() {
+	rep=0
+	while [ $rep -lt $REPS ]; do
+		rep=$((rep + 1))
+		for t in $(rotated $rep untraced strace perf-trace \
+			   kfollow-boundary); do
+			run_dd $t $1
+		done
+	done
+}
+
 bench_dd() {
 	[ -x /usr/bin/dd ] || { echo "BENCH note=no-dd-in-the-VM"; return; }
 	[ -n "$PERF" ] || echo "BENCH note=no-perf-in-the-VM:perf-trace-skipped"
-	rep=0
-	while [ $rep -lt $REPS ]; do
-		rep=$((rep + 1))
-		for t in $(rotated $rep untraced strace perf-trace \
-			   kfollow-boundary); do
-			run_dd $t dd
-		done
-	done
+	dd_reps dd
 	[ -x /usr/bin/sha256sum ] || { echo "BENCH note=no-sha256sum-in-the-VM"; return; }
 	/usr/bin/dd if=/dev/zero of=/tmp/light.bin bs=1M count=32 2>/dev/null
-	rep=0
-	while [ $rep -lt $REPS ]; do
-		rep=$((rep + 1))
-		for t in $(rotated $rep untraced strace perf-trace \
-			   kfollow-boundary); do
-			run_dd $t light
-		done
-	done
+	dd_reps light
 	rm -f /tmp/light.bin
 }
 if [ "$BENCH_ONLY" = dd ]; then
