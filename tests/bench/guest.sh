@@ -225,6 +225,14 @@ run_tool() {
 		;;
 	esac
 }
+# left_on TOOL: a tool that left a tracer on gave a time without its
+# switch off, and the next tool would pay for it: say so, switch it off
+left_on() {
+	cur=$(cat $T/current_tracer)
+	[ "$cur" = nop ] && return 0
+	echo "BENCH note=$work-$1-left-$cur-on:its-time-lacks-the-switch-off"
+	echo nop >$T/current_tracer
+}
 TOOLS="kfollow kfollow-scope trace-cmd trace-cmd-c perf-ftrace trace_pipe-script limit"
 
 for work in W0 W1 W2; do
@@ -245,7 +253,11 @@ sh -c 'echo \$\$ >$T/set_ftrace_pid; echo 1 >$T/tracing_on; exec $cmd' >/dev/nul
 echo 0 >$T/tracing_on
 sleep 0.2
 kill \$reader
-echo nop >$T/current_tracer
+# the kernel refuses to change the tracer while trace_pipe is open
+# (EBUSY): without the wait the switch off failed, untimed, and the next
+# tool found function_graph still on
+wait \$reader
+echo nop >$T/current_tracer || echo "kfbench: the script could not switch function_graph off" >&2
 echo >$T/set_graph_function
 echo >$T/set_ftrace_pid
 echo 0 >$T/options/function-fork
@@ -260,6 +272,7 @@ EOF
 
 		for t in $(rotated $rep $TOOLS); do
 			run_tool $t
+			left_on $t
 		done
 	done
 done
