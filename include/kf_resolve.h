@@ -28,9 +28,11 @@ struct kf_kinfo {
 
 /* Read what the kernel behind t offers; funcs 0: not the traceable
  * functions (--boundary: ~50k names, 0.3 s under emulation, for
- * nothing).  Returns 0 or -1 (kf_err). */
+ * nothing).  *text (*len bytes): available_filter_functions' text if the
+ * caller has it (kf_ktab), else NULL, and then the text read, which the
+ * caller frees (text NULL: not kept).  Returns 0 or -1 (kf_err). */
 int kf_kinfo_load(struct kf_kinfo *ki, const struct kf_tracer *t,
-		  const char *machine, int funcs);
+		  const char *machine, int funcs, char **text, size_t *len);
 /*
  * Build from lists (tests): funcs and syscalls NULL-terminated (either may
  * be NULL: "not readable").  Returns 0 or -1.

@@ -636,7 +636,10 @@ static int scope_filter(struct cap *c, char **roots, int nroots)
 	if (!plan->nscope)
 		return 0;
 	hits = calloc(plan->nscope, sizeof(*hits));
-	avail = kf_tracer_read(&c->tr, 0, "available_filter_functions", NULL);
+	/* the text set-up read (or kept from a run before: the same
+	 * kernel and modules, so the same order the indexes count) */
+	avail = c->ktab.funcs ? strdup(c->ktab.funcs) :
+		kf_tracer_read(&c->tr, 0, "available_filter_functions", NULL);
 	if (!hits || !avail) {
 		if (!hits)
 			kf_err(KF_EXIT_OSERR, "out of memory");

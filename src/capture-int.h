@@ -20,6 +20,7 @@
 #include "kf_cgroup.h"
 #include "kf_event.h"
 #include "kf_ksyms.h"
+#include "kf_ktab.h"
 #include "kf_resolve.h"
 #include "kf_tracer.h"
 
@@ -48,6 +49,7 @@ struct cap {
 	struct kf_tracer tr;
 	int tr_open;
 	struct kf_kinfo ki;
+	struct kf_ktab ktab;	/* the kernel's tables, kept between runs */
 	const struct kf_plan *plan;
 	struct kf_target *targets;
 	int ntargets;

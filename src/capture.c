@@ -421,6 +421,7 @@ static void cap_release(struct cap *c)
 	free(c->ctx);
 	free(c->retfuncs);
 	kf_kinfo_release(&c->ki);
+	kf_ktab_release(&c->ktab);
 	if (c->tr_open)
 		kf_tracer_release(&c->tr);
 	free(c->degraded);
@@ -560,7 +561,12 @@ static int open_tracefs(struct cap *c)
 			return -1;
 		}
 	}
-	if (kf_kinfo_load(&c->ki, &c->tr, c->machine, !o->boundary) < 0)
+	/* the tables of a run before on this kernel: only with the
+	 * system's tracefs, whose kernel the key names */
+	if (!o->boundary && !o->tracefs && kf_ktab_open(&c->ktab, "/proc") < 0)
+		return -1;
+	if (kf_kinfo_load(&c->ki, &c->tr, c->machine, !o->boundary,
+			  &c->ktab.funcs, &c->ktab.funcs_len) < 0)
 		return -1;
 	/* --boundary: no function_graph even where the kernel has it, so
 	 * nothing is "degraded" */
@@ -805,7 +811,7 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 				"%zu bytes per node (%zu B node, arena %zu KiB); "
 				"model %zu KiB; function_graph %llu entries, "
 				"%llu exits\n"
-				"kfollow: stats: set-up %.3f s (kernel tables, "
+				"kfollow: stats: set-up %.3f s (kernel tables%s, "
 				"event formats, tracefs); arm %.3f s (%s); "
 				"run %.3f s; stop %.3f s (%s)\n",
 				(unsigned long long)rs.events,
@@ -825,6 +831,7 @@ static void report_stats(struct cap *c, const uint64_t *ph, uint64_t t_post)
 				(unsigned long long)rs.entries,
 				(unsigned long long)rs.exits,
 				(ph[PH_ARM] - ph[PH_START]) / 1e9,
+				c->ktab.hit ? " kept from a run before" : "",
 				(ph[PH_RUN] - ph[PH_ARM]) / 1e9,
 				c->graph ? "switching function_graph on" :
 				"enabling the syscall events",

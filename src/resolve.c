@@ -90,17 +90,22 @@ int kf_kinfo_init(struct kf_kinfo *ki, const char *const *funcs,
 }
 
 int kf_kinfo_load(struct kf_kinfo *ki, const struct kf_tracer *t,
-		  const char *machine, int funcs)
+		  const char *machine, int funcs, char **text, size_t *tlen)
 {
 	char *buf = NULL, *line, *path;
-	size_t len;
+	size_t len = 0;
+	int own = 1;
 	DIR *d;
 	struct dirent *e;
 
 	if (kf_kinfo_init(ki, NULL, NULL, machine) < 0)
 		return -1;
-	if (funcs)
+	if (funcs && text && *text) {
+		buf = *text;
+		own = 0;
+	} else if (funcs) {
 		buf = kf_tracer_read(t, 0, "available_filter_functions", &len);
+	}
 	if (!funcs) {
 		ki->funcs_error = strdup("not read: only syscall events are "
 					 "traced");
@@ -115,12 +120,18 @@ int kf_kinfo_load(struct kf_kinfo *ki, const struct kf_tracer *t,
 
 			if (n && kf_strtab_intern_n(&ki->funcs, line, n) ==
 				 KF_NONE) {
-				free(buf);
+				if (own)
+					free(buf);
 				return kf_err(KF_EXIT_OSERR, "out of memory");
 			}
 			line = *end ? end + 1 : end;
 		}
-		free(buf);
+		if (own && text) {
+			*text = buf;
+			*tlen = len;
+		} else if (own) {
+			free(buf);
+		}
 	}
 	path = kf_tracer_path(t, 0, "events/syscalls");
 	d = path ? opendir(path) : NULL;

@@ -196,17 +196,40 @@ int cap_ring_build(struct cap *c, struct kf_sink sink, int final,
  * needs it. */
 static void ksyms_load(struct cap *c)
 {
+	struct kf_ktab *kt = &c->ktab;
 	size_t len = 0;
 	char *text;
 
 	if (c->ksyms_read)
 		return;
 	c->ksyms_read = 1;
+	/* a run before on this kernel kept the traceable functions' */
+	if (kt->hit && kt->syms) {
+		text = kt->syms;
+		kt->syms = NULL;
+		if (kf_ksyms_load(&c->ksyms, text) > 0)
+			return;
+		kf_err_clear();
+	}
 	text = kf_read_file("/proc/kallsyms", 0, &len);
 	if (!text || kf_ksyms_load(&c->ksyms, text) <= 0) {
 		kf_err_clear();
 		kf_warn("cannot read '/proc/kallsyms': function names will "
 			"show as addresses");
+		return;
+	}
+	/* keep them for the next run (not where tables came from a cache
+	 * that failed above, nor when the functions were not read) */
+	if (kt->key && !kt->hit && kt->funcs && c->ki.have_funcs) {
+		kt->syms = kf_ktab_syms_text(&c->ksyms, &c->ki.funcs,
+					     &kt->syms_len);
+		if (!kt->syms || kf_ktab_save(kt) < 0) {
+			if (kf_verbose)
+				kf_note("the kernel's tables are not kept for "
+					"the next run: %s", kt->syms ?
+					kf_err_msg() : "out of memory");
+			kf_err_clear();
+		}
 	}
 }
 

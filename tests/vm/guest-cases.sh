@@ -800,6 +800,74 @@ else
 	skip "--scope" "no function_graph"
 fi
 
+# the kernel's tables kept between runs (/run/kfollow/ktab): the first
+# run reads them from the kernel and keeps them, the next reads the file;
+# both give the same functions, and the same scope (written as indexes
+# of the kept available_filter_functions); another kernel's file, or one
+# others could write, is not used; tracefs unchanged
+if [ $graph = 1 ]; then
+	KT=/run/kfollow/ktab
+	rm -f $KT
+	kt_run() {  # kt_run NAME: a scoped capture into $tmp/kt-NAME.*
+		$K --batch --stats --format json --scope vfs,fdtable openat -- $CAT /tmp/demo.txt >$tmp/kt-$1.json 2>$tmp/kt-$1.err
+		echo $? >$tmp/kt-$1.st
+		grep -oE '"f": *"[^"]*"' $tmp/kt-$1.json | sed 's/.*"\([^"]*\)"$/\1/' | sort -u >$tmp/kt-$1.f
+		grep -o '"scope_functions": *[0-9]*' $tmp/kt-$1.json | grep -o '[0-9]*$' >$tmp/kt-$1.n
+	}
+	kt_run cold
+	kt_run warm
+	export KFOLLOW_KTAB=
+	kt_run off
+	unset KFOLLOW_KTAB
+	# every name a traceable function of this kernel, by its own list
+	cut -d' ' -f1 $T/available_filter_functions | sort -u >$tmp/kt-aff
+	unknown=$(comm -23 $tmp/kt-warm.f $tmp/kt-aff | head -3 | tr '\n' ' ')
+	mode=$(stat -c '%a %u' $KT 2>/dev/null)
+	if [ "$(cat $tmp/kt-cold.st $tmp/kt-warm.st $tmp/kt-off.st | tr -d '\n')" = 000 ] &&
+	   ! grep -q 'kept from a run before' $tmp/kt-cold.err &&
+	   grep -q 'set-up [0-9.]* s (kernel tables kept from a run before' $tmp/kt-warm.err &&
+	   ! grep -q 'kept from a run before' $tmp/kt-off.err &&
+	   [ "$mode" = "600 0" ] && [ -z "$unknown" ] &&
+	   grep -qx path_openat $tmp/kt-warm.f &&
+	   [ -s $tmp/kt-warm.n ] && cmp -s $tmp/kt-cold.n $tmp/kt-warm.n &&
+	   cmp -s $tmp/kt-warm.n $tmp/kt-off.n; then
+		ok "kernel tables kept: the second run reads $KT ($(wc -c <$KT) bytes, mode $mode), $(wc -l <$tmp/kt-warm.f) functions named, all in available_filter_functions, scope of $(cat $tmp/kt-warm.n) as read from the kernel"
+	else
+		bad "kernel tables kept: exits $(cat $tmp/kt-*.st | tr '\n' ' '), mode '$mode', unknown names '$unknown', scopes $(cat $tmp/kt-*.n | tr '\n' ' '): $(grep set-up $tmp/kt-*.err | tr '\n' '|')"
+	fi
+	# the same functions with and without the file, on the path every
+	# open takes (the rest can differ between two runs of cat)
+	miss=
+	for f in path_openat do_dentry_open vfs_open; do
+		grep -qx $f $tmp/kt-cold.f && ! grep -qx $f $tmp/kt-warm.f && miss="$miss $f"
+	done
+	hex=$(grep -c '^0x' $tmp/kt-warm.f)
+	if [ -z "$miss" ] && [ "$hex" = 0 ]; then
+		ok "kernel tables kept: no function lost or shown as an address"
+	else
+		bad "kernel tables kept: lost$miss, $hex addresses"
+	fi
+	# another kernel's key (a module that came since): read again, and
+	# the file replaced with this kernel's
+	sed -i '2s/^version /versioN /' $KT
+	kt_run stale
+	if ! grep -q 'kept from a run before' $tmp/kt-stale.err && ! grep -q '^versioN' $KT; then
+		ok "kernel tables kept: another kernel's file is read again and replaced"
+	else
+		bad "kernel tables kept: a stale file was used: $(grep set-up $tmp/kt-stale.err)"
+	fi
+	chmod 620 $KT
+	kt_run shared
+	if ! grep -q 'kept from a run before' $tmp/kt-shared.err; then
+		ok "kernel tables kept: a file others can write is not read"
+	else
+		bad "kernel tables kept: a group-writable file was read"
+	fi
+	same_state "kernel tables kept"
+else
+	skip "kernel tables kept" "no function_graph"
+fi
+
 # --path: of cat's opens (the loader's, libc's, its argument's), only the
 # argument's is shown, with its tree; the real kernel recorded the strings
 $K --batch --path '/tmp/*' openat -- $CAT /tmp/demo.txt >$tmp/path.txt 2>$tmp/path.err
