@@ -549,7 +549,7 @@ static int graph_roots(const struct cap *c, char **roots)
 }
 
 /* The functions to leave out of the trees into notrace (room for the
- * plan's and one more).  Returns how many. */
+ * plan's and nine more).  Returns how many. */
 static int graph_notrace(const struct cap *c, char **notrace)
 {
 	const struct kf_plan *plan = c->plan;
@@ -564,19 +564,13 @@ static int graph_notrace(const struct cap *c, char **notrace)
 	if (c->dynsys[0] && (!c->eprobes || c->retprobes || c->fdnew) &&
 	    kf_strtab_find(&c->ki.funcs, "kprobe_ftrace_handler") != KF_NONE)
 		notrace[nnotrace++] = "kprobe_ftrace_handler";
-	/* the tracepoints of kfollow's own sched events (off-CPU time):
-	 * their iterators are traceable on some kernels */
-	{
-		static const char *const iters[] = {
-			"__traceiter_sched_switch",
-			"__traceiter_sched_waking",
-		};
-		size_t k;
-
-		for (k = 0; k < sizeof(iters) / sizeof(*iters); k++)
-			if (kf_strtab_find(&c->ki.funcs, iters[k]) != KF_NONE)
-				notrace[nnotrace++] = (char *)iters[k];
-	}
+	/* the sched tracepoints kfollow turns on: its own events (process
+	 * life, off-CPU time) and set_event_pid's probes (switch, wakeup,
+	 * fork, free); their iterators are traceable on some kernels.  One
+	 * glob: each name written costs a pass over every function with a
+	 * symbol lookup each (55-65 ms under emulation) */
+	if (kf_strtab_find(&c->ki.funcs, "__traceiter_sched_switch") != KF_NONE)
+		notrace[nnotrace++] = "__traceiter_sched_*";
 	if (c->retprobes) {
 		static const char *const ret_handlers[] = {
 			/* the return trampoline's C part (rethook, 5.19+) */

@@ -102,6 +102,21 @@ else
 	bad "lab pipe: no wait woken by the writer: $(grep 'off-CPU' $tmp/lab-pipe.txt | head -3 | tr '\n' '|')"
 fi
 
+# the sched tracepoints kfollow turns on (its events; set_event_pid's
+# probes on switch, wakeup, fork and free) are its own plumbing: their
+# iterators, traceable on 6.12, stay out of the trees of a fork and a
+# wakeup (set_graph_notrace __traceiter_sched_*)
+it=$(grep -ho '__traceiter_sched_[a-z_]*' $tmp/lab-pipe.txt $tmp/lab-exec.txt | sort -u | tr '\n' ' ')
+if grep -q '__traceiter_sched_switch' $T/available_filter_functions 2>/dev/null; then
+	if [ -z "$it" ] && grep -q 'copy_process' $tmp/lab-exec.txt; then
+		ok "labs: no sched tracepoint iterator in the trees of exec and pipe"
+	else
+		bad "labs: kfollow's own tracepoints in the trees: $it"
+	fi
+else
+	skip "labs: sched tracepoint iterators" "not traceable on $(uname -r)"
+fi
+
 # sleep: 50 ms in clock_nanosleep (or nanosleep), nearly all off the CPU
 $K --batch --preset sleep -- sleep 0.05 >$tmp/lab-sleep.txt 2>$tmp/lab-sleep.txt.err
 lab sleep $tmp/lab-sleep.txt $? hrtimer_nanosleep do_nanosleep schedule
