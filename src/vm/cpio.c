@@ -481,6 +481,12 @@ static const char init_head[] =
 	"KFOLLOW_PROGRESS=0\n"
 	"for t in 1 2 3; do stty -F /dev/ttyS$t raw -echo 115200 2>/dev/null; done\n"
 	"cd /root\n"
+	/* the kernel's tables from an earlier boot (kf_ktab.h): where
+	 * kfollow looks, in its journal's directory (root's, 0700); the
+	 * inode tells afterwards whether kfollow wrote new ones */
+	"if [ -f /kf/ktab ]; then mkdir -p /run/kfollow && "
+	"chmod 700 /run/kfollow && mv /kf/ktab /run/kfollow/ktab; fi\n"
+	"kt0=$(stat -c %i /run/kfollow/ktab 2>/dev/null)\n"
 	"echo kfollow-guest: running\n";
 
 /* --vm-disk: its modules in order (one a kernel has built in, or a CPU
@@ -509,6 +515,15 @@ static const char init_tail[] =
 	"kernel kept time with '$cs', not the TSC: record times can stall "
 	"(see TIMES in kfollow(1))\" >/dev/ttyS2 ;; esac\n"
 	"echo $st >/out/status\n"
+	/* tables kfollow read anew go back on the virtio port, for the
+	 * next boot (absent on 6.1, where virtio's console is a module) */
+	"kt1=$(stat -c %i /run/kfollow/ktab 2>/dev/null)\n"
+	"if [ -n \"$kt1\" ] && [ \"$kt1\" != \"$kt0\" ]; then\n"
+	"  for p in /sys/class/virtio-ports/*; do\n"
+	"    [ \"$(cat $p/name 2>/dev/null)\" = " KF_VM_KTAB_PORT " ] && "
+	"cat /run/kfollow/ktab >/dev/${p##*/} 2>/dev/null\n"
+	"  done\n"
+	"fi\n"
 	"sync\n"
 	/* the serial line carries ~7 KB/s (qemu paces it at 115200 baud):
 	 * files over 4 KB go gzipped (a capture's JSON shrinks ~10x) */
@@ -734,7 +749,7 @@ static int init_make(const struct kf_vm_request *r, const char *cmd0,
  * guest_args on cmd, or r->script.
  */
 int vm_build_initramfs(const struct kf_vm_request *r, char *const *mods,
-		       FILE *f)
+		       const char *ktab, FILE *f)
 {
 	struct cpio c = { .f = f };
 	char *cmd0 = NULL, *init = NULL;
@@ -752,6 +767,9 @@ int vm_build_initramfs(const struct kf_vm_request *r, char *const *mods,
 		if (cpio_file(&c, mods[nmods], gp) < 0)
 			goto out;
 	}
+	/* a cache that cannot be read is only slower */
+	if (ktab && access(ktab, R_OK) == 0 && cpio_file(&c, ktab, "/kf/ktab") < 0)
+		kf_err_clear();
 	if (init_make(r, cmd0, nmods, &init, &init_len) < 0)
 		goto out;
 	if (cpio_data(&c, "/init", 0755, init, init_len) < 0 ||

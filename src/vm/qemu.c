@@ -151,8 +151,13 @@ static void guest_cmdline(char *buf, size_t len)
 	 * one TSC, so it is reliable; libguestfs boots its guests the same
 	 * way.
 	 */
+	/*
+	 * nokaslr: the kernel at the same address every boot, so the
+	 * function tables one boot's kfollow read (kf_ktab.h, shipped back
+	 * in the initramfs) stay right for the next.
+	 */
 	snprintf(buf, len, "console=ttyS0 quiet loglevel=3 panic=-1 "
-		 "8250.nr_uarts=4 tsc=reliable%s%s",
+		 "8250.nr_uarts=4 tsc=reliable nokaslr%s%s",
 		 extra && *extra ? " " : "", extra ? extra : "");
 }
 
@@ -163,13 +168,14 @@ struct qemu_cmd {
 	char ser[4][64];
 	char cmdline[1024];
 	char drive[PATH_MAX + 64];
+	char ktab[PATH_MAX + 64];
 };
 
 /* Fill c to boot k with qemu: the serial lines on /dev/fd/3..6, the
  * initramfs on /dev/fd/7, KVM or single-threaded TCG. */
 static void qemu_cmd_build(struct qemu_cmd *c, const char *qemu,
 			   const struct kf_vm_kernel *k, int kvm,
-			   const char *disk)
+			   const char *disk, const char *ktab_ret)
 {
 	int n = 0;
 
@@ -210,6 +216,20 @@ static void qemu_cmd_build(struct qemu_cmd *c, const char *qemu,
 		c->argv[n++] = "-drive";
 		c->argv[n++] = c->drive;
 	}
+	if (ktab_ret) {
+		/* the way back for the guest's kfollow's tables (~3 MB: the
+		 * serial lines carry ~7 KB/s); virtio's console is built
+		 * into 6.12 and later, a module on 6.1 (then unused) */
+		snprintf(c->ktab, sizeof(c->ktab), "file,id=kfkt,path=%s",
+			 ktab_ret);
+		c->argv[n++] = "-device";
+		c->argv[n++] = "virtio-serial-pci,id=kfvs";
+		c->argv[n++] = "-chardev";
+		c->argv[n++] = c->ktab;
+		c->argv[n++] = "-device";
+		c->argv[n++] = "virtserialport,bus=kfvs.0,chardev=kfkt,"
+			       "name=" KF_VM_KTAB_PORT;
+	}
 	c->argv[n++] = "-kernel";
 	c->argv[n++] = k->vmlinux ? k->vmlinux : k->vmlinuz;
 	c->argv[n++] = "-initrd";
@@ -238,6 +258,7 @@ struct boot {
 	struct timespec t0;
 	struct vm_out *data, *console;
 	const char *disk;	/* --vm-disk's image, or NULL */
+	const char *ktab_ret;	/* where the guest's tables come back */
 };
 
 /* The four serial pipes and, with KVM, one for qemu's own complaints
@@ -289,7 +310,7 @@ static void qemu_exec(const struct boot *b, const char *qemu,
 	dup2(nul, 1);
 	if (b->err[1] >= 0)
 		dup2(b->err[1], 2);
-	qemu_cmd_build(&c, qemu, k, b->kvm, b->disk);
+	qemu_cmd_build(&c, qemu, k, b->kvm, b->disk, b->ktab_ret);
 	for (int i = 3; i <= 7; i++)
 		fcntl(i, F_SETFD, 0);
 	execv(qemu, (char **)c.argv);
@@ -532,14 +553,15 @@ static enum boot_result boot_verdict(const struct boot *b, int st)
  */
 static enum boot_result vm_boot(const char *qemu, const struct kf_vm_kernel *k,
 				int ifd, int kvm, int timeout, const char *disk,
-				int out_fd, struct vm_out *data,
-				struct vm_out *console)
+				const char *ktab_ret, int out_fd,
+				struct vm_out *data, struct vm_out *console)
 {
 	struct boot b = {
 		.kvm = kvm, .timeout = timeout, .open_fds = 4,
 		.ser = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 } },
 		.err = { -1, -1 }, .data = data, .console = console,
-		.disk = disk, .out_fd = out_fd > 0 ? out_fd : 1,
+		.disk = disk, .ktab_ret = ktab_ret,
+		.out_fd = out_fd > 0 ? out_fd : 1,
 	};
 	enum boot_result res = BOOT_FAIL;
 
@@ -579,7 +601,8 @@ static int vm_timeout(const struct kf_vm_request *r)
 /* The initramfs for r in an unlinked temporary file qemu reads by fd
  * (each boot opens /dev/fd/7 afresh, from the start).  Returns it open
  * (the caller fcloses it), or NULL (kf_err). */
-static FILE *initramfs_open(const struct kf_vm_request *r, char *const *mods)
+static FILE *initramfs_open(const struct kf_vm_request *r, char *const *mods,
+			    const char *ktab)
 {
 	char tmpl[] = "/tmp/kfollow-initrd-XXXXXX";
 	int fd = mkostemp(tmpl, O_CLOEXEC);
@@ -596,7 +619,7 @@ static FILE *initramfs_open(const struct kf_vm_request *r, char *const *mods)
 		close(fd);
 		return NULL;
 	}
-	if (vm_build_initramfs(r, mods, f) < 0) {
+	if (vm_build_initramfs(r, mods, ktab, f) < 0) {
 		fclose(f);
 		return NULL;
 	}
@@ -613,14 +636,14 @@ static FILE *initramfs_open(const struct kf_vm_request *r, char *const *mods)
 static enum boot_result vm_boot_any(const char *qemu,
 				    const struct kf_vm_kernel *k, int ifd,
 				    int kvm, int timeout, const char *disk,
-				    int out_fd, struct vm_out *data,
-				    struct vm_out *console)
+				    const char *ktab_ret, int out_fd,
+				    struct vm_out *data, struct vm_out *console)
 {
 	enum boot_result res;
 	char why[160];
 
-	res = vm_boot(qemu, k, ifd, kvm, timeout, disk, out_fd, data,
-		      console);
+	res = vm_boot(qemu, k, ifd, kvm, timeout, disk, ktab_ret, out_fd,
+		      data, console);
 	if (res != BOOT_KVM_BROKEN)
 		return res;
 	first_line(console, why, sizeof(why));
@@ -631,7 +654,8 @@ static enum boot_result vm_boot_any(const char *qemu,
 	kvm_memo_write();
 	console->len = 0;
 	data->len = 0;
-	return vm_boot(qemu, k, ifd, 0, timeout, disk, out_fd, data, console);
+	return vm_boot(qemu, k, ifd, 0, timeout, disk, ktab_ret, out_fd, data,
+		       console);
 }
 
 /* After a failed boot: the kernel's last words explain most failures
@@ -662,6 +686,55 @@ static int kernel_find(const struct kf_vm_request *r, struct kf_vm_kernel *k)
 }
 
 /*
+ * The kernel's function tables between --vm runs (kf_ktab.h).  The guest
+ * boots without KASLR, so the tables one boot's kfollow read from its
+ * kernel stay right for the next boot of that kernel: the guest sends
+ * them back over a virtio port when its kfollow read them anew, and
+ * later boots get them in the initramfs, where the guest's kfollow
+ * checks their key against the running kernel as on any machine.  Kept
+ * per kernel spec in the cache: ktab-SPEC.  The caller frees the path;
+ * NULL: no cache directory.
+ */
+static char *ktab_host_path(const struct kf_vm_request *r)
+{
+	const char *spec = r->kernel && *r->kernel ? r->kernel : "bookworm";
+	char *d = vm_cache_dir(), *p = NULL, name[96];
+	size_t n = 0;
+
+	for (; *spec && n < sizeof(name) - 1; spec++)
+		name[n++] = isalnum((unsigned char)*spec) ||
+			    strchr(".-_", *spec) ? *spec : '_';
+	name[n] = '\0';
+	if (d && asprintf(&p, "%s/ktab-%s", d, name) < 0)
+		p = NULL;
+	free(d);
+	return p;
+}
+
+/* What came back on the port: kept as host if it is a table file (the
+ * guest's kfollow parses it again, checked, on the next boot), else
+ * dropped. */
+static void ktab_keep(const char *ret, const char *host)
+{
+	static const char magic[] = "kfollow-ktab 1 ";
+	char head[sizeof(magic) - 1];
+	struct stat st;
+	int fd = open(ret, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), keep = 0;
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > (off_t)sizeof(head) && st.st_size < (64 << 20) &&
+	    read(fd, head, sizeof(head)) == (ssize_t)sizeof(head) &&
+	    !memcmp(head, magic, sizeof(head)) && fchmod(fd, 0600) == 0)
+		keep = rename(ret, host) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!keep)
+		unlink(ret);
+	else if (kf_verbose)
+		kf_note("kept the VM kernel's tables in '%s'", host);
+}
+
+/*
  * Boot the VM for r and collect what its ttyS3 sent (the framed /out
  * files) into data.  Copies ttyS1/ttyS2 to our stdout/stderr.  KVM when
  * it works, else software emulation (saying why KVM was left).
@@ -673,7 +746,7 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 	struct vm_out console = { 0 };
 	int rc = -1, timeout, kvm = accel_kvm();
 	FILE *f = NULL;
-	char *qemu;
+	char *qemu, *ktab = ktab_host_path(r), *ktab_ret = NULL;
 
 	/* what the user named for the disk, before anything is fetched */
 	for (int i = 0; r->disk && r->disk[i]; i++)
@@ -691,23 +764,29 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 		if (kernel_find(r, &k) < 0 ||
 		    vm_disk_build(r, &k, r->kernel, &disk) < 0 ||
 		    vm_progress_stage(KF_STAGE_INITRAMFS, NULL) < 0 ||
-		    !(f = initramfs_open(r, disk.mods.v)))
+		    !(f = initramfs_open(r, disk.mods.v, ktab)))
 			goto out;
 	} else {
 		if (vm_progress_stage(KF_STAGE_INITRAMFS, NULL) < 0)
 			goto out;
-		f = initramfs_open(r, NULL);
+		f = initramfs_open(r, NULL, ktab);
 		/* the kernel last: what the user named for the guest is
 		 * checked before a first run downloads a kernel */
 		if (!f || kernel_find(r, &k) < 0)
 			goto out;
 	}
+	if (ktab && asprintf(&ktab_ret, "%s.%d", ktab, (int)getpid()) < 0)
+		ktab_ret = NULL;
 	if (vm_boot_any(qemu, &k, fileno(f), kvm, timeout, disk.img,
-			r->out_fd, data, &console) == BOOT_OK)
+			ktab_ret, r->out_fd, data, &console) == BOOT_OK)
 		rc = 0;
 	else
 		console_last_words(&console);
+	if (ktab_ret)
+		ktab_keep(ktab_ret, ktab);
 out:
+	free(ktab);
+	free(ktab_ret);
 	vm_disk_destroy(&disk);
 	if (f)
 		fclose(f);

@@ -75,9 +75,12 @@ char *vm_which(const char *cmd);
 char *vm_vmlinux(const char *vmlinuz);
 /* Write the initramfs for r (cpio "newc") to f, with the modules mods
  * (host paths in load order, NULL-terminated, or NULL) that mount
- * --vm-disk's image.  Returns 0 or -1. */
+ * --vm-disk's image, and the kernel's tables from an earlier boot (host
+ * path ktab, if it exists; kf_ktab.h).  Returns 0 or -1. */
 int vm_build_initramfs(const struct kf_vm_request *r, char *const *mods,
-		       FILE *f);
+		       const char *ktab, FILE *f);
+/* the virtio port the guest sends its kfollow's tables back on */
+#define KF_VM_KTAB_PORT "kfollow.ktab"
 /* The .deb holding kernel krel's modules (release spec), fetched once;
  * the caller frees it.  NULL: kf_err. */
 char *vm_modules_deb(const char *spec, const char *krel);
