@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -552,8 +554,54 @@ int kf_tracer_restore(struct kf_tracer *t)
 	return restore(t, 1);
 }
 
+/* The last pending undo if it is a write that ends in name, else NULL;
+ * with any_pos, the last pending one of that name wherever it is. */
+static struct kf_undo *pending(struct kf_tracer *t, const char *name,
+			       int any_pos)
+{
+	size_t n = strlen(name), i;
+
+	for (i = t->nundo; i-- > 0;) {
+		struct kf_undo *u = &t->undo[i];
+		size_t l = u->path ? strlen(u->path) : 0;
+
+		if (u->done)
+			continue;
+		if (u->op == KF_UNDO_WRITE && l > n &&
+		    !strcmp(u->path + l - n, name) && u->path[l - n - 1] == '/')
+			return u;
+		if (!any_pos)
+			return NULL;
+	}
+	return NULL;
+}
+
+static void *undo_thread(void *arg)
+{
+	return (void *)(intptr_t)(kf_undo_apply(arg) < 0);
+}
+
 int kf_tracer_restore_files(struct kf_tracer *t)
 {
+	struct kf_undo *tracer = pending(t, "current_tracer", 0);
+	struct kf_undo *pids = tracer ? pending(t, "set_event_pid", 1) : NULL;
+	pthread_t th;
+	void *res;
+
+	/*
+	 * Switching function_graph off patches every call site again (2-4 s
+	 * under emulation) and clearing set_event_pid waits for an RCU grace
+	 * period (50-150 ms); neither needs the other, so the switch goes
+	 * to a thread while this one clears the pids.  Only here: the crash
+	 * path restores from a signal handler, one undo after the other.
+	 */
+	if (tracer && pids &&
+	    pthread_create(&th, NULL, undo_thread, tracer) == 0) {
+		if (kf_undo_apply(pids) == 0)
+			pids->done = 1;
+		if (pthread_join(th, &res) == 0 && !res)
+			tracer->done = 1;
+	}
 	return restore(t, 0);
 }
 

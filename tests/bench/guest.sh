@@ -144,7 +144,8 @@ run_kfollow() {
 	tool=$1
 	shift
 	kf-time kfollow --batch --stats --no-preset "$@" openat -- $cmd >/tmp/k.txt 2>/tmp/t
-	calls=$(grep -c '^ *[0-9.]* [nmu]*s  *[0-9.]* [nmu]*s  .*do_sys_openat2$' /tmp/k.txt)
+	# a node the task was switched out in ends in "[off-CPU ...]"
+	calls=$(grep -cE '^ *[0-9.]+ [nmu]*s +[0-9.]+ [nmu]*s  .*do_sys_openat2( +\[.*\])?$' /tmp/k.txt)
 	# do_sys_openat2 is outside a vfs,fdtable scope: count the headers
 	[ "$tool" = kfollow-scope ] && calls=$(grep -c '^openat(' /tmp/k.txt)
 	# a tree short of the oracle: keep the output for the host to read

@@ -102,6 +102,43 @@ static void test_write_restore(void **state)
 	kf_tracer_release(&t);
 }
 
+/* The stop: the tracer's switch off (a thread) and set_event_pid (this
+ * one) at once, then everything else in order; each undone once. */
+static void test_restore_files_overlap(void **state)
+{
+	struct kf_tracer t;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "tracing_on", "0"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "set_event_pid", "99"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "options/function-fork", "1"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "current_tracer",
+					 "function_graph"), 0);
+	assert_int_equal(kf_tracer_restore_files(&t), 0);
+	assert_string_equal(get("current_tracer"), "nop\n");
+	assert_string_equal(get("set_event_pid"), "12\n34\n");
+	assert_string_equal(get("options/function-fork"), "0\n");
+	assert_string_equal(get("tracing_on"), "1\n");
+	for (i = 0; i < t.nundo; i++)
+		assert_true(t.undo[i].done);
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	kf_tracer_release(&t);
+	/* something written after the tracer: no overlap, all in order */
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "current_tracer",
+					 "function_graph"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "set_event_pid", "7"), 0);
+	assert_int_equal(kf_tracer_write(&t, 0, "tracing_on", "0"), 0);
+	assert_int_equal(kf_tracer_restore_files(&t), 0);
+	assert_string_equal(get("current_tracer"), "nop\n");
+	assert_string_equal(get("set_event_pid"), "12\n34\n");
+	assert_string_equal(get("tracing_on"), "1\n");
+	assert_int_equal(kf_tracer_restore(&t), 0);
+	kf_tracer_release(&t);
+}
+
 /* List files: banners restore as empty, modules and probes are handled. */
 static void test_lists(void **state)
 {
@@ -569,6 +606,8 @@ static void test_journal_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_restore_files_overlap,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_restore, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_formats, setup, teardown),
