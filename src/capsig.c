@@ -37,6 +37,18 @@ static void on_signal(int sig)
 	errno = e;
 }
 
+/* The command exited: wake the read loop now, not at its next tick (50
+ * ms); waitpid there reaps it. */
+static void on_child(int sig)
+{
+	int e = errno;
+
+	(void)sig;
+	if (sig_pipe[1] >= 0)
+		(void)!write(sig_pipe[1], "", 1);
+	errno = e;
+}
+
 /* A signal before the command ran: nothing worth printing was traced. */
 int cap_sig_interrupted(void)
 {
@@ -142,6 +154,7 @@ void cap_sig_child_default(void)
 	for (size_t i = 0; i < NCRASH; i++)
 		signal(crash_sigs[i], SIG_DFL);
 	each_stop_sig(sig_default, NULL);
+	sig_default(SIGCHLD, NULL);
 	signal(SIGPIPE, SIG_DFL);
 }
 
@@ -160,6 +173,9 @@ int cap_sig_install(void)
 	each_stop_sig(sig_take, &sa);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_act[SIGPIPE]);
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, &old_act[SIGCHLD]);
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < NCRASH; i++)
@@ -175,6 +191,7 @@ void cap_sig_restore(void)
 	sig_installed = 0;
 	each_stop_sig(sig_put_back, NULL);
 	sigaction(SIGPIPE, &old_act[SIGPIPE], NULL);
+	sigaction(SIGCHLD, &old_act[SIGCHLD], NULL);
 	crash_tr = NULL;
 	for (size_t i = 0; i < NCRASH; i++)
 		sigaction(crash_sigs[i], &old_act[crash_sigs[i]], NULL);

@@ -218,6 +218,7 @@ run_tool() {
 		;;
 	trace_pipe-script)
 		kf-time sh /tmp/plain.sh 2>/tmp/t
+		grep -q kfbench: /tmp/t && echo "BENCH note=$work-trace_pipe-script:$(grep kfbench: /tmp/t | head -1 | sed 's/^kfbench: //; s/ /-/g')"
 		calls=$(grep -c 'do_sys_openat2()' /tmp/plain.txt)
 		lost=$(sed -n 's/.*\[LOST \([0-9]*\) EVENTS\].*/\1/p' /tmp/plain.txt | sum_lost)
 		echo "BENCH work=$work tool=trace_pipe-script wall_ns=$(wall /tmp/t) calls=$calls lost=$lost"
@@ -259,6 +260,10 @@ kill \$reader
 # the kernel refuses to change the tracer while trace_pipe is open
 # (EBUSY): without the wait the switch off failed, untimed, and the next
 # tool found function_graph still on
+n=0
+while kill -0 \$reader 2>/dev/null && [ \$n -lt 50 ]; do sleep 0.2; n=\$((n + 1)); done
+# a reader still there after 10 s: say so (one sid boot hung here once)
+kill -0 \$reader 2>/dev/null && { echo "kfbench: the trace_pipe reader outlived SIGTERM by 10 s" >&2; kill -9 \$reader; }
 wait \$reader
 echo nop >$T/current_tracer || echo "kfbench: the script could not switch function_graph off" >&2
 echo >$T/set_graph_function
