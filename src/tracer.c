@@ -514,15 +514,109 @@ int kf_tracer_dynevent(struct kf_tracer *t, const char *def,
 	return undo_push(t, KF_UNDO_APPEND, path, data, strlen(data), NULL, 0);
 }
 
+/* Is u the removal of a dynamic event ("-:GROUP/EVENT")? */
+static int is_removal(const struct kf_undo *u)
+{
+	return u->op == KF_UNDO_APPEND && u->len > 2 &&
+	       !memcmp(u->data, "-:", 2);
+}
+
+/* Is an instance of kfollow's still to be removed? */
+static int rmdir_pending(const struct kf_tracer *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nundo; i++)
+		if (t->undo[i].op == KF_UNDO_RMDIR && !t->undo[i].done)
+			return 1;
+	return 0;
+}
+
+/*
+ * Remove the dynamic event u names, and every other of its group still
+ * to be removed with it, in one write ("-:GROUP/"): 6.1 took 55-74 ms
+ * for each of the four path probes alone, 4 ms for the four at once.
+ * Where the kernel will not, u alone; an event the group write took
+ * before it stopped reads ENOENT then, and is gone.  Async-signal-safe
+ * (the crash path): no allocation.  Returns 0 or -1 with errno set.
+ */
+static int remove_group(struct kf_tracer *t, struct kf_undo *u)
+{
+	const char *slash = memchr(u->data, '/', u->len);
+	char buf[256];
+	struct kf_undo all = *u;
+	size_t g, i;
+
+	if (!slash || (size_t)(slash - u->data) + 2 > sizeof(buf))
+		return kf_undo_apply(u);
+	g = slash - u->data + 1;
+	memcpy(buf, u->data, g);
+	buf[g] = '\n';
+	all.data = buf;
+	all.len = g + 1;
+	if (kf_undo_apply(&all) < 0)
+		return kf_undo_apply(u) < 0 && errno != ENOENT ? -1 : 0;
+	for (i = 0; i < t->nundo; i++) {
+		struct kf_undo *o = &t->undo[i];
+
+		if (!o->done && is_removal(o) && o->len > g &&
+		    !memcmp(o->data, buf, g) && !strcmp(o->path, u->path))
+			o->done = 1;
+	}
+	return 0;
+}
+
+/* Which of kfollow's own event groups holds path, or -1. */
+static int own_group(const struct kf_tracer *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->nown; i++)
+		if (!strncmp(path, t->own[i], strlen(t->own[i])))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Disable the own event u's write names, and every other of its group
+ * still to be disabled, in one write to the group's enable file: an
+ * event probe took 14-46 ms alone on 6.1, and its group's removal waits
+ * for all of them.  Where the kernel will not, u alone.
+ * Async-signal-safe: no allocation.  Returns 0 or -1 with errno set.
+ */
+static int disable_group(struct kf_tracer *t, struct kf_undo *u, int g)
+{
+	char path[4096];
+	struct kf_undo all = *u;
+	size_t i, n = strlen(t->own[g]);
+
+	if (n + sizeof("enable") > sizeof(path))
+		return kf_undo_apply(u);
+	memcpy(path, t->own[g], n);
+	memcpy(path + n, "enable", sizeof("enable"));
+	all.path = path;
+	if (kf_undo_apply(&all) < 0)
+		return kf_undo_apply(u);
+	for (i = 0; i < t->nundo; i++) {
+		struct kf_undo *o = &t->undo[i];
+
+		if (!o->done && o->op == KF_UNDO_WRITE &&
+		    own_group(t, o->path) == g && ends_with(o->path, "/enable"))
+			o->done = 1;
+	}
+	return 0;
+}
+
 static int restore(struct kf_tracer *t, int umount_too)
 {
-	int saved_errno = errno, rc = 0, pass, failed = 0;
+	int saved_errno = errno, rc = 0, pass, failed = 0, g;
 	size_t i;
 
 	t->restoring = 1;
 	/* a second pass for what failed: an undo can need one made after
 	 * it (6.1 keeps an event probe busy, its removal refused, until
-	 * the instance that enabled it is gone) */
+	 * the instance that enabled it is gone); the dynamic events wait
+	 * for it, as their removal would be refused */
 	for (pass = 0; pass < 2 && (pass == 0 || failed); pass++) {
 		failed = 0;
 		for (i = t->nundo; i-- > 0;) {
@@ -531,7 +625,16 @@ static int restore(struct kf_tracer *t, int umount_too)
 			if (u->done || (u->op == KF_UNDO_UMOUNT &&
 					(!umount_too || failed)))
 				continue;
-			if (kf_undo_apply(u) < 0) {
+			if (is_removal(u) && pass == 0 && rmdir_pending(t)) {
+				failed = 1;
+				continue;
+			}
+			g = u->op == KF_UNDO_WRITE && ends_with(u->path,
+								 "/enable") ?
+			    own_group(t, u->path) : -1;
+			if ((is_removal(u) ? remove_group(t, u)
+			     : g >= 0 ? disable_group(t, u, g)
+				      : kf_undo_apply(u)) < 0) {
 				if (pass == 0) {
 					failed = 1;
 					continue;
