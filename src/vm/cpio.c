@@ -516,13 +516,23 @@ static const char init_tail[] =
 	"(see TIMES in kfollow(1))\" >/dev/ttyS2 ;; esac\n"
 	"echo $st >/out/status\n"
 	/* tables kfollow read anew go back on the virtio port, for the
-	 * next boot (absent on 6.1, where virtio's console is a module) */
+	 * next boot; where its driver is a module (6.1, /lib/kfport), it
+	 * is loaded only now, and the port comes up a moment later */
 	"kt1=$(stat -c %i /run/kfollow/ktab 2>/dev/null)\n"
-	"if [ -n \"$kt1\" ] && [ \"$kt1\" != \"$kt0\" ]; then\n"
+	"kfport() {\n"
 	"  for p in /sys/class/virtio-ports/*; do\n"
 	"    [ \"$(cat $p/name 2>/dev/null)\" = " KF_VM_KTAB_PORT " ] && "
-	"cat /run/kfollow/ktab >/dev/${p##*/} 2>/dev/null\n"
+	"[ -c /dev/${p##*/} ] && { echo /dev/${p##*/}; return 0; }\n"
 	"  done\n"
+	"  return 1\n"
+	"}\n"
+	"if [ -n \"$kt1\" ] && [ \"$kt1\" != \"$kt0\" ]; then\n"
+	"  n=0\n"
+	"  [ -d /lib/kfport ] && for m in /lib/kfport/*.ko; do "
+	"insmod $m 2>/dev/null; done && n=-50\n"
+	"  while ! kfp=$(kfport) && [ $n -lt 0 ]; do sleep 0.1; "
+	"n=$((n + 1)); done\n"
+	"  [ -n \"$kfp\" ] && cat /run/kfollow/ktab >$kfp 2>/dev/null\n"
 	"fi\n"
 	"sync\n"
 	/* the serial line carries ~7 KB/s (qemu paces it at 115200 baud):
@@ -742,6 +752,33 @@ static int init_make(const struct kf_vm_request *r, const char *cmd0,
 	if (fclose(is) != 0)
 		return kf_err(KF_EXIT_OSERR, "out of memory");
 	return 0;
+}
+
+int vm_cpio_append_port(FILE *f, char *const *mods)
+{
+	struct cpio c = { .f = f };
+	long at = ftell(f);
+	int rc = at < 0 ? -1 : 0;
+
+	/* each record ends on 4 bytes, so the second archive starts where
+	 * the kernel looks for one */
+	for (int i = 0; rc == 0 && mods && mods[i]; i++) {
+		char gp[64];
+
+		snprintf(gp, sizeof(gp), "/lib/kfport/%03d.ko", i);
+		rc = cpio_file(&c, mods[i], gp);
+	}
+	if (rc == 0 && (cpio_hdr(&c, "TRAILER!!!", 0, 0) < 0 ||
+			fflush(f) != 0))
+		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write the initramfs");
+	/* half an archive would stop the boot: none, then */
+	if (rc < 0 && at >= 0 &&
+	    (fflush(f), ftruncate(fileno(f), at) < 0 || fseek(f, at, SEEK_SET) < 0))
+		rc = kf_err_errno(KF_EXIT_IOERR, "cannot write the initramfs");
+	vm_strv_release(&c.dirs);
+	vm_strv_release(&c.files);
+	vm_strv_release(&c.queue);
+	return rc;
 }
 
 /*

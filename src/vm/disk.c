@@ -7,10 +7,13 @@
  * and mounts it at KF_VM_DISK_DIR.  The modules come from the kernel's
  * own package, unpacked once into the cache (cache/mods/RELEASE), their
  * order from each one's .modinfo "depends=" (the packages hold no
- * modules.dep: depmod makes it on install).
+ * modules.dep: depmod makes it on install).  Also the modules of the
+ * virtio port the kernel's tables come back on, where those are modules
+ * (6.1), from the unpacked kernel package itself.
  */
 #include <errno.h>
 #include <ftw.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +118,18 @@ static int mod_seen(const char *path, const struct stat *sb, int type,
 	return 0;
 }
 
+/* Fill found_names and found_paths from the modules under dir.  Returns
+ * 0 or -1 (kf_err). */
+static int mods_list(const char *dir)
+{
+	vm_strv_release(&found_names);
+	vm_strv_release(&found_paths);
+	if (nftw(dir, mod_seen, 16, FTW_PHYS) != 0)
+		return kf_err(KF_EXIT_OSERR, "cannot list the modules in '%s'",
+			      dir);
+	return 0;
+}
+
 static const char *mod_path(const char *name)
 {
 	for (int i = 0; i < found_names.n; i++)
@@ -206,12 +221,8 @@ static int mods_collect(struct vm_disk *d, const char *spec,
 	if (!cache || asprintf(&dir, "%s/mods/%s", cache, k->release) < 0 ||
 	    mods_unpack(deb, dir) < 0)
 		goto out;
-	vm_strv_release(&found_names);
-	vm_strv_release(&found_paths);
-	if (nftw(dir, mod_seen, 16, FTW_PHYS) != 0) {
-		kf_err(KF_EXIT_OSERR, "cannot list the modules in '%s'", dir);
+	if (mods_list(dir) < 0)
 		goto out;
-	}
 	if (!mod_path("ext4")) {
 		kf_err(KF_EXIT_UNAVAILABLE, "no ext4 module in '%s' for kernel "
 		       "'%s'", deb, k->release);
@@ -227,6 +238,66 @@ out:
 	free(deb);
 	free(cache);
 	free(dir);
+	return rc;
+}
+
+/* ---- the tables' way back --------------------------------------------- */
+
+int vm_port_mods(const struct kf_vm_kernel *k, struct vm_disk *d)
+{
+	/* virtio_pci first: the port's device is on the PCI bus */
+	static const char *const port_roots[] = { "virtio_pci",
+						  "virtio_console" };
+	char tmpl[] = "/tmp/kfollow-mods-XXXXXX";
+	char *root = NULL, *pat = NULL, *moddir = NULL, *cut;
+	struct strv done = { 0 };
+	glob_t g = { 0 };
+	int rc = -1;
+
+	memset(d, 0, sizeof(*d));
+	/* the package's tree: ROOT/boot/vmlinuz-RELEASE */
+	if (!k->release || !k->vmlinuz)
+		return 0;
+	root = strdup(k->vmlinuz);
+	if (!root)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	cut = strstr(root, "/boot/vmlinuz");
+	if (!cut) {
+		free(root);
+		return 0;
+	}
+	*cut = '\0';
+	if (asprintf(&pat, "%s/{lib,usr/lib}/modules/%s/kernel/drivers/char/"
+		     "virtio_console.ko*", root, k->release) < 0) {
+		free(root);
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	}
+	/* none: built in (6.12, 7.x), or a package without modules */
+	if (glob(pat, GLOB_BRACE, NULL, &g) != 0 || g.gl_pathc == 0) {
+		rc = 0;
+		goto out;
+	}
+	moddir = strdup(g.gl_pathv[0]);
+	if (!moddir || !mkdtemp(tmpl) || !(d->dir = strdup(tmpl))) {
+		kf_err_errno(KF_EXIT_OSERR, "cannot create '%s'", tmpl);
+		goto out;
+	}
+	*strstr(moddir, "/kernel/drivers/char/") = '\0';
+	if (mods_list(moddir) < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof(port_roots) /
+					  sizeof(port_roots[0]); i++)
+		rc = mod_add(d, &done, port_roots[i], 0);
+out:
+	if (g.gl_pathv)
+		globfree(&g);
+	vm_strv_release(&done);
+	vm_strv_release(&found_names);
+	vm_strv_release(&found_paths);
+	free(root);
+	free(pat);
+	free(moddir);
 	return rc;
 }
 

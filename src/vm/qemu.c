@@ -711,6 +711,30 @@ static char *ktab_host_path(const struct kf_vm_request *r)
 	return p;
 }
 
+/* Remove the port files (host.port.PID) of runs that were killed before
+ * they could: each is up to a few MB. */
+static void ktab_sweep(const char *host)
+{
+	char *pat = NULL;
+	glob_t g;
+
+	if (asprintf(&pat, "%s.port.*", host) < 0)
+		return;
+	if (glob(pat, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *dot = strrchr(g.gl_pathv[i], '.');
+			char *end;
+			long pid = strtol(dot + 1, &end, 10);
+
+			if (*end == '\0' && pid > 0 && pid != getpid() &&
+			    kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+				unlink(g.gl_pathv[i]);
+		}
+		globfree(&g);
+	}
+	free(pat);
+}
+
 /* What came back on the port: kept as host if it is a table file (the
  * guest's kfollow parses it again, checked, on the next boot), else
  * dropped. */
@@ -741,7 +765,7 @@ static void ktab_keep(const char *ret, const char *host)
  */
 static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 {
-	struct vm_disk disk = { 0 };
+	struct vm_disk disk = { 0 }, port = { 0 };
 	struct kf_vm_kernel k = { 0 };
 	struct vm_out console = { 0 };
 	int rc = -1, timeout, kvm = accel_kvm();
@@ -775,7 +799,18 @@ static int vm_run(const struct kf_vm_request *r, struct vm_out *data)
 		if (!f || kernel_find(r, &k) < 0)
 			goto out;
 	}
-	if (ktab && asprintf(&ktab_ret, "%s.%d", ktab, (int)getpid()) < 0)
+	/* the tables' way back, where its driver is a module (6.1): only
+	 * slower without it (the next boot reads its kernel's tables) */
+	if (ktab && (vm_port_mods(&k, &port) < 0 ||
+		     (port.mods.n && vm_cpio_append_port(f, port.mods.v) < 0))) {
+		if (kf_verbose)
+			kf_note("no way back for the kernel's tables: %s",
+				kf_err_msg());
+		kf_err_clear();
+	}
+	if (ktab)
+		ktab_sweep(ktab);
+	if (ktab && asprintf(&ktab_ret, "%s.port.%d", ktab, (int)getpid()) < 0)
 		ktab_ret = NULL;
 	if (vm_boot_any(qemu, &k, fileno(f), kvm, timeout, disk.img,
 			ktab_ret, r->out_fd, data, &console) == BOOT_OK)
@@ -788,6 +823,7 @@ out:
 	free(ktab);
 	free(ktab_ret);
 	vm_disk_destroy(&disk);
+	vm_disk_destroy(&port);
 	if (f)
 		fclose(f);
 	free(console.buf);

@@ -99,5 +99,16 @@ int vm_disk_build(const struct kf_vm_request *r, const struct kf_vm_kernel *k,
 		  const char *spec, struct vm_disk *d);
 /* Remove d's files (destroy: they are on disk) and free d. */
 void vm_disk_destroy(struct vm_disk *d);
+/* The modules of the virtio port the guest sends its kfollow's tables
+ * back on (KF_VM_KTAB_PORT), where kernel k has them as modules in its
+ * own unpacked package (6.1): into d (dir and mods; no img), which
+ * vm_disk_destroy removes.  None where they are built in.  Returns 0 or
+ * -1 (kf_err). */
+int vm_port_mods(const struct kf_vm_kernel *k, struct vm_disk *d);
+/* Append to the initramfs f a second cpio archive (the kernel unpacks
+ * each in turn) with the modules mods as /lib/kfport/NNN.ko, which the
+ * guest's /init loads only when it has tables to send.  Returns 0 or -1
+ * (kf_err). */
+int vm_cpio_append_port(FILE *f, char *const *mods);
 
 #endif
