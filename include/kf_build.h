@@ -49,6 +49,13 @@ struct kf_build_opts {
 	 * (meta.clock_stalls) and flag what it cannot time.  Text traces
 	 * print rounded durations, not record times: leave it 0 there. */
 	int check_clock;
+	/* Leave the sched tracepoints' iterators (__traceiter_sched_*) and
+	 * what they call out of the trees, as if cut by depth: kfollow's own
+	 * events and set_event_pid fire them inside the traced tasks, and
+	 * the kernel's set_graph_notrace would cost a pass over every
+	 * function to set and an RCU wait to clear (see arm.c).  The time
+	 * stays in the caller. */
+	int hide_sched_iter;
 };
 
 struct kf_builder;

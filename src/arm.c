@@ -564,13 +564,13 @@ static int graph_notrace(const struct cap *c, char **notrace)
 	if (c->dynsys[0] && (!c->eprobes || c->retprobes || c->fdnew) &&
 	    kf_strtab_find(&c->ki.funcs, "kprobe_ftrace_handler") != KF_NONE)
 		notrace[nnotrace++] = "kprobe_ftrace_handler";
-	/* the sched tracepoints kfollow turns on: its own events (process
-	 * life, off-CPU time) and set_event_pid's probes (switch, wakeup,
-	 * fork, free); their iterators are traceable on some kernels.  One
-	 * glob: each name written costs a pass over every function with a
-	 * symbol lookup each (55-65 ms under emulation) */
-	if (kf_strtab_find(&c->ki.funcs, "__traceiter_sched_switch") != KF_NONE)
-		notrace[nnotrace++] = "__traceiter_sched_*";
+	/* not here: the iterators of the sched tracepoints kfollow turns on
+	 * (__traceiter_sched_*), which the builder hides instead
+	 * (hide_sched_iter).  As a glob here they cost a pass over every
+	 * function with a symbol lookup each to set (45-60 ms under
+	 * emulation on 6.1 and 7.2) and, on 6.1, an RCU wait of ~100 ms to
+	 * clear; the kernel records two to six more events per switch or
+	 * wakeup of a traced task instead */
 	if (c->retprobes) {
 		static const char *const ret_handlers[] = {
 			/* the return trampoline's C part (rethook, 5.19+) */

@@ -101,6 +101,10 @@ struct kf_builder {
 	 */
 	int64_t clock_off;
 	uint32_t irq_entry[2]; /* strtab ids of irq_entry_funcs */
+	/* opts.hide_sched_iter: per strtab id, 0 not looked at yet, 1
+	 * shown, 2 hidden */
+	uint8_t *hid;
+	uint32_t hid_cap;
 };
 
 /*
@@ -216,6 +220,7 @@ void kf_builder_free(struct kf_builder *b)
 	}
 	free(b->tasks);
 	free(b->sys);
+	free(b->hid);
 	free(b);
 }
 
@@ -794,6 +799,33 @@ static void early_link(struct kf_builder *b, struct task *t,
 	*early = KF_NONE;
 }
 
+/* Whether function func (a strtab id) stays out of the trees
+ * (opts.hide_sched_iter).  Out of memory it is shown: a cosmetic loss. */
+static int hidden(struct kf_builder *b, uint32_t func)
+{
+	static const char iter[] = "__traceiter_sched_";
+
+	if (!b->opts.hide_sched_iter || func == KF_NONE)
+		return 0;
+	if (func >= b->hid_cap) {
+		uint32_t cap = b->hid_cap ? b->hid_cap : 1024;
+		uint8_t *n;
+
+		while (cap <= func)
+			cap *= 2;
+		n = realloc(b->hid, cap);
+		if (!n)
+			return 0;
+		memset(n + b->hid_cap, 0, cap - b->hid_cap);
+		b->hid = n;
+		b->hid_cap = cap;
+	}
+	if (!b->hid[func])
+		b->hid[func] = strncmp(kf_strtab_get(&b->m->strs, func), iter,
+				       sizeof(iter) - 1) ? 1 : 2;
+	return b->hid[func] == 2;
+}
+
 static int on_entry(struct kf_builder *b, struct task *t,
 		    const struct kf_event *ev)
 {
@@ -834,6 +866,7 @@ static int on_entry(struct kf_builder *b, struct task *t,
 		f.dropped = 1;
 	}
 	if (!f.dropped && (!top || top->node != KF_NONE) &&
+	    !hidden(b, ev->entry.func) &&
 	    !(b->opts.max_depth && t->nstack >= (uint32_t)b->opts.max_depth)) {
 		uint32_t ni = kf_model_node_new(b->m);
 		struct kf_node *n;
@@ -1015,8 +1048,8 @@ static int on_exit_noentry(struct kf_builder *b, struct task *t,
 	if (late_exit(b, t, ev))
 		return 0;
 	top = t->nstack ? &t->stack[t->nstack - 1] : NULL;
-	if (top && top->node == KF_NONE)
-		return 0; /* below a cut or dropped frame */
+	if ((top && top->node == KF_NONE) || hidden(b, ev->exit.func))
+		return 0; /* below a cut or dropped frame, or hidden */
 	if (!top) {
 		if (need_call(b, t, ev, &dropped) < 0)
 			return -1;

@@ -667,7 +667,8 @@ static int builder_start(struct cap *c, struct kf_sink *sink)
 	const struct kf_opts *o = c->o;
 	struct kf_model *m = c->m;
 	struct kf_build_opts bo = { .default_sys = KF_NONE,
-				    .check_clock = 1 };
+				    .check_clock = 1,
+				    .hide_sched_iter = 1 };
 	int i;
 
 	bo.mode = o->nfuncs && !o->nsyscalls ? KF_BUILD_FUNCTION :

@@ -193,7 +193,8 @@ int kf_datin_load(const char *path, struct kf_model *m)
 	 * clock checks and interrupt placement, so a file gives the trees
 	 * its capture gave */
 	struct kf_build_opts bo = { .default_sys = KF_NONE,
-				    .check_clock = 1 };
+				    .check_clock = 1,
+				    .hide_sched_iter = 1 };
 	struct scan s = { 0 };
 	struct pass p = { 0 };
 	struct tracecmd_input *h;

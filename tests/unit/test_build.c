@@ -1221,6 +1221,57 @@ static void test_max_depth(void **state)
 	teardown(f);
 }
 
+/*
+ * hide_sched_iter: a sched tracepoint's iterator and what it calls stay
+ * out of the tree (its time stays in the caller), also when only its
+ * exit was recorded; other names, and the same names without the
+ * option, are kept.
+ */
+static void hide_iter_run(struct fixture *f)
+{
+	sys_enter(f, 7, 0, 0, f->sys_openat);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 2, "schedule", 1, 0);
+	entry(f, 7, 0, 3, "__traceiter_sched_switch", 2, 0);
+	entry(f, 7, 0, 4, "_raw_spin_lock", 3, 0);
+	fexit(f, 7, 0, 4, 5, "_raw_spin_lock", 3);
+	fexit(f, 7, 0, 3, 6, "__traceiter_sched_switch", 2);
+	entry(f, 7, 0, 7, "__traceiter_schedx", 2, 0);
+	fexit(f, 7, 0, 7, 8, "__traceiter_schedx", 2);
+	fexit(f, 7, 0, 2, 9, "schedule", 1);
+	/* an exit whose entry was not recorded */
+	fexit(f, 7, 0, 10, 11, "__traceiter_sched_waking", 1);
+	fexit(f, 7, 0, 1, 12, "A", 0);
+	sys_exit(f, 7, 0, 13, f->sys_openat, 3);
+	kf_builder_finish(f->b, 0);
+}
+
+static void test_hide_sched_iter(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	struct kf_build_opts o = { .mode = KF_BUILD_SYSCALL,
+				   .default_sys = KF_NONE,
+				   .hide_sched_iter = 1 };
+
+	(void)state;
+	kf_builder_free(f->b);
+	f->b = kf_builder_new(&f->m, &o);
+	assert_non_null(f->b);
+	hide_iter_run(f);
+	assert_string_equal(tree(f, 0),
+			    "A[11/4]{schedule[7/6]{__traceiter_schedx[1/1]}}");
+	assert_int_equal(f->m.calls[0].nnodes, 3);
+	teardown(f);
+
+	/* without the option (a text trace read back): all kept */
+	f = setup(KF_BUILD_SYSCALL, 0, 0);
+	hide_iter_run(f);
+	assert_true(strstr(tree(f, 0), "__traceiter_sched_switch[3/2]"
+				       "{_raw_spin_lock[1/1]}") != NULL);
+	assert_true(strstr(tree(f, 0), "__traceiter_sched_waking") != NULL);
+	teardown(f);
+}
+
 /* Trees outside any invocation (shared graph roots) are dropped, counted. */
 static void test_drop_outside(void **state)
 {
@@ -1594,6 +1645,7 @@ int main(void)
 		cmocka_unit_test(test_lost_marks),
 		cmocka_unit_test(test_function_mode),
 		cmocka_unit_test(test_max_depth),
+		cmocka_unit_test(test_hide_sched_iter),
 		cmocka_unit_test(test_drop_outside),
 		cmocka_unit_test(test_noenter),
 		cmocka_unit_test(test_string_and_comm),
