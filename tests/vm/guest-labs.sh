@@ -104,8 +104,8 @@ fi
 
 # the sched tracepoints kfollow turns on (its events; set_event_pid's
 # probes on switch, wakeup, fork and free) are its own plumbing: their
-# iterators, traceable on 6.12, stay out of the trees of a fork and a
-# wakeup (set_graph_notrace __traceiter_sched_*)
+# iterators, traceable on 6.1, 6.12 and 7.x, stay out of the trees of a
+# fork and a wakeup (the builder hides __traceiter_sched_*)
 it=$(grep -ho '__traceiter_sched_[a-z_]*' $tmp/lab-pipe.txt $tmp/lab-exec.txt | sort -u | tr '\n' ' ')
 if grep -q '__traceiter_sched_switch' $T/available_filter_functions 2>/dev/null; then
 	if [ -z "$it" ] && grep -q 'copy_process' $tmp/lab-exec.txt; then
