@@ -865,8 +865,9 @@ static int on_entry(struct kf_builder *b, struct task *t,
 	} else if (top->dropped) {
 		f.dropped = 1;
 	}
+	/* a root is shown whatever its name: the user asked for it */
 	if (!f.dropped && (!top || top->node != KF_NONE) &&
-	    !hidden(b, ev->entry.func) &&
+	    !(top && hidden(b, ev->entry.func)) &&
 	    !(b->opts.max_depth && t->nstack >= (uint32_t)b->opts.max_depth)) {
 		uint32_t ni = kf_model_node_new(b->m);
 		struct kf_node *n;
@@ -1048,7 +1049,7 @@ static int on_exit_noentry(struct kf_builder *b, struct task *t,
 	if (late_exit(b, t, ev))
 		return 0;
 	top = t->nstack ? &t->stack[t->nstack - 1] : NULL;
-	if ((top && top->node == KF_NONE) || hidden(b, ev->exit.func))
+	if (top && (top->node == KF_NONE || hidden(b, ev->exit.func)))
 		return 0; /* below a cut or dropped frame, or hidden */
 	if (!top) {
 		if (need_call(b, t, ev, &dropped) < 0)

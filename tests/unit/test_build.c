@@ -1263,6 +1263,21 @@ static void test_hide_sched_iter(void **state)
 	assert_int_equal(f->m.calls[0].nnodes, 3);
 	teardown(f);
 
+	/* a root is shown: the user followed it */
+	f = setup(KF_BUILD_FUNCTION, 0, 0);
+	kf_builder_free(f->b);
+	o.mode = KF_BUILD_FUNCTION;
+	f->b = kf_builder_new(&f->m, &o);
+	assert_non_null(f->b);
+	entry(f, 7, 0, 1, "__traceiter_sched_switch", 0, 0);
+	entry(f, 7, 0, 2, "__traceiter_sched_waking", 1, 0);
+	fexit(f, 7, 0, 2, 3, "__traceiter_sched_waking", 1);
+	fexit(f, 7, 0, 1, 4, "__traceiter_sched_switch", 0);
+	kf_builder_finish(f->b, 0);
+	assert_int_equal(f->m.ncalls, 1);
+	assert_string_equal(tree(f, 0), "__traceiter_sched_switch[3/3]");
+	teardown(f);
+
 	/* without the option (a text trace read back): all kept */
 	f = setup(KF_BUILD_SYSCALL, 0, 0);
 	hide_iter_run(f);
