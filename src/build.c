@@ -28,6 +28,7 @@ struct frame {
 	uint32_t early;
 	uint8_t ctx;
 	uint8_t dropped;     /* part of a tree outside any invocation */
+	uint8_t hid;         /* a hidden function, or inside one */
 };
 
 struct task {
@@ -866,8 +867,8 @@ static int on_entry(struct kf_builder *b, struct task *t,
 		f.dropped = 1;
 	}
 	/* a root is shown whatever its name: the user asked for it */
-	if (!f.dropped && (!top || top->node != KF_NONE) &&
-	    !(top && hidden(b, ev->entry.func)) &&
+	f.hid = top && (top->hid || hidden(b, ev->entry.func));
+	if (!f.dropped && (!top || top->node != KF_NONE) && !f.hid &&
 	    !(b->opts.max_depth && t->nstack >= (uint32_t)b->opts.max_depth)) {
 		uint32_t ni = kf_model_node_new(b->m);
 		struct kf_node *n;
@@ -1267,9 +1268,16 @@ static int on_retval(struct kf_builder *b, struct task *t,
 }
 
 /* The open frame on top of t's stack, if it has a node: where t is. */
+/* The node of the task's innermost open call, past hidden frames: a
+ * switch or wakeup is recorded inside its tracepoint's iterator, and
+ * belongs to the call that reached it.  KF_NONE below a cut. */
 static uint32_t top_node(const struct task *t)
 {
-	return t->nstack ? t->stack[t->nstack - 1].node : KF_NONE;
+	uint32_t i = t->nstack;
+
+	while (i > 0 && t->stack[i - 1].hid)
+		i--;
+	return i ? t->stack[i - 1].node : KF_NONE;
 }
 
 /*

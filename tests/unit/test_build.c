@@ -1287,6 +1287,63 @@ static void test_hide_sched_iter(void **state)
 	teardown(f);
 }
 
+/*
+ * With the sched tracepoints' iterators in the records (hidden, not cut
+ * by the kernel), a switch recorded inside __traceiter_sched_switch and a
+ * wakeup inside __traceiter_sched_waking belong to the calls that reached
+ * them: schedule sleeps, try_to_wake_up woke it.
+ */
+static void test_offcpu_hidden_iter(void **state)
+{
+	struct fixture *f = setup(KF_BUILD_SYSCALL, 0, 0);
+	struct kf_build_opts o = { .mode = KF_BUILD_SYSCALL,
+				   .default_sys = KF_NONE,
+				   .hide_sched_iter = 1 };
+	const struct kf_node_note *nt;
+	uint32_t sys_read = kf_model_sys_get(&f->m, "read");
+	uint32_t sys_write = kf_model_sys_get(&f->m, "write");
+
+	(void)state;
+	kf_builder_free(f->b);
+	f->b = kf_builder_new(&f->m, &o);
+	assert_non_null(f->b);
+	sys_enter(f, 7, 0, 0, sys_read);
+	entry(f, 7, 0, 1, "A", 0, 0);
+	entry(f, 7, 0, 2, "schedule", 1, 0);
+	entry(f, 7, 0, 3, "__traceiter_sched_switch", 2, 0);
+	entry(f, 7, 0, 4, "_raw_spin_lock", 3, 0);
+	sw(f, 0, 10, 7, 9, "cat", "sh");
+	sys_enter(f, 9, 0, 11, sys_write);
+	entry(f, 9, 0, 12, "pipe_write", 0, 0);
+	entry(f, 9, 0, 13, "try_to_wake_up", 1, 0);
+	entry(f, 9, 0, 14, "__traceiter_sched_waking", 2, 0);
+	wake(f, 0, 15, 9, 7);
+	fexit(f, 9, 0, 14, 16, "__traceiter_sched_waking", 2);
+	fexit(f, 9, 0, 13, 17, "try_to_wake_up", 1);
+	fexit(f, 9, 0, 12, 18, "pipe_write", 0);
+	sys_exit(f, 9, 0, 19, sys_write, 3);
+	sw(f, 0, 90, 9, 7, "sh", "cat");
+	fexit(f, 7, 0, 4, 91, "_raw_spin_lock", 3);
+	fexit(f, 7, 0, 3, 92, "__traceiter_sched_switch", 2);
+	fexit(f, 7, 0, 2, 95, "schedule", 1);
+	fexit(f, 7, 0, 1, 96, "A", 0);
+	sys_exit(f, 7, 0, 97, sys_read, 3);
+	assert_int_equal(kf_builder_finish(f->b, 0), 0);
+
+	assert_string_equal(tree(f, 0), "A[95/2]{schedule[93/93]}");
+	assert_string_equal(tree(f, 1), "pipe_write[6/2]{try_to_wake_up[4/4]}");
+	nt = kf_model_note(&f->m, find(f, "schedule", 0));
+	assert_non_null(nt);
+	assert_int_equal(nt->has, KF_NOTE_OFF | KF_NOTE_WAKER);
+	assert_int_equal(nt->off, 80);
+	assert_int_equal(nt->waker_pid, 9);
+	assert_int_equal(nt->waker_node, find(f, "try_to_wake_up", 0));
+	assert_string_equal(kf_strtab_get(&f->m.strs, nt->waker_func),
+			    "pipe_write");
+	assert_int_equal(f->m.calls[0].off, 80);
+	teardown(f);
+}
+
 /* Trees outside any invocation (shared graph roots) are dropped, counted. */
 static void test_drop_outside(void **state)
 {
@@ -1661,6 +1718,7 @@ int main(void)
 		cmocka_unit_test(test_function_mode),
 		cmocka_unit_test(test_max_depth),
 		cmocka_unit_test(test_hide_sched_iter),
+		cmocka_unit_test(test_offcpu_hidden_iter),
 		cmocka_unit_test(test_drop_outside),
 		cmocka_unit_test(test_noenter),
 		cmocka_unit_test(test_string_and_comm),
