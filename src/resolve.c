@@ -65,6 +65,27 @@ static int add_syscall(struct kf_kinfo *ki, const char *name, size_t len)
 	return 0;
 }
 
+/* names[*n] = a copy of name (the array grown by one) */
+static int add_name(char ***names, int *n, const char *name)
+{
+	char **v = realloc(*names, (*n + 1) * sizeof(*v));
+
+	if (!v)
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	*names = v;
+	if (!(v[*n] = strdup(name)))
+		return kf_err(KF_EXIT_OSERR, "out of memory");
+	(*n)++;
+	return 0;
+}
+
+static void free_names(char **names, int n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -94,7 +115,8 @@ int kf_kinfo_load(struct kf_kinfo *ki, const struct kf_tracer *t,
 {
 	char *buf = NULL, *line, *path;
 	size_t len = 0;
-	int own = 1;
+	int own = 1, nexits = 0;
+	char **exits = NULL;
 	DIR *d;
 	struct dirent *e;
 
@@ -133,28 +155,44 @@ int kf_kinfo_load(struct kf_kinfo *ki, const struct kf_tracer *t,
 			free(buf);
 		}
 	}
+	/* a syscall with both events; both names come from one listing (an
+	 * access() each cost eventfs a lookup: 367 of them took ~0.1 s of a
+	 * 7.2 guest's set-up under emulation) */
 	path = kf_tracer_path(t, 0, "events/syscalls");
 	d = path ? opendir(path) : NULL;
 	free(path);
 	while (d && (e = readdir(d))) {
-		char exit_name[300];
+		int enter = !strncmp(e->d_name, "sys_enter_", 10);
 
-		if (strncmp(e->d_name, "sys_enter_", 10) != 0)
+		if (!enter && strncmp(e->d_name, "sys_exit_", 9) != 0)
 			continue;
-		snprintf(exit_name, sizeof(exit_name), "events/syscalls/sys_exit_%s",
-			 e->d_name + 10);
-		if (!kf_tracer_exists(t, 0, exit_name))
-			continue;
-		if (add_syscall(ki, e->d_name + 10, strlen(e->d_name + 10)) < 0) {
+		if (enter ? add_syscall(ki, e->d_name + 10,
+					strlen(e->d_name + 10)) < 0
+			  : add_name(&exits, &nexits, e->d_name + 9) < 0) {
 			closedir(d);
+			free_names(exits, nexits);
 			return -1;
 		}
 	}
 	if (d)
 		closedir(d);
-	if (ki->nsyscalls)
+	if (ki->nsyscalls) {
+		int i, k = 0;
+
+		qsort(exits, nexits, sizeof(*exits), cmp_str);
+		for (i = 0; i < ki->nsyscalls; i++) {
+			if (nexits && bsearch(&ki->syscalls[i], exits, nexits,
+					      sizeof(*exits), cmp_str))
+				ki->syscalls[k++] = ki->syscalls[i];
+			else
+				free(ki->syscalls[i]);
+		}
+		ki->nsyscalls = k;
+		ki->syscalls[k] = NULL;
 		qsort(ki->syscalls, ki->nsyscalls, sizeof(*ki->syscalls),
 		      cmp_str);
+	}
+	free_names(exits, nexits);
 	return 0;
 }
 

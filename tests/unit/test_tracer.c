@@ -18,6 +18,7 @@
 
 #include "kf_common.h"
 #include "kf_journal.h"
+#include "kf_resolve.h"
 #include "kf_tracer.h"
 #include "fakedir.h"
 
@@ -651,6 +652,32 @@ static void test_journal_parse(void **state)
 	kf_journal_undo_free(u, n);
 }
 
+/* The syscalls with both events, from one listing of events/syscalls:
+ * an enter without its exit (or an exit alone) is not one. */
+static void test_kinfo_syscalls(void **state)
+{
+	struct kf_tracer t;
+	struct kf_kinfo ki;
+
+	put("available_filter_functions", "vfs_read\ndo_sys_openat2\n");
+	put("events/syscalls/sys_enter_openat/format", "x");
+	put("events/syscalls/sys_exit_openat/format", "x");
+	put("events/syscalls/sys_enter_read/format", "x");
+	put("events/syscalls/sys_exit_read/format", "x");
+	put("events/syscalls/sys_enter_lonely/format", "x");
+	put("events/syscalls/sys_exit_orphan/format", "x");
+	put("events/syscalls/enable", "0");
+	assert_int_equal(kf_tracer_open(&t, dir, NULL), 0);
+	assert_int_equal(kf_kinfo_load(&ki, &t, "x86_64", 1, NULL, NULL), 0);
+	assert_int_equal(ki.nsyscalls, 2);
+	assert_string_equal(ki.syscalls[0], "openat");
+	assert_string_equal(ki.syscalls[1], "read");
+	assert_null(ki.syscalls[2]);
+	assert_true(ki.have_funcs);
+	kf_kinfo_release(&ki);
+	kf_tracer_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +705,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_journal_outside, setup,
 						teardown),
 		cmocka_unit_test(test_journal_parse),
+		cmocka_unit_test_setup_teardown(test_kinfo_syscalls, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
