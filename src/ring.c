@@ -51,6 +51,8 @@ static int tcpu_open(struct cap *c)
 {
 	int i;
 
+	if (c->ncpus <= 0)	/* cap_ring_count_cpus found some */
+		return kf_err(KF_EXIT_SOFTWARE, "no per_cpu buffers counted");
 	c->tcpu = calloc(c->ncpus, sizeof(*c->tcpu));
 	c->cpufd = calloc(c->ncpus, sizeof(*c->cpufd));
 	c->overrun0 = calloc(c->ncpus, sizeof(*c->overrun0));
@@ -98,19 +100,40 @@ void cap_ring_close(struct cap *c)
 	}
 }
 
-/* "overrun: N" of per_cpu/cpuN/stats: records the kernel overwrote. */
-static uint64_t cpu_overrun(struct cap *c, int cpu)
+/* "NAME: N" of per_cpu/cpuN/stats (name given with its colon), or
+ * UINT64_MAX where the file or the line is missing. */
+static uint64_t cpu_stat(struct cap *c, int cpu, const char *name)
 {
 	char f[64], *s, *p;
-	uint64_t v = 0;
+	uint64_t v = UINT64_MAX;
 
 	snprintf(f, sizeof(f), "per_cpu/cpu%d/stats", cpu);
 	s = kf_tracer_read(&c->tr, c->inst, f, NULL);
-	if (s && (p = strstr(s, "overrun:")))
-		v = strtoull(p + 8, NULL, 10);
+	if (s && (p = strstr(s, name)))
+		v = strtoull(p + strlen(name), NULL, 10);
 	free(s);
 	kf_err_clear();
 	return v;
+}
+
+/* "overrun: N" of per_cpu/cpuN/stats: records the kernel overwrote. */
+static uint64_t cpu_overrun(struct cap *c, int cpu)
+{
+	uint64_t v = cpu_stat(c, cpu, "overrun:");
+
+	return v == UINT64_MAX ? 0 : v;
+}
+
+/* Does the top-level ring hold records no one has read?  Clearing it
+ * waits for an RCU grace period (21-38 ms under emulation), which an
+ * empty ring (every CPU's "entries: 0") does not need.  Tracing is off
+ * here, so nothing can come in between. */
+static int ring_holds_records(struct cap *c)
+{
+	for (int i = 0; i < c->ncpus; i++)
+		if (cpu_stat(c, i, "entries:") != 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -362,7 +385,7 @@ int cap_ring_start(struct cap *c)
 	int i;
 
 	/* anything already in the buffer is not ours */
-	if (!c->inst)
+	if (!c->inst && ring_holds_records(c))
 		tracefs_instance_file_clear(NULL, "trace");
 	if (tcpu_open(c) < 0)
 		return -1;

@@ -164,6 +164,32 @@ else
 fi
 same_state "openat"
 
+# --- records already in the ring are not read as ours.  Switching a
+# tracer on empties the ring; taking over a function_graph already on
+# (--force) does not, and kfollow must clear it (it skips the clear, an
+# RCU wait, where the ring is empty)
+if [ $graph = 1 ] && [ "$(cat $T/tracing_on)" = 1 ]; then
+	echo do_sys_openat2 >$T/set_graph_function
+	echo function_graph >$T/current_tracer
+	echo kfollow-stale-marker >$T/trace_marker
+	if grep -q kfollow-stale-marker $T/trace; then
+		$K --batch --stats --force openat -- $CAT /tmp/demo.txt >$tmp/stale.txt 2>$tmp/stale.err
+		st=$?
+		if [ $st -eq 0 ] && grep -q 'stats: .* 0 of other events' $tmp/stale.err; then
+			ok "a record left in the ring before a take-over is not read"
+		else
+			bad "a record left in the ring: exit $st: $(grep 'stats: ' $tmp/stale.err | head -1 | cut -c1-160)"
+		fi
+	else
+		bad "trace_marker: the marker did not reach the ring"
+	fi
+	echo nop >$T/current_tracer
+	echo >$T/set_graph_function
+	same_state "the take-over of a stale ring"
+else
+	skip "a record left in the ring before a take-over" "no function_graph, or tracing_on is 0"
+fi
+
 # --- the same as JSON, for the host's schema and invariant checks --------
 $K --batch --format json openat -- $CAT /tmp/demo.txt >/out/openat.json 2>$tmp/json.err
 st=$?
