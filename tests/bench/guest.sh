@@ -237,7 +237,13 @@ left_on() {
 	echo "BENCH note=$work-$1-left-$cur-on:its-time-lacks-the-switch-off"
 	echo nop >$T/current_tracer
 }
-TOOLS="kfollow kfollow-scope trace-cmd trace-cmd-c perf-ftrace trace_pipe-script limit"
+# kfollow, the script and the limit run back to back (their order rotated
+# too): the host's load drifts over minutes (one W1 of the script took
+# 10.4 s in one rep and 16.3 s in the next), and the report's paired
+# ratios (each rep's kfollow over the script and the limit beside it)
+# cancel that drift where medians of separate runs do not
+TOOLS="trio kfollow-scope trace-cmd trace-cmd-c perf-ftrace"
+TRIO="kfollow trace_pipe-script limit"
 
 for work in W0 W1 W2; do
 	eval cmd=\$$work
@@ -279,8 +285,11 @@ EOF
 		echo "BENCH work=$work tool=untraced wall_ns=$(wall /tmp/t)"
 
 		for t in $(rotated $rep $TOOLS); do
-			run_tool $t
-			left_on $t
+			[ $t = trio ] && t=$(rotated $rep $TRIO)
+			for u in $t; do
+				run_tool $u
+				left_on $u
+			done
 		done
 	done
 done

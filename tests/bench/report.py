@@ -73,6 +73,22 @@ def tables(runs, kernel):
                       f"{xl} | {r[tool][0].get('calls', '-')} / {oracle} | "
                       f"{'-' if lost is None else int(lost)} |")
 
+        # each rep ran kfollow, the script and the limit back to back:
+        # the ratio within a rep cancels the host's drift between reps
+        print("\n| work | kfollow / trace_pipe script, same rep (median) | per rep | kfollow / limit, same rep (median) |")
+        print("|---|---|---|---|")
+        for work in ("W0", "W1", "W2"):
+            r = runs.get(work, {})
+            k = [num(x.get("wall_ns")) for x in r.get("kfollow", [])]
+            sc = [num(x.get("wall_ns")) for x in r.get("trace_pipe-script", [])]
+            li = [num(x.get("wall_ns")) for x in r.get("limit", [])]
+            ks = [a / b for a, b in zip(k, sc) if a and b]
+            kl = [a / b for a, b in zip(k, li) if a and b]
+            if ks:
+                lim = f"{statistics.median(kl):.2f}x" if kl else "-"
+                print(f"| {work} | {statistics.median(ks):.2f}x | "
+                      f"{' '.join(f'{x:.2f}' for x in ks)} | {lim} |")
+
         print("\n| work | kfollow | set-up | switching on | switching off (and restore) |")
         print("|---|---|---|---|---|")
         for work in ("W0", "W1", "W2"):
