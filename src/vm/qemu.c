@@ -156,8 +156,19 @@ static void guest_cmdline(char *buf, size_t len)
 	 * function tables one boot's kfollow read (kf_ktab.h, shipped back
 	 * in the initramfs) stay right for the next.
 	 */
+	/*
+	 * rcupdate.rcu_expedited=1: tracefs waits for RCU grace periods as
+	 * it takes things down (disabling and removing event probes,
+	 * clearing set_event_pid, clearing the ring, switching a tracer
+	 * off), and under emulation a normal grace period takes tens of
+	 * milliseconds of ticks.  Expedited ones force the wait with IPIs:
+	 * in a 6.1 guest the event probes' disable went from 98-113 ms to
+	 * under 10, their removal from 63-69 ms to under 10.  A throwaway
+	 * guest pays nothing for the IPIs.
+	 */
 	snprintf(buf, len, "console=ttyS0 quiet loglevel=3 panic=-1 "
-		 "8250.nr_uarts=4 tsc=reliable nokaslr%s%s",
+		 "8250.nr_uarts=4 tsc=reliable nokaslr "
+		 "rcupdate.rcu_expedited=1%s%s",
 		 extra && *extra ? " " : "", extra ? extra : "");
 }
 

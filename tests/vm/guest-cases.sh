@@ -126,6 +126,14 @@ part=${1:-all}
 in_part() { [ "$part" = all ] || [ "$part" = "$1" ]; }
 if in_part a; then
 
+# --- the guest boots with expedited RCU grace periods (tracefs waits for
+# one as it takes probes and filters down: kf_vm's guest_cmdline)
+if [ "$(cat /sys/kernel/rcu_expedited 2>/dev/null)" = 1 ]; then
+	ok "the guest's RCU grace periods are expedited"
+else
+	bad "rcu_expedited is '$(cat /sys/kernel/rcu_expedited 2>&1)'; cmdline: $(cat /proc/cmdline)"
+fi
+
 # --- openat: the header, the tree, and the state -------------------------
 $K --batch openat -- $CAT /tmp/demo.txt >$tmp/openat.txt 2>$tmp/openat.err
 st=$?
