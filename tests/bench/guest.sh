@@ -242,10 +242,10 @@ left_on() {
 # 10.4 s in one rep and 16.3 s in the next), and the report's paired
 # ratios (each rep's kfollow over the script and the limit beside it)
 # cancel that drift where medians of separate runs do not
-TOOLS="trio kfollow-scope trace-cmd trace-cmd-c perf-ftrace"
+TOOLS=${BENCH_TOOLS:-trio kfollow-scope trace-cmd trace-cmd-c perf-ftrace}
 TRIO="kfollow trace_pipe-script limit"
 
-for work in W0 W1 W2; do
+for work in ${BENCH_WORKS:-W0 W1 W2}; do
 	eval cmd=\$$work
 	# oracle: openat enter events of the workload and its children (-c)
 	trace-cmd record -q -c -e syscalls:sys_enter_openat -o /tmp/o.dat -F $cmd >/dev/null 2>&1
@@ -293,6 +293,12 @@ EOF
 		done
 	done
 done
+
+# BENCH_TOOLS or BENCH_WORKS (a part of the bench): nothing more
+if [ -n "$BENCH_TOOLS$BENCH_WORKS" ]; then
+	echo "BENCH done"
+	exit 0
+fi
 
 # the bystander: W2 untraced, alone and beside kfollow tracing an idle
 # process (tracing is armed once current_tracer reads function_graph)
