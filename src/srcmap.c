@@ -23,7 +23,7 @@
 
 /* bumped whenever the scanner finds more or other definitions: a map
  * an older kfollow built is built again */
-#define MAP_MAGIC "kfollow-srcmap 5"
+#define MAP_MAGIC "kfollow-srcmap 6"
 #define MAX_TOP 256
 
 /* ---- building ----------------------------------------------------- */

@@ -142,6 +142,12 @@ struct cscan {
 	const char *doc, *doc_end; /* the last kernel-doc comment */
 	kf_srcdef_fn fn;
 	void *ctx;
+	/* "#define name other_name": a function defined as name is the
+	 * symbol other_name (qspinlock.c defines queued_spin_lock_slowpath
+	 * as native_queued_spin_lock_slowpath, then again as
+	 * __pv_queued_spin_lock_slowpath); pointers into buf */
+	struct { const char *from, *to; size_t flen, tlen; } alias[8];
+	int nalias;
 };
 
 static int emit(struct cscan *s, const char *name, size_t nlen, uint32_t line)
@@ -208,6 +214,10 @@ static int define(struct cscan *s)
 		return emit(s, s->arg, s->alen, s->cline);
 	if (macro_name(n, len))
 		return 0; /* some other macro that makes a function */
+	for (i = 0; i < (size_t)s->nalias; i++)
+		if (s->alias[i].flen == len && !memcmp(s->alias[i].from, n, len) &&
+		    emit(s, s->alias[i].to, s->alias[i].tlen, s->cline) < 0)
+			return -1;
 	return emit(s, n, len, s->cline);
 }
 
@@ -255,10 +265,67 @@ static void skip_literal(struct cscan *s)
 		s->p++;
 }
 
+/* The identifier at *p (advanced past it and the blanks after it), or
+ * NULL. */
+static const char *word(const char **p, const char *end, size_t *len)
+{
+	const char *st = *p;
+
+	if (st >= end || !is_id0(*st))
+		return NULL;
+	while (*p < end && is_id(**p))
+		(*p)++;
+	*len = (size_t)(*p - st);
+	while (*p < end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	return st;
+}
+
+/* Note "#define name other_name" (one identifier renaming another, as a
+ * lowercase function name) and forget it at "#undef name"; p is at the
+ * '#'. */
+static void note_alias(struct cscan *s, const char *p)
+{
+	const char *kw, *from, *to;
+	size_t kl, fl, tl = 0, i;
+	int k;
+
+	p++;
+	while (p < s->end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (!(kw = word(&p, s->end, &kl)) || !(from = word(&p, s->end, &fl)))
+		return;
+	for (k = 0; k < s->nalias; k++)
+		if (s->alias[k].flen == fl && !memcmp(s->alias[k].from, from, fl))
+			break;
+	if (kl == 5 && !memcmp(kw, "undef", 5)) {
+		if (k < s->nalias)
+			s->alias[k] = s->alias[--s->nalias];
+		return;
+	}
+	if (kl != 6 || memcmp(kw, "define", 6) || !(to = word(&p, s->end, &tl)) ||
+	    (p < s->end && *p != '\n' && *p != '\r' && *p != '/'))
+		return;
+	for (i = 0; i < tl && !islower((unsigned char)to[i]); i++)
+		;
+	if (i == tl || macro_name(from, fl))
+		return;
+	if (k == s->nalias) {
+		if (s->nalias == (int)(sizeof(s->alias) / sizeof(s->alias[0])))
+			return;
+		s->nalias++;
+	}
+	s->alias[k].from = from;
+	s->alias[k].flen = fl;
+	s->alias[k].to = to;
+	s->alias[k].tlen = tl;
+}
+
 /* Skip a preprocessor line (continued by backslashes; comments in it
  * may span lines). */
 static void skip_directive(struct cscan *s)
 {
+	note_alias(s, s->p);
 	while (s->p < s->end && *s->p != '\n') {
 		if (*s->p == '\\' && s->p + 1 < s->end && s->p[1] == '\n') {
 			s->line++;

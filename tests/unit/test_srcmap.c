@@ -104,6 +104,34 @@ static void test_c_syscall_macros(void **state)
 		"bpf_map_x:8\n");
 }
 
+/* "#define name other_name" before a definition of name: the symbol
+ * is other_name (qspinlock.c's native_queued_spin_lock_slowpath, then
+ * its paravirt twin after an #undef and a second #define); a macro
+ * with parameters, an expression or an uppercase target is no rename */
+static void test_c_rename_define(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	assert_string_equal(scan_c(&s,
+		"#define slowpath\tnative_slowpath\n"              /* 1 */
+		"#define fn(x) other(x)\n"                         /* 2 */
+		"#define twice  (a * 2)\n"                         /* 3 */
+		"#define loud LOUD_THING\n"                        /* 4 */
+		"void __lockfunc slowpath(struct q *l, u32 v)\n"   /* 5 */
+		"{\n}\n"                                          /* 6, 7 */
+		"#undef slowpath\n"                               /* 8 */
+		"#define slowpath __pv_slowpath /* paravirt */\n"  /* 9 */
+		"void slowpath(struct q *l, u32 v)\n"              /* 10 */
+		"{\n}\n"                                          /* 11, 12 */
+		"#undef slowpath\n"                               /* 13 */
+		"int slowpath(void)\n{\n}\n"                       /* 14 */
+		"int fn(int a)\n{\n}\n"                            /* 17 */
+		"int loud(void)\n{\n}\n"),                         /* 20 */
+		"native_slowpath:5\nslowpath:5\n__pv_slowpath:10\n"
+		"slowpath:10\nslowpath:14\nfn:17\nloud:20\n");
+}
+
 /* An #ifdef that opens a function twice: the column-0 brace that ends
  * it puts the count right, so the next function is still found. */
 static void test_c_ifdef_resync(void **state)
@@ -440,12 +468,12 @@ static void test_map_parse_errors(void **state)
 	static const char *const bad[] = {
 		"",
 		"kfollow-srcmap 1\t6.1-1\tlinux\n",
-		"kfollow-srcmap 5\t../x\tlinux\n",
-		"kfollow-srcmap 5\t6.1-1\tlinux\nf\t/etc/passwd\t1\t\t\n",
-		"kfollow-srcmap 5\t6.1-1\tlinux\nf\tfs/../x.c\t1\t\t\n",
-		"kfollow-srcmap 5\t6.1-1\tlinux\nf\tfs/a.c\t0\t\t\n",
-		"kfollow-srcmap 5\t6.1-1\tlinux\nf\tfs/a.c\t12x\t\t\n",
-		"kfollow-srcmap 5\t6.1-1\tlinux\n=\tmm/slub\tSLUB\n",
+		"kfollow-srcmap 6\t../x\tlinux\n",
+		"kfollow-srcmap 6\t6.1-1\tlinux\nf\t/etc/passwd\t1\t\t\n",
+		"kfollow-srcmap 6\t6.1-1\tlinux\nf\tfs/../x.c\t1\t\t\n",
+		"kfollow-srcmap 6\t6.1-1\tlinux\nf\tfs/a.c\t0\t\t\n",
+		"kfollow-srcmap 6\t6.1-1\tlinux\nf\tfs/a.c\t12x\t\t\n",
+		"kfollow-srcmap 6\t6.1-1\tlinux\n=\tmm/slub\tSLUB\n",
 	};
 
 	(void)state;
@@ -538,6 +566,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_c_definitions),
 		cmocka_unit_test(test_c_syscall_macros),
+		cmocka_unit_test(test_c_rename_define),
 		cmocka_unit_test(test_c_ifdef_resync),
 		cmocka_unit_test(test_c_kerneldoc),
 		cmocka_unit_test(test_c_doc_cut),
